@@ -1,0 +1,1 @@
+"""Adapters: Telegram, the terminal chat, the scheduler and the command line."""

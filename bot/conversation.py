@@ -1,0 +1,139 @@
+"""The runner between adapters and flows: load, decide, store, then reply.
+
+One person's update is handled in one database transaction. The answer is
+committed before any reply is sent, and a version check on the person's row
+serialises two updates of the same person, even across bot instances.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from flows import interview
+from flows.events import Event
+from flows.guide import guide_for
+from flows.replies import Outcome
+from flows.states import State
+from flows.views import PersonView
+from storage.crypto import TextCipher
+from storage.database import Database
+from storage.repositories import People, Stories
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], datetime]
+MAX_ATTEMPTS = 5
+
+
+def utc_now() -> datetime:
+    """The real clock."""
+    return datetime.now(UTC)
+
+
+def new_story_id() -> int:
+    """A random story id: short in base 36, and not guessable from another one."""
+    return secrets.randbits(52) + 1
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """Who is talking, as an adapter knows them (never logged)."""
+
+    channel: str
+    external_id: int
+    chat_id: int | None
+    language: str
+
+
+class ConcurrentUpdate(RuntimeError):
+    """Another update of the same person kept winning the race."""
+
+
+class Conversations:
+    """Handles events for people, one transaction per event."""
+
+    def __init__(
+        self,
+        database: Database,
+        cipher: TextCipher,
+        clock: Clock = utc_now,
+        story_ids: Callable[[], int] = new_story_id,
+    ) -> None:
+        self.database = database
+        self.cipher = cipher
+        self.clock = clock
+        self.story_ids = story_ids
+
+    async def handle(
+        self, speaker: Speaker, event: Event, update_id: int | None = None
+    ) -> Outcome | None:
+        """Decide and store one step; None when this update was already handled."""
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                return await self._attempt(speaker, event, update_id)
+            except _Retry:
+                log.debug("person changed concurrently; retrying (attempt %d)", attempt)
+            except (IntegrityError, OperationalError) as exc:
+                if attempt == MAX_ATTEMPTS:
+                    raise
+                log.warning("database conflict (%s); retrying", type(exc).__name__)
+        raise ConcurrentUpdate("could not store the update after several attempts")
+
+    async def _attempt(
+        self, speaker: Speaker, event: Event, update_id: int | None
+    ) -> Outcome | None:
+        now = self.clock()
+        async with self.database.transaction() as session:
+            people = People(session)
+            stories = Stories(session, self.cipher)
+            person = await people.find(speaker.channel, speaker.external_id, lock=True)
+            if person is None:
+                person = await people.add(
+                    speaker.channel, speaker.external_id, speaker.chat_id, speaker.language, now
+                )
+                log.info("person %d: first contact", person.id)
+            if update_id is not None and (person.last_update_id or -1) >= update_id:
+                log.info("person %d: update already handled, skipped", person.id)
+                return None
+            if speaker.chat_id is not None and person.chat_id != speaker.chat_id:
+                person.chat_id = speaker.chat_id
+            version = person.version
+            state = State.from_json(person.state)
+            needed = interview.needs(state, event)
+            edited = None
+            if needed.edited_message_id is not None:
+                edited = await stories.find_answer_by_message(person.id, needed.edited_message_id)
+            ids = set(needed.story_ids) | ({edited.story_id} if edited else set())
+            title_question = guide_for(person.language).opening.key
+            view = PersonView(
+                language=person.language,
+                state=state,
+                now=now,
+                new_story_id=self.story_ids(),
+                stories=await stories.load(person.id, ids),
+                story_list=(
+                    await stories.headers(person.id, title_question) if needed.story_list else None
+                ),
+                edited=edited,
+            )
+            outcome = interview.step(view, event)
+            await stories.apply(person, outcome.effects, now)
+            if not await people.save_state(person, outcome.state, version, update_id, now):
+                raise _Retry
+            log.info(
+                "person %d: %s -> %s (%d effects)",
+                person.id,
+                type(event).__name__,
+                outcome.state.step.value,
+                len(outcome.effects),
+            )
+            return outcome
+
+
+class _Retry(Exception):
+    """The person's row changed between reading and writing."""

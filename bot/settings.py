@@ -1,0 +1,167 @@
+"""Settings: a TOML file plus ``LEERVERHAAL_...`` environment variables.
+
+Every setting is documented in ``config.example.toml``. Secrets (the bot token,
+encryption keys, a database password) come from the environment or a file.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+_CONFIG_FILE: ContextVar[Path | None] = ContextVar("config_file", default=None)
+DEFAULT_CONFIG_NAME = "leerverhaal.toml"
+
+
+def default_data_dir() -> Path:
+    """Where data lives when nothing is configured (XDG data home)."""
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "leerverhaal"
+
+
+class ConfigError(ValueError):
+    """The configuration cannot be used; the message says what to change."""
+
+
+class TelegramSettings(BaseModel):
+    """How to reach Telegram."""
+
+    token: SecretStr | None = None
+    token_file: Path | None = None
+    base_url: str = "https://api.telegram.org/bot"
+    base_file_url: str = "https://api.telegram.org/file/bot"
+    poll_timeout: int = Field(default=30, ge=0, le=50)
+    admins: list[int] = Field(default_factory=list)
+
+    def read_token(self) -> str:
+        """The bot token, from the environment or the token file."""
+        if self.token and self.token.get_secret_value().strip():
+            return self.token.get_secret_value().strip()
+        if self.token_file:
+            try:
+                token = self.token_file.expanduser().read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise ConfigError(f"cannot read telegram.token_file: {exc.strerror}") from None
+            if token:
+                return token
+        raise ConfigError(
+            "no bot token: set LEERVERHAAL_TELEGRAM__TOKEN or telegram.token_file "
+            "(get a token from @BotFather)"
+        )
+
+
+class DatabaseSettings(BaseModel):
+    """Where stories are kept. Empty url: a SQLite file in the data directory."""
+
+    url: SecretStr | None = None
+    echo: bool = False
+
+
+class EncryptionSettings(BaseModel):
+    """Keys for free text at rest (newest first). Empty: a key file in the data directory."""
+
+    keys: SecretStr | None = None
+    key_file: Path | None = None
+
+
+class PrivacySettings(BaseModel):
+    """Rules for what facilitators may see."""
+
+    min_group_size: int = 5
+
+    @field_validator("min_group_size")
+    @classmethod
+    def _at_least_three(cls, value: int) -> int:
+        if value < 3:
+            raise ValueError("privacy.min_group_size must be at least 3")
+        return value
+
+
+class LoggingSettings(BaseModel):
+    """How much the bot logs. Logs never contain what people wrote, or their ids."""
+
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class Settings(BaseSettings):
+    """All settings of one installation."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="LEERVERHAAL_", env_nested_delimiter="__", extra="forbid"
+    )
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    telegram: TelegramSettings = Field(default_factory=TelegramSettings)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    encryption: EncryptionSettings = Field(default_factory=EncryptionSettings)
+    privacy: PrivacySettings = Field(default_factory=PrivacySettings)
+    logging: LoggingSettings = Field(default_factory=LoggingSettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=_CONFIG_FILE.get())
+        return (init_settings, env_settings, toml, file_secret_settings)
+
+    @property
+    def database_url(self) -> str:
+        """The configured database URL, or the SQLite file in the data directory."""
+        if self.database.url and self.database.url.get_secret_value():
+            return self.database.url.get_secret_value()
+        return f"sqlite:///{self.data_dir.expanduser() / 'leerverhaal.sqlite3'}"
+
+    @property
+    def key_file(self) -> Path:
+        """The encryption key file."""
+        return (self.encryption.key_file or self.data_dir / "secret.key").expanduser()
+
+
+def config_path(explicit: str | Path | None) -> Path | None:
+    """The config file to read: --config, then $LEERVERHAAL_CONFIG, then ./leerverhaal.toml."""
+    if explicit:
+        return Path(explicit)
+    if env := os.environ.get("LEERVERHAAL_CONFIG"):
+        return Path(env)
+    local = Path(DEFAULT_CONFIG_NAME)
+    return local if local.exists() else None
+
+
+def load_settings(explicit: str | Path | None = None) -> Settings:
+    """Read the settings; raise ConfigError with a readable message when they are wrong."""
+    path = config_path(explicit)
+    if path is not None:
+        if not path.exists():
+            raise ConfigError(f"config file not found: {path}")
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path.name} is not valid TOML: {exc}") from None
+        if "token" in raw.get("telegram", {}):
+            raise ConfigError(
+                "put the bot token in LEERVERHAAL_TELEGRAM__TOKEN or telegram.token_file, "
+                "never in the config file"
+            )
+    marker = _CONFIG_FILE.set(path)
+    try:
+        return Settings()
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    finally:
+        _CONFIG_FILE.reset(marker)

@@ -1,0 +1,129 @@
+"""The terminal chat: the same flows and storage, with quick picks by number."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from typing import TextIO
+
+from bot.conversation import Conversations, Speaker
+from flows.events import Command, Event, Press, Text
+from flows.guide import guide_for, language_from_telegram
+from flows.replies import Button, Outcome, Reply, SetLanguage
+
+NUMBERS = re.compile(r"^\s*\d+(\s*[, ]\s*\d+)*\s*$")
+LOCAL_USER = 1  # the terminal has one person: whoever sits at it
+
+
+def parse_command(text: str) -> Command | None:
+    """'/name args' (also '/name@bot args') as a Command, else None."""
+    if not text.startswith("/") or len(text) < 2:
+        return None
+    head, _, args = text[1:].partition(" ")
+    name = head.split("@", 1)[0].lower()
+    return Command(name, args.strip()) if name else None
+
+
+def language_from_environment() -> str:
+    """Dutch when the terminal's locale is Dutch, otherwise English."""
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if value := os.environ.get(variable):
+            return language_from_telegram(value.split(".")[0].replace("_", "-"))
+    return language_from_telegram(None)
+
+
+class TerminalChat:
+    """Reads lines, turns them into events, prints replies with numbered buttons."""
+
+    def __init__(
+        self,
+        conversations: Conversations,
+        out: TextIO = sys.stdout,
+        language: str | None = None,
+    ) -> None:
+        self.conversations = conversations
+        self.out = out
+        self.speaker = Speaker(
+            "terminal", LOCAL_USER, None, language or language_from_environment()
+        )
+        self.buttons: list[Button] = []
+
+    def _print(self, text: str) -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def _show(self, outcome: Outcome | None) -> None:
+        if outcome is None:
+            return
+        if outcome.notice:
+            self._print(f"({outcome.notice})")
+        for reply in outcome.replies:
+            self._show_reply(reply)
+
+    def _show_reply(self, reply: Reply) -> None:
+        self.buttons = [button for row in reply.buttons for button in row]
+        lines = ["", reply.text]
+        lines += [f"  {n}) {b.label}" for n, b in enumerate(self.buttons, start=1)]
+        self._print("\n".join(lines))
+
+    def _events(self, line: str) -> list[Event] | str:
+        """The events a typed line stands for, or a message when the numbers are wrong."""
+        command = parse_command(line.strip())
+        if command is not None:
+            return [command]
+        if self.buttons and NUMBERS.match(line):
+            numbers = [int(n) for n in re.split(r"[ ,]+", line.strip()) if n]
+            for number in numbers:
+                if not 1 <= number <= len(self.buttons):
+                    texts = guide_for(self.speaker.language).texts
+                    return texts.no_such_option.format(number=number)
+            pressed = [self.buttons[n - 1] for n in numbers]
+            return [Press(button.data) for button in pressed]
+        return [Text(line)]
+
+    async def on_line(self, line: str) -> None:
+        """Handle one typed line; several numbers press several buttons."""
+        events = self._events(line)
+        if isinstance(events, str):
+            self._print(events)
+            return
+        outcomes = [await self.conversations.handle(self.speaker, e) for e in events]
+        shown = [o for o in outcomes if o is not None]
+        for outcome in shown[:-1]:
+            if outcome.notice or any(not r.edit for r in outcome.replies):
+                self._show(outcome)
+        if shown:
+            self._show(shown[-1])
+        for outcome in shown:
+            for effect in outcome.effects:
+                if isinstance(effect, SetLanguage):
+                    self.speaker = replace(self.speaker, language=effect.language)
+
+    async def run(self, read_line: Callable[[], Awaitable[str | None]]) -> None:
+        """Greet, then handle lines until end of input."""
+        hint = guide_for(self.speaker.language).texts.terminal_hint
+        self._print(hint)
+        self._show(await self.conversations.handle(self.speaker, Command("start")))
+        while True:
+            self.out.write("> ")
+            self.out.flush()
+            line = await read_line()
+            if line is None:
+                break
+            if line.strip():
+                await self.on_line(line.rstrip("\n"))
+        self._print("\n" + guide_for(self.speaker.language).texts.goodbye)
+
+
+def stdin_reader(stream: TextIO = sys.stdin) -> Callable[[], Awaitable[str | None]]:
+    """Read lines without blocking the event loop; None at end of input."""
+
+    async def read_line() -> str | None:
+        line = await asyncio.to_thread(stream.readline)
+        return line if line else None
+
+    return read_line

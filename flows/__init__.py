@@ -1,0 +1,1 @@
+"""The conversation engine: pure state machines and the guide content they use."""

@@ -1,0 +1,129 @@
+"""Button callback data: a short action code plus arguments, in one place.
+
+Callback data comes back from the outside world, so it is never trusted:
+``decode`` returns None for anything malformed, and flows check every decoded
+button against the stored state before acting on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+MAX_BYTES = 64  # Telegram's limit for callback_data
+SEPARATOR = "|"
+_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+class Action(StrEnum):
+    """What a button does. The values are stored in sent messages: keep them."""
+
+    BEGIN = "go"
+    NOT_NOW = "nn"
+    TOGGLE = "t"  # story, question, option
+    DONE = "d"  # story, question
+    SKIP = "s"  # story, question
+    BACK = "b"  # story, question
+    CONFIRM = "ok"  # story
+    CHANGE = "ch"  # story: show which answers can be changed
+    EDIT = "e"  # story, question: change this answer
+    CARD = "c"  # story: show the card
+    DISCARD = "x"  # story: ask to confirm
+    DISCARD_YES = "xy"  # story
+    RESUME = "r"  # story
+    FRESH = "f"  # story: discard this draft and start afresh
+    LIST = "l"
+    LANGUAGE = "lg"  # language code
+
+
+ARITY: dict[Action, int] = {
+    Action.BEGIN: 0,
+    Action.NOT_NOW: 0,
+    Action.TOGGLE: 3,
+    Action.DONE: 2,
+    Action.SKIP: 2,
+    Action.BACK: 2,
+    Action.CONFIRM: 1,
+    Action.CHANGE: 1,
+    Action.EDIT: 2,
+    Action.CARD: 1,
+    Action.DISCARD: 1,
+    Action.DISCARD_YES: 1,
+    Action.RESUME: 1,
+    Action.FRESH: 1,
+    Action.LIST: 0,
+    Action.LANGUAGE: 1,
+}
+STORY_ARG = 0  # for actions that name a story, it is always the first argument
+
+
+@dataclass(frozen=True)
+class Pressed:
+    """A decoded button: action, the story it names (if any), other arguments."""
+
+    action: Action
+    story_id: int | None
+    args: tuple[str, ...]
+
+
+def encode_id(value: int) -> str:
+    """A non-negative integer in base 36, to keep callback data short."""
+    if value < 0:
+        raise ValueError("ids are non-negative")
+    digits = ""
+    while True:
+        value, rest = divmod(value, 36)
+        digits = _ALPHABET[rest] + digits
+        if not value:
+            return digits
+
+
+def decode_id(text: str) -> int | None:
+    """The inverse of ``encode_id``; None when it is not a valid id."""
+    if not text or len(text) > 13 or any(c not in _ALPHABET for c in text):
+        return None
+    return int(text, 36)
+
+
+def _names_story(action: Action) -> bool:
+    return ARITY[action] > 0 and action is not Action.LANGUAGE
+
+
+def encode(action: Action, *args: str | int) -> str:
+    """Callback data for a button; raises if it would exceed Telegram's limit."""
+    if len(args) != ARITY[action]:
+        raise ValueError(f"{action.name} takes {ARITY[action]} arguments")
+    parts = [action.value]
+    for position, arg in enumerate(args):
+        if isinstance(arg, int):
+            parts.append(encode_id(arg))
+        elif SEPARATOR in arg or not arg:
+            raise ValueError("callback arguments must be non-empty and not contain |")
+        else:
+            parts.append(arg)
+        if position == STORY_ARG and _names_story(action) and not isinstance(arg, int):
+            raise ValueError("the first argument must be a story id")
+    data = SEPARATOR.join(parts)
+    if len(data.encode()) > MAX_BYTES:
+        raise ValueError("callback data longer than 64 bytes")
+    return data
+
+
+def decode(data: str | None) -> Pressed | None:
+    """Parse callback data; None for anything that is not one of our buttons."""
+    if not data or len(data.encode()) > MAX_BYTES:
+        return None
+    head, *args = data.split(SEPARATOR)
+    try:
+        action = Action(head)
+    except ValueError:
+        return None
+    if len(args) != ARITY[action] or any(not a for a in args):
+        return None
+    story_id = None
+    if _names_story(action):
+        story_id = decode_id(args[STORY_ARG])
+        if story_id is None:
+            return None
+        args = args[1:]
+    return Pressed(action, story_id, tuple(args))

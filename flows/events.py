@@ -1,0 +1,61 @@
+"""What can happen in a conversation, as plain data (no Telegram types)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class MediaKind(StrEnum):
+    """Non-text messages we cannot use as an answer."""
+
+    STICKER = "sticker"
+    PHOTO = "photo"
+    VOICE = "voice"
+    AUDIO = "audio"
+    VIDEO = "video"
+    DOCUMENT = "document"
+    LOCATION = "location"
+    CONTACT = "contact"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class Command:
+    """A slash command such as /start, with whatever followed it."""
+
+    name: str
+    args: str = ""
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text message. ``message_id`` lets a later edit find the answer."""
+
+    text: str
+    message_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Edited:
+    """The person edited an earlier text message."""
+
+    text: str
+    message_id: int
+
+
+@dataclass(frozen=True)
+class Press:
+    """A button press, carrying the raw callback data (untrusted)."""
+
+    data: str
+
+
+@dataclass(frozen=True)
+class Media:
+    """A sticker, photo, voice note or other message that is not text."""
+
+    kind: MediaKind
+
+
+Event = Command | Text | Edited | Press | Media

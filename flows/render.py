@@ -1,0 +1,178 @@
+"""Turn stories and questions into messages with buttons (no decisions here)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from babel.dates import format_date
+
+from flows.callbacks import Action, encode
+from flows.guide import Guide, Question, QuestionKind
+from flows.replies import Button, Reply
+from flows.states import StoryStatus
+from flows.views import AnswerView, StoryHeader, StoryView
+
+MESSAGE_LIMIT = 4096  # Telegram counts UTF-16 code units
+ANSWER_PREVIEW = 450
+TITLE_PREVIEW = 48
+SELECTED = "✅ "
+
+
+def utf16_len(text: str) -> int:
+    """Length as Telegram counts it."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def fit(text: str, limit: int) -> str:
+    """Shorten text to at most ``limit`` UTF-16 units, marking the cut with an ellipsis."""
+    if utf16_len(text) <= limit:
+        return text
+    cut = text[: max(limit - 1, 0)]
+    while utf16_len(cut) > limit - 1:
+        cut = cut[:-1]
+    return cut.rstrip() + "…"
+
+
+def local_date(when: datetime, language: str) -> str:
+    """A date the way the person's language writes it."""
+    return format_date(when.date(), format="medium", locale=language)
+
+
+def _rows(*rows: Iterable[Button]) -> tuple[tuple[Button, ...], ...]:
+    return tuple(tuple(row) for row in rows if row)
+
+
+def _answer_lines(guide: Guide, question: Question, answer: AnswerView, empty: str) -> list[str]:
+    labels = [label for key, label in question.options.items() if key in answer.choices]
+    lines = [" · ".join(labels)] if labels else []
+    if answer.text:
+        lines.append(fit(answer.text, ANSWER_PREVIEW))
+    return lines or [empty]
+
+
+def question_reply(guide: Guide, story: StoryView, key: str, *, edit: bool = False) -> Reply:
+    """Ask one question, showing what was answered so far and the quick picks."""
+    question = guide.question(key)
+    assert question is not None, "the flow only asks questions of its own guide"
+    number = guide.index(key) + 1
+    answer = story.answer(key)
+    parts = [guide.texts.progress.format(number=number, total=len(guide.questions))]
+    parts.append(question.prompt)
+    if answer.text:
+        parts.append(guide.texts.current_answer.format(answer=fit(answer.text, ANSWER_PREVIEW)))
+    is_choices = question.kind is QuestionKind.CHOICES
+    parts.append(guide.texts.choices_hint if is_choices else guide.texts.text_hint)
+    options = [
+        [
+            Button(
+                (SELECTED if option in answer.choices else "") + label,
+                encode(Action.TOGGLE, story.id, key, option),
+            )
+        ]
+        for option, label in question.options.items()
+    ]
+    finish: list[Button] = []
+    if is_choices:
+        finish.append(Button(guide.texts.done, encode(Action.DONE, story.id, key)))
+    elif not answer.is_empty:
+        finish.append(Button(guide.texts.keep, encode(Action.DONE, story.id, key)))
+    navigation = [Button(guide.texts.skip, encode(Action.SKIP, story.id, key))]
+    if number > 1:
+        navigation.insert(0, Button(guide.texts.back, encode(Action.BACK, story.id, key)))
+    text = fit("\n\n".join(parts), MESSAGE_LIMIT)
+    return Reply(text, _rows(*options, finish, navigation), edit=edit)
+
+
+def card_text(guide: Guide, story: StoryView, language: str) -> str:
+    """The summary card: the story on one screen."""
+    texts = guide.texts
+    title = texts.card_title if story.status is StoryStatus.COMPLETE else texts.card_draft_title
+    parts = [title.format(date=local_date(story.created_at, language))]
+    for question in guide.questions:
+        lines = _answer_lines(guide, question, story.answer(question.key), texts.card_empty)
+        parts.append("▸ " + question.title + "\n" + "\n".join(lines))
+    footer = texts.card_question if story.status is StoryStatus.DRAFT else texts.card_complete
+    parts.append(footer)
+    return fit("\n\n".join(parts), MESSAGE_LIMIT)
+
+
+def card_reply(guide: Guide, story: StoryView, language: str, *, edit: bool = False) -> Reply:
+    """The card with its buttons: confirm, change or discard a draft; change a story."""
+    texts = guide.texts
+    change = Button(texts.change, encode(Action.CHANGE, story.id))
+    if story.status is StoryStatus.DRAFT:
+        buttons = _rows(
+            [Button(texts.confirm, encode(Action.CONFIRM, story.id))],
+            [change],
+            [Button(texts.discard, encode(Action.DISCARD, story.id))],
+        )
+    else:
+        buttons = _rows([change], [Button(texts.to_list, encode(Action.LIST))])
+    return Reply(card_text(guide, story, language), buttons, edit=edit)
+
+
+def final_card(guide: Guide, story: StoryView, language: str) -> Reply:
+    """The card after confirming: no buttons left to press by mistake."""
+    return Reply(card_text(guide, story, language), (), edit=True)
+
+
+def change_menu(guide: Guide, story: StoryView) -> Reply:
+    """Which answer to change: one button per question."""
+    rows = [
+        [Button(f"{i}. {q.title}", encode(Action.EDIT, story.id, q.key))]
+        for i, q in enumerate(guide.questions, start=1)
+    ]
+    back = [Button(guide.texts.back_to_card, encode(Action.CARD, story.id))]
+    return Reply(guide.texts.change_which, _rows(*rows, back), edit=True)
+
+
+def discard_question(guide: Guide, story: StoryView) -> Reply:
+    """Ask once before deleting a story."""
+    texts = guide.texts
+    buttons = _rows(
+        [Button(texts.discard_yes, encode(Action.DISCARD_YES, story.id))],
+        [Button(texts.discard_no, encode(Action.CARD, story.id))],
+    )
+    return Reply(texts.discard_sure, buttons, edit=True)
+
+
+def story_list(guide: Guide, headers: tuple[StoryHeader, ...], language: str) -> Reply:
+    """The person's stories, newest first, one button each."""
+    texts = guide.texts
+    if not headers:
+        return Reply(texts.stories_empty)
+    rows = []
+    for header in headers:
+        title = fit(header.title or texts.untitled, TITLE_PREVIEW)
+        if header.status is StoryStatus.DRAFT:
+            title = f"{title} {texts.draft_marker}"
+        label = texts.story_line.format(date=local_date(header.created_at, language), title=title)
+        rows.append([Button(label, encode(Action.CARD, header.id))])
+    return Reply(texts.stories_title, _rows(*rows))
+
+
+def welcome(guide: Guide, *, returning: bool = False) -> Reply:
+    """The greeting, with a button to begin."""
+    buttons = _rows(
+        [Button(guide.texts.begin, encode(Action.BEGIN))],
+        [Button(guide.texts.not_now, encode(Action.NOT_NOW))],
+    )
+    text = guide.texts.welcome_back if returning else guide.texts.welcome
+    return Reply(text.strip(), buttons)
+
+
+def draft_prompt(guide: Guide, draft: StoryView, language: str) -> Reply:
+    """Offer to go on with an unfinished story, or to start afresh."""
+    texts = guide.texts
+    buttons = _rows(
+        [Button(texts.resume, encode(Action.RESUME, draft.id))],
+        [Button(texts.start_fresh, encode(Action.FRESH, draft.id))],
+    )
+    return Reply(texts.draft_exists.format(date=local_date(draft.created_at, language)), buttons)
+
+
+def language_menu(guides: dict[str, Guide], current: Guide) -> Reply:
+    """Pick a language, each offered in its own name."""
+    rows = [[Button(g.language_name, encode(Action.LANGUAGE, code))] for code, g in guides.items()]
+    return Reply(current.texts.language_prompt, _rows(*rows))

@@ -1,0 +1,78 @@
+"""What a flow answers with, and what it asks storage to do, as plain data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flows.states import State, StoryKind
+
+
+@dataclass(frozen=True)
+class Button:
+    """An inline button: its label and its callback data (at most 64 bytes)."""
+
+    label: str
+    data: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A message to show. ``edit`` replaces the message whose button was pressed."""
+
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    edit: bool = False
+
+
+@dataclass(frozen=True)
+class CreateStory:
+    """Start a new draft story with this id."""
+
+    story_id: int
+    kind: StoryKind
+
+
+@dataclass(frozen=True)
+class SaveAnswer:
+    """Store the whole answer to one question (an upsert: safe to repeat)."""
+
+    story_id: int
+    question: str
+    text: str | None
+    choices: tuple[str, ...] = ()
+    skipped: bool = False
+    message_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CompleteStory:
+    """Mark a draft as complete: the person confirmed its card."""
+
+    story_id: int
+
+
+@dataclass(frozen=True)
+class DeleteStory:
+    """Delete a story and all of its answers."""
+
+    story_id: int
+
+
+@dataclass(frozen=True)
+class SetLanguage:
+    """Remember the person's language."""
+
+    language: str
+
+
+Effect = CreateStory | SaveAnswer | CompleteStory | DeleteStory | SetLanguage
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of one step: new state, messages, storage effects, a toast."""
+
+    state: State
+    replies: tuple[Reply, ...] = ()
+    effects: tuple[Effect, ...] = ()
+    notice: str | None = None

@@ -1,0 +1,56 @@
+"""Conversation state: where a person is in a dialogue, stored as JSON."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Step(StrEnum):
+    """Named steps of the interview. Stored in the database: never rename one."""
+
+    IDLE = "idle"
+    WELCOME = "welcome"
+    QUESTION = "question"
+    REVIEW = "review"
+
+
+class StoryKind(StrEnum):
+    """What a stored story is."""
+
+    STORY = "story"
+    CHECKIN = "checkin"
+
+
+class StoryStatus(StrEnum):
+    """A story is a draft until the person confirms its card."""
+
+    DRAFT = "draft"
+    COMPLETE = "complete"
+
+
+class State(BaseModel):
+    """Where one person is. Small, JSON-serialisable, and safe to log (no text)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    step: Step = Step.IDLE
+    story_id: int | None = None
+    question: str | None = None
+    draft_id: int | None = None
+    returning: bool = False  # after this question, go back to the card
+
+    def to_json(self) -> str:
+        """Serialise for storage."""
+        return self.model_dump_json(exclude_defaults=True)
+
+    @classmethod
+    def from_json(cls, raw: str | None) -> State:
+        """Deserialise; an empty or unreadable value means a fresh start."""
+        if not raw:
+            return cls()
+        try:
+            return cls.model_validate_json(raw)
+        except ValueError:
+            return cls()

@@ -1,0 +1,143 @@
+"""The database: engine, one session per unit of work, migrations, key check.
+
+SQLite (a file in the data directory) is the default; PostgreSQL is used when
+the URL says so. All calls go through SQLAlchemy's asyncio support.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, event, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from storage.crypto import KEY_CHECK, EncryptionKeyError, TextCipher
+from storage.models import Setting
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def sqlite_url(path: Path) -> str:
+    """The URL of a SQLite database file."""
+    return f"sqlite+aiosqlite:///{path}"
+
+
+def async_url(url: str) -> str:
+    """Pick the asyncio driver for a plain URL (postgresql:// -> asyncpg, sqlite -> aiosqlite)."""
+    parsed = make_url(url)
+    driver = {"postgresql": "postgresql+asyncpg", "sqlite": "sqlite+aiosqlite"}
+    if parsed.drivername in driver:
+        parsed = parsed.set(drivername=driver[parsed.drivername])
+    return parsed.render_as_string(hide_password=False)
+
+
+def _sqlite_serialised(engine: AsyncEngine) -> None:
+    """WAL, foreign keys, a busy timeout and BEGIN IMMEDIATE: one writer at a time."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class Database:
+    """One engine and its session factory."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = async_url(url)
+        self.is_sqlite = make_url(self.url).get_backend_name() == "sqlite"
+        if self.is_sqlite:
+            database = make_url(self.url).database
+            if database and database != ":memory:":
+                Path(database).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.engine = create_async_engine(self.url, echo=echo, pool_pre_ping=not self.is_sqlite)
+        if self.is_sqlite:
+            _sqlite_serialised(self.engine)
+        self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """A session whose work is committed together at the end, or rolled back."""
+        async with self._sessions() as session, session.begin():
+            yield session
+
+    async def upgrade(self, revision: str = "head") -> None:
+        """Run the Alembic migrations up to ``revision``."""
+        await self._migrate(command.upgrade, revision)
+
+    async def downgrade(self, revision: str) -> None:
+        """Run the Alembic migrations down to ``revision``."""
+        await self._migrate(command.downgrade, revision)
+
+    async def current_revision(self) -> str | None:
+        """The migration the database is at, or None when it is empty."""
+        from alembic.runtime.migration import MigrationContext
+
+        def _read(connection: Connection) -> str | None:
+            return MigrationContext.configure(connection).get_current_revision()
+
+        async with self.engine.connect() as connection:
+            return await connection.run_sync(_read)
+
+    async def _migrate(self, action: Any, revision: str) -> None:
+        def _run(connection: Connection) -> None:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            action(config, revision)
+
+        async with self.engine.begin() as connection:
+            await connection.run_sync(_run)
+
+    async def check_key(self, cipher: TextCipher) -> bool:
+        """Verify the key fits this database; store the check on first use.
+
+        Returns True when the check was newly written. Raises EncryptionKeyError
+        when the configured key cannot read what an earlier key wrote.
+        """
+        async with self.transaction() as session:
+            stored = await session.scalar(select(Setting).where(Setting.key == KEY_CHECK))
+            if stored is None:
+                token = cipher.encrypt(KEY_CHECK).decode("ascii")
+                session.add(Setting(key=KEY_CHECK, value=token))
+                return True
+            try:
+                ok = cipher.decrypt(stored.value.encode("ascii")) == KEY_CHECK
+            except EncryptionKeyError:
+                ok = False
+            if not ok:
+                raise EncryptionKeyError(
+                    "the encryption key does not match this database: "
+                    "use the key it was created with (see the README, 'Keys')"
+                )
+            return False
+
+    async def dispose(self) -> None:
+        """Close every connection."""
+        await self.engine.dispose()
+
+
+def alembic_config() -> Config:
+    """Alembic's configuration, pointing at the migrations shipped in this package."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
