@@ -12,7 +12,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -143,6 +143,15 @@ def config_path(explicit: str | Path | None) -> Path | None:
     return local if local.exists() else None
 
 
+def _without_values(error: ValidationError) -> str:
+    """What is wrong and where, never the value itself (it may be a misplaced secret)."""
+    problems = [
+        f"{'.'.join(str(part) for part in problem['loc']) or 'settings'}: {problem['msg']}"
+        for problem in error.errors(include_url=False, include_input=False)
+    ]
+    return "invalid settings: " + "; ".join(problems)
+
+
 def load_settings(explicit: str | Path | None = None) -> Settings:
     """Read the settings; raise ConfigError with a readable message when they are wrong."""
     path = config_path(explicit)
@@ -161,6 +170,8 @@ def load_settings(explicit: str | Path | None = None) -> Settings:
     marker = _CONFIG_FILE.set(path)
     try:
         return Settings()
+    except ValidationError as exc:
+        raise ConfigError(_without_values(exc)) from None
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
     finally:

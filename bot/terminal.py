@@ -11,21 +11,12 @@ from dataclasses import replace
 from typing import TextIO
 
 from bot.conversation import Conversations, Speaker
-from flows.events import Command, Event, Press, Text
+from flows.events import Command, Event, Press, Text, parse_command
 from flows.guide import guide_for, language_from_telegram
 from flows.replies import Button, Outcome, Reply, SetLanguage
 
 NUMBERS = re.compile(r"^\s*\d+(\s*[, ]\s*\d+)*\s*$")
 LOCAL_USER = 1  # the terminal has one person: whoever sits at it
-
-
-def parse_command(text: str) -> Command | None:
-    """'/name args' (also '/name@bot args') as a Command, else None."""
-    if not text.startswith("/") or len(text) < 2:
-        return None
-    head, _, args = text[1:].partition(" ")
-    name = head.split("@", 1)[0].lower()
-    return Command(name, args.strip()) if name else None
 
 
 def language_from_environment() -> str:

@@ -59,3 +59,12 @@ class Media:
 
 
 Event = Command | Text | Edited | Press | Media
+
+
+def parse_command(text: str) -> Command | None:
+    """'/name args' (also '/name@bot args') as a Command, else None."""
+    if not text.startswith("/") or len(text) < 2:
+        return None
+    head, _, args = text[1:].partition(" ")
+    name = head.split("@", 1)[0].lower()
+    return Command(name, args.strip()) if name else None
