@@ -59,7 +59,9 @@ def load_keys(env_keys: str | None, key_file: Path, *, create: bool = True) -> K
             raise EncryptionKeyError(f"the key file {key_file.name} is empty")
         return KeySource(keys)
     if not create:
-        raise EncryptionKeyError("no encryption key: set LEERVERHAAL_ENCRYPTION__KEYS or a key file")
+        raise EncryptionKeyError(
+            "no encryption key: set LEERVERHAAL_ENCRYPTION__KEYS or a key file"
+        )
     key = Fernet.generate_key()
     write_private(key_file, key.decode() + "\n")
     return KeySource((key,), generated_file=key_file)
