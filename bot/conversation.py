@@ -23,7 +23,7 @@ from flows.states import State
 from flows.views import PersonView
 from storage.crypto import TextCipher
 from storage.database import Database
-from storage.repositories import People, Stories
+from storage.repositories import People, Stories, Updates
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -97,7 +97,7 @@ class Conversations:
                     speaker.channel, speaker.external_id, speaker.chat_id, speaker.language, now
                 )
                 log.info("person %d: first contact", person.id)
-            if update_id is not None and (person.last_update_id or -1) >= update_id:
+            if update_id is not None and not await Updates(session).first_time(update_id, now):
                 log.info("person %d: update already handled, skipped", person.id)
                 return None
             if speaker.chat_id is not None and person.chat_id != speaker.chat_id:
@@ -123,7 +123,7 @@ class Conversations:
             )
             outcome = interview.step(view, event)
             await stories.apply(person, outcome.effects, now)
-            if not await people.save_state(person, outcome.state, version, update_id, now):
+            if not await people.save_state(person, outcome.state, version, now):
                 raise _Retry
             log.info(
                 "person %d: %s -> %s (%d effects)",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, Message, Update
 from telegram.constants import ChatType
@@ -29,6 +30,7 @@ from bot.telegram_replies import send_outcome
 from flows import interview
 from flows.events import Edited, Event, Media, MediaKind, Press, Text, parse_command
 from flows.guide import guide_for, guides, language_from_telegram
+from storage.repositories import Updates
 
 log = logging.getLogger(__name__)
 CHANNEL = "telegram"
@@ -165,6 +167,15 @@ def register_handlers(application: Application) -> None:  # type: ignore[type-ar
     application.add_error_handler(on_error)
 
 
+async def forget_old_updates(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Hourly: drop records of handled updates older than two days."""
+    conversations: Conversations = context.application.bot_data[CONVERSATIONS]
+    cutoff = conversations.clock() - timedelta(days=2)
+    async with conversations.database.transaction() as session:
+        forgotten = await Updates(session).forget_before(cutoff)
+    log.debug("forgot %d handled updates", forgotten)
+
+
 def build_application(
     settings: Settings, services: Services, clock: Clock = utc_now
 ) -> Application:  # type: ignore[type-arg]
@@ -180,6 +191,8 @@ def build_application(
     )
     application.bot_data[CONVERSATIONS] = Conversations(services.database, services.cipher, clock)
     register_handlers(application)
+    assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
+    application.job_queue.run_repeating(forget_old_updates, interval=3600, first=60)
     return application
 
 

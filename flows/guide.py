@@ -164,17 +164,35 @@ class GuideError(ValueError):
 
 
 def _placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    """The named {placeholders} of a text; positional or broken ones are errors."""
+    try:
+        fields = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+    except ValueError as exc:
+        raise ValueError(f"a brace is not closed or not escaped ({exc})") from None
+    if any(not name.isidentifier() for name in fields):
+        raise ValueError("placeholders must be named, like {date}; write {{ for a brace")
+    return set(fields)
 
 
 def _shape(guide: Guide) -> dict[str, Any]:
     """The parts every language must share: keys, kinds, options, placeholders."""
+    placeholders = {}
+    for name in Texts.model_fields:
+        try:
+            placeholders[name] = _placeholders(getattr(guide.texts, name))
+        except ValueError as exc:
+            raise ValueError(f"text {name!r}: {exc}") from None
     return {
         "questions": [(q.key, q.kind, tuple(q.options)) for q in guide.questions],
-        "placeholders": {
-            name: _placeholders(getattr(guide.texts, name)) for name in Texts.model_fields
-        },
+        "placeholders": placeholders,
     }
+
+
+def _checked_shape(guide: Guide) -> dict[str, Any]:
+    try:
+        return _shape(guide)
+    except ValueError as exc:
+        raise GuideError(f"{guide.language}: {exc}") from None
 
 
 def load_guide_file(path: Path) -> Guide:
@@ -191,9 +209,9 @@ def load_guides(directory: Path = CONTENT_DIR) -> dict[str, Guide]:
     guides = {g.language: g for g in map(load_guide_file, sorted(directory.glob("*.toml")))}
     if DEFAULT_LANGUAGE not in guides:
         raise GuideError(f"no guide for the default language {DEFAULT_LANGUAGE!r}")
-    reference = _shape(guides[DEFAULT_LANGUAGE])
+    reference = _checked_shape(guides[DEFAULT_LANGUAGE])
     for language, guide in guides.items():
-        shape = _shape(guide)
+        shape = _checked_shape(guide)
         if shape["questions"] != reference["questions"]:
             raise GuideError(f"{language}: questions or options differ from {DEFAULT_LANGUAGE}")
         for name, expected in reference["placeholders"].items():

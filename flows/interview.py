@@ -72,10 +72,7 @@ class _Turn:
 
 def step(view: PersonView, event: Event) -> Outcome:
     """Decide one step of the conversation."""
-    turn = _Turn(view, guide_for(view.language))
-    if turn.state.step in IN_STORY and turn.current is None:
-        # The story disappeared (discarded elsewhere): start from a clean slate.
-        turn = _Turn(replace(view, state=State(draft_id=turn.state.draft_id)), turn.guide)
+    turn = _repaired(_Turn(view, guide_for(view.language)))
     match event:
         case Command():
             return _on_command(turn, event)
@@ -88,6 +85,23 @@ def step(view: PersonView, event: Event) -> Outcome:
         case Media():
             return turn.outcome(None, Reply(turn.guide.texts.media_not_supported))
     raise TypeError(f"unknown event type {type(event).__name__}")
+
+
+def _repaired(turn: _Turn) -> _Turn:
+    """A turn whose stored state still fits the stories and the guide."""
+    state, story = turn.state, turn.current
+    if state.step in IN_STORY and story is None:
+        # The story disappeared (discarded elsewhere): start from a clean slate.
+        state = State(draft_id=state.draft_id if turn.draft else None)
+    elif state.step is Step.QUESTION and turn.guide.question(state.question or "") is None:
+        # An adviser removed or renamed the question: go on at the first open one.
+        assert story is not None
+        open_keys = [q.key for q in turn.guide.questions if q.key not in story.answers]
+        if open_keys:
+            state = state.model_copy(update={"question": open_keys[0], "returning": False})
+        else:
+            state = State(step=Step.REVIEW, story_id=story.id, draft_id=state.draft_id)
+    return turn if state is turn.state else _Turn(replace(turn.view, state=state), turn.guide)
 
 
 def private_only(language: str | None, link: str) -> Reply:
@@ -121,8 +135,10 @@ def _ask(turn: _Turn, story: StoryView, key: str, *, returning: bool = False) ->
 
 def _review(turn: _Turn, story: StoryView) -> Outcome:
     """Show the summary card of a story and wait for the person's decision."""
-    draft_id = story.id if story.status is StoryStatus.DRAFT else turn.state.draft_id
-    state = State(step=Step.REVIEW, story_id=story.id, draft_id=draft_id)
+    if story.status is StoryStatus.DRAFT:
+        state = State(step=Step.REVIEW, story_id=story.id, draft_id=story.id)
+    else:  # a finished story's card needs no decision: the person is free again
+        state = State(draft_id=turn.state.draft_id)
     return turn.outcome(state, render.card_reply(turn.guide, story, turn.view.language))
 
 
@@ -272,6 +288,8 @@ def _on_press(turn: _Turn, press: Press) -> Outcome:
         case Action.BEGIN:
             return _begin(turn)
         case Action.NOT_NOW:
+            if turn.state.step is not Step.WELCOME:
+                return turn.outcome(notice=texts.stale_button)
             idle = State(draft_id=turn.state.draft_id)
             return turn.outcome(idle, Reply(texts.later, edit=True))
         case Action.LIST:
@@ -319,7 +337,7 @@ def _on_question_button(turn: _Turn, pressed: Pressed) -> Outcome:
             reply = render.question_reply(turn.guide, updated, key, edit=True)
             return Outcome(turn.state, (reply,), (save,))
         case Action.DONE | Action.SKIP:
-            if key in story.answers and not (answer.skipped and pressed.action is Action.DONE):
+            if not answer.is_empty:
                 return _advance(turn, story, key)
             save = SaveAnswer(story.id, key, None, (), skipped=True)
             return _advance(turn, _with_answer(story, save), key, save)

@@ -28,6 +28,8 @@ def fit(text: str, limit: int) -> str:
     """Shorten text to at most ``limit`` UTF-16 units, marking the cut with an ellipsis."""
     if utf16_len(text) <= limit:
         return text
+    if limit < 1:
+        return ""
     cut = text[: max(limit - 1, 0)]
     while utf16_len(cut) > limit - 1:
         cut = cut[:-1]
@@ -43,11 +45,13 @@ def _rows(*rows: Iterable[Button]) -> tuple[tuple[Button, ...], ...]:
     return tuple(tuple(row) for row in rows if row)
 
 
-def _answer_lines(guide: Guide, question: Question, answer: AnswerView, empty: str) -> list[str]:
+def _answer_lines(
+    question: Question, answer: AnswerView, empty: str, preview: int = ANSWER_PREVIEW
+) -> list[str]:
     labels = [label for key, label in question.options.items() if key in answer.choices]
     lines = [" · ".join(labels)] if labels else []
     if answer.text:
-        lines.append(fit(answer.text, ANSWER_PREVIEW))
+        lines.append(fit(answer.text, preview))
     return lines or [empty]
 
 
@@ -85,16 +89,20 @@ def question_reply(guide: Guide, story: StoryView, key: str, *, edit: bool = Fal
 
 
 def card_text(guide: Guide, story: StoryView, language: str) -> str:
-    """The summary card: the story on one screen."""
+    """The summary card: the story on one screen, answers shortened to fit one message."""
     texts = guide.texts
     title = texts.card_title if story.status is StoryStatus.COMPLETE else texts.card_draft_title
-    parts = [title.format(date=local_date(story.created_at, language))]
-    for question in guide.questions:
-        lines = _answer_lines(guide, question, story.answer(question.key), texts.card_empty)
-        parts.append("▸ " + question.title + "\n" + "\n".join(lines))
     footer = texts.card_question if story.status is StoryStatus.DRAFT else texts.card_complete
-    parts.append(footer)
-    return fit("\n\n".join(parts), MESSAGE_LIMIT)
+    for preview in (ANSWER_PREVIEW, 300, 200, 120, 60):
+        parts = [title.format(date=local_date(story.created_at, language))]
+        for question in guide.questions:
+            answer = story.answer(question.key)
+            lines = _answer_lines(question, answer, texts.card_empty, preview)
+            parts.append("▸ " + question.title + "\n" + "\n".join(lines))
+        text = "\n\n".join([*parts, footer])
+        if utf16_len(text) <= MESSAGE_LIMIT:
+            return text
+    return fit(text, MESSAGE_LIMIT)
 
 
 def card_reply(guide: Guide, story: StoryView, language: str, *, edit: bool = False) -> Reply:

@@ -79,7 +79,6 @@ class Person(Base):
     language: Mapped[str] = mapped_column(String(8))
     state: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=0)
-    last_update_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -127,6 +126,18 @@ class Choice(Base):
     )
     question: Mapped[str] = mapped_column(String(32), primary_key=True)
     option: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class HandledUpdate(Base):
+    """A Telegram update already handled: a redelivered update is then skipped.
+
+    Kept for two days (Telegram keeps undelivered updates for about one).
+    """
+
+    __tablename__ = "handled_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    handled_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
 class Setting(Base):

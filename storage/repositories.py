@@ -20,7 +20,7 @@ from flows.replies import (
 from flows.states import State, StoryKind, StoryStatus
 from flows.views import AnswerView, EditedAnswer, StoryHeader, StoryView
 from storage.crypto import TextCipher
-from storage.models import Answer, Choice, Person, Story
+from storage.models import Answer, Choice, HandledUpdate, Person, Story
 
 
 class People:
@@ -55,12 +55,7 @@ class People:
         return person
 
     async def save_state(
-        self,
-        person: Person,
-        state: State,
-        expected_version: int,
-        update_id: int | None,
-        now: datetime,
+        self, person: Person, state: State, expected_version: int, now: datetime
     ) -> bool:
         """Store the new state if nobody else changed it since it was read."""
         values: dict[str, object] = {
@@ -68,8 +63,6 @@ class People:
             "version": expected_version + 1,
             "updated_at": now,
         }
-        if update_id is not None:
-            values["last_update_id"] = update_id
         result = await self.session.execute(
             update(Person)
             .where(Person.id == person.id, Person.version == expected_version)
@@ -77,6 +70,29 @@ class People:
             .execution_options(synchronize_session=False)
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+class Updates:
+    """Which Telegram updates were handled, so a redelivered one is skipped."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def first_time(self, update_id: int, now: datetime) -> bool:
+        """Record an update as handled; False when it already was."""
+        known = await self.session.get(HandledUpdate, update_id)
+        if known is not None:
+            return False
+        self.session.add(HandledUpdate(update_id=update_id, handled_at=now))
+        await self.session.flush()  # a concurrent duplicate fails here and is retried
+        return True
+
+    async def forget_before(self, cutoff: datetime) -> int:
+        """Drop records older than ``cutoff``; returns how many."""
+        result = await self.session.execute(
+            delete(HandledUpdate).where(HandledUpdate.handled_at < cutoff)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 class Stories:

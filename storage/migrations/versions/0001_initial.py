@@ -1,4 +1,4 @@
-"""persons, stories, answers, choices, settings
+"""persons, stories, answers, choices, handled updates, settings
 
 Revision ID: 0001
 Revises:
@@ -27,12 +27,22 @@ def upgrade() -> None:
         sa.Column("language", sa.String(length=8), nullable=False),
         sa.Column("state", sa.Text(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("last_update_id", sa.BigInteger(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_persons")),
         sa.UniqueConstraint("channel", "external_id", name=op.f("uq_persons_channel")),
     )
+    op.create_table(
+        "handled_updates",
+        sa.Column("update_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("handled_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("update_id", name=op.f("pk_handled_updates")),
+    )
+    with op.batch_alter_table("handled_updates", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_handled_updates_handled_at"), ["handled_at"], unique=False
+        )
+
     op.create_table(
         "settings",
         sa.Column("key", sa.String(length=64), nullable=False),
@@ -112,4 +122,8 @@ def downgrade() -> None:
 
     op.drop_table("stories")
     op.drop_table("settings")
+    with op.batch_alter_table("handled_updates", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_handled_updates_handled_at"))
+
+    op.drop_table("handled_updates")
     op.drop_table("persons")

@@ -1,0 +1,193 @@
+"""Callback data: every action round-trips, and anything malformed decodes to None."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.callbacks import (
+    ARITY,
+    MAX_BYTES,
+    SEPARATOR,
+    Action,
+    Pressed,
+    decode,
+    decode_id,
+    encode,
+    encode_id,
+)
+
+BIGGEST_STORY_ID = 2**52 + 1  # bot.conversation.new_story_id: randbits(52) + 1
+
+# Typical arguments for every action, as the renderer passes them.
+EXAMPLES: dict[Action, tuple[str | int, ...]] = {
+    Action.BEGIN: (),
+    Action.NOT_NOW: (),
+    Action.TOGGLE: (BIGGEST_STORY_ID, "obstacles", "unclear_expectations"),
+    Action.DONE: (7, "how"),
+    Action.SKIP: (0, "change"),
+    Action.BACK: (36, "helped_most"),
+    Action.CONFIRM: (12345,),
+    Action.CHANGE: (1,),
+    Action.EDIT: (99, "next_step"),
+    Action.CARD: (35,),
+    Action.DISCARD: (BIGGEST_STORY_ID,),
+    Action.DISCARD_YES: (4,),
+    Action.RESUME: (5,),
+    Action.FRESH: (6,),
+    Action.LIST: (),
+    Action.LANGUAGE: ("nl",),
+}
+
+
+def test_examples_cover_every_action() -> None:
+    assert set(EXAMPLES) == set(Action) == set(ARITY)
+
+
+@pytest.mark.parametrize("action", list(Action), ids=lambda a: a.name)
+def test_round_trip(action: Action) -> None:
+    args = EXAMPLES[action]
+    data = encode(action, *args)
+    assert len(data.encode()) <= MAX_BYTES
+    names_story = ARITY[action] > 0 and action is not Action.LANGUAGE
+    expected = (
+        Pressed(action, int(args[0]), tuple(str(a) for a in args[1:]))
+        if names_story
+        else Pressed(action, None, tuple(str(a) for a in args))
+    )
+    assert decode(data) == expected
+
+
+def test_action_codes_are_unique_and_stable() -> None:
+    # The codes are stored in messages already sent: they must never change.
+    assert [a.value for a in Action] == [
+        "go", "nn", "t", "d", "s", "b", "ok", "ch", "e", "c", "x", "xy", "r", "f", "l", "lg",
+    ]  # fmt: skip
+
+
+def test_encoded_form_is_compact() -> None:
+    assert encode(Action.BEGIN) == "go"
+    assert encode(Action.TOGGLE, 36, "how", "by_doing") == "t|10|how|by_doing"
+    assert encode(Action.LANGUAGE, "nl") == "lg|nl"
+
+
+@pytest.mark.parametrize("value", [0, 1, 9, 10, 35, 36, 1295, 1296, 2**31, 2**52, 2**63])
+def test_id_round_trip(value: int) -> None:
+    text = encode_id(value)
+    assert set(text) <= set("0123456789abcdefghijklmnopqrstuvwxyz")
+    assert decode_id(text) == value
+
+
+def test_biggest_story_id_is_short() -> None:
+    assert len(encode_id(BIGGEST_STORY_ID)) <= 11
+
+
+def test_negative_id_is_refused() -> None:
+    with pytest.raises(ValueError):
+        encode_id(-1)
+    with pytest.raises(ValueError):
+        encode(Action.CONFIRM, -5)
+
+
+@pytest.mark.parametrize(
+    "text", ["", "-1", "A", "1A", "1 ", " 1", "1.0", "١", "z" * 14, "1-2", "+1", "1_0"]
+)
+def test_bad_ids(text: str) -> None:
+    assert decode_id(text) is None
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        "",
+        "zz",  # unknown action
+        "GO",  # actions are case-sensitive
+        " go",
+        "go ",
+        "go\n",
+        "go|",  # BEGIN takes no arguments
+        "go|x",
+        "l|1",
+        "ok",  # CONFIRM needs a story
+        "ok|1|2",
+        "t|1|how",  # TOGGLE needs three
+        "t|1|how|by_doing|x",
+        "t|1||by_doing",  # empty argument
+        "t||how|by_doing",
+        "t|1|how|",
+        "|",
+        "||",
+        "ok|",
+        "ok|-1",  # bad ids
+        "ok|A",
+        "ok|1.5",
+        "ok| 1",
+        "ok|" + "z" * 14,
+        "ok|١٢",  # Arabic-Indic digits are not ids
+        "lg|",
+        "lg|nl|en",
+        "e|1",
+        "x|😀",
+        "ok|1\x00",
+        "t|1|how|" + "a" * 60,  # longer than 64 bytes
+        "lg|" + "é" * 31,  # 65 bytes, though only 34 characters
+    ],
+)
+def test_malformed_data_decodes_to_none(data: str | None) -> None:
+    assert decode(data) is None
+
+
+def test_exactly_64_bytes_is_accepted() -> None:
+    data = "lg|" + "n" * (MAX_BYTES - 3)
+    assert len(data.encode()) == MAX_BYTES
+    assert decode(data) == Pressed(Action.LANGUAGE, None, ("n" * (MAX_BYTES - 3),))
+    assert decode(data + "n") is None
+
+
+def test_decode_does_not_validate_question_or_option_keys() -> None:
+    # Keys are checked by the flow against the guide, not here.
+    assert decode("t|1|nope|nothing") == Pressed(Action.TOGGLE, 1, ("nope", "nothing"))
+
+
+@pytest.mark.parametrize(
+    ("action", "args"),
+    [
+        (Action.BEGIN, (1,)),
+        (Action.TOGGLE, (1, "how")),
+        (Action.CONFIRM, ()),
+        (Action.CONFIRM, (1, 2)),
+        (Action.LANGUAGE, ()),
+    ],
+)
+def test_encode_refuses_wrong_arity(action: Action, args: tuple[str | int, ...]) -> None:
+    with pytest.raises(ValueError):
+        encode(action, *args)
+
+
+@pytest.mark.parametrize(
+    ("action", "args"),
+    [
+        (Action.TOGGLE, (1, "how", "a|b")),
+        (Action.TOGGLE, (1, "", "x")),
+        (Action.EDIT, (1, SEPARATOR)),
+        (Action.CONFIRM, ("1",)),  # a story must be an id, not text
+        (Action.TOGGLE, ("abc", "how", "x")),
+    ],
+)
+def test_encode_refuses_bad_arguments(action: Action, args: tuple[str | int, ...]) -> None:
+    with pytest.raises(ValueError):
+        encode(action, *args)
+
+
+def test_encode_refuses_over_long_data() -> None:
+    with pytest.raises(ValueError, match="64 bytes"):
+        encode(Action.TOGGLE, BIGGEST_STORY_ID, "q" * 30, "o" * 30)
+    with pytest.raises(ValueError, match="64 bytes"):
+        encode(Action.LANGUAGE, "é" * 31)  # counted in bytes, not characters
+
+
+def test_longest_keys_the_guide_allows_still_fit() -> None:
+    # Question keys have at most 16 characters and option keys at most 24.
+    data = encode(Action.TOGGLE, BIGGEST_STORY_ID, "q" * 16, "o" * 24)
+    assert len(data.encode()) <= MAX_BYTES
+    assert decode(data) == Pressed(Action.TOGGLE, BIGGEST_STORY_ID, ("q" * 16, "o" * 24))

@@ -1,0 +1,165 @@
+"""Settings: a TOML file, environment overrides, secrets kept out of the file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.settings import ConfigError, Settings, TelegramSettings, load_settings
+
+TOKEN = "123456:AAH-secret-looking-token"
+
+
+def write_config(directory: Path, body: str, name: str = "leerverhaal.toml") -> Path:
+    path = directory / name
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def test_defaults_without_a_config_file(clean_env: Path) -> None:
+    settings = load_settings()
+    assert settings.data_dir == clean_env / ".local" / "share" / "leerverhaal"
+    assert settings.database_url == f"sqlite:///{settings.data_dir / 'leerverhaal.sqlite3'}"
+    assert settings.key_file == settings.data_dir / "secret.key"
+    assert settings.privacy.min_group_size == 5
+    assert settings.logging.level == "INFO"
+
+
+def test_toml_file_with_environment_override(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_config(
+        clean_env,
+        f"""
+data_dir = "{clean_env / "data"}"
+
+[database]
+url = "sqlite:///from-the-file.sqlite3"
+echo = true
+
+[privacy]
+min_group_size = 7
+
+[telegram]
+admins = [42]
+""",
+        name="custom.toml",
+    )
+    settings = load_settings(path)
+    assert settings.database_url == "sqlite:///from-the-file.sqlite3"
+    assert settings.data_dir == clean_env / "data"
+    assert settings.privacy.min_group_size == 7
+    assert settings.telegram.admins == [42]
+
+    monkeypatch.setenv("LEERVERHAAL_DATABASE__URL", "postgresql://bot:pw@db.example/leerverhaal")
+    monkeypatch.setenv("LEERVERHAAL_PRIVACY__MIN_GROUP_SIZE", "9")
+    overridden = load_settings(path)
+    assert overridden.database_url == "postgresql://bot:pw@db.example/leerverhaal"
+    assert overridden.database.echo is True  # the rest of [database] still comes from the file
+    assert overridden.privacy.min_group_size == 9
+    assert "pw" not in repr(overridden.database)  # the URL is a secret
+
+
+def test_config_file_from_environment_and_local_default(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_config(clean_env, "[logging]\nlevel = 'DEBUG'\n")  # ./leerverhaal.toml
+    assert load_settings().logging.level == "DEBUG"
+    elsewhere = write_config(clean_env, "[logging]\nlevel = 'ERROR'\n", name="other.toml")
+    monkeypatch.setenv("LEERVERHAAL_CONFIG", str(elsewhere))
+    assert load_settings().logging.level == "ERROR"
+
+
+def test_token_in_the_config_file_is_refused(clean_env: Path) -> None:
+    path = write_config(clean_env, f'[telegram]\ntoken = "{TOKEN}"\n')
+    with pytest.raises(ConfigError) as raised:
+        load_settings(path)
+    message = str(raised.value)
+    assert "LEERVERHAAL_TELEGRAM__TOKEN" in message and "never in the config file" in message
+    assert TOKEN not in message
+
+
+@pytest.mark.parametrize("size", [2, 0, -1])
+def test_min_group_size_below_three_is_refused(clean_env: Path, size: int) -> None:
+    path = write_config(clean_env, f"[privacy]\nmin_group_size = {size}\n")
+    with pytest.raises(ConfigError, match="min_group_size must be at least 3"):
+        load_settings(path)
+
+
+def test_min_group_size_below_three_from_environment(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LEERVERHAAL_PRIVACY__MIN_GROUP_SIZE", "2")
+    with pytest.raises(ConfigError, match="at least 3"):
+        load_settings()
+    monkeypatch.setenv("LEERVERHAAL_PRIVACY__MIN_GROUP_SIZE", "3")
+    assert load_settings().privacy.min_group_size == 3
+
+
+def test_token_from_a_token_file(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    token_file = clean_env / "bot.token"
+    token_file.write_text(f"  {TOKEN}\n", encoding="utf-8")
+    path = write_config(clean_env, f'[telegram]\ntoken_file = "{token_file}"\n')
+    assert load_settings(path).telegram.read_token() == TOKEN
+
+    monkeypatch.setenv("LEERVERHAAL_TELEGRAM__TOKEN", "999:from-the-environment")
+    assert load_settings(path).telegram.read_token() == "999:from-the-environment"
+
+
+def test_missing_token_explains_what_to_do(clean_env: Path) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_settings().telegram.read_token()
+    message = str(raised.value)
+    assert "LEERVERHAAL_TELEGRAM__TOKEN" in message
+    assert "token_file" in message
+    assert "@BotFather" in message
+
+    empty = clean_env / "empty.token"
+    empty.write_text("\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="no bot token"):
+        TelegramSettings(token_file=empty).read_token()
+
+
+def test_unreadable_token_file(clean_env: Path) -> None:
+    with pytest.raises(ConfigError, match=r"cannot read telegram\.token_file"):
+        TelegramSettings(token_file=clean_env / "missing.token").read_token()
+
+
+def test_a_misplaced_secret_is_not_echoed(clean_env: Path) -> None:
+    path = write_config(clean_env, f'bot_token = "{TOKEN}"\n[database]\nurl = ["{TOKEN}"]\n')
+    with pytest.raises(ConfigError) as raised:
+        load_settings(path)
+    message = str(raised.value)
+    assert "bot_token" in message and "database.url" in message
+    assert "Extra inputs are not permitted" in message
+    assert "AAH-secret" not in message
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("[database\nurl = 1", "not valid TOML"),
+        ("colour = 'blue'\n", "colour"),
+        ("[logging]\nlevel = 'LOUD'\n", "level"),
+    ],
+)
+def test_bad_config_files_give_config_errors(clean_env: Path, body: str, expected: str) -> None:
+    path = write_config(clean_env, body)
+    with pytest.raises(ConfigError, match=expected):
+        load_settings(path)
+
+
+def test_missing_config_file(clean_env: Path) -> None:
+    with pytest.raises(ConfigError, match="config file not found"):
+        load_settings(clean_env / "nope.toml")
+
+
+def test_settings_object_reads_the_environment(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LEERVERHAAL_DATA_DIR", str(clean_env / "elsewhere"))
+    monkeypatch.setenv("LEERVERHAAL_ENCRYPTION__KEY_FILE", str(clean_env / "k" / "my.key"))
+    settings = Settings()
+    assert settings.data_dir == clean_env / "elsewhere"
+    assert settings.key_file == clean_env / "k" / "my.key"

@@ -1,0 +1,192 @@
+"""The terminal chat: in process with typed lines, and as a real ``leerverhaal chat``."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import stat
+import sys
+from collections.abc import Awaitable, Callable
+from io import StringIO
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot.conversation import Conversations
+from bot.terminal import LOCAL_USER, TerminalChat
+from flows.guide import guide_for
+from flows.states import StoryStatus
+from flows.views import StoryView
+from storage.crypto import TextCipher, load_keys
+from storage.database import Database, sqlite_url
+from storage.models import Story
+from storage.repositories import People, Stories
+
+GUIDE = guide_for("en")
+TEXTS = GUIDE.texts
+
+CHANGE = "Ik schrijf mijn ambtsberichten nu in de helft van de tijd"
+WHO_WORDS = "Mijn voorganger op post, via de telefoon"
+HELPED_MOST = "Dat Fatima elke vrijdag tien minuten met me meelas"
+
+
+def option(question: str, key: str) -> int:
+    """The number the terminal shows for a quick-pick option."""
+    found = GUIDE.question(question)
+    assert found is not None
+    return list(found.options).index(key) + 1
+
+
+def done(question: str) -> int:
+    """'Done' comes right after the options."""
+    found = GUIDE.question(question)
+    assert found is not None
+    return len(found.options) + 1
+
+
+def skip(question: str) -> int:
+    """After Done: Back, then Skip (for every question but the first)."""
+    return done(question) + 2
+
+
+INTERVIEW = [
+    "1",  # Let's begin
+    CHANGE,
+    f"{option('how', 'by_doing')} {option('how', 'asking_colleague')}",
+    str(done("how")),
+    str(option("who", "colleague")),
+    WHO_WORDS,  # own words also answer a quick-pick question
+    "99",  # no such option: explained, nothing lost
+    str(skip("resources")),
+    f"{option('obstacles', 'time_pressure')}, {option('obstacles', 'self_doubt')}",
+    str(done("obstacles")),
+    HELPED_MOST,
+    str(option("next_step", "peer_consultation")),
+    str(done("next_step")),
+    "1",  # Yes, save it
+]
+
+EXPECTED = {
+    "change": (CHANGE, set(), False),
+    "how": (None, {"by_doing", "asking_colleague"}, False),
+    "who": (WHO_WORDS, {"colleague"}, False),
+    "resources": (None, set(), True),
+    "obstacles": (None, {"time_pressure", "self_doubt"}, False),
+    "helped_most": (HELPED_MOST, set(), False),
+    "next_step": (None, {"peer_consultation"}, False),
+}
+
+
+def lines(typed: list[str]) -> Callable[[], Awaitable[str | None]]:
+    """A ``read_line`` that types these lines, then ends the input."""
+    queue = [line + "\n" for line in typed]
+
+    async def read_line() -> str | None:
+        return queue.pop(0) if queue else None
+
+    return read_line
+
+
+async def terminal_stories(db: Database, cipher: TextCipher) -> list[StoryView]:
+    """The stories of the terminal's one person, as stored."""
+    async with db.transaction() as session:
+        person = await People(session).find("terminal", LOCAL_USER)
+        assert person is not None
+        ids = list(await session.scalars(select(Story.id).where(Story.person_id == person.id)))
+        return list((await Stories(session, cipher).load(person.id, ids)).values())
+
+
+def assert_complete_story(stories: list[StoryView]) -> None:
+    assert len(stories) == 1
+    (story,) = stories
+    assert story.status is StoryStatus.COMPLETE
+    answers = {k: (a.text, set(a.choices), a.skipped) for k, a in story.answers.items()}
+    assert answers == EXPECTED
+
+
+async def test_terminal_chat_in_process(
+    conversations: Conversations, database: Database, cipher: TextCipher
+) -> None:
+    out = StringIO()
+    chat = TerminalChat(conversations, out=out, language="en")
+    await chat.run(lines(INTERVIEW))
+    shown = out.getvalue()
+
+    assert shown.startswith(TEXTS.terminal_hint)
+    assert "  1) Let's begin" in shown
+    assert GUIDE.questions[0].prompt in shown
+    assert TEXTS.no_such_option.format(number=99) in shown
+    assert TEXTS.saved in shown
+    assert shown.rstrip().endswith(TEXTS.goodbye)
+    assert_complete_story(await terminal_stories(database, cipher))
+
+
+async def test_terminal_chat_goes_on_where_it_stopped(
+    conversations: Conversations, database: Database, cipher: TextCipher
+) -> None:
+    first = StringIO()
+    await TerminalChat(conversations, out=first, language="en").run(lines(INTERVIEW[:5]))
+    assert first.getvalue().rstrip().endswith(TEXTS.goodbye)
+
+    again = StringIO()
+    chat = TerminalChat(conversations, out=again, language="en")
+    await chat.run(lines(INTERVIEW[5:]))
+    assert TEXTS.in_progress in again.getvalue()
+    assert_complete_story(await terminal_stories(database, cipher))
+
+
+def database_bytes(directory: Path) -> bytes:
+    """The SQLite file and its WAL side files, as they are on disk."""
+    return b"".join(p.read_bytes() for p in sorted(directory.glob("leerverhaal.sqlite3*")))
+
+
+def _leerverhaal_command() -> list[str]:
+    script = Path(sys.executable).with_name("leerverhaal")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "bot.cli"]
+
+
+async def test_leerverhaal_chat_as_a_real_process(tmp_path: Path) -> None:
+    environment = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "LANG": "en_US.UTF-8",
+        "PYTHONIOENCODING": "utf-8",
+        "LEERVERHAAL_DATA_DIR": str(tmp_path),
+    }
+    process = await asyncio.create_subprocess_exec(
+        *_leerverhaal_command(),
+        "chat",
+        cwd=tmp_path,
+        env=environment,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    typed = "".join(line + "\n" for line in INTERVIEW).encode("utf-8")
+    try:
+        stdout, stderr = await asyncio.wait_for(process.communicate(typed), timeout=60)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+        raise
+    shown, errors = stdout.decode("utf-8"), stderr.decode("utf-8")
+    assert process.returncode == 0, errors
+    assert TEXTS.saved in shown
+    assert TEXTS.goodbye in shown
+    assert "Created a new encryption key" in errors
+    assert CHANGE not in errors and HELPED_MOST not in errors  # logs never carry words
+
+    key_file = tmp_path / "secret.key"
+    database_file = tmp_path / "leerverhaal.sqlite3"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert database_file.exists()
+
+    cipher = TextCipher(load_keys(None, key_file, create=False).keys)
+    db = Database(sqlite_url(database_file))
+    try:
+        assert_complete_story(await terminal_stories(db, cipher))
+        await db.check_key(cipher)
+    finally:
+        await db.dispose()
+    on_disk = database_bytes(tmp_path)
+    assert CHANGE.encode() not in on_disk and HELPED_MOST.encode() not in on_disk
