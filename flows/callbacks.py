@@ -34,6 +34,19 @@ class Action(StrEnum):
     FRESH = "f"  # story: discard this draft and start afresh
     LIST = "l"
     LANGUAGE = "lg"  # language code
+    TO_STORY = "ts"  # check-in story: turn it into a learning story
+    SNOOZE_TODAY = "zl"  # nudge stamp
+    SNOOZE_TOMORROW = "zt"  # nudge stamp
+    SKIP_NUDGE = "zs"  # nudge stamp
+    SETTINGS = "so"
+    ZONE_MENU = "sz"
+    SET_ZONE = "zz"  # IANA zone name
+    SET_RHYTHM = "sr"  # rhythm
+    SET_WEEKDAY = "sd"  # 0-6, Monday first
+    SET_TIME = "st"  # HHMM
+    SET_WEEKEND = "sw"  # weekend days as digits, or "-" for none
+    CLOSE_SETTINGS = "sx"
+    REFLECT_MOVE = "mv"
 
 
 ARITY: dict[Action, int] = {
@@ -53,8 +66,38 @@ ARITY: dict[Action, int] = {
     Action.FRESH: 1,
     Action.LIST: 0,
     Action.LANGUAGE: 1,
+    Action.TO_STORY: 1,
+    Action.SNOOZE_TODAY: 1,
+    Action.SNOOZE_TOMORROW: 1,
+    Action.SKIP_NUDGE: 1,
+    Action.SETTINGS: 0,
+    Action.ZONE_MENU: 0,
+    Action.SET_ZONE: 1,
+    Action.SET_RHYTHM: 1,
+    Action.SET_WEEKDAY: 1,
+    Action.SET_TIME: 1,
+    Action.SET_WEEKEND: 1,
+    Action.CLOSE_SETTINGS: 0,
+    Action.REFLECT_MOVE: 0,
 }
 STORY_ARG = 0  # for actions that name a story, it is always the first argument
+STORY_ACTIONS = frozenset(
+    {
+        Action.TOGGLE,
+        Action.DONE,
+        Action.SKIP,
+        Action.BACK,
+        Action.CONFIRM,
+        Action.CHANGE,
+        Action.EDIT,
+        Action.CARD,
+        Action.DISCARD,
+        Action.DISCARD_YES,
+        Action.RESUME,
+        Action.FRESH,
+        Action.TO_STORY,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -86,7 +129,7 @@ def decode_id(text: str) -> int | None:
 
 
 def _names_story(action: Action) -> bool:
-    return ARITY[action] > 0 and action is not Action.LANGUAGE
+    return action in STORY_ACTIONS
 
 
 def encode(action: Action, *args: str | int) -> str:

@@ -15,6 +15,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from flows.states import StoryKind
+from flows.texts import CheckinTexts, Commands, Texts
+
 CONTENT_DIR = Path(__file__).parent / "content"
 DEFAULT_LANGUAGE = "en"
 
@@ -31,12 +34,17 @@ class _Strict(BaseModel):
 
 
 class Question(_Strict):
-    """One question of the guide, with its quick-pick options (key -> label)."""
+    """One question of the guide, with its quick-pick options (key -> label).
+
+    ``variants`` are other ways to ask the same thing; one is picked per story so
+    that a recurring question does not always read the same.
+    """
 
     key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,15}$")
     kind: QuestionKind
     title: str = Field(min_length=1)
     prompt: str = Field(min_length=1)
+    variants: tuple[str, ...] = ()
     options: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -50,94 +58,19 @@ class Question(_Strict):
                 raise ValueError(f"option key {key!r} must be short and alphanumeric")
         return self
 
-
-class Texts(_Strict):
-    """Every sentence the bot says outside the questions themselves."""
-
-    welcome: str
-    welcome_back: str
-    begin: str
-    not_now: str
-    later: str
-    tap_begin: str
-    progress: str
-    choices_hint: str
-    text_hint: str
-    current_answer: str
-    done: str
-    keep: str
-    skip: str
-    back: str
-    card_title: str
-    card_draft_title: str
-    card_empty: str
-    card_question: str
-    card_complete: str
-    confirm: str
-    change: str
-    discard: str
-    change_which: str
-    back_to_card: str
-    saved: str
-    discard_sure: str
-    discard_yes: str
-    discard_no: str
-    discarded: str
-    paused: str
-    stopped_editing: str
-    nothing_to_cancel: str
-    draft_exists: str
-    resume: str
-    start_fresh: str
-    in_progress: str
-    stories_title: str
-    stories_empty: str
-    story_line: str
-    to_list: str
-    draft_marker: str
-    untitled: str
-    continue_story: str
-    help: str
-    language_prompt: str
-    language_set: str
-    media_not_supported: str
-    empty_text: str
-    stale_button: str
-    invalid_button: str
-    story_not_found: str
-    private_only: str
-    edit_saved: str
-    edit_not_an_answer: str
-    unknown_command: str
-    idle_text: str
-    no_such_option: str
-    terminal_hint: str
-    error: str
-    goodbye: str
+    def prompt_for(self, seed: int) -> str:
+        """The prompt, or one of its variants, chosen by a number such as the story id."""
+        choices = (self.prompt, *self.variants)
+        return choices[seed % len(choices)]
 
 
-class Commands(_Strict):
-    """The bot commands shown in Telegram's menu, with their descriptions."""
+class Questionnaire(_Strict):
+    """The questions of one kind of story, in the order they are asked."""
 
-    start: str
-    reflect: str
-    stories: str
-    language: str
-    help: str
-    cancel: str
-
-
-class Guide(_Strict):
-    """Everything the bot says in one language, and the questions it asks."""
-
-    language: str = Field(pattern=r"^[a-z]{2}$")
-    language_name: str
-    commands: Commands
-    texts: Texts
     questions: tuple[Question, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _unique_question_keys(self) -> Guide:
+    def _well_formed(self) -> Questionnaire:
         keys = [q.key for q in self.questions]
         if len(set(keys)) != len(keys):
             raise ValueError("question keys must be unique")
@@ -150,8 +83,68 @@ class Guide(_Strict):
         return next((q for q in self.questions if q.key == key), None)
 
     def index(self, key: str) -> int:
-        """Position of a question in the guide (0-based)."""
+        """Position of a question (0-based)."""
         return [q.key for q in self.questions].index(key)
+
+    @property
+    def opening(self) -> Question:
+        """The first question, answered in free text; it titles the story."""
+        return self.questions[0]
+
+
+class CheckinSection(_Strict):
+    """The short check-in: its questions and its own sentences."""
+
+    texts: CheckinTexts
+    questions: Questionnaire
+
+
+class Guide(_Strict):
+    """Everything the bot says in one language, and the questions it asks."""
+
+    language: str = Field(pattern=r"^[a-z]{2}$")
+    language_name: str
+    commands: Commands
+    texts: Texts
+    questions: tuple[Question, ...] = Field(min_length=1)
+    checkin: CheckinSection
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shared_options(cls, data: Any) -> Any:
+        """A check-in question may say ``options_from = "how"`` to reuse the guide's picks."""
+        if not isinstance(data, dict) or not isinstance(data.get("checkin"), dict):
+            return data
+        by_key = {q.get("key"): q for q in data.get("questions", []) if isinstance(q, dict)}
+        checkin = dict(data["checkin"])
+        resolved = []
+        for question in checkin.get("questions", []):
+            if isinstance(question, dict) and "options_from" in question:
+                question = dict(question)
+                source = by_key.get(question.pop("options_from"), {})
+                question["options"] = source.get("options", {})
+            resolved.append(question)
+        checkin["questions"] = {"questions": resolved}
+        return {**data, "checkin": checkin}
+
+    @model_validator(mode="after")
+    def _story_questions_well_formed(self) -> Guide:
+        Questionnaire(questions=self.questions)
+        return self
+
+    def questionnaire(self, kind: StoryKind) -> Questionnaire:
+        """The questions asked for this kind of story."""
+        if kind is StoryKind.CHECKIN:
+            return self.checkin.questions
+        return Questionnaire.model_construct(questions=self.questions)
+
+    def question(self, key: str) -> Question | None:
+        """The learning-story question with this key, or None."""
+        return self.questionnaire(StoryKind.STORY).question(key)
+
+    def index(self, key: str) -> int:
+        """Position of a learning-story question (0-based)."""
+        return self.questionnaire(StoryKind.STORY).index(key)
 
     @property
     def opening(self) -> Question:
@@ -182,8 +175,17 @@ def _shape(guide: Guide) -> dict[str, Any]:
             placeholders[name] = _placeholders(getattr(guide.texts, name))
         except ValueError as exc:
             raise ValueError(f"text {name!r}: {exc}") from None
+    for name in CheckinTexts.model_fields:
+        try:
+            placeholders[f"checkin.{name}"] = _placeholders(getattr(guide.checkin.texts, name))
+        except ValueError as exc:
+            raise ValueError(f"text 'checkin.{name}': {exc}") from None
     return {
-        "questions": [(q.key, q.kind, tuple(q.options)) for q in guide.questions],
+        "questions": [
+            (kind.value, q.key, q.kind, tuple(q.options), len(q.variants))
+            for kind in StoryKind
+            for q in guide.questionnaire(kind).questions
+        ],
         "placeholders": placeholders,
     }
 

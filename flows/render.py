@@ -10,7 +10,7 @@ from babel.dates import format_date
 from flows.callbacks import Action, encode
 from flows.guide import Guide, Question, QuestionKind
 from flows.replies import Button, Reply
-from flows.states import StoryStatus
+from flows.states import StoryKind, StoryStatus
 from flows.views import AnswerView, StoryHeader, StoryView
 
 MESSAGE_LIMIT = 4096  # Telegram counts UTF-16 code units
@@ -57,12 +57,14 @@ def _answer_lines(
 
 def question_reply(guide: Guide, story: StoryView, key: str, *, edit: bool = False) -> Reply:
     """Ask one question, showing what was answered so far and the quick picks."""
-    question = guide.question(key)
+    questions = guide.questionnaire(story.kind)
+    question = questions.question(key)
     assert question is not None, "the flow only asks questions of its own guide"
-    number = guide.index(key) + 1
+    number = questions.index(key) + 1
     answer = story.answer(key)
-    parts = [guide.texts.progress.format(number=number, total=len(guide.questions))]
-    parts.append(question.prompt)
+    total = len(questions.questions)
+    parts = [guide.texts.progress.format(number=number, total=total)]
+    parts.append(question.prompt_for(story.id))
     if answer.text:
         parts.append(guide.texts.current_answer.format(answer=fit(answer.text, ANSWER_PREVIEW)))
     is_choices = question.kind is QuestionKind.CHOICES
@@ -92,10 +94,12 @@ def card_text(guide: Guide, story: StoryView, language: str) -> str:
     """The summary card: the story on one screen, answers shortened to fit one message."""
     texts = guide.texts
     title = texts.card_title if story.status is StoryStatus.COMPLETE else texts.card_draft_title
+    if story.kind is StoryKind.CHECKIN:
+        title = guide.checkin.texts.card_title
     footer = texts.card_question if story.status is StoryStatus.DRAFT else texts.card_complete
     for preview in (ANSWER_PREVIEW, 300, 200, 120, 60):
         parts = [title.format(date=local_date(story.created_at, language))]
-        for question in guide.questions:
+        for question in guide.questionnaire(story.kind).questions:
             answer = story.answer(question.key)
             lines = _answer_lines(question, answer, texts.card_empty, preview)
             parts.append("▸ " + question.title + "\n" + "\n".join(lines))
@@ -129,7 +133,7 @@ def change_menu(guide: Guide, story: StoryView) -> Reply:
     """Which answer to change: one button per question."""
     rows = [
         [Button(f"{i}. {q.title}", encode(Action.EDIT, story.id, q.key))]
-        for i, q in enumerate(guide.questions, start=1)
+        for i, q in enumerate(guide.questionnaire(story.kind).questions, start=1)
     ]
     back = [Button(guide.texts.back_to_card, encode(Action.CARD, story.id))]
     return Reply(guide.texts.change_which, _rows(*rows, back), edit=True)

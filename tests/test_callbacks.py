@@ -7,6 +7,7 @@ import pytest
 from flows.callbacks import (
     ARITY,
     MAX_BYTES,
+    STORY_ACTIONS,
     SEPARATOR,
     Action,
     Pressed,
@@ -36,6 +37,19 @@ EXAMPLES: dict[Action, tuple[str | int, ...]] = {
     Action.FRESH: (6,),
     Action.LIST: (),
     Action.LANGUAGE: ("nl",),
+    Action.TO_STORY: (BIGGEST_STORY_ID,),
+    Action.SNOOZE_TODAY: ("abc123",),
+    Action.SNOOZE_TOMORROW: ("abc123",),
+    Action.SKIP_NUDGE: ("abc123",),
+    Action.SETTINGS: (),
+    Action.ZONE_MENU: (),
+    Action.SET_ZONE: ("America/Argentina/ComodRivadavia",),
+    Action.SET_RHYTHM: ("biweekly",),
+    Action.SET_WEEKDAY: ("4",),
+    Action.SET_TIME: ("0930",),
+    Action.SET_WEEKEND: ("45",),
+    Action.CLOSE_SETTINGS: (),
+    Action.REFLECT_MOVE: (),
 }
 
 
@@ -48,7 +62,7 @@ def test_round_trip(action: Action) -> None:
     args = EXAMPLES[action]
     data = encode(action, *args)
     assert len(data.encode()) <= MAX_BYTES
-    names_story = ARITY[action] > 0 and action is not Action.LANGUAGE
+    names_story = action in STORY_ACTIONS
     expected = (
         Pressed(action, int(args[0]), tuple(str(a) for a in args[1:]))
         if names_story
@@ -61,6 +75,7 @@ def test_action_codes_are_unique_and_stable() -> None:
     # The codes are stored in messages already sent: they must never change.
     assert [a.value for a in Action] == [
         "go", "nn", "t", "d", "s", "b", "ok", "ch", "e", "c", "x", "xy", "r", "f", "l", "lg",
+        "ts", "zl", "zt", "zs", "so", "sz", "zz", "sr", "sd", "st", "sw", "sx", "mv",
     ]  # fmt: skip
 
 

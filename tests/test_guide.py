@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import string
 import tomllib
 from collections.abc import Callable
@@ -10,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import tomli_w
 
 from flows.guide import (
     CONTENT_DIR,
@@ -146,28 +146,9 @@ def test_help_mentions_every_command(language: str) -> None:
 # --- broken copies are refused ----------------------------------------------------------
 
 
-def _value(value: Any) -> str:
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    raise TypeError(value)
-
-
 def to_toml(data: dict[str, Any]) -> str:
-    """Enough of a TOML writer for a guide file."""
-    lines = [f"{k} = {_value(v)}" for k, v in data.items() if isinstance(v, str)]
-    for name, table in data.items():
-        if isinstance(table, dict):
-            lines += ["", f"[{name}]"] + [f"{k} = {_value(v)}" for k, v in table.items()]
-    for name, items in data.items():
-        if not isinstance(items, list):
-            continue
-        for item in items:
-            lines += ["", f"[[{name}]]"]
-            lines += [f"{k} = {_value(v)}" for k, v in item.items() if not isinstance(v, dict)]
-            for key, table in item.items():
-                if isinstance(table, dict):
-                    lines += [f"[{name}.{key}]"] + [f"{k} = {_value(v)}" for k, v in table.items()]
-    return "\n".join(lines) + "\n"
+    """A guide file as TOML text."""
+    return tomli_w.dumps(data)
 
 
 def shipped(language: str) -> dict[str, Any]:
