@@ -1,0 +1,263 @@
+"""Finding a person's time zone from what they type or share (flows.places).
+
+The name index is built once per test session (about a second) and shared by all tests.
+"""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfoNotFoundError
+
+import pytest
+
+from flows.places import Place, find_places, local_time_text, quick_picks, warm_up, zone_at
+
+THURSDAY = datetime(2026, 3, 5, 13, 5, tzinfo=UTC)  # winter time in Europe
+
+
+@pytest.mark.parametrize(
+    ("query", "zone"),
+    [
+        ("Madrid", "Europe/Madrid"),
+        ("rabat", "Africa/Casablanca"),
+        ("Den Haag", "Europe/Amsterdam"),
+        ("'s-Gravenhage", "Europe/Amsterdam"),
+        ("The Hague", "Europe/Amsterdam"),
+        ("Amsterdam", "Europe/Amsterdam"),
+        ("Ulaanbaatar", "Asia/Ulaanbaatar"),
+        ("Ulan Bator", "Asia/Ulaanbaatar"),
+        ("São Paulo", "America/Sao_Paulo"),
+        ("Sao Paulo", "America/Sao_Paulo"),
+        ("Washington", "America/New_York"),
+        ("New York", "America/New_York"),
+        ("Addis Abeba", "Africa/Addis_Ababa"),
+        ("Addis Ababa", "Africa/Addis_Ababa"),
+        ("Kyiv", "Europe/Kyiv"),
+        ("Kiev", "Europe/Kyiv"),
+        ("Peking", "Asia/Shanghai"),
+        ("Beijing", "Asia/Shanghai"),
+        ("Canberra", "Australia/Sydney"),
+        ("Kathmandu", "Asia/Kathmandu"),
+        ("Valletta", "Europe/Malta"),  # a capital of fewer than 15,000 people
+        ("Willemstad", "America/Curacao"),
+        ("Ho Chi Minh", "Asia/Ho_Chi_Minh"),
+        ("Москва", "Europe/Moscow"),
+        ("北京", "Asia/Shanghai"),
+    ],
+)
+def test_a_typed_place_resolves_to_its_zone_first(query: str, zone: str) -> None:
+    assert find_places(query)[0].zone == zone
+
+
+def test_the_largest_place_of_a_name_comes_first_and_the_others_follow() -> None:
+    places = find_places("Madrid")
+    assert places[0] == Place("Madrid", "ES", "Europe/Madrid", places[0].population)
+    assert ("Madrid", "CO", "America/Bogota") in {(p.name, p.country, p.zone) for p in places}
+    sizes = [place.population for place in places]
+    assert sizes == sorted(sizes, reverse=True)
+
+
+def test_names_match_exactly_never_as_substrings() -> None:
+    assert [place.name for place in find_places("Rabat")] == ["Rabat"]  # no Sabirabad
+    assert find_places("Madr") == []
+    assert find_places("adrid") == []
+    assert find_places("Hague")[0].zone == "Europe/Amsterdam"  # an alternate name itself
+
+
+def test_each_name_and_country_appears_once() -> None:
+    for query in ("San Jose", "Springfield", "Victoria", "Washington"):
+        places = find_places(query, limit=50)
+        pairs = [(place.name, place.country) for place in places]
+        assert places and len(pairs) == len(set(pairs))
+
+
+@pytest.mark.parametrize(
+    ("query", "zone"),
+    [
+        ("MADRID", "Europe/Madrid"),
+        ("  madrid  ", "Europe/Madrid"),
+        ("ＭＡＤＲＩＤ", "Europe/Madrid"),  # full-width letters
+        ("SÃO PAULO", "America/Sao_Paulo"),
+        ("sao-paulo", "America/Sao_Paulo"),
+        (unicodedata.normalize("NFD", "São Paulo"), "America/Sao_Paulo"),  # as macOS sends it
+        ("s Gravenhage", "Europe/Amsterdam"),
+        ("'S-GRAVENHAGE", "Europe/Amsterdam"),
+        ("’s-Gravenhage", "Europe/Amsterdam"),
+        ("den   haag", "Europe/Amsterdam"),
+        ("Den Haag 🇳🇱", "Europe/Amsterdam"),
+        ("Ulan-Bator", "Asia/Ulaanbaatar"),
+        ("Zurich", "Europe/Zurich"),
+        ("Zürich", "Europe/Zurich"),
+        ("Tromso", "Europe/Oslo"),
+        ("Ndjamena", "Africa/Ndjamena"),
+        ("N’Djamena", "Africa/Ndjamena"),
+        ("Nukualofa", "Pacific/Tongatapu"),
+    ],
+)
+def test_case_accents_apostrophes_and_punctuation_do_not_matter(query: str, zone: str) -> None:
+    assert find_places(query)[0].zone == zone
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "zone"),
+    [
+        ("Europe/Amsterdam", "Amsterdam", "Europe/Amsterdam"),
+        ("europe/amsterdam", "Amsterdam", "Europe/Amsterdam"),
+        ("America/Sao Paulo", "Sao Paulo", "America/Sao_Paulo"),
+        ("America/Argentina/Buenos_Aires", "Buenos Aires", "America/Argentina/Buenos_Aires"),
+        ("UTC", "UTC", "UTC"),  # not Utrecht, whose airport code is UTC
+        ("utc", "UTC", "UTC"),
+        ("Etc/UTC", "Etc/UTC", "Etc/UTC"),
+        ("Rarotonga", "Rarotonga", "Pacific/Rarotonga"),  # a zone's city part, no city of 15,000
+    ],
+)
+def test_iana_zone_names_are_accepted(query: str, name: str, zone: str) -> None:
+    place = find_places(query)[0]
+    assert (place.name, place.zone) == (name, zone)
+    assert len(find_places(query)) == 1
+
+
+def test_abbreviations_that_are_not_what_people_mean_are_not_zones() -> None:
+    assert find_places("EST") == []  # IANA "EST" is -05:00 all year
+
+
+@pytest.mark.parametrize(
+    ("query", "first", "zones"),
+    [
+        ("Netherlands", "Amsterdam", {"Europe/Amsterdam"}),
+        ("The Netherlands", "Amsterdam", {"Europe/Amsterdam"}),
+        ("Nederland", "Amsterdam", {"Europe/Amsterdam"}),  # not Nederland, Texas
+        ("Malta", "Valletta", {"Europe/Malta"}),
+        ("Spanje", "Madrid", {"Europe/Madrid", "Atlantic/Canary", "Africa/Ceuta"}),
+        ("Georgia", "Tbilisi", {"Asia/Tbilisi", "Europe/Moscow"}),
+    ],
+)
+def test_a_country_gives_a_place_in_each_of_its_zones(
+    query: str, first: str, zones: set[str]
+) -> None:
+    places = find_places(query)
+    assert places[0].name == first
+    assert zones <= {place.zone for place in places}
+
+
+@pytest.mark.parametrize(
+    ("query", "zone"),
+    [
+        ("San José, Costa Rica", "America/Costa_Rica"),
+        ("San Jose, CR", "America/Costa_Rica"),
+        ("Madrid, Colombia", "America/Bogota"),
+        ("Victoria, Seychelles", "Indian/Mahe"),
+    ],
+)
+def test_a_country_after_a_comma_narrows_the_places(query: str, zone: str) -> None:
+    assert [place.zone for place in find_places(query)] == [zone]
+
+
+def test_san_jose_alone_is_the_larger_one() -> None:
+    assert find_places("San Jose")[0].zone == "America/Los_Angeles"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Xyzzyville",
+        "Madrid, Xyzzyland",
+        "",
+        "   ",
+        "\n\t",
+        "🙂",
+        "🙂🙂🙂 🌍",
+        "!!!---'''",
+        "\x00",
+        "x" * 4096,
+        "Madrid " * 600,
+        "/",
+        "Europe/",
+    ],
+)
+def test_nonsense_finds_nothing_without_error(query: str) -> None:
+    assert find_places(query) == []
+
+
+def test_limit() -> None:
+    assert len(find_places("San Jose", limit=1)) == 1
+    assert len(find_places("San Jose", limit=3)) == 3
+    assert find_places("Madrid", limit=0) == []
+
+
+def test_quick_picks_resolve_the_callers_names_and_skip_unknown_ones() -> None:
+    names = ("The Hague", "Brussels", "London", "New York", "Washington", "Nairobi", "Beijing")
+    picks = quick_picks((*names, "Xyzzyville", "Jakarta"))
+    assert [place.zone for place in picks] == [
+        "Europe/Amsterdam",
+        "Europe/Brussels",
+        "Europe/London",
+        "America/New_York",
+        "America/New_York",
+        "Africa/Nairobi",
+        "Asia/Shanghai",
+        "Asia/Jakarta",
+    ]
+
+
+def test_lookups_after_the_first_are_fast() -> None:
+    warm_up()
+    started = time.perf_counter()
+    for _ in range(1000):
+        find_places("'s-Gravenhage")
+        find_places("São Paulo")
+    assert time.perf_counter() - started < 1.0  # measured: a few microseconds each
+
+
+@pytest.mark.parametrize(
+    ("latitude", "longitude", "zone"),
+    [
+        (40.4168, -3.7038, "Europe/Madrid"),
+        (47.8864, 106.9057, "Asia/Ulaanbaatar"),
+        (27.7172, 85.3240, "Asia/Kathmandu"),
+        (-43.95, -176.55, "Pacific/Chatham"),
+        (52.0799, 4.3113, "Europe/Amsterdam"),
+    ],
+)
+def test_a_shared_location_gives_its_zone(latitude: float, longitude: float, zone: str) -> None:
+    assert zone_at(latitude, longitude) == zone
+
+
+@pytest.mark.parametrize(
+    ("latitude", "longitude"),
+    [
+        (35.0, -40.0),  # the middle of the Atlantic
+        (0.0, 0.0),
+        (91.0, 0.0),
+        (0.0, 181.0),
+        (float("nan"), 0.0),
+        (0.0, float("inf")),
+    ],
+)
+def test_the_open_sea_and_impossible_locations_give_none(latitude: float, longitude: float) -> None:
+    assert zone_at(latitude, longitude) is None
+
+
+@pytest.mark.parametrize(
+    ("zone", "now", "language", "text"),
+    [
+        ("Europe/Madrid", THURSDAY, "en", "14:05, Thursday"),
+        ("Europe/Madrid", THURSDAY, "nl", "14:05, donderdag"),
+        ("Asia/Kathmandu", THURSDAY, "en", "18:50, Thursday"),
+        ("Pacific/Chatham", THURSDAY, "nl", "02:50, vrijdag"),  # +13:45, the next day
+        ("America/Sao_Paulo", THURSDAY, "en", "10:05, Thursday"),
+        ("Europe/Madrid", datetime(2026, 7, 2, 13, 5, tzinfo=UTC), "nl", "15:05, donderdag"),
+        ("UTC", THURSDAY, "en", "13:05, Thursday"),
+    ],
+)
+def test_local_time_text(zone: str, now: datetime, language: str, text: str) -> None:
+    assert local_time_text(zone, now, language) == text
+
+
+def test_local_time_text_refuses_a_naive_time_and_an_unknown_zone() -> None:
+    with pytest.raises(ValueError, match="aware"):
+        local_time_text("Europe/Madrid", datetime(2026, 3, 5, 13, 5), "en")
+    with pytest.raises(ZoneInfoNotFoundError):
+        local_time_text("Mars/Olympus_Mons", THURSDAY, "en")
