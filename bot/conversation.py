@@ -9,25 +9,29 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from flows import interview
-from flows.events import Event
+from flows import dialogue
+from flows.events import Event, NudgeDue
 from flows.guide import guide_for
 from flows.replies import Outcome
-from flows.states import State
+from flows.states import State, StoryKind
 from flows.views import PersonView
 from storage.crypto import TextCipher
 from storage.database import Database
+from storage.models import Person
+from storage.nudge_store import Nudges
 from storage.repositories import People, Stories, Updates
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 MAX_ATTEMPTS = 5
+PersonFinder = Callable[[AsyncSession, datetime], Awaitable[Person | None]]
 
 
 def utc_now() -> datetime:
@@ -73,24 +77,9 @@ class Conversations:
         self, speaker: Speaker, event: Event, update_id: int | None = None
     ) -> Outcome | None:
         """Decide and store one step; None when this update was already handled."""
-        for attempt in range(1, MAX_ATTEMPTS + 1):
-            try:
-                return await self._attempt(speaker, event, update_id)
-            except _Retry:
-                log.debug("person changed concurrently; retrying (attempt %d)", attempt)
-            except (IntegrityError, OperationalError) as exc:
-                if attempt == MAX_ATTEMPTS:
-                    raise
-                log.warning("database conflict (%s); retrying", type(exc).__name__)
-        raise ConcurrentUpdate("could not store the update after several attempts")
 
-    async def _attempt(
-        self, speaker: Speaker, event: Event, update_id: int | None
-    ) -> Outcome | None:
-        now = self.clock()
-        async with self.database.transaction() as session:
+        async def find(session: AsyncSession, now: datetime) -> Person | None:
             people = People(session)
-            stories = Stories(session, self.cipher)
             person = await people.find(speaker.channel, speaker.external_id, lock=True)
             if person is None:
                 person = await people.add(
@@ -102,14 +91,48 @@ class Conversations:
                 return None
             if speaker.chat_id is not None and person.chat_id != speaker.chat_id:
                 person.chat_id = speaker.chat_id
+            return person
+
+        found = await self._with_retries(find, event)
+        return found[1] if found else None
+
+    async def nudge(self, person_id: int) -> tuple[int | None, Outcome] | None:
+        """Run a due check-in through the flows; returns (chat id, outcome) to send."""
+
+        async def find(session: AsyncSession, now: datetime) -> Person | None:
+            return await People(session).get(person_id, lock=True)
+
+        return await self._with_retries(find, NudgeDue())
+
+    async def _with_retries(
+        self, find: PersonFinder, event: Event
+    ) -> tuple[int | None, Outcome] | None:
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                return await self._attempt(find, event)
+            except _Retry:
+                log.debug("person changed concurrently; retrying (attempt %d)", attempt)
+            except (IntegrityError, OperationalError) as exc:
+                if attempt == MAX_ATTEMPTS:
+                    raise
+                log.warning("database conflict (%s); retrying", type(exc).__name__)
+        raise ConcurrentUpdate("could not store the update after several attempts")
+
+    async def _attempt(self, find: PersonFinder, event: Event) -> tuple[int | None, Outcome] | None:
+        now = self.clock()
+        async with self.database.transaction() as session:
+            person = await find(session, now)
+            if person is None:
+                return None
+            stories = Stories(session, self.cipher)
+            nudges = Nudges(session)
             version = person.version
             state = State.from_json(person.state)
-            needed = interview.needs(state, event)
+            needed = dialogue.needs(state, event)
             edited = None
             if needed.edited_message_id is not None:
                 edited = await stories.find_answer_by_message(person.id, needed.edited_message_id)
             ids = set(needed.story_ids) | ({edited.story_id} if edited else set())
-            title_question = guide_for(person.language).opening.key
             view = PersonView(
                 language=person.language,
                 state=state,
@@ -117,13 +140,17 @@ class Conversations:
                 new_story_id=self.story_ids(),
                 stories=await stories.load(person.id, ids),
                 story_list=(
-                    await stories.headers(person.id, title_question) if needed.story_list else None
+                    await stories.headers(person.id, _title_questions(person.language))
+                    if needed.story_list
+                    else None
                 ),
                 edited=edited,
+                nudge=await nudges.view(person.id),
             )
-            outcome = interview.step(view, event)
+            outcome = dialogue.step(view, event)
             await stories.apply(person, outcome.effects, now)
-            if not await people.save_state(person, outcome.state, version, now):
+            await nudges.apply(person.id, outcome.effects)
+            if not await People(session).save_state(person, outcome.state, version, now):
                 raise _Retry
             log.info(
                 "person %d: %s -> %s (%d effects)",
@@ -132,7 +159,13 @@ class Conversations:
                 outcome.state.step.value,
                 len(outcome.effects),
             )
-            return outcome
+            return person.chat_id, outcome
+
+
+def _title_questions(language: str) -> tuple[str, ...]:
+    """The opening question of every kind of story: it gives the story its title."""
+    guide = guide_for(language)
+    return tuple(guide.questionnaire(kind).opening.key for kind in StoryKind)
 
 
 class _Retry(Exception):

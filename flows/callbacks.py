@@ -39,7 +39,7 @@ class Action(StrEnum):
     SNOOZE_TOMORROW = "zt"  # nudge stamp
     SKIP_NUDGE = "zs"  # nudge stamp
     SETTINGS = "so"
-    ZONE_MENU = "sz"
+    SETTINGS_PAGE = "sp"  # page: zone, rhythm, day, time, weekend
     SET_ZONE = "zz"  # IANA zone name
     SET_RHYTHM = "sr"  # rhythm
     SET_WEEKDAY = "sd"  # 0-6, Monday first
@@ -47,6 +47,7 @@ class Action(StrEnum):
     SET_WEEKEND = "sw"  # weekend days as digits, or "-" for none
     CLOSE_SETTINGS = "sx"
     REFLECT_MOVE = "mv"
+    PAUSE = "pz"  # days, or 0 for "until I resume"
 
 
 ARITY: dict[Action, int] = {
@@ -71,7 +72,7 @@ ARITY: dict[Action, int] = {
     Action.SNOOZE_TOMORROW: 1,
     Action.SKIP_NUDGE: 1,
     Action.SETTINGS: 0,
-    Action.ZONE_MENU: 0,
+    Action.SETTINGS_PAGE: 1,
     Action.SET_ZONE: 1,
     Action.SET_RHYTHM: 1,
     Action.SET_WEEKDAY: 1,
@@ -79,6 +80,7 @@ ARITY: dict[Action, int] = {
     Action.SET_WEEKEND: 1,
     Action.CLOSE_SETTINGS: 0,
     Action.REFLECT_MOVE: 0,
+    Action.PAUSE: 1,
 }
 STORY_ARG = 0  # for actions that name a story, it is always the first argument
 STORY_ACTIONS = frozenset(

@@ -58,7 +58,20 @@ class Media:
     kind: MediaKind
 
 
-Event = Command | Text | Edited | Press | Media
+@dataclass(frozen=True)
+class Location:
+    """The person shared a location (to set their time zone)."""
+
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
+class NudgeDue:
+    """The scheduler found this person's check-in due (not from the person)."""
+
+
+Event = Command | Text | Edited | Press | Media | Location | NudgeDue
 
 
 def parse_command(text: str) -> Command | None:

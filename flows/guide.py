@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from flows.states import StoryKind
-from flows.texts import CheckinTexts, Commands, Texts
+from flows.texts import CheckinTexts, Commands, SettingsTexts, Texts
 
 CONTENT_DIR = Path(__file__).parent / "content"
 DEFAULT_LANGUAGE = "en"
@@ -108,6 +108,7 @@ class Guide(_Strict):
     texts: Texts
     questions: tuple[Question, ...] = Field(min_length=1)
     checkin: CheckinSection
+    settings: SettingsTexts
 
     @model_validator(mode="before")
     @classmethod
@@ -167,26 +168,29 @@ def _placeholders(text: str) -> set[str]:
     return set(fields)
 
 
+def _section_placeholders(prefix: str, texts: BaseModel) -> dict[str, set[str]]:
+    found = {}
+    for name in type(texts).model_fields:
+        try:
+            found[prefix + name] = _placeholders(getattr(texts, name))
+        except ValueError as exc:
+            raise ValueError(f"text {prefix + name!r}: {exc}") from None
+    return found
+
+
 def _shape(guide: Guide) -> dict[str, Any]:
     """The parts every language must share: keys, kinds, options, placeholders."""
-    placeholders = {}
-    for name in Texts.model_fields:
-        try:
-            placeholders[name] = _placeholders(getattr(guide.texts, name))
-        except ValueError as exc:
-            raise ValueError(f"text {name!r}: {exc}") from None
-    for name in CheckinTexts.model_fields:
-        try:
-            placeholders[f"checkin.{name}"] = _placeholders(getattr(guide.checkin.texts, name))
-        except ValueError as exc:
-            raise ValueError(f"text 'checkin.{name}': {exc}") from None
     return {
         "questions": [
             (kind.value, q.key, q.kind, tuple(q.options), len(q.variants))
             for kind in StoryKind
             for q in guide.questionnaire(kind).questions
         ],
-        "placeholders": placeholders,
+        "placeholders": {
+            **_section_placeholders("", guide.texts),
+            **_section_placeholders("checkin.", guide.checkin.texts),
+            **_section_placeholders("settings.", guide.settings),
+        },
     }
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flows import render
+from flows import nudge_settings, render
 from flows.callbacks import Action, Pressed, decode
-from flows.events import Command, Edited, Event, Media, Press, Text
+from flows.events import Command, Edited, Event, Press, Text
 from flows.guide import QuestionKind, guide_for, guides
 from flows.replies import (
     CompleteStory,
@@ -50,8 +50,12 @@ def needs(state: State, event: Event) -> Needs:
 
 
 def step(view: PersonView, event: Event) -> Outcome:
-    """Decide one step of the conversation."""
-    turn = repaired(Turn(view, guide_for(view.language)))
+    """Decide one step of the interview on its own (``flows.dialogue`` routes all flows)."""
+    return handle(repaired(Turn(view, guide_for(view.language))), event)
+
+
+def handle(turn: Turn, event: Event) -> Outcome:
+    """The interview's answer to an event."""
     match event:
         case Command():
             return _on_command(turn, event)
@@ -61,9 +65,7 @@ def step(view: PersonView, event: Event) -> Outcome:
             return _on_edit(turn, event)
         case Press():
             return _on_press(turn, event)
-        case Media():
-            return turn.outcome(None, Reply(turn.guide.texts.media_not_supported))
-    raise TypeError(f"unknown event type {type(event).__name__}")
+    return turn.outcome(None, Reply(turn.guide.texts.media_not_supported))
 
 
 def private_only(language: str | None, link: str) -> Reply:
@@ -71,7 +73,7 @@ def private_only(language: str | None, link: str) -> Reply:
     return Reply(guide_for(language).texts.private_only.format(link=link))
 
 
-def _begin(turn: Turn) -> Outcome:
+def begin(turn: Turn) -> Outcome:
     """Begin a story, unless one is under way or an unfinished draft waits."""
     if turn.state.step in IN_STORY:
         return turn.outcome(None, Reply(turn.guide.texts.in_progress), *where_we_are(turn))
@@ -89,10 +91,10 @@ def _on_command(turn: Turn, command: Command) -> Outcome:
     match command.name:
         case "start":
             if turn.state.step in IN_STORY or turn.draft:
-                return _begin(turn)
+                return begin(turn)
             return turn.outcome(State(step=Step.WELCOME), render.welcome(turn.guide))
         case "reflect":
-            return _begin(turn)
+            return begin(turn)
         case "stories":
             headers = turn.view.story_list or ()
             listing = render.story_list(turn.guide, headers, turn.view.language)
@@ -176,7 +178,7 @@ def _on_press(turn: Turn, press: Press) -> Outcome:
         return _on_story_button(turn, pressed, story)
     match pressed.action:
         case Action.BEGIN:
-            return _begin(turn)
+            return begin(turn)
         case Action.NOT_NOW:
             if turn.state.step is not Step.WELCOME:
                 return turn.outcome(notice=texts.stale_button)
@@ -253,7 +255,12 @@ def _on_story_button(turn: Turn, pressed: Pressed, story: StoryView) -> Outcome:
             done = replace(story, status=StoryStatus.COMPLETE)
             draft_id = None if turn.state.draft_id == story.id else turn.state.draft_id
             state = State(draft_id=draft_id) if on_this else without_draft(turn.state, story.id)
-            replies = (render.final_card(guide, done, language), Reply(texts.saved))
+            replies: tuple[Reply, ...] = (
+                render.final_card(guide, done, language),
+                Reply(texts.saved),
+            )
+            if turn.view.nudge is None:
+                replies = (*replies, nudge_settings.offer(turn))
             return Outcome(state, replies, (CompleteStory(story.id),))
         case Action.CHANGE:
             return turn.outcome(None, render.change_menu(guide, story))

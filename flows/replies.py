@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from datetime import datetime
+
+from flows.schedule import NudgeRule
 from flows.states import State, StoryKind
 
 
@@ -65,7 +68,36 @@ class SetLanguage:
     language: str
 
 
-Effect = CreateStory | SaveAnswer | CompleteStory | DeleteStory | SetLanguage
+@dataclass(frozen=True)
+class SaveNudgeRule:
+    """Store new check-in settings and when the next check-in is due (None: none)."""
+
+    rule: NudgeRule
+    next_at: datetime | None
+
+
+@dataclass(frozen=True)
+class SetNextNudge:
+    """Move the next check-in (snoozed, deferred), keeping the settings."""
+
+    at: datetime | None
+
+
+@dataclass(frozen=True)
+class PersonActive:
+    """The person wrote or tapped: they are reachable and no nudge is unanswered."""
+
+
+Effect = (
+    CreateStory
+    | SaveAnswer
+    | CompleteStory
+    | DeleteStory
+    | SetLanguage
+    | SaveNudgeRule
+    | SetNextNudge
+    | PersonActive
+)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,10 @@ class Step(StrEnum):
     WELCOME = "welcome"
     QUESTION = "question"
     REVIEW = "review"
+    NUDGED = "nudged"  # a check-in question was sent; the next text answers it
+    SETTINGS_ZONE = "settings_zone"  # waiting for a city name or a location
+    SETTINGS_TIME = "settings_time"  # waiting for a typed time of day
+    SETTINGS_PAUSE = "settings_pause"  # waiting for a typed date to pause until
 
 
 class StoryKind(StrEnum):

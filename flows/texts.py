@@ -86,6 +86,10 @@ class Commands(_Strict):
     stories: str
     language: str
     help: str
+    checkin: str
+    settings: str
+    pause: str
+    resume: str
     cancel: str
 
 
@@ -103,3 +107,50 @@ class CheckinTexts(_Strict):
     skipped: str
     slowed_down: str
     stale_nudge: str
+
+
+class SettingsTexts(_Strict):
+    """What the bot says while a person sets up, pauses or resumes check-ins."""
+
+    offer: str
+    set_up: str
+    no_thanks: str
+    menu: str
+    menu_not_set: str
+    zone_button: str
+    rhythm_button: str
+    day_button: str
+    time_button: str
+    weekend_button: str
+    close_button: str
+    zone_prompt: str
+    zone_pick: str
+    zone_not_found: str
+    location_unknown: str
+    zone_set: str
+    moved: str
+    reflect_on_move: str
+    rhythm_prompt: str
+    rhythm_weekly: str
+    rhythm_biweekly: str
+    rhythm_monthly: str
+    rhythm_off: str
+    day_prompt: str
+    time_prompt: str
+    time_invalid: str
+    weekend_prompt: str
+    weekend_none: str
+    saved: str
+    off: str
+    needs_zone: str
+    pause_prompt: str
+    pause_week: str
+    pause_two_weeks: str
+    pause_month: str
+    pause_open: str
+    pause_invalid: str
+    paused_until: str
+    paused_open: str
+    paused_line: str
+    resumed: str
+    not_paused: str

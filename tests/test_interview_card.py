@@ -67,7 +67,8 @@ def test_confirm_completes_the_story(person: Person) -> None:
     outcome = person.tap(T.confirm)
     assert outcome.effects == (CompleteStory(story_id),)
     assert outcome.state == State()
-    final, thanks = outcome.replies
+    final, thanks, offer = outcome.replies
+    assert offer.text == EN.settings.offer, "a first story brings the offer of check-ins"
     assert final.edit is True
     assert final.buttons == ()
     assert final.text.startswith(T.card_title.format(date="May 3, 2024"))

@@ -12,7 +12,15 @@ from sqlalchemy import Column, Connection, MetaData, String, inspect
 from storage.database import Database, alembic_config
 from storage.models import Base
 
-APP_TABLES = {"persons", "stories", "answers", "choices", "handled_updates", "settings"}
+APP_TABLES = {
+    "persons",
+    "stories",
+    "answers",
+    "choices",
+    "handled_updates",
+    "nudge_schedules",
+    "settings",
+}
 
 
 def _revisions() -> list[tuple[str, str]]:

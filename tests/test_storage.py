@@ -343,7 +343,7 @@ async def test_headers_newest_first_with_titles(
     )
     await _apply(database, cipher, alice, clock.advance(days=1), CreateStory(5, StoryKind.CHECKIN))
     async with database.transaction() as session:
-        headers = await Stories(session, cipher).headers(alice.id, "change")
+        headers = await Stories(session, cipher).headers(alice.id, ("change",))
     assert [(h.id, h.kind, h.status, h.title) for h in headers] == [
         (5, StoryKind.CHECKIN, StoryStatus.DRAFT, None),
         (13, StoryKind.STORY, StoryStatus.COMPLETE, "Nieuwste verhaal"),

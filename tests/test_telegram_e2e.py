@@ -86,6 +86,8 @@ async def test_a_whole_story_told_on_telegram_and_found_again(
             saved = await user.wait_for_message()
             assert saved.text == EN.texts.saved
             assert card.edited and not card.buttons, "the confirmed card loses its buttons"
+            offer = await user.wait_for_message()
+            assert offer.text == EN.settings.offer
 
             await user.send("/stories")
             listing = await user.wait_for_message()

@@ -1,0 +1,98 @@
+"""The whole conversation: routes each event to the flow it belongs to.
+
+The runner calls ``needs`` and ``step`` here. Each flow (interview, check-in,
+nudges, settings) decides its own steps; this module only chooses the flow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flows import checkin, interview, nudge_settings, nudges
+from flows.callbacks import Action, decode
+from flows.events import Command, Event, Location, Media, MediaKind, NudgeDue, Press, Text
+from flows.guide import guide_for
+from flows.replies import Outcome, PersonActive
+from flows.states import State, Step
+from flows.turn import Turn, repaired
+from flows.views import Needs, PersonView
+
+NUDGE_ACTIONS = frozenset({Action.SNOOZE_TODAY, Action.SNOOZE_TOMORROW, Action.SKIP_NUDGE})
+SETTINGS_ACTIONS = frozenset(
+    {
+        Action.SETTINGS,
+        Action.SETTINGS_PAGE,
+        Action.SET_ZONE,
+        Action.SET_RHYTHM,
+        Action.SET_WEEKDAY,
+        Action.SET_TIME,
+        Action.SET_WEEKEND,
+        Action.CLOSE_SETTINGS,
+        Action.PAUSE,
+    }
+)
+SETTINGS_COMMANDS = frozenset({"settings", "pause", "resume"})
+SETTINGS_STEPS = frozenset({Step.SETTINGS_ZONE, Step.SETTINGS_TIME, Step.SETTINGS_PAUSE})
+
+
+def needs(state: State, event: Event) -> Needs:
+    """What the runner must load (the check-in settings are always loaded)."""
+    return interview.needs(state, event)
+
+
+def step(view: PersonView, event: Event) -> Outcome:
+    """Decide one step; anything the person does also marks them as active."""
+    turn = repaired(Turn(view, guide_for(view.language)))
+    outcome = _route(turn, event)
+    if isinstance(event, NudgeDue):
+        return outcome
+    return replace(outcome, effects=(*outcome.effects, PersonActive()))
+
+
+def _route(turn: Turn, event: Event) -> Outcome:
+    step_now = turn.state.step
+    match event:
+        case NudgeDue():
+            return nudges.on_due(turn)
+        case Command(name="checkin"):
+            return checkin.start(_leave_settings(turn))
+        case Command(name=name) if name in SETTINGS_COMMANDS:
+            return nudge_settings.on_command(turn, event)
+        case Command():
+            return interview.handle(_leave_settings(turn), event)
+        case Press():
+            return _on_press(turn, event)
+        case Text() if step_now is Step.NUDGED:
+            return checkin.answer_nudge(turn, event)
+        case Text() if step_now in SETTINGS_STEPS:
+            return nudge_settings.on_text(turn, event)
+        case Location() if step_now is Step.SETTINGS_ZONE:
+            return nudge_settings.on_location(turn, event)
+        case Location():
+            return interview.handle(turn, Media(MediaKind.LOCATION))
+    return interview.handle(turn, event)
+
+
+def _on_press(turn: Turn, press: Press) -> Outcome:
+    pressed = decode(press.data)
+    if pressed is None:
+        return interview.handle(turn, press)
+    if pressed.action in NUDGE_ACTIONS:
+        return nudges.on_press(turn, pressed)
+    if pressed.action in SETTINGS_ACTIONS:
+        return nudge_settings.on_press(turn, pressed)
+    if pressed.action is Action.REFLECT_MOVE:
+        return interview.begin(_leave_settings(turn))
+    if pressed.action is Action.TO_STORY:
+        story = turn.story(pressed.story_id)
+        if story is None:
+            return turn.outcome(notice=turn.guide.texts.story_not_found)
+        return checkin.to_story(turn, story)
+    return interview.handle(turn, press)
+
+
+def _leave_settings(turn: Turn) -> Turn:
+    """A command or a new story ends a settings page or an open nudge question."""
+    if turn.state.step not in (*SETTINGS_STEPS, Step.NUDGED):
+        return turn
+    return Turn(replace(turn.view, state=State(draft_id=turn.state.draft_id)), turn.guide)

@@ -1,0 +1,83 @@
+"""Nudges: deciding, when a check-in falls due, whether and how to ask.
+
+A nudge is never sent while a story is under way, outside 08:00-21:00 local
+time or on the person's weekend: it is moved instead. After three unanswered
+nudges in a row the rhythm slows down once, and the person is told so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from flows import nudge_render
+from flows.callbacks import Action, Pressed, decode_id, encode_id
+from flows.replies import Effect, Outcome, Reply, SaveNudgeRule, SetNextNudge
+from flows.schedule import (
+    Rhythm,
+    is_allowed,
+    next_allowed,
+    slower,
+    snooze_later_today,
+    snooze_tomorrow,
+)
+from flows.states import State, Step, StoryKind
+from flows.turn import IN_STORY, Turn
+
+UNANSWERED_BEFORE_SLOWING = 3
+STAMP_TOLERANCE_MINUTES = 10
+BUSY = (*IN_STORY, Step.SETTINGS_ZONE, Step.SETTINGS_TIME, Step.SETTINGS_PAUSE)
+
+
+def stamp(at: datetime) -> str:
+    """A short mark of when a nudge was sent, carried by its buttons."""
+    return encode_id(int(at.timestamp()) // 60)
+
+
+def _is_latest(turn: Turn, mark: str) -> bool:
+    """True when a button belongs to the latest nudge, not an older one."""
+    nudge, minute = turn.view.nudge, decode_id(mark)
+    if nudge is None or nudge.last_at is None or minute is None:
+        return False
+    return abs(int(nudge.last_at.timestamp()) // 60 - minute) <= STAMP_TOLERANCE_MINUTES
+
+
+def on_due(turn: Turn) -> Outcome:
+    """The schedule says it is time: ask, or move the nudge to a better moment."""
+    nudge, now = turn.view.nudge, turn.view.now
+    if nudge is None or nudge.rule.rhythm is Rhythm.OFF:
+        return Outcome(turn.state, (), (SetNextNudge(None),))
+    rule = nudge.rule
+    if turn.state.step in BUSY:
+        return Outcome(turn.state, (), (SetNextNudge(snooze_tomorrow(rule, now)),))
+    if not is_allowed(rule, now):
+        return Outcome(turn.state, (), (SetNextNudge(next_allowed(rule, now)),))
+    lines: list[str] = []
+    effects: list[Effect] = []
+    if nudge.unanswered >= UNANSWERED_BEFORE_SLOWING and slower(rule.rhythm) is not rule.rhythm:
+        slowed = replace(rule, rhythm=slower(rule.rhythm))
+        effects.append(SaveNudgeRule(slowed, nudge.next_at))
+        rhythm = nudge_render.rhythm_name(turn.guide, slowed.rhythm)
+        lines.append(turn.guide.checkin.texts.slowed_down.format(rhythm=rhythm))
+    opening = turn.guide.questionnaire(StoryKind.CHECKIN).opening
+    lines.append(opening.prompt_for(int(now.timestamp()) // 86400))
+    buttons = nudge_render.nudge_buttons(turn.guide, stamp(now))
+    state = State(step=Step.NUDGED, draft_id=turn.state.draft_id)
+    return Outcome(state, (Reply("\n\n".join(lines), buttons),), tuple(effects))
+
+
+def on_press(turn: Turn, pressed: Pressed) -> Outcome:
+    """Later today, tomorrow, or skip: only for the latest nudge."""
+    texts = turn.guide.checkin.texts
+    nudge, now = turn.view.nudge, turn.view.now
+    if nudge is None or not _is_latest(turn, pressed.args[0]):
+        return turn.outcome(notice=texts.stale_nudge)
+    state = State(draft_id=turn.state.draft_id) if turn.state.step is Step.NUDGED else turn.state
+    match pressed.action:
+        case Action.SNOOZE_TODAY:
+            at = snooze_later_today(nudge.rule, now)
+            return Outcome(state, (Reply(texts.snoozed_today, edit=True),), (SetNextNudge(at),))
+        case Action.SNOOZE_TOMORROW:
+            at = snooze_tomorrow(nudge.rule, now)
+            return Outcome(state, (Reply(texts.snoozed_tomorrow, edit=True),), (SetNextNudge(at),))
+    return Outcome(state, (Reply(texts.skipped, edit=True),))

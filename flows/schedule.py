@@ -1,0 +1,216 @@
+"""When is a person next nudged? Pure time arithmetic, no I/O and no clock.
+
+Every function takes the current instant as an argument and returns aware UTC datetimes;
+the database keeps the UTC instant ``next_nudge_at``. Rules are expressed in the person's
+local time (an IANA zone), so a nudge stays at 10:00 local across DST changes and moves
+with the person when the zone changes (a new zone is simply a new :class:`NudgeRule`).
+
+Local-time conventions:
+
+- A local time that does not exist (DST gap) becomes the first instant after the gap
+  (02:30 in a 02:00→03:00 gap is 03:00); an ambiguous one (DST fold) is its first
+  occurrence (``fold=0``).
+- Nudges only go out between :data:`DAY_START` and :data:`DAY_END` local time (both
+  inclusive), never on the rule's weekend days and never on or before ``paused_until``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+__all__ = [
+    "DAY_END",
+    "DAY_START",
+    "INTERVAL_DAYS",
+    "NudgeRule",
+    "Rhythm",
+    "is_allowed",
+    "local_instant",
+    "next_allowed",
+    "next_nudge_at",
+    "slower",
+    "snooze_later_today",
+    "snooze_tomorrow",
+]
+
+DAY_START = time(8)
+DAY_END = time(21)
+SNOOZE_LATER = timedelta(hours=3)
+_ONE_DAY = timedelta(days=1)
+_ONE_SECOND = timedelta(seconds=1)
+
+
+class Rhythm(StrEnum):
+    """How often a person is nudged. ``MONTHLY`` means every four weeks (28 days)."""
+
+    WEEKLY = "weekly"
+    BIWEEKLY = "biweekly"
+    MONTHLY = "monthly"
+    OFF = "off"
+
+
+#: Minimum number of local calendar days between two nudges.
+INTERVAL_DAYS: dict[Rhythm, int] = {Rhythm.WEEKLY: 7, Rhythm.BIWEEKLY: 14, Rhythm.MONTHLY: 28}
+
+_SLOWER = {Rhythm.WEEKLY: Rhythm.BIWEEKLY, Rhythm.BIWEEKLY: Rhythm.MONTHLY}
+
+
+def slower(rhythm: Rhythm) -> Rhythm:
+    """The next slower rhythm (weekly → biweekly → monthly → monthly; off stays off)."""
+    return _SLOWER.get(rhythm, rhythm)
+
+
+@dataclass(frozen=True)
+class NudgeRule:
+    """A person's nudge preferences, in their local time.
+
+    ``weekday`` and ``weekend`` use Python weekdays (0 = Monday). If ``weekday`` is a
+    weekend day, nudges fall on the next non-weekend day, at the same time. Derived on
+    construction: ``tz`` (the loaded zone) and ``slot_weekday`` (the weekday actually used).
+    """
+
+    zone: str
+    rhythm: Rhythm = Rhythm.WEEKLY
+    weekday: int = 1
+    at: time = time(10, 0)
+    weekend: frozenset[int] = frozenset({5, 6})
+    paused_until: date | None = None
+    tz: ZoneInfo = field(init=False, repr=False, compare=False)
+    slot_weekday: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        try:
+            tz = ZoneInfo(self.zone)
+        except (ValueError, KeyError) as exc:  # ZoneInfoNotFoundError is a KeyError
+            raise ValueError(f"unknown time zone: {self.zone!r}") from exc
+        object.__setattr__(self, "tz", tz)
+        object.__setattr__(self, "rhythm", Rhythm(self.rhythm))
+        object.__setattr__(self, "weekend", frozenset(self.weekend))
+        if type(self.weekday) is not int or not 0 <= self.weekday <= 6:
+            raise ValueError(f"weekday must be 0..6 (Monday=0), not {self.weekday!r}")
+        if not self.weekend <= set(range(7)):
+            raise ValueError(f"weekend days must be 0..6, not {sorted(self.weekend)!r}")
+        if len(self.weekend) >= 7:
+            raise ValueError("weekend cannot cover the whole week")
+        if self.at.tzinfo is not None:
+            raise ValueError("'at' is a local wall time and must be naive")
+        if not DAY_START <= self.at <= DAY_END:
+            raise ValueError(f"'at' must lie between {DAY_START} and {DAY_END}, not {self.at}")
+        slot = self.weekday
+        while slot in self.weekend:
+            slot = (slot + 1) % 7
+        object.__setattr__(self, "slot_weekday", slot)
+
+    @property
+    def interval(self) -> timedelta | None:
+        """Minimum local-day distance between nudges, or None when the rhythm is off."""
+        days = INTERVAL_DAYS.get(self.rhythm)
+        return None if days is None else timedelta(days=days)
+
+
+def _aware(instant: datetime, name: str) -> None:
+    if instant.tzinfo is None or instant.utcoffset() is None:
+        raise ValueError(f"{name} must be an aware datetime, got naive {instant!r}")
+
+
+def local_instant(day: date, at: time, zone: ZoneInfo) -> datetime:
+    """The UTC instant of wall time ``at`` on local ``day`` in ``zone``.
+
+    In a DST gap: the first instant after the gap. In a fold: the first occurrence.
+    """
+    local = datetime.combine(day, at.replace(fold=0) if at.fold else at, zone)
+    utc = local.astimezone(UTC)  # fold=0: offset before a transition
+    back = utc.astimezone(zone)
+    if back.replace(tzinfo=None) == local.replace(tzinfo=None):
+        return utc
+    # A gap: with fold=0 the wall time is read with the offset before the gap (utc is at
+    # or after the transition); with fold=1 with the offset after it (before the
+    # transition). Bisect between the two for the transition itself, to the second
+    # (tzdata transitions fall on whole seconds); this handles gaps of any size.
+    lo = int(local.replace(fold=1).astimezone(UTC).timestamp()) - 1
+    hi = int(utc.timestamp()) + 1
+    after = back.utcoffset()
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if datetime.fromtimestamp(mid, zone).utcoffset() == after:
+            hi = mid
+        else:
+            lo = mid
+    return datetime.fromtimestamp(hi, UTC)
+
+
+def _free_day(rule: NudgeRule, day: date) -> bool:
+    paused = rule.paused_until is not None and day <= rule.paused_until
+    return not paused and day.weekday() not in rule.weekend
+
+
+def is_allowed(rule: NudgeRule, instant: datetime) -> bool:
+    """Whether a nudge may go out at ``instant`` (allowed hours, no weekend, no pause)."""
+    _aware(instant, "instant")
+    local = instant.astimezone(rule.tz)
+    return DAY_START <= local.time() <= DAY_END and _free_day(rule, local.date())
+
+
+def next_allowed(rule: NudgeRule, instant: datetime) -> datetime:
+    """The first allowed instant at or after ``instant``, in UTC."""
+    _aware(instant, "instant")
+    local = instant.astimezone(rule.tz)
+    day, wall = local.date(), local.time()
+    if wall <= DAY_END and _free_day(rule, day):
+        if wall >= DAY_START:
+            return instant.astimezone(UTC)
+        candidate = local_instant(day, DAY_START, rule.tz)
+    else:
+        if rule.paused_until is not None and day < rule.paused_until:
+            day = rule.paused_until
+        day += _ONE_DAY
+        while not _free_day(rule, day):
+            day += _ONE_DAY
+        candidate = local_instant(day, DAY_START, rule.tz)
+    # Only an exotic transition (a gap swallowing the whole morning) gets here unallowed.
+    return candidate if is_allowed(rule, candidate) else next_allowed(rule, candidate)
+
+
+def next_nudge_at(
+    rule: NudgeRule, *, now: datetime, last_nudge: datetime | None
+) -> datetime | None:
+    """The next nudge instant (UTC) strictly after ``now``, or None when the rhythm is off.
+
+    The slot is the rule's weekday (moved past the weekend if needed) at ``rule.at`` local
+    time, on a local date at least ``interval`` days after the local date of
+    ``last_nudge`` and after ``paused_until``. After downtime this is one slot in the
+    future, never one per missed period.
+    """
+    interval = rule.interval
+    if interval is None:
+        return None
+    _aware(now, "now")
+    tz = rule.tz
+    earliest = now.astimezone(tz).date()
+    if last_nudge is not None:
+        _aware(last_nudge, "last_nudge")
+        earliest = max(earliest, last_nudge.astimezone(tz).date() + interval)
+    if rule.paused_until is not None:
+        earliest = max(earliest, rule.paused_until + _ONE_DAY)
+    day = earliest + timedelta(days=(rule.slot_weekday - earliest.weekday()) % 7)
+    slot = local_instant(day, rule.at, tz)
+    if slot <= now:
+        slot = local_instant(day + timedelta(days=7), rule.at, tz)
+    # A gap can push the slot out of the allowed hours (e.g. a 20:30→21:30 shift).
+    return slot if is_allowed(rule, slot) else next_allowed(rule, slot)
+
+
+def snooze_later_today(rule: NudgeRule, now: datetime) -> datetime:
+    """Three hours (elapsed) after ``now`` if allowed, otherwise the next allowed instant."""
+    _aware(now, "now")
+    return next_allowed(rule, now + SNOOZE_LATER)
+
+
+def snooze_tomorrow(rule: NudgeRule, now: datetime) -> datetime:
+    """Tomorrow (local) at the rule's time, or the first allowed instant after that."""
+    _aware(now, "now")
+    tomorrow = now.astimezone(rule.tz).date() + _ONE_DAY
+    return next_allowed(rule, local_instant(tomorrow, rule.at, rule.tz))

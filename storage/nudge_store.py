@@ -1,0 +1,139 @@
+"""Check-in schedules: settings, the next due instant, and claims by the dispatcher.
+
+Claiming is ``UPDATE ... WHERE person_id IN (SELECT ... FOR UPDATE SKIP LOCKED)``
+with a lease: a dispatcher that crashes after claiming loses its claim when
+the lease runs out, and the nudge is sent again (at most once more).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from flows.replies import Effect, PersonActive, SaveNudgeRule, SetNextNudge
+from flows.schedule import NudgeRule, Rhythm, next_nudge_at
+from flows.views import NudgeView
+from storage.models import NudgeSchedule, Person
+
+
+@dataclass(frozen=True)
+class DueNudge:
+    """A claimed nudge: whom to ask, and where."""
+
+    person_id: int
+    chat_id: int | None
+
+
+def rule_of(row: NudgeSchedule) -> NudgeRule:
+    """The stored settings as a rule."""
+    return NudgeRule(
+        zone=row.zone,
+        rhythm=Rhythm(row.rhythm),
+        weekday=row.weekday,
+        at=time(row.at_minute // 60, row.at_minute % 60),
+        weekend=frozenset(int(d) for d in row.weekend if d.isdigit()),
+        paused_until=row.paused_until,
+    )
+
+
+def _store_rule(row: NudgeSchedule, rule: NudgeRule) -> None:
+    row.zone = rule.zone
+    row.rhythm = rule.rhythm.value
+    row.weekday = rule.weekday
+    row.at_minute = rule.at.hour * 60 + rule.at.minute
+    row.weekend = "".join(str(d) for d in sorted(rule.weekend))
+    row.paused_until = rule.paused_until
+
+
+class Nudges:
+    """Check-in schedules, in the domain's words. Flushes; the caller commits."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def view(self, person_id: int) -> NudgeView | None:
+        """A person's check-in settings, or None when they never set them up."""
+        row = await self.session.get(NudgeSchedule, person_id)
+        if row is None:
+            return None
+        return NudgeView(rule_of(row), row.next_nudge_at, row.last_nudge_at, row.unanswered)
+
+    async def apply(self, person_id: int, effects: Iterable[Effect]) -> None:
+        """Carry out the schedule effects of a flow's outcome."""
+        row = await self.session.get(NudgeSchedule, person_id)
+        for effect in effects:
+            match effect:
+                case SaveNudgeRule():
+                    if row is None:
+                        row = NudgeSchedule(person_id=person_id, unanswered=0, blocked=False)
+                        self.session.add(row)
+                    _store_rule(row, effect.rule)
+                    row.next_nudge_at = effect.next_at
+                    row.unanswered = 0
+                case SetNextNudge() if row is not None:
+                    row.next_nudge_at = effect.at
+                case PersonActive() if row is not None:
+                    row.unanswered = 0
+                    row.blocked = False
+        await self.session.flush()
+
+    async def claim_due(self, now: datetime, limit: int, lease: timedelta) -> list[DueNudge]:
+        """Claim up to ``limit`` due nudges for ``lease``; others skip them meanwhile."""
+        due = (
+            select(NudgeSchedule.person_id)
+            .where(
+                NudgeSchedule.next_nudge_at <= now,
+                NudgeSchedule.blocked.is_(False),
+                or_(NudgeSchedule.claimed_until.is_(None), NudgeSchedule.claimed_until < now),
+            )
+            .order_by(NudgeSchedule.next_nudge_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        claimed = (
+            await self.session.scalars(
+                update(NudgeSchedule)
+                .where(NudgeSchedule.person_id.in_(due.scalar_subquery()))
+                .values(claimed_until=now + lease)
+                .returning(NudgeSchedule.person_id)
+            )
+        ).all()
+        if not claimed:
+            return []
+        chats = await self.session.execute(
+            select(Person.id, Person.chat_id).where(Person.id.in_(claimed))
+        )
+        return [DueNudge(person_id, chat_id) for person_id, chat_id in chats]
+
+    async def mark_sent(self, person_id: int, now: datetime) -> None:
+        """The nudge went out: count it and compute the next one from the rule."""
+        row = await self.session.get(NudgeSchedule, person_id)
+        if row is None:
+            return
+        row.last_nudge_at = now
+        row.unanswered += 1
+        row.next_nudge_at = next_nudge_at(rule_of(row), now=now, last_nudge=now)
+        row.claimed_until = None
+        await self.session.flush()
+
+    async def release(self, person_id: int, *, blocked: bool = False) -> None:
+        """Give a claim back (nothing was sent); ``blocked`` stops nudging until they write."""
+        values: dict[str, object] = {"claimed_until": None}
+        if blocked:
+            values["blocked"] = True
+        await self.session.execute(
+            update(NudgeSchedule).where(NudgeSchedule.person_id == person_id).values(**values)
+        )
+
+    async def due_count(self, now: datetime) -> int:
+        """How many nudges are due and not claimed (for tests and monitoring)."""
+        count = await self.session.scalar(
+            select(func.count()).where(
+                and_(NudgeSchedule.next_nudge_at <= now, NudgeSchedule.blocked.is_(False))
+            )
+        )
+        return int(count or 0)
