@@ -7,8 +7,8 @@ import pytest
 from flows.callbacks import (
     ARITY,
     MAX_BYTES,
-    STORY_ACTIONS,
     SEPARATOR,
+    STORY_ACTIONS,
     Action,
     Pressed,
     decode,
