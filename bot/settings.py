@@ -42,6 +42,7 @@ class TelegramSettings(BaseModel):
     base_url: str = "https://api.telegram.org/bot"
     base_file_url: str = "https://api.telegram.org/file/bot"
     poll_timeout: int = Field(default=30, ge=0, le=50)
+    max_messages_per_second: float = Field(default=30.0, gt=0)
     admins: list[int] = Field(default_factory=list)
 
     def read_token(self) -> str:
@@ -59,6 +60,18 @@ class TelegramSettings(BaseModel):
             "no bot token: set LEERVERHAAL_TELEGRAM__TOKEN or telegram.token_file "
             "(get a token from @BotFather)"
         )
+
+
+class NudgeSettings(BaseModel):
+    """How check-ins are sent. Telegram allows about 30 messages a second overall."""
+
+    enabled: bool = True
+    tick_seconds: int = Field(default=30, ge=1, le=3600)
+    per_second: float = Field(default=28.0, gt=0, le=1000)
+    batch_size: int = Field(default=200, ge=1, le=10_000)
+    lease_seconds: int = Field(default=300, ge=10)
+    concurrency: int = Field(default=8, ge=1, le=100)
+    network_retries: int = Field(default=3, ge=0, le=10)
 
 
 class DatabaseSettings(BaseModel):
@@ -106,6 +119,7 @@ class Settings(BaseSettings):
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     encryption: EncryptionSettings = Field(default_factory=EncryptionSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
+    nudges: NudgeSettings = Field(default_factory=NudgeSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
     @classmethod

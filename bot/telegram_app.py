@@ -24,17 +24,20 @@ from telegram.ext import (
 )
 
 from bot.conversation import Clock, Conversations, Speaker, utc_now
+from bot.nudge_dispatch import DispatchLimits, NudgeDispatcher, Sender
 from bot.services import Services, open_services
 from bot.settings import Settings
 from bot.telegram_replies import send_outcome
 from flows import interview
-from flows.events import Edited, Event, Media, MediaKind, Press, Text, parse_command
+from flows.events import Edited, Event, Location, Media, MediaKind, Press, Text, parse_command
 from flows.guide import guide_for, guides, language_from_telegram
+from flows.replies import Outcome
 from storage.repositories import Updates
 
 log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 CONVERSATIONS = "conversations"
+DISPATCHER = "nudge_dispatcher"
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
 PRIVATE = filters.ChatType.PRIVATE
 
@@ -113,6 +116,14 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _handle(update, context, Press(query.data or ""))
 
 
+async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A shared location: it may set the person's time zone."""
+    message = update.message
+    if message is not None and message.location is not None:
+        where = message.location
+        await _handle(update, context, Location(where.latitude, where.longitude))
+
+
 async def on_other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A sticker, photo, voice note or anything else that is not text."""
     message = update.effective_message
@@ -163,6 +174,7 @@ def register_handlers(application: Application) -> None:  # type: ignore[type-ar
         MessageHandler(PRIVATE & filters.UpdateType.EDITED_MESSAGE & filters.TEXT, on_edited)
     )
     application.add_handler(CallbackQueryHandler(on_press))
+    application.add_handler(MessageHandler(PRIVATE & message & filters.LOCATION, on_location))
     application.add_handler(MessageHandler(PRIVATE & message, on_other_message))
     application.add_error_handler(on_error)
 
@@ -180,20 +192,61 @@ def build_application(
     settings: Settings, services: Services, clock: Clock = utc_now
 ) -> Application:  # type: ignore[type-arg]
     """The Application, built in one place, with its services attached."""
+    limiter = AIORateLimiter(
+        overall_max_rate=settings.telegram.max_messages_per_second,
+        overall_time_period=1,
+        max_retries=3,
+    )
     application = (
         ApplicationBuilder()
         .token(settings.telegram.read_token())
         .base_url(settings.telegram.base_url)
         .base_file_url(settings.telegram.base_file_url)
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(limiter)
         .post_init(set_commands)
         .build()
     )
-    application.bot_data[CONVERSATIONS] = Conversations(services.database, services.cipher, clock)
+    conversations = Conversations(services.database, services.cipher, clock)
+    application.bot_data[CONVERSATIONS] = conversations
     register_handlers(application)
     assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
-    application.job_queue.run_repeating(forget_old_updates, interval=3600, first=60)
+    jobs = application.job_queue
+    jobs.run_repeating(forget_old_updates, interval=3600, first=60)
+    if settings.nudges.enabled:
+        dispatcher = NudgeDispatcher(conversations, _sender(application), dispatch_limits(settings))
+        application.bot_data[DISPATCHER] = dispatcher
+        jobs.run_repeating(
+            send_due_nudges,
+            interval=settings.nudges.tick_seconds,
+            first=1,
+            job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+        )
     return application
+
+
+def dispatch_limits(settings: Settings) -> DispatchLimits:
+    """The nudge sender's limits from the settings."""
+    nudges = settings.nudges
+    return DispatchLimits(
+        per_second=nudges.per_second,
+        batch=nudges.batch_size,
+        lease=timedelta(seconds=nudges.lease_seconds),
+        concurrency=nudges.concurrency,
+        network_retries=nudges.network_retries,
+    )
+
+
+def _sender(application: Application) -> Sender:  # type: ignore[type-arg]
+    async def send(chat_id: int, outcome: Outcome) -> None:
+        await send_outcome(application.bot, chat_id, outcome)
+
+    return send
+
+
+async def send_due_nudges(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The periodic tick: the database says who is due, not the scheduler's memory."""
+    dispatcher: NudgeDispatcher = context.application.bot_data[DISPATCHER]
+    await dispatcher.tick()
 
 
 def run_bot(settings: Settings) -> int:

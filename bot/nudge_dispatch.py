@@ -1,0 +1,184 @@
+"""Sending due check-ins: claim from the database, pace, send, mark sent.
+
+A short periodic tick (PTB's JobQueue) claims due nudges in batches with a
+lease, runs each through the flows (which may move it instead), sends it at
+the configured overall rate and never twice to one chat within a second, and
+only then marks it sent. Delivery is at-least-once: a crash between sending
+and marking re-sends that one nudge once its lease has run out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+
+from bot.conversation import Conversations
+from flows.replies import Outcome
+from storage.nudge_store import DueNudge, Nudges
+
+log = logging.getLogger(__name__)
+Sender = Callable[[int, Outcome], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class DispatchLimits:
+    """How fast and in what batches nudges go out."""
+
+    per_second: float = 28.0
+    batch: int = 200
+    lease: timedelta = timedelta(minutes=5)
+    concurrency: int = 8
+    network_retries: int = 3
+    chat_gap: float = 1.0  # seconds between two messages to one chat
+
+
+@dataclass
+class TickReport:
+    """What one tick did, in numbers (never who)."""
+
+    claimed: int = 0
+    sent: int = 0
+    moved: int = 0
+    blocked: int = 0
+    failed: int = 0
+
+
+class Pacer:
+    """Spaces sends to an overall rate and keeps a gap between sends to one chat."""
+
+    def __init__(self, per_second: float, chat_gap: float = 1.0) -> None:
+        self.interval = 1.0 / per_second
+        self.chat_gap = chat_gap
+        self._next = 0.0
+        self._last_by_chat: dict[int, float] = {}
+
+    async def wait(self, chat_id: int) -> None:
+        """Return when a message to this chat may be sent."""
+        now = time.monotonic()
+        slot = max(self._next, now, self._last_by_chat.get(chat_id, -1e9) + self.chat_gap)
+        self._next = max(self._next, now) + self.interval
+        self._last_by_chat[chat_id] = slot
+        if len(self._last_by_chat) > 50_000:
+            horizon = now - self.chat_gap
+            self._last_by_chat = {c: t for c, t in self._last_by_chat.items() if t > horizon}
+        if slot > now:
+            await asyncio.sleep(slot - now)
+
+
+@dataclass
+class NudgeDispatcher:
+    """Claims due nudges and delivers them; one instance per process."""
+
+    conversations: Conversations
+    send: Sender
+    limits: DispatchLimits = field(default_factory=DispatchLimits)
+
+    def __post_init__(self) -> None:
+        self.pacer = Pacer(self.limits.per_second, self.limits.chat_gap)
+        self._lock = asyncio.Lock()
+
+    async def tick(self) -> TickReport:
+        """Claim and deliver batches until nothing is due; overlapping ticks wait."""
+        report = TickReport()
+        async with self._lock:
+            while True:
+                batch = await self._claim()
+                if not batch:
+                    break
+                report.claimed += len(batch)
+                await self._deliver_all(batch, report)
+                if len(batch) < self.limits.batch:
+                    break
+        if report.claimed:
+            log.info(
+                "nudges: %d claimed, %d sent, %d moved, %d blocked, %d failed",
+                report.claimed, report.sent, report.moved, report.blocked, report.failed,
+            )  # fmt: skip
+        return report
+
+    async def _claim(self) -> list[DueNudge]:
+        now = self.conversations.clock()
+        async with self.conversations.database.transaction() as session:
+            return await Nudges(session).claim_due(now, self.limits.batch, self.limits.lease)
+
+    async def _deliver_all(self, batch: list[DueNudge], report: TickReport) -> None:
+        gate = asyncio.Semaphore(self.limits.concurrency)
+
+        async def one(due: DueNudge) -> None:
+            async with gate:
+                await self.deliver(due, report)
+
+        async with asyncio.TaskGroup() as group:
+            for due in batch:
+                group.create_task(one(due))
+
+    async def deliver(self, due: DueNudge, report: TickReport) -> None:
+        """Decide, send and mark one nudge; never raises for one person's trouble."""
+        try:
+            decided = await self.conversations.nudge(due.person_id)
+        except Exception:
+            log.exception("nudge for person %d could not be decided", due.person_id)
+            report.failed += 1
+            return
+        if decided is None or not decided[1].replies:
+            report.moved += 1  # the flows moved it to a better moment
+            await self._finish(due.person_id, sent=False)
+            return
+        chat_id, outcome = decided
+        if chat_id is None:  # someone who only used the terminal: nowhere to send it
+            report.moved += 1
+            await self._finish(due.person_id, sent=True)
+            return
+        outcome_sent = await self._send_with_retries(due.person_id, chat_id, outcome, report)
+        if outcome_sent:
+            report.sent += 1
+            await self._finish(due.person_id, sent=True)
+
+    async def _send_with_retries(
+        self, person_id: int, chat_id: int, outcome: Outcome, report: TickReport
+    ) -> bool:
+        failures = 0
+        while True:
+            await self.pacer.wait(chat_id)
+            try:
+                await self.send(chat_id, outcome)
+                return True
+            except RetryAfter as exc:
+                wait = exc.retry_after
+                seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+                log.warning("nudges: Telegram asks to wait %.1f s", seconds)
+                await asyncio.sleep(seconds)
+            except Forbidden:
+                log.info("nudges: person %d blocked the bot; nudges stop", person_id)
+                report.blocked += 1
+                await self._release(person_id, blocked=True)
+                return False
+            except BadRequest as exc:
+                log.warning("nudges: Telegram refused a nudge (%s)", exc.message)
+                report.failed += 1
+                await self._finish(person_id, sent=True)  # do not retry a message it refuses
+                return False
+            except NetworkError as exc:
+                failures += 1
+                if failures > self.limits.network_retries:
+                    log.warning("nudges: giving up for now (%s)", type(exc).__name__)
+                    report.failed += 1
+                    return False  # the lease runs out and a later tick tries again
+                await asyncio.sleep(0.5 * 2**failures)
+
+    async def _finish(self, person_id: int, *, sent: bool) -> None:
+        async with self.conversations.database.transaction() as session:
+            if sent:
+                await Nudges(session).mark_sent(person_id, self.conversations.clock())
+            else:
+                await Nudges(session).release(person_id)
+
+    async def _release(self, person_id: int, *, blocked: bool) -> None:
+        async with self.conversations.database.transaction() as session:
+            await Nudges(session).release(person_id, blocked=blocked)
