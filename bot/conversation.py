@@ -124,42 +124,63 @@ class Conversations:
             person = await find(session, now)
             if person is None:
                 return None
-            stories = Stories(session, self.cipher)
-            nudges = Nudges(session)
-            version = person.version
-            state = State.from_json(person.state)
-            needed = dialogue.needs(state, event)
-            edited = None
-            if needed.edited_message_id is not None:
-                edited = await stories.find_answer_by_message(person.id, needed.edited_message_id)
-            ids = set(needed.story_ids) | ({edited.story_id} if edited else set())
-            view = PersonView(
-                language=person.language,
-                state=state,
-                now=now,
-                new_story_id=self.story_ids(),
-                stories=await stories.load(person.id, ids),
-                story_list=(
-                    await stories.headers(person.id, _title_questions(person.language))
-                    if needed.story_list
-                    else None
-                ),
-                edited=edited,
-                nudge=await nudges.view(person.id),
-            )
-            outcome = dialogue.step(view, event)
-            await stories.apply(person, outcome.effects, now)
-            await nudges.apply(person.id, outcome.effects)
-            if not await People(session).save_state(person, outcome.state, version, now):
-                raise _Retry
-            log.info(
-                "person %d: %s -> %s (%d effects)",
-                person.id,
-                type(event).__name__,
-                outcome.state.step.value,
-                len(outcome.effects),
-            )
-            return person.chat_id, outcome
+            return person.chat_id, await self._step(session, person, event, now)
+
+    async def nudge_many(self, person_ids: list[int]) -> dict[int, tuple[int | None, Outcome]]:
+        """Decide several due check-ins in one transaction (the dispatcher's batches).
+
+        The rows are locked (and SQLite has one writer), so nobody changes them
+        meanwhile; should that still happen, the whole batch is rolled back and
+        its claims run out, to be tried again by a later tick.
+        """
+        now = self.clock()
+        decided: dict[int, tuple[int | None, Outcome]] = {}
+        async with self.database.transaction() as session:
+            for person in await People(session).get_many(person_ids, lock=True):
+                outcome = await self._step(session, person, NudgeDue(), now)
+                decided[person.id] = (person.chat_id, outcome)
+        return decided
+
+    async def _step(
+        self, session: AsyncSession, person: Person, event: Event, now: datetime
+    ) -> Outcome:
+        """Load what the flows need, decide, and store the effects and the new state."""
+        stories = Stories(session, self.cipher)
+        nudges = Nudges(session)
+        version = person.version
+        state = State.from_json(person.state)
+        needed = dialogue.needs(state, event)
+        edited = None
+        if needed.edited_message_id is not None:
+            edited = await stories.find_answer_by_message(person.id, needed.edited_message_id)
+        ids = set(needed.story_ids) | ({edited.story_id} if edited else set())
+        view = PersonView(
+            language=person.language,
+            state=state,
+            now=now,
+            new_story_id=self.story_ids(),
+            stories=await stories.load(person.id, ids),
+            story_list=(
+                await stories.headers(person.id, _title_questions(person.language))
+                if needed.story_list
+                else None
+            ),
+            edited=edited,
+            nudge=await nudges.view(person.id),
+        )
+        outcome = dialogue.step(view, event)
+        await stories.apply(person, outcome.effects, now)
+        await nudges.apply(person.id, outcome.effects)
+        if not await People(session).save_state(person, outcome.state, version, now):
+            raise _Retry
+        log.info(
+            "person %d: %s -> %s (%d effects)",
+            person.id,
+            type(event).__name__,
+            outcome.state.step.value,
+            len(outcome.effects),
+        )
+        return outcome
 
 
 def _title_questions(language: str) -> tuple[str, ...]:

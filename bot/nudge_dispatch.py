@@ -15,6 +15,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from enum import StrEnum
 
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
@@ -24,6 +25,7 @@ from storage.nudge_store import DueNudge, Nudges
 
 log = logging.getLogger(__name__)
 Sender = Callable[[int, Outcome], Awaitable[None]]
+DECIDE_CHUNK = 50  # nudges decided per transaction: short write locks on SQLite
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,17 @@ class DispatchLimits:
     chat_gap: float = 1.0  # seconds between two messages to one chat
 
 
+class Result(StrEnum):
+    """What became of one claimed nudge."""
+
+    SENT = "sent"
+    MOVED = "moved"
+    NOWHERE = "nowhere"
+    BLOCKED = "blocked"
+    REFUSED = "refused"
+    FAILED = "failed"
+
+
 @dataclass
 class TickReport:
     """What one tick did, in numbers (never who)."""
@@ -47,6 +60,17 @@ class TickReport:
     moved: int = 0
     blocked: int = 0
     failed: int = 0
+
+    def count(self, result: Result) -> None:
+        """Add one nudge's result."""
+        if result is Result.SENT:
+            self.sent += 1
+        elif result in (Result.MOVED, Result.NOWHERE):
+            self.moved += 1
+        elif result is Result.BLOCKED:
+            self.blocked += 1
+        else:
+            self.failed += 1
 
 
 class Pacer:
@@ -108,47 +132,60 @@ class NudgeDispatcher:
             return await Nudges(session).claim_due(now, self.limits.batch, self.limits.lease)
 
     async def _deliver_all(self, batch: list[DueNudge], report: TickReport) -> None:
-        gate = asyncio.Semaphore(self.limits.concurrency)
+        """Decide a chunk in one transaction, send it concurrently, record it in one more."""
+        for first in range(0, len(batch), DECIDE_CHUNK):
+            chunk = [due.person_id for due in batch[first : first + DECIDE_CHUNK]]
+            try:
+                decided = await self.conversations.nudge_many(chunk)
+            except Exception:
+                log.exception("nudges: a batch could not be decided; claims will run out")
+                report.failed += len(chunk)
+                continue
+            results = await self._send_all(decided, report)
+            await self._record(results)
 
-        async def one(due: DueNudge) -> None:
+    async def _send_all(
+        self, decided: dict[int, tuple[int | None, Outcome]], report: TickReport
+    ) -> dict[int, Result]:
+        gate = asyncio.Semaphore(self.limits.concurrency)
+        results: dict[int, Result] = {}
+
+        async def one(person_id: int, chat_id: int, outcome: Outcome) -> None:
             async with gate:
-                await self.deliver(due, report)
+                results[person_id] = await self._send_with_retries(person_id, chat_id, outcome)
 
         async with asyncio.TaskGroup() as group:
-            for due in batch:
-                group.create_task(one(due))
+            for person_id, (chat_id, outcome) in decided.items():
+                if not outcome.replies:
+                    results[person_id] = Result.MOVED  # the flows moved it to a better moment
+                elif chat_id is None:
+                    results[person_id] = Result.NOWHERE  # only ever used the terminal
+                else:
+                    group.create_task(one(person_id, chat_id, outcome))
+        for result in results.values():
+            report.count(result)
+        return results
 
-    async def deliver(self, due: DueNudge, report: TickReport) -> None:
-        """Decide, send and mark one nudge; never raises for one person's trouble."""
-        try:
-            decided = await self.conversations.nudge(due.person_id)
-        except Exception:
-            log.exception("nudge for person %d could not be decided", due.person_id)
-            report.failed += 1
-            return
-        if decided is None or not decided[1].replies:
-            report.moved += 1  # the flows moved it to a better moment
-            await self._finish(due.person_id, sent=False)
-            return
-        chat_id, outcome = decided
-        if chat_id is None:  # someone who only used the terminal: nowhere to send it
-            report.moved += 1
-            await self._finish(due.person_id, sent=True)
-            return
-        outcome_sent = await self._send_with_retries(due.person_id, chat_id, outcome, report)
-        if outcome_sent:
-            report.sent += 1
-            await self._finish(due.person_id, sent=True)
+    async def _record(self, results: dict[int, Result]) -> None:
+        """Mark sent nudges and give other claims back, in one transaction."""
+        now = self.conversations.clock()
+        async with self.conversations.database.transaction() as session:
+            nudges = Nudges(session)
+            done = (Result.SENT, Result.REFUSED, Result.NOWHERE)
+            sent = {p: r is Result.SENT for p, r in results.items() if r in done}
+            if sent:
+                await nudges.mark_sent_many(sent, now)
+            for person_id, result in results.items():
+                if result in (Result.MOVED, Result.BLOCKED):
+                    await nudges.release(person_id, blocked=result is Result.BLOCKED)
 
-    async def _send_with_retries(
-        self, person_id: int, chat_id: int, outcome: Outcome, report: TickReport
-    ) -> bool:
+    async def _send_with_retries(self, person_id: int, chat_id: int, outcome: Outcome) -> Result:
         failures = 0
         while True:
             await self.pacer.wait(chat_id)
             try:
                 await self.send(chat_id, outcome)
-                return True
+                return Result.SENT
             except RetryAfter as exc:
                 wait = exc.retry_after
                 seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
@@ -156,29 +193,13 @@ class NudgeDispatcher:
                 await asyncio.sleep(seconds)
             except Forbidden:
                 log.info("nudges: person %d blocked the bot; nudges stop", person_id)
-                report.blocked += 1
-                await self._release(person_id, blocked=True)
-                return False
+                return Result.BLOCKED
             except BadRequest as exc:
                 log.warning("nudges: Telegram refused a nudge (%s)", exc.message)
-                report.failed += 1
-                await self._finish(person_id, sent=True)  # do not retry a message it refuses
-                return False
+                return Result.REFUSED  # do not retry a message Telegram refuses
             except NetworkError as exc:
                 failures += 1
                 if failures > self.limits.network_retries:
                     log.warning("nudges: giving up for now (%s)", type(exc).__name__)
-                    report.failed += 1
-                    return False  # the lease runs out and a later tick tries again
+                    return Result.FAILED  # the lease runs out and a later tick tries again
                 await asyncio.sleep(0.5 * 2**failures)
-
-    async def _finish(self, person_id: int, *, sent: bool) -> None:
-        async with self.conversations.database.transaction() as session:
-            if sent:
-                await Nudges(session).mark_sent(person_id, self.conversations.clock())
-            else:
-                await Nudges(session).release(person_id)
-
-    async def _release(self, person_id: int, *, blocked: bool) -> None:
-        async with self.conversations.database.transaction() as session:
-            await Nudges(session).release(person_id, blocked=blocked)

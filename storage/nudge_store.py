@@ -109,15 +109,29 @@ class Nudges:
         )
         return [DueNudge(person_id, chat_id) for person_id, chat_id in chats]
 
-    async def mark_sent(self, person_id: int, now: datetime) -> None:
-        """The nudge went out: count it and compute the next one from the rule."""
+    async def mark_sent(self, person_id: int, now: datetime, *, counted: bool = True) -> None:
+        """The nudge went out: count it (unless it could not be shown) and plan the next."""
         row = await self.session.get(NudgeSchedule, person_id)
         if row is None:
             return
         row.last_nudge_at = now
-        row.unanswered += 1
+        if counted:
+            row.unanswered += 1
         row.next_nudge_at = next_nudge_at(rule_of(row), now=now, last_nudge=now)
         row.claimed_until = None
+        await self.session.flush()
+
+    async def mark_sent_many(self, person_ids: dict[int, bool], now: datetime) -> None:
+        """``mark_sent`` for several people (id -> counted) with one query to read them."""
+        rows = await self.session.scalars(
+            select(NudgeSchedule).where(NudgeSchedule.person_id.in_(list(person_ids)))
+        )
+        for row in rows:
+            row.last_nudge_at = now
+            if person_ids[row.person_id]:
+                row.unanswered += 1
+            row.next_nudge_at = next_nudge_at(rule_of(row), now=now, last_nudge=now)
+            row.claimed_until = None
         await self.session.flush()
 
     async def release(self, person_id: int, *, blocked: bool = False) -> None:

@@ -43,6 +43,13 @@ class People:
             query = query.with_for_update()
         return await self.session.scalar(query)
 
+    async def get_many(self, person_ids: list[int], *, lock: bool = False) -> list[Person]:
+        """Several people at once, in id order, optionally locking their rows."""
+        query = select(Person).where(Person.id.in_(person_ids)).order_by(Person.id)
+        if lock:
+            query = query.with_for_update()
+        return list((await self.session.scalars(query)).all())
+
     async def add(
         self, channel: str, external_id: int, chat_id: int | None, language: str, now: datetime
     ) -> Person:
