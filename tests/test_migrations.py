@@ -19,6 +19,11 @@ APP_TABLES = {
     "choices",
     "handled_updates",
     "nudge_schedules",
+    "teams",
+    "team_invites",
+    "memberships",
+    "facilitators",
+    "photo_deliveries",
     "settings",
 }
 
