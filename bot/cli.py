@@ -62,7 +62,8 @@ async def _dispatch(services: Services, args: argparse.Namespace) -> int:
         from bot.conversation import Conversations
         from bot.terminal import TerminalChat, stdin_reader
 
-        chat = TerminalChat(Conversations(services.database, services.cipher))
+        files = services.settings.data_dir.expanduser() / "files"
+        chat = TerminalChat(Conversations(services.database, services.cipher), files=files)
         await chat.run(stdin_reader())
         return 0
     if args.command == "db":

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+)
 from telegram.error import BadRequest
 from telegram.ext import ExtBot
 
@@ -13,6 +19,7 @@ from flows.replies import Outcome, Reply
 
 log = logging.getLogger(__name__)
 NOTICE_LIMIT = 200  # Telegram's limit for callback answers
+CAPTION_LIMIT = 1024
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -39,6 +46,17 @@ async def _edit(message: Message, reply: Reply) -> bool:
     return True
 
 
+async def _send_file(bot: ExtBot[None], chat_id: int, reply: Reply) -> None:
+    """A document or a picture, with the reply's text as its caption."""
+    assert reply.file is not None
+    caption = fit(reply.text, CAPTION_LIMIT) or None
+    upload = InputFile(reply.file.data, filename=reply.file.filename)
+    if reply.file.picture:
+        await bot.send_photo(chat_id, upload, caption=caption, reply_markup=keyboard(reply))
+    else:
+        await bot.send_document(chat_id, upload, caption=caption, reply_markup=keyboard(reply))
+
+
 async def send_outcome(
     bot: ExtBot[None], chat_id: int, outcome: Outcome | None, query: CallbackQuery | None = None
 ) -> None:
@@ -50,6 +68,9 @@ async def send_outcome(
         return
     editable = query.message if query and isinstance(query.message, Message) else None
     for reply in outcome.replies:
+        if reply.file is not None:
+            await _send_file(bot, chat_id, reply)
+            continue
         if reply.edit and editable is not None and await _edit(editable, reply):
             editable = None  # edit only the message the button was on, once
             continue

@@ -8,12 +8,13 @@ import re
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from pathlib import Path
 from typing import TextIO
 
 from bot.conversation import Conversations, Speaker
 from flows.events import Command, Event, Press, Text, parse_command
 from flows.guide import guide_for, language_from_telegram
-from flows.replies import Button, Outcome, Reply, SetLanguage
+from flows.replies import Button, File, Outcome, Reply, SetLanguage
 
 NUMBERS = re.compile(r"^\s*\d+(\s*[, ]\s*\d+)*\s*$")
 LOCAL_USER = 1  # the terminal has one person: whoever sits at it
@@ -35,13 +36,24 @@ class TerminalChat:
         conversations: Conversations,
         out: TextIO = sys.stdout,
         language: str | None = None,
+        files: Path | None = None,
     ) -> None:
         self.conversations = conversations
         self.out = out
+        self.files = files or Path.cwd()
         self.speaker = Speaker(
             "terminal", LOCAL_USER, None, language or language_from_environment()
         )
         self.buttons: list[Button] = []
+
+    def _save(self, file: File) -> Path:
+        """Files (an export, a chart) are written next to the data, readable only by you."""
+        path = self.files / Path(file.filename).name
+        self.files.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(file.data)
+        return path
 
     def _print(self, text: str) -> None:
         self.out.write(text + "\n")
@@ -58,6 +70,8 @@ class TerminalChat:
     def _show_reply(self, reply: Reply) -> None:
         self.buttons = [button for row in reply.buttons for button in row]
         lines = ["", reply.text]
+        if reply.file is not None:
+            lines.append(f"  [{self._save(reply.file)}]")
         lines += [f"  {n}) {b.label}" for n, b in enumerate(self.buttons, start=1)]
         self._print("\n".join(lines))
 

@@ -18,12 +18,25 @@ class Button:
 
 
 @dataclass(frozen=True)
+class File:
+    """A file to hand over: a document (export) or a picture (chart)."""
+
+    filename: str
+    data: bytes
+    picture: bool = False
+
+
+@dataclass(frozen=True)
 class Reply:
-    """A message to show. ``edit`` replaces the message whose button was pressed."""
+    """A message to show. ``edit`` replaces the message whose button was pressed.
+
+    With a ``file``, the text is its caption (Telegram allows 1024 characters).
+    """
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     edit: bool = False
+    file: File | None = None
 
 
 @dataclass(frozen=True)

@@ -84,7 +84,7 @@ class NudgeRule:
     def __post_init__(self) -> None:
         try:
             tz = ZoneInfo(self.zone)
-        except (ValueError, KeyError) as exc:  # ZoneInfoNotFoundError is a KeyError
+        except (ValueError, KeyError, OSError) as exc:  # not found: KeyError; a folder: OSError
             raise ValueError(f"unknown time zone: {self.zone!r}") from exc
         object.__setattr__(self, "tz", tz)
         object.__setattr__(self, "rhythm", Rhythm(self.rhythm))
