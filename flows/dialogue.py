@@ -14,7 +14,7 @@ from flows.events import Command, Event, Location, Media, MediaKind, NudgeDue, P
 from flows.guide import guide_for
 from flows.replies import Outcome, PersonActive
 from flows.states import State, Step
-from flows.turn import Turn, repaired
+from flows.turn import IN_STORY, Turn, repaired, where_we_are
 from flows.views import Needs, PersonView
 
 NUDGE_ACTIONS = frozenset({Action.SNOOZE_TODAY, Action.SNOOZE_TOMORROW, Action.SKIP_NUDGE})
@@ -56,6 +56,10 @@ def _route(turn: Turn, event: Event) -> Outcome:
             return nudges.on_due(turn)
         case Command(name="checkin"):
             return checkin.start(_leave_settings(turn))
+        case Command(name=name) if name in SETTINGS_COMMANDS and step_now in IN_STORY:
+            # Settings may change mid-story, but the story keeps its place.
+            shown = nudge_settings.on_command(turn, event)
+            return replace(shown, state=turn.state, replies=(*shown.replies, *where_we_are(turn)))
         case Command(name=name) if name in SETTINGS_COMMANDS:
             return nudge_settings.on_command(turn, event)
         case Command():

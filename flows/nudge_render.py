@@ -12,7 +12,7 @@ from flows.callbacks import Action, encode
 from flows.guide import Guide
 from flows.places import local_time_text
 from flows.replies import Button, Reply
-from flows.schedule import DAY_END, DAY_START, NudgeRule, Rhythm
+from flows.schedule import DAY_END, DAY_START, NudgeRule, Rhythm, paused_for_good
 from flows.views import NudgeView
 
 RHYTHMS = (Rhythm.WEEKLY, Rhythm.BIWEEKLY, Rhythm.MONTHLY, Rhythm.OFF)
@@ -24,7 +24,6 @@ WEEKENDS: tuple[frozenset[int], ...] = (
     frozenset(),
 )
 TIMES = tuple(time(hour) for hour in range(DAY_START.hour, DAY_END.hour + 1))
-OPEN_PAUSE = date(9999, 12, 31)  # "until I resume"
 
 
 def rhythm_name(guide: Guide, rhythm: Rhythm) -> str:
@@ -60,11 +59,10 @@ def menu(guide: Guide, nudge: NudgeView, now: datetime, *, edit: bool = False) -
     """The settings overview with a button for each thing to change."""
     texts, rule = guide.settings, nudge.rule
     paused = ""
-    if rule.paused_until and rule.paused_until >= now.astimezone(rule.tz).date():
-        label = texts.pause_open if rule.paused_until == OPEN_PAUSE else None
-        paused = texts.paused_line.format(
-            date=label or long_date(rule.paused_until, guide.language)
-        )
+    if paused_for_good(rule):
+        paused = "\n" + texts.paused_open
+    elif rule.paused_until and rule.paused_until >= now.astimezone(rule.tz).date():
+        paused = texts.paused_line.format(date=long_date(rule.paused_until, guide.language))
     text = texts.menu.format(
         zone=rule.zone,
         local_time=local_time_text(rule.zone, now, guide.language),
@@ -122,7 +120,12 @@ def page(guide: Guide, name: str, rule: NudgeRule | None, zones: list[tuple[str,
             for w in WEEKENDS
         ]
         return Reply(texts.weekend_prompt, _rows(weekends, 2), edit=True)
-    return zone_choices(texts.zone_prompt, zones)
+    if name == "zone":
+        return zone_choices(texts.zone_prompt, zones)
+    raise ValueError(f"no settings page {name!r}")
+
+
+PAGES = frozenset({"zone", "rhythm", "day", "time", "weekend"})
 
 
 def zone_choices(prompt: str, zones: list[tuple[str, str]]) -> Reply:

@@ -11,7 +11,7 @@ from flows.callbacks import Action, Pressed, encode
 from flows.events import Command, Location, Text
 from flows.places import Place, find_places, local_time_text, quick_picks, zone_at
 from flows.replies import Button, Outcome, Reply, SaveNudgeRule
-from flows.schedule import DAY_END, DAY_START, NudgeRule, Rhythm, next_nudge_at
+from flows.schedule import DAY_END, DAY_START, OPEN_PAUSE, NudgeRule, Rhythm, next_nudge_at
 from flows.states import State, Step
 from flows.turn import Turn
 from flows.views import NudgeView
@@ -107,6 +107,8 @@ def on_press(turn: Turn, pressed: Pressed) -> Outcome:
         return _set_zone(turn, arg, edit=True)
     if pressed.action is Action.CLOSE_SETTINGS:
         return _close(turn)
+    if pressed.action is Action.SETTINGS_PAGE and arg not in nudge_render.PAGES:
+        return turn.outcome(notice=turn.guide.texts.invalid_button)
     if pressed.action is Action.SETTINGS_PAGE and (arg == "zone" or nudge is None):
         return _zone_page(turn, texts.zone_prompt)
     if nudge is None:
@@ -129,8 +131,8 @@ def on_press(turn: Turn, pressed: Pressed) -> Outcome:
             return _save(turn, replace(rule, weekend=frozenset(int(c) for c in arg if c != "-")))
         case Action.PAUSE if arg in PAUSE_DAYS or arg == "0":
             today = turn.view.now.astimezone(rule.tz).date()
-            until = nudge_render.OPEN_PAUSE if arg == "0" else today + timedelta(PAUSE_DAYS[arg])
-            return _pause(turn, nudge, until)
+            until = OPEN_PAUSE if arg == "0" else today + timedelta(PAUSE_DAYS[arg])
+            return _pause(turn, nudge, until, edit=True)
     return turn.outcome(notice=turn.guide.texts.invalid_button)
 
 
@@ -152,8 +154,11 @@ def _set_zone(turn: Turn, zone: str, *, edit: bool) -> Outcome:
 
 def _close(turn: Turn) -> Outcome:
     texts, nudge = turn.guide.settings, turn.view.nudge
-    if nudge is None:
-        return turn.outcome(_idle(turn), Reply(turn.guide.texts.later, edit=True))
+    if nudge is None:  # "no, thanks" to the offer: remembered as check-ins switched off
+        declined = NudgeRule("UTC", rhythm=Rhythm.OFF)
+        return Outcome(
+            _idle(turn), (Reply(texts.off, edit=True),), (SaveNudgeRule(declined, None),)
+        )
     if nudge.rule.rhythm is Rhythm.OFF:
         return turn.outcome(_idle(turn), Reply(texts.off, edit=True))
     next_text = nudge_render.when(nudge.next_at, nudge.rule.zone, turn.guide.language)
@@ -170,20 +175,20 @@ def _pause_prompt(turn: Turn) -> Outcome:
 
 
 def _pause_until_text(turn: Turn, text: str) -> Outcome:
-    until = parse_date(text)
-    if until is None or turn.view.nudge is None:
-        return turn.outcome(None, Reply(turn.guide.settings.pause_invalid))
-    return _pause(turn, turn.view.nudge, until)
+    until, nudge = parse_date(text), turn.view.nudge
+    if until is None or nudge is None or until < turn.view.now.astimezone(nudge.rule.tz).date():
+        return turn.outcome(None, Reply(turn.guide.settings.pause_invalid))  # past: no pause
+    return _pause(turn, nudge, until)
 
 
-def _pause(turn: Turn, nudge: NudgeView, until: date) -> Outcome:
+def _pause(turn: Turn, nudge: NudgeView, until: date, *, edit: bool = False) -> Outcome:
     texts = turn.guide.settings
     saved = _save(turn, replace(nudge.rule, paused_until=until))
-    if until == nudge_render.OPEN_PAUSE:
+    if until == OPEN_PAUSE:
         line = texts.paused_open
     else:
         line = texts.paused_until.format(date=nudge_render.long_date(until, turn.guide.language))
-    return replace(saved, replies=(Reply(line),))
+    return replace(saved, replies=(Reply(line, edit=edit),))
 
 
 def _resume(turn: Turn, nudge: NudgeView) -> Outcome:

@@ -17,6 +17,7 @@ from flows.schedule import (
     Rhythm,
     is_allowed,
     next_allowed,
+    next_nudge_at,
     slower,
     snooze_later_today,
     snooze_tomorrow,
@@ -50,6 +51,9 @@ def on_due(turn: Turn) -> Outcome:
     rule = nudge.rule
     if turn.state.step in BUSY:
         return Outcome(turn.state, (), (SetNextNudge(snooze_tomorrow(rule, now)),))
+    if rule.paused_until is not None and now.astimezone(rule.tz).date() <= rule.paused_until:
+        later = next_nudge_at(rule, now=now, last_nudge=nudge.last_at)
+        return Outcome(turn.state, (), (SetNextNudge(later),))
     if not is_allowed(rule, now):
         return Outcome(turn.state, (), (SetNextNudge(next_allowed(rule, now)),))
     lines: list[str] = []
@@ -70,9 +74,11 @@ def on_press(turn: Turn, pressed: Pressed) -> Outcome:
     """Later today, tomorrow, or skip: only for the latest nudge."""
     texts = turn.guide.checkin.texts
     nudge, now = turn.view.nudge, turn.view.now
-    if nudge is None or not _is_latest(turn, pressed.args[0]):
-        return turn.outcome(notice=texts.stale_nudge)
-    state = State(draft_id=turn.state.draft_id) if turn.state.step is Step.NUDGED else turn.state
+    if nudge is None or turn.state.step is not Step.NUDGED or not _is_latest(turn, pressed.args[0]):
+        return turn.outcome(notice=texts.stale_nudge)  # an older or an answered nudge
+    state = State(draft_id=turn.state.draft_id)
+    if nudge.rule.paused_until is not None:
+        return Outcome(state, (Reply(texts.skipped, edit=True),))  # paused meanwhile
     match pressed.action:
         case Action.SNOOZE_TODAY:
             at = snooze_later_today(nudge.rule, now)

@@ -19,7 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
 
 __all__ = [
     "DAY_END",
@@ -36,6 +37,7 @@ __all__ = [
     "snooze_tomorrow",
 ]
 
+OPEN_PAUSE = date(9999, 12, 31)  # paused "until I resume"
 DAY_START = time(8)
 DAY_END = time(21)
 SNOOZE_LATER = timedelta(hours=3)
@@ -63,6 +65,17 @@ def slower(rhythm: Rhythm) -> Rhythm:
     return _SLOWER.get(rhythm, rhythm)
 
 
+def paused_for_good(rule: NudgeRule) -> bool:
+    """Paused "until I resume" (or so far ahead that it amounts to the same)."""
+    return rule.paused_until is not None and rule.paused_until.year >= OPEN_PAUSE.year - 1
+
+
+@cache
+def known_zones() -> frozenset[str]:
+    """The IANA zone names a person may live in (not 'localtime', 'posixrules', 'Factory')."""
+    return frozenset(available_timezones() - {"Factory", "localtime", "posixrules"})
+
+
 @dataclass(frozen=True)
 class NudgeRule:
     """A person's nudge preferences, in their local time.
@@ -82,6 +95,8 @@ class NudgeRule:
     slot_weekday: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if self.zone not in known_zones():
+            raise ValueError(f"unknown time zone: {self.zone!r}")
         try:
             tz = ZoneInfo(self.zone)
         except (ValueError, KeyError, OSError) as exc:  # not found: KeyError; a folder: OSError
@@ -185,7 +200,7 @@ def next_nudge_at(
     future, never one per missed period.
     """
     interval = rule.interval
-    if interval is None:
+    if interval is None or paused_for_good(rule):
         return None
     _aware(now, "now")
     tz = rule.tz

@@ -1,0 +1,277 @@
+"""An in-memory runner for the whole conversation (``flows.dialogue``), for tests.
+
+It extends ``flow_harness`` the way ``bot.conversation.Conversations`` extends the
+interview: every event goes through ``dialogue.needs`` and ``dialogue.step``, the view
+carries the person's ``NudgeView``, and the schedule effects are applied the way
+``storage.nudge_store.Nudges.apply`` does:
+
+- ``SaveNudgeRule``: new rule and next check-in, ``unanswered`` back to 0 (``last_at`` kept);
+- ``SetNextNudge``: only the next check-in moves (ignored without a schedule);
+- ``PersonActive``: ``unanswered`` back to 0 (ignored without a schedule).
+
+``mark_sent`` does what the dispatcher does after a nudge went out, and ``due`` plays one
+dispatcher round: decide a ``NudgeDue``, and mark it sent when it produced a message.
+
+The clock stands still unless a test moves it (``world.now = ...`` or ``world.advance``),
+so that expected instants can be computed from the same ``now`` the flow saw.
+
+After every step the harness checks Telegram's limits (``flow_harness.check_limits``) and
+that a person's own events, and only those, mark them as active.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flow_harness import Person, StoredStory, World, all_buttons, check_limits
+
+from flows import dialogue
+from flows.callbacks import SEPARATOR, Action, encode
+from flows.events import Event, Location, NudgeDue
+from flows.guide import guide_for
+from flows.nudges import stamp
+from flows.replies import Button, Outcome, PersonActive, Reply, SaveNudgeRule, SetNextNudge
+from flows.schedule import NudgeRule, next_nudge_at
+from flows.states import State, Step, StoryKind
+from flows.views import NudgeView, PersonView, StoryHeader
+
+# A Monday, 10:00 in Amsterdam (CET): inside the allowed hours, not on a weekend.
+MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+AMSTERDAM = "Europe/Amsterdam"
+# the zones of the quick picks on the zone page, in order
+QUICK_PICK_ZONES = [
+    "Europe/Amsterdam",
+    "Europe/Brussels",
+    "Europe/London",
+    "America/New_York",
+    "Africa/Nairobi",
+    "Asia/Shanghai",
+]
+ZONE_PREFIX = Action.SET_ZONE.value + SEPARATOR
+
+
+@dataclass
+class NudgeWorld(World):
+    """A world whose clock only moves when a test moves it (``tick_by`` per event)."""
+
+    now: datetime = MONDAY
+    tick_by: timedelta = timedelta(0)
+
+    def person(self, person_id: int = 1, language: str = "en") -> NudgePerson:
+        return NudgePerson(self, person_id, language)
+
+    def tick(self) -> datetime:
+        self.now += self.tick_by
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        """Move the clock on by ``timedelta(**delta)``."""
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@dataclass
+class NudgePerson(Person):
+    """A person talking to the whole dialogue, with check-in settings like storage keeps."""
+
+    nudge: NudgeView | None = None
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    # --- the runner ---------------------------------------------------------------------
+
+    def send(self, event: Event) -> Outcome:
+        now = self.world.tick()
+        state = State.from_json(self.state.to_json())
+        needed = dialogue.needs(state, event)
+        edited = None
+        if needed.edited_message_id is not None:
+            edited = self._find_answer_by_message(needed.edited_message_id)
+        ids = set(needed.story_ids) | ({edited.story_id} if edited else set())
+        view = PersonView(
+            language=self.language,
+            state=state,
+            now=now,
+            new_story_id=self.world.allocate_story_id(),
+            stories=self._load(ids),
+            story_list=self._headers() if needed.story_list else None,
+            edited=edited,
+            nudge=self.nudge,
+        )
+        self.views.append(view)
+        outcome = dialogue.step(view, event)
+        check_limits(outcome)
+        active = [e for e in outcome.effects if isinstance(e, PersonActive)]
+        if isinstance(event, NudgeDue):
+            assert not active, "a due nudge is not the person being active"
+        else:
+            assert len(active) == 1, f"a person's event must mark them active: {outcome.effects}"
+        for effect in outcome.effects:
+            self._apply(effect, now)
+        self.state = outcome.state
+        self.last = outcome
+        self.outcomes.append(outcome)
+        if outcome.replies:
+            self.screen = outcome
+        return outcome
+
+    def _apply(self, effect: object, now: datetime) -> None:
+        match effect:
+            case SaveNudgeRule():
+                last = self.nudge.last_at if self.nudge else None
+                self.nudge = NudgeView(effect.rule, effect.next_at, last, 0)
+            case SetNextNudge():
+                if self.nudge is not None:
+                    self.nudge = replace(self.nudge, next_at=effect.at)
+            case PersonActive():
+                if self.nudge is not None:
+                    self.nudge = replace(self.nudge, unanswered=0)
+            case _:
+                super()._apply(effect, now)
+
+    def _headers(self) -> tuple[StoryHeader, ...]:
+        """Titled by the opening answer of each kind, like ``Stories.headers``."""
+        guide = guide_for(self.language)
+        titles = {kind: guide.questionnaire(kind).opening.key for kind in StoryKind}
+        mine: list[StoredStory] = [s for s in self.world.stories.values() if s.owner == self.id]
+        mine.sort(key=lambda s: (s.created_at, s.id), reverse=True)
+        return tuple(
+            StoryHeader(
+                s.id,
+                s.kind,
+                s.status,
+                s.created_at,
+                a.text if (a := s.answers.get(titles[s.kind])) else None,
+            )
+            for s in mine
+        )
+
+    # --- the dispatcher -----------------------------------------------------------------
+
+    def mark_sent(self, at: datetime | None = None) -> None:
+        """The nudge went out: count it and plan the next one (``Nudges.mark_sent``)."""
+        assert self.nudge is not None
+        now = self.world.now if at is None else at
+        self.nudge = replace(
+            self.nudge,
+            last_at=now,
+            unanswered=self.nudge.unanswered + 1,
+            next_at=next_nudge_at(self.nudge.rule, now=now, last_nudge=now),
+        )
+
+    def due(self) -> Outcome:
+        """One dispatcher round: decide a due nudge, and mark it sent if it said something."""
+        outcome = self.send(NudgeDue())
+        if outcome.replies:
+            self.mark_sent()
+        return outcome
+
+    def due_at_next(self) -> Outcome:
+        """Move the clock to the planned check-in and run the dispatcher."""
+        assert self.nudge is not None and self.nudge.next_at is not None
+        self.world.now = self.nudge.next_at
+        return self.due()
+
+    # --- what the person does -----------------------------------------------------------
+
+    def share_location(self, latitude: float, longitude: float) -> Outcome:
+        return self.send(Location(latitude, longitude))
+
+    def set_schedule(self, rule: NudgeRule, last_at: datetime | None = None) -> NudgeView:
+        """Check-in settings as if stored earlier, with their next check-in."""
+        next_at = next_nudge_at(rule, now=self.world.now, last_nudge=last_at)
+        self.nudge = NudgeView(rule, next_at, last_at, 0)
+        return self.nudge
+
+    def set_up(self, zone: str = AMSTERDAM) -> Outcome:
+        """/settings and tap the zone: the default schedule in that zone."""
+        self.command("settings")
+        return self.press(zone_button(self.last_outcome, zone).data)
+
+    @property
+    def last_outcome(self) -> Outcome:
+        assert self.last is not None
+        return self.last
+
+
+def wall(zone: str, day: date, hour: int, minute: int = 0) -> datetime:
+    """A wall time in ``zone`` as an aware UTC instant."""
+    return datetime.combine(day, time(hour, minute), ZoneInfo(zone)).astimezone(UTC)
+
+
+def zone_button(outcome: Outcome, zone: str) -> Button:
+    """The button that picks this time zone."""
+    found = [b for b in all_buttons(outcome) if b.data == encode(Action.SET_ZONE, zone)]
+    assert len(found) == 1, f"no single button for {zone}: {all_buttons(outcome)}"
+    return found[0]
+
+
+def zones_offered(outcome: Outcome) -> list[str]:
+    """The time zones offered by the buttons, in order."""
+    datas = [b.data for b in all_buttons(outcome)]
+    return [data.removeprefix(ZONE_PREFIX) for data in datas if data.startswith(ZONE_PREFIX)]
+
+
+def only_active(outcome: Outcome) -> bool:
+    """True when the only effect is marking the person as active."""
+    return outcome.effects == (PersonActive(),)
+
+
+def assert_refused(outcome: Outcome, before: State, notice: str) -> None:
+    """A button that does nothing but say why: a toast, no message, no stored change."""
+    assert outcome.notice == notice
+    assert outcome.replies == ()
+    assert only_active(outcome), outcome.effects
+    assert outcome.state == before
+
+
+def schedule_effects(outcome: Outcome) -> list[SaveNudgeRule | SetNextNudge]:
+    """The outcome's effects that touch the schedule."""
+    return [e for e in outcome.effects if isinstance(e, SaveNudgeRule | SetNextNudge)]
+
+
+def saved_rule(outcome: Outcome) -> SaveNudgeRule:
+    """The one schedule effect of an outcome, which saves settings."""
+    (effect,) = schedule_effects(outcome)
+    assert isinstance(effect, SaveNudgeRule), effect
+    return effect
+
+
+def menu_labels(language: str = "en") -> list[str]:
+    """The buttons of the settings menu, in order."""
+    texts = guide_for(language).settings
+    return [
+        texts.zone_button,
+        texts.rhythm_button,
+        texts.day_button,
+        texts.time_button,
+        texts.weekend_button,
+        texts.close_button,
+    ]
+
+
+def nudge_prompts(language: str = "en") -> tuple[str, ...]:
+    """Every way the check-in's opening question can be asked."""
+    opening = guide_for(language).questionnaire(StoryKind.CHECKIN).opening
+    return (opening.prompt, *opening.variants)
+
+
+def assert_nudge(outcome: Outcome, now: datetime, language: str = "en") -> Reply:
+    """A nudge: NUDGED, one new message ending in a prompt, three buttons stamped ``now``."""
+    texts = guide_for(language).checkin.texts
+    assert outcome.state.step is Step.NUDGED
+    (reply,) = outcome.replies
+    assert reply.text.rsplit("\n\n", 1)[-1] in nudge_prompts(language)
+    assert not reply.edit
+    assert [[b.label for b in row] for row in reply.buttons] == [
+        [texts.later_today, texts.tomorrow],
+        [texts.skip_nudge],
+    ]
+    mark = stamp(now)
+    assert [b.data for row in reply.buttons for b in row] == [
+        encode(Action.SNOOZE_TODAY, mark),
+        encode(Action.SNOOZE_TOMORROW, mark),
+        encode(Action.SKIP_NUDGE, mark),
+    ]
+    return reply

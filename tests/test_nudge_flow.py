@@ -1,0 +1,301 @@
+"""Nudges through ``flows.dialogue``: when a due check-in is asked or moved, how it reads,
+how the rhythm slows down after unanswered nudges, and who counts as active. The buttons
+under a nudge are in ``test_nudge_buttons_flow``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+
+import pytest
+from flow_harness import texts
+from nudge_harness import (
+    AMSTERDAM,
+    MONDAY,
+    NudgePerson,
+    NudgeWorld,
+    assert_nudge,
+    nudge_prompts,
+    only_active,
+    schedule_effects,
+    wall,
+)
+
+from flows.callbacks import Action, encode
+from flows.events import NudgeDue
+from flows.guide import guide_for
+from flows.replies import Outcome, PersonActive, Reply, SaveNudgeRule, SetNextNudge
+from flows.schedule import NudgeRule, Rhythm, next_allowed, snooze_tomorrow
+from flows.states import State, Step
+
+EN = guide_for("en")
+T = EN.texts
+C = EN.checkin.texts
+S = EN.settings
+PROMPTS = nudge_prompts()
+RULE = NudgeRule(AMSTERDAM)
+
+
+def local(day: date, hour: int, minute: int = 0) -> datetime:
+    """An Amsterdam wall time as an aware UTC instant."""
+    return wall(AMSTERDAM, day, hour, minute)
+
+
+@pytest.fixture
+def world() -> NudgeWorld:
+    return NudgeWorld()
+
+
+@pytest.fixture
+def person(world: NudgeWorld) -> NudgePerson:
+    person = world.person()
+    person.set_schedule(RULE)
+    return person
+
+
+# --- whether to ask -------------------------------------------------------------------------
+
+
+def test_no_settings_means_no_more_nudges(world: NudgeWorld) -> None:
+    person = world.person()
+    outcome = person.send(NudgeDue())
+    assert outcome == Outcome(State(), (), (SetNextNudge(None),))
+
+
+def test_rhythm_off_means_no_more_nudges(person: NudgePerson) -> None:
+    person.set_schedule(replace(RULE, rhythm=Rhythm.OFF))
+    outcome = person.send(NudgeDue())
+    assert outcome == Outcome(State(), (), (SetNextNudge(None),))
+
+
+def test_a_due_nudge_asks_the_checkin_question(person: NudgePerson, world: NudgeWorld) -> None:
+    outcome = person.send(NudgeDue())
+    assert outcome.effects == ()
+    assert outcome.state == State(step=Step.NUDGED)
+    reply = assert_nudge(outcome, world.now)
+    assert reply.text in PROMPTS
+
+
+def test_a_nudge_keeps_an_unfinished_story_to_come_back_to(person: NudgePerson) -> None:
+    draft_id = person.to_question("who")
+    person.command("cancel")
+    outcome = person.send(NudgeDue())
+    assert outcome.state == State(step=Step.NUDGED, draft_id=draft_id)
+
+
+def busy_in_a_question(person: NudgePerson) -> None:
+    person.to_question("who")
+
+
+def busy_in_a_checkin(person: NudgePerson) -> None:
+    person.command("checkin")
+
+
+def busy_at_the_review(person: NudgePerson) -> None:
+    person.story_to_card()
+
+
+def busy_on_the_zone_page(person: NudgePerson) -> None:
+    person.press(encode(Action.SETTINGS_PAGE, "zone"))
+
+
+def busy_on_the_time_page(person: NudgePerson) -> None:
+    person.press(encode(Action.SETTINGS_PAGE, "time"))
+
+
+def busy_on_the_pause_page(person: NudgePerson) -> None:
+    person.command("pause")
+
+
+@pytest.mark.parametrize(
+    ("get_busy", "step"),
+    [
+        (busy_in_a_question, Step.QUESTION),
+        (busy_in_a_checkin, Step.QUESTION),
+        (busy_at_the_review, Step.REVIEW),
+        (busy_on_the_zone_page, Step.SETTINGS_ZONE),
+        (busy_on_the_time_page, Step.SETTINGS_TIME),
+        (busy_on_the_pause_page, Step.SETTINGS_PAUSE),
+    ],
+)
+def test_a_nudge_waits_until_tomorrow_while_the_person_is_busy(
+    person: NudgePerson, world: NudgeWorld, get_busy: Callable[[NudgePerson], None], step: Step
+) -> None:
+    get_busy(person)
+    before = person.state
+    assert before.step is step
+    outcome = person.send(NudgeDue())
+    expected = snooze_tomorrow(RULE, world.now)
+    assert outcome == Outcome(before, (), (SetNextNudge(expected),))
+    assert expected == local(date(2026, 3, 3), 10)  # Tuesday at the rule's time
+    assert person.nudge is not None and person.nudge.next_at == expected
+
+
+@pytest.mark.parametrize(
+    ("now", "moved_to"),
+    [
+        (local(date(2026, 3, 2), 7, 59), local(date(2026, 3, 2), 8)),  # before 08:00
+        (local(date(2026, 3, 2), 21, 1), local(date(2026, 3, 3), 8)),  # after 21:00
+        (local(date(2026, 3, 3), 2), local(date(2026, 3, 3), 8)),  # at night
+        (local(date(2026, 3, 7), 10), local(date(2026, 3, 9), 8)),  # Saturday
+        (local(date(2026, 3, 8), 20), local(date(2026, 3, 9), 8)),  # Sunday
+        (local(date(2026, 3, 6), 22), local(date(2026, 3, 9), 8)),  # Friday night
+    ],
+)
+def test_a_nudge_outside_the_allowed_hours_is_moved(
+    person: NudgePerson, world: NudgeWorld, now: datetime, moved_to: datetime
+) -> None:
+    world.now = now
+    outcome = person.send(NudgeDue())
+    assert outcome == Outcome(State(), (), (SetNextNudge(next_allowed(RULE, now)),))
+    assert next_allowed(RULE, now) == moved_to
+
+
+@pytest.mark.parametrize("hour", [8, 21])
+def test_the_edges_of_the_allowed_hours_are_allowed(
+    person: NudgePerson, world: NudgeWorld, hour: int
+) -> None:
+    world.now = local(date(2026, 3, 2), hour)
+    assert_nudge(person.send(NudgeDue()), world.now)
+
+
+def test_a_nudge_follows_the_persons_own_weekend(person: NudgePerson, world: NudgeWorld) -> None:
+    rule = replace(RULE, weekend=frozenset({4, 5}))  # Friday and Saturday
+    person.set_schedule(rule)
+    world.now = local(date(2026, 3, 6), 10)  # a Friday
+    moved = person.send(NudgeDue())
+    assert moved.effects == (SetNextNudge(local(date(2026, 3, 8), 8)),)  # Sunday
+    world.now = local(date(2026, 3, 8), 10)
+    assert_nudge(person.send(NudgeDue()), world.now)
+
+
+def test_a_nudge_during_a_pause_waits_for_its_end(person: NudgePerson, world: NudgeWorld) -> None:
+    person.set_schedule(replace(RULE, paused_until=date(2026, 3, 10)))
+    outcome = person.send(NudgeDue())
+    assert outcome.replies == ()
+    # The regular slot after the pause: Tuesday 17 March at 10:00, not 08:00 on the 11th.
+    assert outcome.effects == (SetNextNudge(local(date(2026, 3, 17), 10)),)
+
+
+def test_the_prompt_varies_over_the_days(person: NudgePerson, world: NudgeWorld) -> None:
+    person.set_schedule(replace(RULE, weekend=frozenset()))
+    asked = []
+    for day in range(7):
+        world.now = MONDAY + timedelta(days=day)
+        asked.append(assert_nudge(person.send(NudgeDue()), world.now).text)
+    assert len(set(asked)) >= 2
+    assert set(asked) <= set(PROMPTS)
+
+
+def test_a_second_nudge_while_the_first_is_unanswered(person: NudgePerson) -> None:
+    first = person.due()
+    second = person.due_at_next()
+    assert first.state == second.state == State(step=Step.NUDGED)
+    assert person.nudge is not None and person.nudge.unanswered == 2
+
+
+# --- slowing down ---------------------------------------------------------------------------
+
+
+def slowed_line(rhythm: Rhythm) -> str:
+    return C.slowed_down.format(rhythm=getattr(S, f"rhythm_{rhythm.value}"))
+
+
+def test_three_unanswered_nudges_slow_the_rhythm_down_once(person: NudgePerson) -> None:
+    for _ in range(3):
+        outcome = person.due_at_next()
+        assert outcome.effects == ()
+        assert len(outcome.replies[0].text.split("\n\n")) == 1
+    assert person.nudge is not None and person.nudge.unanswered == 3
+    due_at = person.nudge.next_at
+    assert due_at is not None
+
+    fourth = person.due_at_next()
+    slower = replace(RULE, rhythm=Rhythm.BIWEEKLY)
+    assert fourth.effects == (SaveNudgeRule(slower, due_at),)
+    reply = assert_nudge(fourth, due_at)
+    line, prompt = reply.text.split("\n\n")
+    assert line == slowed_line(Rhythm.BIWEEKLY)
+    assert "every two weeks" in line
+    assert prompt in PROMPTS
+    # the dispatcher plans the next one in the new rhythm, and counts afresh
+    assert person.nudge.rule == slower
+    assert person.nudge.unanswered == 1
+    assert due_at == local(date(2026, 3, 24), 10)
+    assert person.nudge.next_at == local(date(2026, 4, 7), 10)  # two weeks, across DST
+
+    fifth = person.due_at_next()
+    assert fifth.effects == ()
+    assert fifth.replies[0].text in PROMPTS
+
+
+def test_biweekly_slows_to_monthly_and_monthly_stays(person: NudgePerson) -> None:
+    person.set_schedule(replace(RULE, rhythm=Rhythm.BIWEEKLY))
+    for _ in range(3):
+        person.due_at_next()
+    slowed = person.due_at_next()
+    monthly = replace(RULE, rhythm=Rhythm.MONTHLY)
+    assert [type(e) for e in slowed.effects] == [SaveNudgeRule]
+    assert person.nudge is not None and person.nudge.rule == monthly
+    assert slowed.replies[0].text.startswith(slowed_line(Rhythm.MONTHLY))
+
+    for _ in range(5):
+        outcome = person.due_at_next()
+        assert outcome.effects == ()
+        assert outcome.replies[0].text in PROMPTS
+    assert person.nudge.rule == monthly
+    assert person.nudge.unanswered == 6
+
+
+def test_an_answer_counts_the_unanswered_nudges_afresh(person: NudgePerson) -> None:
+    person.due_at_next()
+    person.due_at_next()
+    person.say("Less rework on reports")
+    person.tap(T.skip)
+    assert person.nudge is not None and person.nudge.unanswered == 0
+    for _ in range(3):
+        outcome = person.due_at_next()
+        assert outcome.effects == ()
+    assert person.nudge.unanswered == 3
+    assert [type(e) for e in schedule_effects(person.due_at_next())] == [SaveNudgeRule]
+
+
+# --- who is active ------------------------------------------------------------------------
+
+
+def test_every_event_of_the_person_marks_them_active(person: NudgePerson) -> None:
+    assert person.send(NudgeDue()).effects == ()
+    person.mark_sent()
+    events: list[Callable[[], Outcome]] = [
+        lambda: person.say("x"),
+        lambda: person.command("help"),
+        lambda: person.command("settings"),
+        lambda: person.press("garbage"),
+        lambda: person.share_location(40.4168, -3.7038),
+        lambda: person.edit(99, "edited"),
+    ]
+    for event in events:
+        outcome = event()
+        assert outcome.effects.count(PersonActive()) == 1
+        assert outcome.effects[-1] == PersonActive()
+    assert person.nudge is not None and person.nudge.unanswered == 0
+
+
+def test_a_moved_nudge_does_not_mark_the_person_active(
+    person: NudgePerson, world: NudgeWorld
+) -> None:
+    world.now = local(date(2026, 3, 7), 10)
+    outcome = person.send(NudgeDue())
+    assert PersonActive() not in outcome.effects
+    assert only_active(person.say("hello"))
+
+
+def test_a_dutch_nudge(world: NudgeWorld) -> None:
+    nl = guide_for("nl").checkin.texts
+    person = world.person(language="nl")
+    person.set_schedule(RULE)
+    outcome = person.due()
+    assert_nudge(outcome, world.now, "nl")
+    assert texts(outcome)[0] in nudge_prompts("nl")
+    assert person.tap(nl.tomorrow).replies == (Reply(nl.snoozed_tomorrow, edit=True),)

@@ -1,0 +1,223 @@
+"""Pausing and resuming check-ins through ``flows.dialogue``: /pause with its buttons or a
+date, /resume, and both without a schedule."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from flow_harness import texts
+from nudge_harness import AMSTERDAM, NudgePerson, NudgeWorld, schedule_effects
+
+from flows.callbacks import Action, encode
+from flows.guide import guide_for
+from flows.nudge_render import long_date, when
+from flows.replies import PersonActive, Reply, SaveNudgeRule
+from flows.schedule import OPEN_PAUSE, NudgeRule, next_nudge_at
+from flows.states import State, Step
+from flows.views import NudgeView
+
+EN = guide_for("en")
+S = EN.settings
+TOKYO = "Asia/Tokyo"
+# Monday 2 March 2026, 20:00 UTC: already Tuesday 3 March, 05:00 in Tokyo
+LATE = datetime(2026, 3, 2, 20, 0, tzinfo=UTC)
+TOKYO_TODAY = date(2026, 3, 3)
+
+
+def local(zone: str, day: date, hour: int) -> datetime:
+    return datetime.combine(day, time(hour), ZoneInfo(zone)).astimezone(UTC)
+
+
+@pytest.fixture
+def world() -> NudgeWorld:
+    return NudgeWorld()
+
+
+@pytest.fixture
+def person(world: NudgeWorld) -> NudgePerson:
+    person = world.person()
+    person.set_schedule(NudgeRule(AMSTERDAM))
+    return person
+
+
+@pytest.fixture
+def in_tokyo(world: NudgeWorld) -> NudgePerson:
+    world.now = LATE
+    person = world.person()
+    person.set_schedule(NudgeRule(TOKYO))
+    return person
+
+
+def test_pause_offers_its_options(person: NudgePerson) -> None:
+    outcome = person.command("pause")
+    assert outcome.state == State(step=Step.SETTINGS_PAUSE)
+    assert outcome.effects == (PersonActive(),)
+    (reply,) = outcome.replies
+    assert reply.text == S.pause_prompt
+    assert [[(b.label, b.data) for b in row] for row in reply.buttons] == [
+        [
+            (S.pause_week, encode(Action.PAUSE, "7")),
+            (S.pause_two_weeks, encode(Action.PAUSE, "14")),
+            (S.pause_month, encode(Action.PAUSE, "30")),
+        ],
+        [(S.pause_open, encode(Action.PAUSE, "0"))],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("label", "days"), [(S.pause_week, 7), (S.pause_two_weeks, 14), (S.pause_month, 30)]
+)
+def test_pausing_for_a_while_counts_from_the_local_date(
+    in_tokyo: NudgePerson, world: NudgeWorld, label: str, days: int
+) -> None:
+    in_tokyo.command("pause")
+    outcome = in_tokyo.tap(label)
+    until = TOKYO_TODAY + timedelta(days=days)
+    rule = replace(NudgeRule(TOKYO), paused_until=until)
+    next_at = next_nudge_at(rule, now=world.now, last_nudge=None)
+    assert outcome.effects == (SaveNudgeRule(rule, next_at), PersonActive())
+    assert next_at is not None and next_at.astimezone(ZoneInfo(TOKYO)).date() > until
+    paused = S.paused_until.format(date=long_date(until, "en"))
+    assert outcome.replies == (Reply(paused, edit=True),), "the tapped prompt is replaced"
+    assert outcome.state == State()
+
+
+def test_a_week_from_tokyo_reads_well(in_tokyo: NudgePerson) -> None:
+    in_tokyo.command("pause")
+    outcome = in_tokyo.tap(S.pause_week)
+    assert texts(outcome) == ["Paused until March 10, 2026. /resume brings them back sooner."]
+    assert in_tokyo.nudge is not None
+    assert in_tokyo.nudge.next_at == local(TOKYO, date(2026, 3, 17), 10)  # the next Tuesday
+
+
+def test_pausing_until_resumed(person: NudgePerson) -> None:
+    person.command("pause")
+    outcome = person.tap(S.pause_open)
+    rule = replace(NudgeRule(AMSTERDAM), paused_until=OPEN_PAUSE)
+    assert outcome.effects == (SaveNudgeRule(rule, None), PersonActive())
+    assert outcome.replies == (Reply(S.paused_open, edit=True),)
+
+
+@pytest.mark.parametrize("typed", ["9999-12-31", "9999-12-30"])
+def test_pausing_until_the_end_of_the_calendar(person: NudgePerson, typed: str) -> None:
+    outcome = person.command("pause", typed)
+    (effect,) = schedule_effects(outcome)
+    assert isinstance(effect, SaveNudgeRule)
+    assert effect.rule.paused_until == date.fromisoformat(typed)
+
+
+def test_pause_with_a_date(person: NudgePerson, world: NudgeWorld) -> None:
+    outcome = person.command("pause", "2027-01-15")
+    rule = replace(NudgeRule(AMSTERDAM), paused_until=date(2027, 1, 15))
+    next_at = next_nudge_at(rule, now=world.now, last_nudge=None)
+    assert next_at == local(AMSTERDAM, date(2027, 1, 19), 10)
+    assert outcome.effects == (SaveNudgeRule(rule, next_at), PersonActive())
+    assert texts(outcome) == ["Paused until January 15, 2027. /resume brings them back sooner."]
+    assert outcome.state == State()
+    menu = person.command("settings").replies[0].text
+    assert "\nPaused until January 15, 2027\n" in menu
+
+
+@pytest.mark.parametrize(
+    ("typed", "until"), [("2027-01-15", date(2027, 1, 15)), (" 2026-4-1 ", date(2026, 4, 1))]
+)
+def test_typing_a_date_on_the_pause_page(person: NudgePerson, typed: str, until: date) -> None:
+    person.command("pause")
+    outcome = person.say(typed)
+    (effect,) = schedule_effects(outcome)
+    assert isinstance(effect, SaveNudgeRule)
+    assert effect.rule == replace(NudgeRule(AMSTERDAM), paused_until=until)
+    assert texts(outcome) == [S.paused_until.format(date=long_date(until, "en"))]
+    assert outcome.state == State()
+
+
+@pytest.mark.parametrize("typed", ["15-01-2027", "2027-02-30", "2027/01/15", "soon", "2027-13-01"])
+def test_a_bad_date_on_the_pause_page(person: NudgePerson, typed: str) -> None:
+    person.command("pause")
+    outcome = person.say(typed)
+    assert texts(outcome) == [S.pause_invalid]
+    assert outcome.state == State(step=Step.SETTINGS_PAUSE)
+    assert outcome.effects == (PersonActive(),)
+    assert person.nudge is not None and person.nudge.rule.paused_until is None
+
+
+def test_a_bad_date_after_pause(person: NudgePerson) -> None:
+    outcome = person.command("pause", "next week")
+    assert texts(outcome) == [S.pause_invalid]
+    assert outcome.effects == (PersonActive(),)
+
+
+def test_resume_ends_a_pause(person: NudgePerson, world: NudgeWorld) -> None:
+    person.command("pause", "2027-01-15")
+    world.advance(days=3)  # Thursday 5 March
+    outcome = person.command("resume")
+    rule = NudgeRule(AMSTERDAM)
+    next_at = next_nudge_at(rule, now=world.now, last_nudge=None)
+    assert next_at == local(AMSTERDAM, date(2026, 3, 10), 10)
+    assert outcome.effects == (SaveNudgeRule(rule, next_at), PersonActive())
+    assert texts(outcome) == [S.resumed.format(next="Tuesday 10 March, 10:00")]
+    assert outcome.state == State()
+
+
+def test_resume_after_pausing_until_resumed(person: NudgePerson, world: NudgeWorld) -> None:
+    paused = replace(NudgeRule(AMSTERDAM), paused_until=OPEN_PAUSE)
+    person.nudge = NudgeView(paused, None, None, 0)
+    outcome = person.command("resume")
+    rule = NudgeRule(AMSTERDAM)
+    assert outcome.effects == (
+        SaveNudgeRule(rule, next_nudge_at(rule, now=world.now, last_nudge=None)),
+        PersonActive(),
+    )
+    assert texts(outcome) == [S.resumed.format(next="Tuesday 3 March, 10:00")]
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_the_menu_of_an_open_pause_reads_well(world: NudgeWorld, language: str) -> None:
+    person = world.person(language=language)
+    paused = replace(NudgeRule(AMSTERDAM), paused_until=OPEN_PAUSE)
+    person.nudge = NudgeView(paused, None, None, 0)
+    menu = person.command("settings").replies[0].text
+    assert "/resume" in menu
+    repeated = {"en": "until until", "nl": "tot tot"}[language]
+    assert repeated not in menu.lower()
+
+
+def test_resume_when_not_paused(person: NudgePerson) -> None:
+    outcome = person.command("resume")
+    assert texts(outcome) == [S.not_paused.format(next="Tuesday 3 March, 10:00")]
+    assert outcome.effects == (PersonActive(),)
+    assert outcome.state == State()
+
+
+def test_resume_after_a_pause_has_ended(person: NudgePerson, world: NudgeWorld) -> None:
+    person.command("pause", "2026-03-04")
+    world.advance(days=3)  # Thursday 5 March: the pause is over
+    outcome = person.command("resume")
+    assert person.nudge is not None
+    next_text = when(person.nudge.next_at, AMSTERDAM, "en")
+    assert texts(outcome) == [S.not_paused.format(next=next_text)]
+    assert outcome.effects == (PersonActive(),)
+
+
+@pytest.mark.parametrize(("name", "args"), [("pause", ""), ("pause", "2027-01-15"), ("resume", "")])
+def test_pause_and_resume_without_a_schedule(world: NudgeWorld, name: str, args: str) -> None:
+    person = world.person()
+    outcome = person.command(name, args)
+    assert outcome.replies == (Reply(S.needs_zone),)
+    assert outcome.state == State()
+    assert outcome.effects == (PersonActive(),)
+    assert person.nudge is None
+
+
+def test_pause_in_dutch(world: NudgeWorld) -> None:
+    nl = guide_for("nl").settings
+    person = world.person(language="nl")
+    person.set_schedule(NudgeRule(AMSTERDAM))
+    assert texts(person.command("pause")) == [nl.pause_prompt]
+    outcome = person.tap(nl.pause_week)
+    assert texts(outcome) == [nl.paused_until.format(date="9 maart 2026")]
+    resumed = person.command("resume")
+    assert texts(resumed) == [nl.resumed.format(next="dinsdag 3 maart, 10:00")]

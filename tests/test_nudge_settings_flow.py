@@ -1,0 +1,295 @@
+"""Check-in settings through ``flows.dialogue``: the rhythm, day, time and weekend pages,
+closing the settings, settings buttons that cannot work, the offer after a first story,
+and the settings in Dutch. The time zone is in ``test_nudge_zone_flow``."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import time
+from typing import Any
+
+import pytest
+from flow_harness import all_buttons, labels, texts
+from nudge_harness import (
+    AMSTERDAM,
+    QUICK_PICK_ZONES,
+    NudgePerson,
+    NudgeWorld,
+    assert_refused,
+    menu_labels,
+    saved_rule,
+    zone_button,
+    zones_offered,
+)
+
+from flows.callbacks import Action, encode
+from flows.guide import guide_for
+from flows.nudge_render import when
+from flows.replies import PersonActive, Reply, SaveAnswer, SaveNudgeRule
+from flows.schedule import NudgeRule, Rhythm, next_nudge_at
+from flows.states import State, Step
+
+EN = guide_for("en")
+NL = guide_for("nl")
+T = EN.texts
+S = EN.settings
+RULE = NudgeRule(AMSTERDAM)
+MENU_BUTTONS = menu_labels()
+
+
+@pytest.fixture
+def world() -> NudgeWorld:
+    return NudgeWorld()
+
+
+@pytest.fixture
+def person(world: NudgeWorld) -> NudgePerson:
+    return world.person()
+
+
+@pytest.fixture
+def set_up(person: NudgePerson) -> NudgePerson:
+    """A person with the default schedule in Amsterdam."""
+    person.set_schedule(RULE)
+    return person
+
+
+# --- the pages ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("page", "label", "changed"),
+    [
+        ("rhythm", "every two weeks", {"rhythm": Rhythm.BIWEEKLY}),
+        ("rhythm", "every four weeks", {"rhythm": Rhythm.MONTHLY}),
+        ("rhythm", "every week", {"rhythm": Rhythm.WEEKLY}),
+        ("day", "Thursday", {"weekday": 3}),
+        ("day", "Sunday", {"weekday": 6}),
+        ("time", "08:00", {"at": time(8)}),
+        ("time", "16:00", {"at": time(16)}),
+        ("time", "21:00", {"at": time(21)}),
+        ("weekend", "Sat–Sun", {"weekend": frozenset({5, 6})}),
+        ("weekend", "Fri–Sat", {"weekend": frozenset({4, 5})}),
+        ("weekend", "Fri", {"weekend": frozenset({4})}),
+        ("weekend", "Sun", {"weekend": frozenset({6})}),
+        ("weekend", S.weekend_none, {"weekend": frozenset()}),
+    ],
+)
+def test_a_page_button_changes_exactly_that_setting(
+    set_up: NudgePerson, world: NudgeWorld, page: str, label: str, changed: dict[str, Any]
+) -> None:
+    opened = set_up.press(encode(Action.SETTINGS_PAGE, page))
+    assert opened.effects == (PersonActive(),)
+    expected_step = Step.SETTINGS_TIME if page == "time" else Step.IDLE
+    assert opened.state == State(step=expected_step)
+    assert opened.replies[0].edit
+    outcome = set_up.tap(label)
+    rule = replace(RULE, **changed)
+    assert outcome.effects == (
+        SaveNudgeRule(rule, next_nudge_at(rule, now=world.now, last_nudge=None)),
+        PersonActive(),
+    )
+    assert outcome.state == State()
+    (menu,) = outcome.replies
+    assert menu.edit
+    assert labels(menu) == MENU_BUTTONS
+
+
+def test_the_pages_offer_their_choices(set_up: NudgePerson) -> None:
+    rhythm = set_up.press(encode(Action.SETTINGS_PAGE, "rhythm")).replies[0]
+    assert rhythm.text == S.rhythm_prompt
+    assert labels(rhythm) == [S.rhythm_weekly, S.rhythm_biweekly, S.rhythm_monthly, S.rhythm_off]
+    day = set_up.press(encode(Action.SETTINGS_PAGE, "day")).replies[0]
+    assert day.text == S.day_prompt
+    assert labels(day)[:2] == ["Monday", "Tuesday"] and len(labels(day)) == 7
+    at = set_up.press(encode(Action.SETTINGS_PAGE, "time")).replies[0]
+    assert at.text == S.time_prompt
+    assert labels(at) == [f"{hour:02d}:00" for hour in range(8, 22)]
+    weekend = set_up.press(encode(Action.SETTINGS_PAGE, "weekend")).replies[0]
+    assert weekend.text == S.weekend_prompt
+    assert labels(weekend) == ["Sat–Sun", "Fri–Sat", "Fri", "Sun", S.weekend_none]
+
+
+def test_turning_check_ins_off(set_up: NudgePerson) -> None:
+    set_up.press(encode(Action.SETTINGS_PAGE, "rhythm"))
+    outcome = set_up.tap(S.rhythm_off)
+    assert saved_rule(outcome) == SaveNudgeRule(replace(RULE, rhythm=Rhythm.OFF), None)
+    assert "How often: off" in outcome.replies[0].text
+    assert "Next check-in: —" in outcome.replies[0].text
+    closed = set_up.tap(S.close_button)
+    assert closed.replies == (Reply(S.off, edit=True),)
+    assert closed.state == State()
+
+
+@pytest.mark.parametrize(
+    ("typed", "at"), [("9:30", time(9, 30)), ("16", time(16)), ("1600", time(16))]
+)
+def test_typing_a_time(set_up: NudgePerson, world: NudgeWorld, typed: str, at: time) -> None:
+    set_up.press(encode(Action.SETTINGS_PAGE, "time"))
+    outcome = set_up.say(typed)
+    rule = replace(RULE, at=at)
+    assert outcome.effects == (
+        SaveNudgeRule(rule, next_nudge_at(rule, now=world.now, last_nudge=None)),
+        PersonActive(),
+    )
+    assert outcome.state == State()
+    assert f"When: Tuesday at {at:%H:%M}" in outcome.replies[0].text
+    assert not outcome.replies[0].edit
+
+
+@pytest.mark.parametrize("typed", ["7:00", "22:00", "21:30", "25:00", "abc", "9:75", ""])
+def test_a_time_outside_the_day_is_refused(set_up: NudgePerson, typed: str) -> None:
+    set_up.press(encode(Action.SETTINGS_PAGE, "time"))
+    outcome = set_up.say(typed)
+    assert texts(outcome) == [S.time_invalid]
+    assert outcome.state == State(step=Step.SETTINGS_TIME)
+    assert outcome.effects == (PersonActive(),)
+    assert set_up.nudge is not None and set_up.nudge.rule == RULE
+
+
+def test_done_shows_the_next_check_in_in_local_time(set_up: NudgePerson) -> None:
+    outcome = set_up.press(encode(Action.CLOSE_SETTINGS))
+    assert set_up.nudge is not None
+    expected = when(set_up.nudge.next_at, AMSTERDAM, "en")
+    assert expected == "Tuesday 3 March, 10:00"
+    assert outcome.replies == (Reply(S.saved.format(next=expected), edit=True),)
+    assert outcome.state == State()
+    assert outcome.effects == (PersonActive(),)
+
+
+def test_settings_with_a_schedule_shows_the_menu(set_up: NudgePerson) -> None:
+    outcome = set_up.command("settings")
+    assert outcome.state == State()
+    assert labels(outcome.replies[0]) == MENU_BUTTONS
+    assert "How often: every week" in outcome.replies[0].text
+    assert outcome.effects == (PersonActive(),)
+
+
+@pytest.mark.parametrize("command", ["settings", "resume"])
+@pytest.mark.parametrize("kind", ["story", "checkin"])
+def test_settings_in_the_middle_of_a_story_keep_the_question(
+    set_up: NudgePerson, command: str, kind: str
+) -> None:
+    if kind == "story":
+        set_up.to_question("who")
+    else:
+        set_up.command("checkin")
+        set_up.say("Briefings go smoother")
+    before = set_up.state
+    story_id = before.story_id
+    assert story_id is not None
+    set_up.command(command)
+    assert set_up.state == before
+    assert before.question is not None
+    message_id = set_up.next_message_id
+    answered = set_up.say("my answer")
+    saved = SaveAnswer(story_id, before.question, "my answer", message_id=message_id)
+    assert answered.effects[0] == saved
+
+
+# --- buttons that cannot work ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        encode(Action.SETTINGS),
+        encode(Action.SET_RHYTHM, "biweekly"),
+        encode(Action.SET_WEEKDAY, "3"),
+        encode(Action.SET_TIME, "0930"),
+        encode(Action.SET_WEEKEND, "56"),
+        encode(Action.PAUSE, "7"),
+    ],
+)
+def test_settings_buttons_without_a_schedule_need_a_zone(person: NudgePerson, data: str) -> None:
+    assert_refused(person.press(data), State(), S.needs_zone)
+    assert person.nudge is None
+
+
+@pytest.mark.parametrize("page", ["rhythm", "day", "time", "weekend", "zone"])
+def test_a_settings_page_without_a_schedule_opens_the_zone_page(
+    person: NudgePerson, page: str
+) -> None:
+    outcome = person.press(encode(Action.SETTINGS_PAGE, page))
+    assert outcome.state == State(step=Step.SETTINGS_ZONE)
+    assert texts(outcome) == [S.zone_prompt]
+    assert zones_offered(outcome) == QUICK_PICK_ZONES
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        encode(Action.SET_RHYTHM, "daily"),
+        encode(Action.SET_WEEKDAY, "7"),
+        encode(Action.SET_WEEKDAY, "-1"),
+        encode(Action.SET_TIME, "0700"),
+        encode(Action.SET_TIME, "2500"),
+        encode(Action.SET_WEEKEND, "0123456"),
+        encode(Action.SET_WEEKEND, "7"),
+        encode(Action.PAUSE, "3"),
+        encode(Action.SET_ZONE, "Mars/Olympus"),
+    ],
+)
+def test_forged_settings_buttons_change_nothing(set_up: NudgePerson, data: str) -> None:
+    assert_refused(set_up.press(data), State(), T.invalid_button)
+    assert set_up.nudge is not None and set_up.nudge.rule == RULE
+
+
+# --- the offer after a first story ---------------------------------------------------------
+
+
+def test_the_first_story_is_followed_by_the_check_in_offer(person: NudgePerson) -> None:
+    person.complete_story()
+    outcome = person.last_outcome
+    card, saved, offer = outcome.replies
+    assert card.edit and card.buttons == ()
+    assert saved.text == T.saved
+    assert offer.text == S.offer
+    assert labels(offer) == [S.set_up, S.no_thanks]
+    assert [b.data for b in all_buttons(outcome)[-2:]] == [
+        encode(Action.SETTINGS_PAGE, "zone"),
+        encode(Action.CLOSE_SETTINGS),
+    ]
+    page = person.tap(S.set_up)
+    assert page.state == State(step=Step.SETTINGS_ZONE)
+    assert texts(page) == [S.zone_prompt]
+    assert zones_offered(page) == QUICK_PICK_ZONES
+
+
+def test_no_thanks_to_the_offer(person: NudgePerson) -> None:
+    person.complete_story()
+    outcome = person.tap(S.no_thanks)
+    assert outcome.replies == (Reply(S.off, edit=True),)
+    assert outcome.state == State()
+    declined = NudgeRule("UTC", rhythm=Rhythm.OFF)
+    assert outcome.effects == (SaveNudgeRule(declined, None), PersonActive())
+    assert person.nudge is not None, "the answer is remembered: no offer after the next story"
+    person.complete_story()
+    assert texts(person.last_outcome)[1:] == [T.saved]
+
+
+def test_no_offer_once_check_ins_are_set_up(set_up: NudgePerson) -> None:
+    set_up.complete_story()
+    assert texts(set_up.last_outcome)[1:] == [T.saved]
+
+
+# --- in Dutch -------------------------------------------------------------------------------------
+
+
+def test_settings_in_dutch(world: NudgeWorld) -> None:
+    person = world.person(language="nl")
+    outcome = person.command("settings")
+    assert outcome.replies[0].text == f"{NL.settings.menu_not_set}\n\n{NL.settings.zone_prompt}"
+    assert "10:00, maandag" in outcome.replies[0].buttons[0][0].label
+    outcome = person.press(zone_button(outcome, AMSTERDAM).data)
+    zone_set, menu = texts(outcome)
+    assert zone_set == NL.settings.zone_set.format(zone=AMSTERDAM, local_time="10:00, maandag")
+    assert "Hoe vaak: elke week" in menu
+    assert "Wanneer: dinsdag om 10:00" in menu
+    assert "Weekend: za–zo" in menu
+    assert "Volgende check-in: dinsdag 3 maart, 10:00" in menu
+    assert labels(outcome.replies[1])[-1] == NL.settings.close_button
+    day = person.press(encode(Action.SETTINGS_PAGE, "day"))
+    assert labels(day.replies[0])[:2] == ["maandag", "dinsdag"]
+    closed = person.press(encode(Action.CLOSE_SETTINGS))
+    assert texts(closed) == [NL.settings.saved.format(next="dinsdag 3 maart, 10:00")]
