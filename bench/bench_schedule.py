@@ -15,9 +15,8 @@ import random
 import time
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock
-from zoneinfo import available_timezones
 
-from flows.schedule import NudgeRule, Rhythm, is_allowed, next_nudge_at
+from flows.schedule import NudgeRule, Rhythm, is_allowed, known_zones, next_nudge_at
 
 TARGET = 20_000
 WEEKENDS: tuple[frozenset[int], ...] = (
@@ -33,7 +32,7 @@ TIMES = (*(clock(h, m) for h in range(8, 21) for m in (0, 15, 30, 45)), clock(21
 
 def build(people: int, now: datetime, seed: int) -> list[tuple[NudgeRule, datetime | None]]:
     rng = random.Random(seed)
-    zones = sorted(available_timezones())
+    zones = sorted(known_zones())
     population = []
     for _ in range(people):
         rule = NudgeRule(

@@ -16,14 +16,17 @@ from datetime import UTC, datetime
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from flows import dialogue
+from flows import dialogue, nudges
 from flows.events import Event, NudgeDue
 from flows.guide import guide_for
-from flows.replies import Outcome
+from flows.policy import PrivacyPolicy
+from flows.replies import DeleteStory, ForgetPerson, Outcome
 from flows.states import State, StoryKind
 from flows.views import PersonView
 from storage.crypto import TextCipher
 from storage.database import Database
+from storage.erasure import erase_person, reclaim_space
+from storage.export import gather
 from storage.models import Person
 from storage.nudge_store import Nudges
 from storage.repositories import People, Stories, Updates
@@ -67,11 +70,13 @@ class Conversations:
         cipher: TextCipher,
         clock: Clock = utc_now,
         story_ids: Callable[[], int] = new_story_id,
+        policy: PrivacyPolicy | None = None,
     ) -> None:
         self.database = database
         self.cipher = cipher
         self.clock = clock
         self.story_ids = story_ids
+        self.policy = policy or PrivacyPolicy()
 
     async def handle(
         self, speaker: Speaker, event: Event, update_id: int | None = None
@@ -94,6 +99,8 @@ class Conversations:
             return person
 
         found = await self._with_retries(find, event)
+        if found and any(isinstance(e, DeleteStory | ForgetPerson) for e in found[1].effects):
+            await reclaim_space(self.database)  # after the commit: deleted words leave the file
         return found[1] if found else None
 
     async def nudge(self, person_id: int) -> tuple[int | None, Outcome] | None:
@@ -141,6 +148,17 @@ class Conversations:
                 decided[person.id] = (person.chat_id, outcome)
         return decided
 
+    async def undo_nudges(self, person_ids: list[int]) -> None:
+        """Nudges that never arrived: their question is no longer waiting for an answer."""
+        now = self.clock()
+        async with self.database.transaction() as session:
+            people = People(session)
+            for person in await people.get_many(person_ids, lock=True):
+                state = State.from_json(person.state)
+                undone = nudges.undelivered(state)
+                if undone != state:
+                    await people.save_state(person, undone, person.version, now, active=False)
+
     async def _step(
         self, session: AsyncSession, person: Person, event: Event, now: datetime
     ) -> Outcome:
@@ -167,11 +185,18 @@ class Conversations:
             ),
             edited=edited,
             nudge=await nudges.view(person.id),
+            record=await gather(session, self.cipher, person) if needed.export else None,
+            policy=self.policy,
         )
         outcome = dialogue.step(view, event)
         await stories.apply(person, outcome.effects, now)
         await nudges.apply(person.id, outcome.effects)
-        if not await People(session).save_state(person, outcome.state, version, now):
+        if any(isinstance(effect, ForgetPerson) for effect in outcome.effects):
+            await erase_person(session, person.id)
+            log.info("person %d: erased", person.id)
+            return outcome
+        active = not isinstance(event, NudgeDue)
+        if not await People(session).save_state(person, outcome.state, version, now, active=active):
             raise _Retry
         log.info(
             "person %d: %s -> %s (%d effects)",

@@ -20,6 +20,7 @@ from enum import StrEnum
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.conversation import Conversations
+from bot.log_privacy import without_messages
 from flows.replies import Outcome
 from storage.nudge_store import DueNudge, Nudges
 
@@ -49,6 +50,9 @@ class Result(StrEnum):
     BLOCKED = "blocked"
     REFUSED = "refused"
     FAILED = "failed"
+
+
+UNDELIVERED = frozenset({Result.BLOCKED, Result.REFUSED, Result.FAILED})
 
 
 @dataclass
@@ -94,6 +98,11 @@ class Pacer:
         if slot > now:
             await asyncio.sleep(slot - now)
 
+    def sent(self, chat_id: int) -> None:
+        """A message to this chat has just gone out: the gap to the next counts from now."""
+        now = time.monotonic()
+        self._last_by_chat[chat_id] = max(self._last_by_chat.get(chat_id, now), now)
+
 
 @dataclass
 class NudgeDispatcher:
@@ -137,8 +146,8 @@ class NudgeDispatcher:
             chunk = [due.person_id for due in batch[first : first + DECIDE_CHUNK]]
             try:
                 decided = await self.conversations.nudge_many(chunk)
-            except Exception:
-                log.exception("nudges: a batch could not be decided; claims will run out")
+            except Exception as exc:
+                log.error("nudges: a batch failed, claims run out: %s", without_messages(exc))
                 report.failed += len(chunk)
                 continue
             results = await self._send_all(decided, report)
@@ -178,6 +187,9 @@ class NudgeDispatcher:
             for person_id, result in results.items():
                 if result in (Result.MOVED, Result.BLOCKED):
                     await nudges.release(person_id, blocked=result is Result.BLOCKED)
+        undelivered = [p for p, r in results.items() if r in UNDELIVERED]
+        if undelivered:
+            await self.conversations.undo_nudges(undelivered)
 
     async def _send_with_retries(self, person_id: int, chat_id: int, outcome: Outcome) -> Result:
         failures = 0
@@ -185,6 +197,7 @@ class NudgeDispatcher:
             await self.pacer.wait(chat_id)
             try:
                 await self.send(chat_id, outcome)
+                self.pacer.sent(chat_id)
                 return Result.SENT
             except RetryAfter as exc:
                 wait = exc.retry_after

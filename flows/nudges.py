@@ -8,7 +8,7 @@ nudges in a row the rhythm slows down once, and the person is told so.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flows import nudge_render
 from flows.callbacks import Action, Pressed, decode_id, encode_id
@@ -26,6 +26,7 @@ from flows.states import State, Step, StoryKind
 from flows.turn import IN_STORY, Turn
 
 UNANSWERED_BEFORE_SLOWING = 3
+ABANDONED_AFTER = timedelta(hours=12)  # a story untouched this long no longer holds nudges back
 STAMP_TOLERANCE_MINUTES = 10
 BUSY = (*IN_STORY, Step.SETTINGS_ZONE, Step.SETTINGS_TIME, Step.SETTINGS_PAUSE)
 
@@ -49,7 +50,8 @@ def on_due(turn: Turn) -> Outcome:
     if nudge is None or nudge.rule.rhythm is Rhythm.OFF:
         return Outcome(turn.state, (), (SetNextNudge(None),))
     rule = nudge.rule
-    if turn.state.step in BUSY:
+    last_active = turn.view.last_active
+    if turn.state.step in BUSY and (last_active is None or now - last_active < ABANDONED_AFTER):
         return Outcome(turn.state, (), (SetNextNudge(snooze_tomorrow(rule, now)),))
     if rule.paused_until is not None and now.astimezone(rule.tz).date() <= rule.paused_until:
         later = next_nudge_at(rule, now=now, last_nudge=nudge.last_at)
@@ -68,6 +70,13 @@ def on_due(turn: Turn) -> Outcome:
     buttons = nudge_render.nudge_buttons(turn.guide, stamp(now))
     state = State(step=Step.NUDGED, draft_id=turn.state.draft_id)
     return Outcome(state, (Reply("\n\n".join(lines), buttons),), tuple(effects))
+
+
+def undelivered(state: State) -> State:
+    """After a nudge could not be delivered, nothing waits for its answer."""
+    if state.step is not Step.NUDGED:
+        return state
+    return State(draft_id=state.draft_id)
 
 
 def on_press(turn: Turn, pressed: Pressed) -> Outcome:

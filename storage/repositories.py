@@ -69,14 +69,21 @@ class People:
         return person
 
     async def save_state(
-        self, person: Person, state: State, expected_version: int, now: datetime
+        self,
+        person: Person,
+        state: State,
+        expected_version: int,
+        now: datetime,
+        *,
+        active: bool = True,
     ) -> bool:
-        """Store the new state if nobody else changed it since it was read."""
-        values: dict[str, object] = {
-            "state": state.to_json(),
-            "version": expected_version + 1,
-            "updated_at": now,
-        }
+        """Store the new state if nobody else changed it since it was read.
+
+        ``active``: the person did something (``updated_at`` then says when).
+        """
+        values: dict[str, object] = {"state": state.to_json(), "version": expected_version + 1}
+        if active:
+            values["updated_at"] = now
         result = await self.session.execute(
             update(Person)
             .where(Person.id == person.id, Person.version == expected_version)

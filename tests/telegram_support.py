@@ -12,6 +12,7 @@ from pydantic import SecretStr
 from sqlalchemy import func, select
 from telegram.ext import Application
 
+from bot.conversation import Clock
 from bot.services import Services, open_services
 from bot.settings import DatabaseSettings, Settings, TelegramSettings
 from bot.telegram_app import ALLOWED_UPDATES, build_application
@@ -46,10 +47,16 @@ class RunningBot:
 
 
 @asynccontextmanager
-async def running_bot(settings: Settings) -> AsyncIterator[RunningBot]:
-    """Start the bot as ``leerverhaal run`` would (polling), and stop it cleanly."""
+async def running_bot(settings: Settings, clock: Clock | None = None) -> AsyncIterator[RunningBot]:
+    """Start the bot as ``leerverhaal run`` would (polling), and stop it cleanly.
+
+    ``clock`` replaces the real clock of the flows and the nudge dispatcher (a FakeClock).
+    """
     services = await open_services(settings)
-    app = build_application(settings, services)
+    if clock is None:
+        app = build_application(settings, services)
+    else:
+        app = build_application(settings, services, clock)
     await app.initialize()
     if app.post_init is not None:
         await app.post_init(app)

@@ -361,8 +361,8 @@ async def test_version_check_catches_a_lost_update_without_the_row_lock(
             await asyncio.wait_for(both_read.wait(), timeout=5)
         await apply(self, person_row, effects, now)
 
-    async def counting_save_state(self: People, *args: Any) -> bool:
-        saved = await save_state(self, *args)
+    async def counting_save_state(self: People, *args: Any, **kwargs: Any) -> bool:
+        saved = await save_state(self, *args, **kwargs)
         results.append(saved)
         return saved
 

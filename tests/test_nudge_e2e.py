@@ -1,0 +1,251 @@
+"""End to end: check-ins through the real Application and the fake Bot API server.
+
+The Application runs with a ``FakeClock``; the tests move it to a person's slot and call
+the dispatcher's ``tick()`` themselves (the periodic JobQueue tick is removed, so it
+cannot race the test). A person tells a story, sets up check-ins for Kathmandu, gets
+their nudge on Tuesday at 10:00 local time and answers it; a blocked chat gets nothing
+until the person writes again; a 429 costs no nudge and doubles none; two nudges to
+one chat are at least a second apart.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.nudge_dispatch import NudgeDispatcher
+from bot.settings import NudgeSettings, Settings
+from bot.telegram_app import DISPATCHER, send_due_nudges
+from flows.callbacks import Action, encode
+from flows.replies import SaveNudgeRule
+from flows.schedule import NudgeRule
+from flows.states import StoryKind, StoryStatus
+from storage.models import NudgeSchedule, Person, Story
+from storage.nudge_store import Nudges
+from storage.repositories import People
+from tests.conftest import FakeClock
+from tests.fake_telegram import BotMessage, FakeTelegram, FakeUser
+from tests.telegram_support import TOKEN, RunningBot, bot_settings, running_bot
+from tests.test_telegram_e2e import EN, OPENING, done, tap, tell_whole_story
+
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+CHECKIN = EN.questionnaire(StoryKind.CHECKIN)
+NUDGE_PROMPTS = {CHECKIN.opening.prompt, *CHECKIN.opening.variants}
+NUDGE_BUTTONS = [
+    EN.checkin.texts.later_today,
+    EN.checkin.texts.tomorrow,
+    EN.checkin.texts.skip_nudge,
+]
+KATHMANDU_TUESDAY = datetime(2026, 3, 3, 4, 15, tzinfo=UTC)  # 10:00 in Asia/Kathmandu
+AMSTERDAM_TUESDAY = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)  # 10:00 in Europe/Amsterdam
+SMOOTHER = "Saying no to extra work, kindly and early"
+
+
+def nudge_settings(tg: FakeTelegram, data_dir: Path, database_url: str) -> Settings:
+    """Settings for the fake server, with an hourly periodic tick (removed anyway)."""
+    settings = bot_settings(tg, data_dir, database_url)
+    return settings.model_copy(update={"nudges": NudgeSettings(tick_seconds=3600)})
+
+
+def dispatcher_of(bot: RunningBot) -> NudgeDispatcher:
+    """The Application's dispatcher, with its periodic JobQueue tick taken away."""
+    assert bot.app.job_queue is not None
+    for job in bot.app.job_queue.get_jobs_by_name(send_due_nudges.__name__):
+        job.schedule_removal()
+    dispatcher: NudgeDispatcher = bot.app.bot_data[DISPATCHER]
+    return dispatcher
+
+
+def is_nudge(message: BotMessage) -> bool:
+    return (message.text or "") in NUDGE_PROMPTS and [t for t, _ in message.buttons] == (
+        NUDGE_BUTTONS
+    )
+
+
+def sends_to(tg: FakeTelegram, chat_id: int) -> int:
+    """How many sendMessage calls the bot made for a chat (refused ones included)."""
+    return sum(
+        1 for c in tg.calls if c.method == "sendMessage" and c.params.get("chat_id") == chat_id
+    )
+
+
+async def schedule_row(bot: RunningBot, chat_id: int) -> NudgeSchedule:
+    async with bot.services.database.transaction() as session:
+        row = await session.scalar(
+            select(NudgeSchedule).join(Person).where(Person.chat_id == chat_id)
+        )
+        assert row is not None
+        return row
+
+
+async def enrol_directly(bot: RunningBot, user: FakeUser, now: datetime, due: datetime) -> None:
+    """A person with check-ins in Amsterdam, straight into the database (no messages)."""
+    async with bot.services.database.transaction() as session:
+        person = await People(session).add("telegram", user.id, user.chat_id, "en", now)
+        await Nudges(session).apply(person.id, [SaveNudgeRule(NudgeRule("Europe/Amsterdam"), due)])
+
+
+async def set_up_checkins_in_kathmandu(user: FakeUser) -> None:
+    """Accept the offer, type the city, tap its time zone, tap Done."""
+    await user.press_button(EN.settings.set_up)
+    assert EN.settings.zone_prompt in ((await user.wait_for_message()).text or "")
+    await user.send("Kathmandu")
+    picks = await user.wait_for_message()
+    assert picks.text == EN.settings.zone_pick
+    data = encode(Action.SET_ZONE, "Asia/Kathmandu")
+    assert data in picks.callback_data
+    await user.press(data, picks.message_id)
+    zone_set = await user.wait_for_edit(picks.message_id)
+    assert "Asia/Kathmandu" in (zone_set.text or "")
+    menu = await user.wait_for_message()
+    assert "Asia/Kathmandu" in (menu.text or "")
+    await user.press_button(EN.settings.close_button, menu.message_id)
+    closed = await user.wait_for_edit(menu.message_id)
+    assert closed.text == EN.settings.saved.format(next="Tuesday 3 March, 10:00")
+
+
+@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+async def test_a_nudge_at_ten_in_kathmandu_answered_and_stored(
+    tmp_path: Path, database_url: str
+) -> None:
+    clock = FakeClock()  # Monday 2 March 2026, 09:00 UTC (14:45 in Kathmandu)
+    async with FakeTelegram(token=TOKEN) as tg:
+        async with running_bot(nudge_settings(tg, tmp_path, database_url), clock) as bot:
+            dispatcher = dispatcher_of(bot)
+            user = tg.user(1101, "Ann", language_code="en")
+            await tell_whole_story(user)
+            await user.press_button(EN.texts.confirm)
+            assert (await user.wait_for_message()).text == EN.texts.saved
+            assert (await user.wait_for_message()).text == EN.settings.offer
+            await set_up_checkins_in_kathmandu(user)
+            assert (await schedule_row(bot, user.chat_id)).next_nudge_at == KATHMANDU_TUESDAY
+
+            clock.now = KATHMANDU_TUESDAY - timedelta(seconds=1)
+            assert (await dispatcher.tick()).claimed == 0
+            clock.now = KATHMANDU_TUESDAY
+            report = await dispatcher.tick()
+            assert (report.claimed, report.sent) == (1, 1)
+            nudge = await user.wait_for_message()
+            assert is_nudge(nudge), nudge.text
+
+            await user.send(SMOOTHER)
+            asked = await user.wait_for_message()
+            assert CHECKIN.questions[1].prompt in (asked.text or "")
+            await tap(user, "Feedback")
+            closing = await done(user)
+            assert EN.checkin.texts.closing in closing
+            assert [t for t, _ in user.last_message.buttons] == [EN.checkin.texts.to_story]
+            await tg.wait_until_idle()
+
+            async with bot.services.database.transaction() as session:
+                checkins = (
+                    await session.scalars(select(Story).where(Story.kind == StoryKind.CHECKIN))
+                ).all()
+            assert [(s.status, s.completed_at) for s in checkins] == [
+                (StoryStatus.COMPLETE.value, KATHMANDU_TUESDAY)
+            ]
+            row = await schedule_row(bot, user.chat_id)
+            assert row.next_nudge_at == KATHMANDU_TUESDAY + timedelta(days=7)
+            assert (row.last_nudge_at, row.unanswered) == (KATHMANDU_TUESDAY, 0)
+
+            await user.send("/stories")
+            listing = await user.wait_for_message()
+            assert listing.text == EN.texts.stories_title
+            labels = [label for row_ in listing.keyboard for label, _ in row_]
+            assert len(labels) == 2
+            assert any(SMOOTHER[:20] in label for label in labels), labels
+            assert any(OPENING[:20] in label for label in labels), labels
+
+            clock.advance(hours=1)
+            assert (await dispatcher.tick()).claimed == 0
+            await tg.wait_until_idle()
+            assert sum(1 for m in user.all_messages if is_nudge(m)) == 1
+        tg.assert_no_violations()
+
+
+@SQLITE_ONLY
+async def test_a_blocked_chat_is_not_nudged_until_the_person_writes(
+    tmp_path: Path, database_url: str
+) -> None:
+    clock = FakeClock()
+    async with FakeTelegram(token=TOKEN) as tg:
+        async with running_bot(nudge_settings(tg, tmp_path, database_url), clock) as bot:
+            dispatcher = dispatcher_of(bot)
+            user = tg.user(1102, "Bo", language_code="en")
+            await enrol_directly(bot, user, clock.now, AMSTERDAM_TUESDAY)
+            tg.block(user.chat_id)
+            clock.now = AMSTERDAM_TUESDAY
+            report = await dispatcher.tick()
+            assert (report.claimed, report.blocked, report.sent) == (1, 1, 0)
+            assert sends_to(tg, user.chat_id) == 1
+            assert [e.error_code for e in tg.errors if e.chat_id == user.chat_id] == [403]
+            assert (await schedule_row(bot, user.chat_id)).blocked
+
+            for week in (1, 2):
+                clock.now = AMSTERDAM_TUESDAY + timedelta(weeks=week)
+                assert (await dispatcher.tick()).claimed == 0
+            assert sends_to(tg, user.chat_id) == 1, "no further nudges while blocked"
+
+            # Unblocking in Telegram ("Restart") sends /start: the person writes again.
+            tg.unblock(user.chat_id)
+            await user.send("/start")
+            await user.wait_for_message()
+            await tg.wait_until_idle()
+            assert not (await schedule_row(bot, user.chat_id)).blocked
+            report = await dispatcher.tick()
+            assert report.sent == 1
+            assert is_nudge(await user.wait_for_message())
+            assert (await dispatcher.tick()).claimed == 0
+            await tg.wait_until_idle()
+            assert sum(1 for m in user.all_messages if is_nudge(m)) == 1
+        tg.assert_no_violations()
+
+
+@SQLITE_ONLY
+async def test_two_nudges_to_one_chat_are_a_second_apart(tmp_path: Path, database_url: str) -> None:
+    clock = FakeClock()
+    async with FakeTelegram(token=TOKEN) as tg:
+        async with running_bot(nudge_settings(tg, tmp_path, database_url), clock) as bot:
+            dispatcher = dispatcher_of(bot)
+            user = tg.user(1103, "Cy", language_code="en")
+            await enrol_directly(bot, user, clock.now, AMSTERDAM_TUESDAY)
+            clock.now = AMSTERDAM_TUESDAY
+            assert (await dispatcher.tick()).sent == 1
+            first = await user.wait_for_message()
+            assert is_nudge(first)
+            await user.press_button(EN.checkin.texts.later_today, first.message_id)
+            snoozed = await user.wait_for_edit(first.message_id)
+            assert snoozed.text == EN.checkin.texts.snoozed_today
+            later = AMSTERDAM_TUESDAY + timedelta(hours=3)
+            assert (await schedule_row(bot, user.chat_id)).next_nudge_at == later
+            clock.now = later
+            assert (await dispatcher.tick()).sent == 1  # at once in simulated time
+            assert is_nudge(await user.wait_for_message())
+            await tg.wait_until_idle()
+            assert sends_to(tg, user.chat_id) == 2
+            assert tg.min_interval(user.chat_id) >= 1.0
+        tg.assert_no_violations()
+
+
+@SQLITE_ONLY
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # RetryAfter
+async def test_a_429_costs_no_nudge_and_doubles_none(tmp_path: Path, database_url: str) -> None:
+    clock = FakeClock()
+    async with FakeTelegram(token=TOKEN) as tg:
+        async with running_bot(nudge_settings(tg, tmp_path, database_url), clock) as bot:
+            dispatcher = dispatcher_of(bot)
+            user = tg.user(1104, "Di", language_code="en")
+            await enrol_directly(bot, user, clock.now, AMSTERDAM_TUESDAY)
+            tg.fail_next("sendMessage", user.chat_id, error_code=429, retry_after=1)
+            clock.now = AMSTERDAM_TUESDAY
+            report = await dispatcher.tick()
+            assert (report.sent, report.failed) == (1, 0)
+            assert is_nudge(await user.wait_for_message())
+            await tg.wait_until_idle()
+            assert sends_to(tg, user.chat_id) == 2, "one refused with 429, one delivered"
+            assert len(user.all_messages) == 1
+            assert (await schedule_row(bot, user.chat_id)).last_nudge_at == AMSTERDAM_TUESDAY
+        tg.assert_no_violations()
