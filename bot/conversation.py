@@ -16,17 +16,15 @@ from datetime import UTC, datetime
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from flows import dialogue, nudges
+from flows import dialogue
 from flows.events import Event, NudgeDue
 from flows.guide import guide_for
-from flows.policy import PrivacyPolicy
-from flows.replies import DeleteStory, ForgetPerson, Outcome
+from flows.nudges import undelivered
+from flows.replies import Outcome
 from flows.states import State, StoryKind
 from flows.views import PersonView
 from storage.crypto import TextCipher
 from storage.database import Database
-from storage.erasure import erase_person, reclaim_space
-from storage.export import gather
 from storage.models import Person
 from storage.nudge_store import Nudges
 from storage.repositories import People, Stories, Updates
@@ -70,13 +68,11 @@ class Conversations:
         cipher: TextCipher,
         clock: Clock = utc_now,
         story_ids: Callable[[], int] = new_story_id,
-        policy: PrivacyPolicy | None = None,
     ) -> None:
         self.database = database
         self.cipher = cipher
         self.clock = clock
         self.story_ids = story_ids
-        self.policy = policy or PrivacyPolicy()
 
     async def handle(
         self, speaker: Speaker, event: Event, update_id: int | None = None
@@ -99,8 +95,6 @@ class Conversations:
             return person
 
         found = await self._with_retries(find, event)
-        if found and any(isinstance(e, DeleteStory | ForgetPerson) for e in found[1].effects):
-            await reclaim_space(self.database)  # after the commit: deleted words leave the file
         return found[1] if found else None
 
     async def nudge(self, person_id: int) -> tuple[int | None, Outcome] | None:
@@ -155,7 +149,7 @@ class Conversations:
             people = People(session)
             for person in await people.get_many(person_ids, lock=True):
                 state = State.from_json(person.state)
-                undone = nudges.undelivered(state)
+                undone = undelivered(state)
                 if undone != state:
                     await people.save_state(person, undone, person.version, now, active=False)
 
@@ -185,16 +179,11 @@ class Conversations:
             ),
             edited=edited,
             nudge=await nudges.view(person.id),
-            record=await gather(session, self.cipher, person) if needed.export else None,
-            policy=self.policy,
+            last_active=person.updated_at,
         )
         outcome = dialogue.step(view, event)
         await stories.apply(person, outcome.effects, now)
         await nudges.apply(person.id, outcome.effects)
-        if any(isinstance(effect, ForgetPerson) for effect in outcome.effects):
-            await erase_person(session, person.id)
-            log.info("person %d: erased", person.id)
-            return outcome
         active = not isinstance(event, NudgeDue)
         if not await People(session).save_state(person, outcome.state, version, now, active=active):
             raise _Retry
