@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from flows.states import StoryKind
-from flows.texts import CheckinTexts, Commands, SettingsTexts, Texts
+from flows.texts import CheckinTexts, Commands, PrivacyTexts, SettingsTexts, TeamTexts, Texts
 
 CONTENT_DIR = Path(__file__).parent / "content"
 DEFAULT_LANGUAGE = "en"
@@ -46,6 +46,7 @@ class Question(_Strict):
     prompt: str = Field(min_length=1)
     variants: tuple[str, ...] = ()
     options: dict[str, str] = Field(default_factory=dict)
+    photo_title: str | None = None  # its heading in the team photo (default: the title)
 
     @model_validator(mode="after")
     def _options_fit_kind(self) -> Question:
@@ -109,6 +110,8 @@ class Guide(_Strict):
     questions: tuple[Question, ...] = Field(min_length=1)
     checkin: CheckinSection
     settings: SettingsTexts
+    privacy: PrivacyTexts
+    teams: TeamTexts
 
     @model_validator(mode="before")
     @classmethod
@@ -190,6 +193,8 @@ def _shape(guide: Guide) -> dict[str, Any]:
             **_section_placeholders("", guide.texts),
             **_section_placeholders("checkin.", guide.checkin.texts),
             **_section_placeholders("settings.", guide.settings),
+            **_section_placeholders("privacy.", guide.privacy),
+            **_section_placeholders("teams.", guide.teams),
         },
     }
 

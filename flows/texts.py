@@ -90,6 +90,10 @@ class Commands(_Strict):
     settings: str
     pause: str
     resume: str
+    privacy: str
+    export: str
+    forget: str
+    team: str
     cancel: str
 
 
@@ -154,3 +158,106 @@ class SettingsTexts(_Strict):
     paused_line: str
     resumed: str
     not_paused: str
+
+
+class PrivacyTexts(_Strict):
+    """What the bot says about privacy: /privacy, /export, /forget, retention, the export file."""
+
+    overview: str
+    kept_forever: str
+    kept_for: str
+    export_button: str
+    forget_button: str
+    export_caption: str
+    export_json_caption: str
+    forget_sure: str
+    forget_sure_nothing: str
+    forget_yes: str
+    forget_no: str
+    forget_changed: str
+    forgotten: str
+    forget_cancelled: str
+    stories_one: str
+    stories_other: str
+    checkins_one: str
+    checkins_other: str
+    stories_and_checkins: str
+    delete_story: str
+    delete_sure: str
+    delete_yes: str
+    deleted: str
+    retention_notice: str
+    file_title: str
+    file_intro: str
+    file_about: str
+    file_account: str
+    file_language: str
+    file_first_contact: str
+    file_checkins: str
+    file_checkins_none: str
+    file_team: str
+    file_team_line: str
+    file_team_none: str
+    file_facilitates: str
+    file_photos: str
+    file_photo_line: str
+    file_stories: str
+    file_stories_none: str
+    file_released: str
+    file_skipped: str
+
+
+class TeamTexts(_Strict):
+    """What the bot says about teams, invites, the team photo and shared quotes."""
+
+    join_usage: str
+    join_confirm: str
+    join_switch: str
+    join_yes: str
+    join_no: str
+    joined: str
+    join_cancelled: str
+    already_member: str
+    code_invalid: str
+    join_locked: str
+    facilitator_confirm: str
+    facilitator_yes: str
+    facilitator_added: str
+    already_facilitator: str
+    team_none: str
+    team_current: str
+    team_facilitates: str
+    leave: str
+    leave_sure: str
+    leave_yes: str
+    left: str
+    admin_only: str
+    newteam_usage: str
+    team_created: str
+    member_invite: str
+    facilitator_invite: str
+    teams_title: str
+    teams_empty: str
+    team_menu: str
+    new_member_code: str
+    new_facilitator_link: str
+    revoke_codes: str
+    codes_revoked: str
+    photo_not_facilitator: str
+    photo_pick_team: str
+    photo_pick_period: str
+    photo_not_enough: str
+    photo_title: str
+    photo_summary: str
+    photo_recurring: str
+    photo_quotes: str
+    chart_axis: str
+    period_quarter: str
+    period_half: str
+    quote_offer: str
+    quote_share: str
+    quote_keep: str
+    quote_shared: str
+    quote_kept: str
+    quote_withdraw: str
+    quote_withdrawn: str

@@ -1,0 +1,89 @@
+"""The team photo as a file: Markdown, CSV, JSON or PNG (the same photo as in the chat).
+
+Like the chat, a file holds only the team, the period, counts, the recurring
+threads and shared quotes: no names, ids or dates finer than the period.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from enum import StrEnum
+
+from flows.guide import Guide
+from flows.photo_chart import chart_png
+from flows.team_photo import TeamPhoto, recurring_text, summary_text
+
+
+class PhotoFormat(StrEnum):
+    """The file formats of ``leerverhaal photo``."""
+
+    MD = "md"
+    CSV = "csv"
+    PNG = "png"
+    JSON = "json"
+
+
+def photo_file(guide: Guide, photo: TeamPhoto, period: str, fmt: PhotoFormat) -> bytes:
+    """The photo in one format; ``period`` is its stable name, such as 2026-Q3."""
+    match fmt:
+        case PhotoFormat.PNG:
+            return chart_png(photo, guide.teams.chart_axis)
+        case PhotoFormat.CSV:
+            return _csv(photo, period).encode("utf-8")
+        case PhotoFormat.JSON:
+            return (json.dumps(_data(photo, period), ensure_ascii=False, indent=2) + "\n").encode()
+    return _markdown(guide, photo).encode("utf-8")
+
+
+def _markdown(guide: Guide, photo: TeamPhoto) -> str:
+    lines = [f"# {photo.title}", "", summary_text(guide, photo)]
+    for section in photo.sections:
+        if section.items:
+            lines += ["", f"## {section.title}", ""]
+            lines += [f"- {label}: {count}" for label, count in section.items]
+    if recurring := recurring_text(guide, photo):
+        lines += ["", recurring]
+    if photo.quotes:
+        lines += ["", f"## {guide.teams.photo_quotes}", ""]
+        lines += [f"> “{quote}”\n" for quote in photo.quotes]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _csv(photo: TeamPhoto, period: str) -> str:
+    """One row per count: team, period, section, item, count (totals first)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["team", "period", "section", "item", "count"])
+    for item, count in (
+        ("stories", photo.stories),
+        ("checkins", photo.checkins),
+        ("contributors", photo.contributors),
+    ):
+        writer.writerow([photo.team, period, "totals", item, count])
+    for section in photo.sections:
+        for label, count in section.items:
+            writer.writerow([photo.team, period, section.key, label, count])
+    return out.getvalue()
+
+
+def _data(photo: TeamPhoto, period: str) -> dict[str, object]:
+    return {
+        "team": photo.team,
+        "period": period,
+        "title": photo.title,
+        "stories": photo.stories,
+        "checkins": photo.checkins,
+        "contributors": photo.contributors,
+        "sections": [
+            {
+                "question": s.key,
+                "title": s.title,
+                "counts": [{"item": label, "count": count} for label, count in s.items],
+            }
+            for s in photo.sections
+        ],
+        "recurring": list(photo.recurring),
+        "quotes": list(photo.quotes),
+    }

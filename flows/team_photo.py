@@ -1,0 +1,160 @@
+"""The team photo: when it may be shown, and what it says (pure; no I/O).
+
+Storage counts in SQL and hands over ``PhotoData``; this module decides
+whether a window may be disclosed, orders the counts, names the recurring
+threads and words the photo in the reader's language.
+
+Disclosure rule. Windows nest (year > half-years > quarters > months), so a
+reader who sees a quarter and one of its months could subtract them. A window
+is therefore shown only when (1) at least ``minimum`` distinct people
+contributed to it, and (2) what remains of it after taking away the smaller
+windows inside it that may themselves be shown has either no contributions or
+again at least ``minimum`` distinct people. Whatever combination of shown
+windows someone subtracts, the smallest piece they can isolate then covers
+nobody or at least ``minimum`` people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from babel.dates import format_date
+
+from flows.guide import Guide, Question, QuestionKind
+from flows.periods import Period, Span
+from flows.render import MESSAGE_LIMIT, fit
+from flows.team_views import PhotoData
+
+MonthContributors = Mapping[int, frozenset[int]]  # month (1-12) -> pseudonymous person ids
+QUOTE_LIMIT = 300
+
+
+def disclosable(period: Period, months: MonthContributors, minimum: int) -> bool:
+    """True when this window may be shown (see the module's disclosure rule)."""
+    if len(_people(period.months, months)) < minimum:
+        return False
+    rest = set(period.months) - _covered(period, months, minimum)
+    people = _people(rest, months)
+    return not people or len(people) >= minimum
+
+
+def _covered(period: Period, months: MonthContributors, minimum: int) -> set[int]:
+    """The months of the largest showable windows strictly inside ``period``."""
+    covered: set[int] = set()
+    for child in period.children():
+        if disclosable(child, months, minimum):
+            covered |= set(child.months)
+        else:
+            covered |= _covered(child, months, minimum)
+    return covered
+
+
+def _people(chosen: Iterable[int], months: MonthContributors) -> frozenset[int]:
+    return frozenset().union(*(months.get(month, frozenset()) for month in chosen))
+
+
+@dataclass(frozen=True)
+class Section:
+    """One quick-pick question of the photo: its heading and (label, count), largest first."""
+
+    key: str
+    title: str
+    items: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class TeamPhoto:
+    """A photo that may be shown, worded in one language."""
+
+    title: str
+    stories: int
+    checkins: int
+    contributors: int
+    sections: tuple[Section, ...]
+    recurring: tuple[str, ...]
+    quotes: tuple[str, ...]
+    period: str
+    team: str
+
+
+def period_label(guide: Guide, period: Period) -> str:
+    """'November 2026', 'Q3 2026', '3e kwartaal 2026', '2026' in the guide's language."""
+    texts = guide.teams
+    match period.span:
+        case Span.MONTH:
+            return str(format_date(period.start.date(), "LLLL y", locale=guide.language))
+        case Span.QUARTER:
+            return texts.period_quarter.format(number=period.index, year=period.year)
+        case Span.HALF:
+            return texts.period_half.format(number=period.index, year=period.year)
+    return str(period.year)
+
+
+def _photo_questions(guide: Guide) -> tuple[Question, ...]:
+    return tuple(q for q in guide.questions if q.kind is QuestionKind.CHOICES)
+
+
+def _section(question: Question, counts: Mapping[tuple[str, str], int]) -> Section:
+    """Counts of one question, largest first; ties keep the guide's order."""
+    order = list(question.options)
+    picked = [(key, counts.get((question.key, key), 0)) for key in order]
+    ranked = sorted((p for p in picked if p[1] > 0), key=lambda p: (-p[1], order.index(p[0])))
+    items = tuple((question.options[key], count) for key, count in ranked)
+    return Section(question.key, question.photo_title or question.title, items)
+
+
+def assemble(guide: Guide, data: PhotoData, minimum: int) -> TeamPhoto | None:
+    """The photo in the guide's language, or None when it may not be shown."""
+    if not data.disclosable or data.contributors < minimum:
+        return None
+    counts = {(c.question, c.option): c.count for c in data.counts}
+    sections = tuple(_section(q, counts) for q in _photo_questions(guide))
+    recurring = tuple(s.items[0][0] for s in sections if s.items)
+    period = period_label(guide, data.period)
+    return TeamPhoto(
+        title=guide.teams.photo_title.format(team=data.team.name, period=period),
+        stories=data.stories,
+        checkins=data.checkins,
+        contributors=data.contributors,
+        sections=sections,
+        recurring=recurring,
+        quotes=tuple(fit(" ".join(q.split()), QUOTE_LIMIT) for q in data.quotes),
+        period=period,
+        team=data.team.name,
+    )
+
+
+def not_enough_text(guide: Guide, data: PhotoData) -> str:
+    """Said when a photo may not be shown: no numbers, only that more people are needed."""
+    period = period_label(guide, data.period)
+    return guide.teams.photo_not_enough.format(team=data.team.name, period=period)
+
+
+def summary_text(guide: Guide, photo: TeamPhoto) -> str:
+    """'Stories: 12 · check-ins: 8 · people who took part: 7'."""
+    return guide.teams.photo_summary.format(
+        stories=photo.stories, checkins=photo.checkins, people=photo.contributors
+    )
+
+
+def recurring_text(guide: Guide, photo: TeamPhoto) -> str | None:
+    """The line naming the most-picked item of every question, if any was picked."""
+    if not photo.recurring:
+        return None
+    return guide.teams.photo_recurring.format(items=" · ".join(photo.recurring))
+
+
+def photo_text(guide: Guide, photo: TeamPhoto) -> str:
+    """The photo as one chat message."""
+    parts = [photo.title, summary_text(guide, photo)]
+    for section in photo.sections:
+        if section.items:
+            lines = [f"  {label} — {count}" for label, count in section.items]
+            parts.append("\n".join([f"▸ {section.title}", *lines]))
+    if recurring := recurring_text(guide, photo):
+        parts.append(recurring)
+    if photo.quotes:
+        quotes = [f"  “{quote}”" for quote in photo.quotes]
+        parts.append("\n".join([guide.teams.photo_quotes, *quotes]))
+    return fit("\n\n".join(parts), MESSAGE_LIMIT)

@@ -1,0 +1,259 @@
+"""The team photo's pure rules: when a window may be shown, and what the photo says.
+
+The disclosure tests try to single someone out by subtracting nested windows
+(a quarter minus its months, a half-year minus a quarter) and check that the
+rule hides whichever window would make that possible.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import struct
+import zlib
+from itertools import combinations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from flows.guide import guide_for
+from flows.periods import Period, Span
+from flows.photo_chart import chart_png
+from flows.photo_export import PhotoFormat, photo_file
+from flows.team_photo import (
+    MonthContributors,
+    assemble,
+    disclosable,
+    not_enough_text,
+    period_label,
+    photo_text,
+)
+from flows.team_views import OptionCount, PhotoData, TeamRef
+
+EN, NL = guide_for("en"), guide_for("nl")
+Q3 = Period(2026, Span.QUARTER, 3)
+H2 = Period(2026, Span.HALF, 2)
+YEAR = Period(2026, Span.YEAR)
+JULY, AUGUST, SEPTEMBER = (Period(2026, Span.MONTH, m) for m in (7, 8, 9))
+TEAM = TeamRef(48151, "Embassy Madrid")
+
+
+def people(first: int, count: int) -> frozenset[int]:
+    return frozenset(range(first, first + count))
+
+
+# --- disclosure -----------------------------------------------------------------------
+
+
+def test_a_window_needs_the_minimum_of_distinct_people() -> None:
+    assert disclosable(JULY, {7: people(1, 5)}, 5)
+    assert not disclosable(JULY, {7: people(1, 4)}, 5)
+    assert not disclosable(JULY, {}, 5)
+    assert disclosable(JULY, {7: people(1, 3)}, 3)
+
+
+def test_a_quarter_is_hidden_when_it_minus_a_shown_month_is_one_person() -> None:
+    months = {7: people(1, 5), 8: people(100, 1)}  # August: one person only
+    assert disclosable(JULY, months, 5)
+    assert not disclosable(AUGUST, months, 5)
+    assert not disclosable(Q3, months, 5), "Q3 - July would show the August person"
+
+
+def test_a_quarter_is_hidden_when_it_minus_two_shown_months_is_one_person() -> None:
+    months = {7: people(1, 5), 8: people(100, 1), 9: people(200, 5)}
+    assert disclosable(JULY, months, 5) and disclosable(SEPTEMBER, months, 5)
+    assert not disclosable(Q3, months, 5), "Q3 - July - September would show August"
+
+
+def test_a_quarter_of_small_months_is_shown_as_a_whole() -> None:
+    months = {7: people(1, 2), 8: people(10, 2), 9: people(20, 2)}
+    assert not any(disclosable(m, months, 5) for m in (JULY, AUGUST, SEPTEMBER))
+    assert disclosable(Q3, months, 5), "six people together, no month on its own"
+
+
+def test_the_same_people_in_two_months_leave_nothing_to_isolate() -> None:
+    months = {7: people(1, 5), 8: people(1, 5)}
+    assert disclosable(JULY, months, 5) and disclosable(AUGUST, months, 5)
+    assert disclosable(Q3, months, 5)
+
+
+def test_a_half_year_is_hidden_when_a_shown_quarter_leaves_one_person() -> None:
+    months = {7: people(1, 2), 8: people(10, 2), 9: people(20, 2), 10: people(300, 1)}
+    assert disclosable(Q3, months, 5)
+    assert not disclosable(H2, months, 5), "H2 - Q3 would show the October person"
+    assert not disclosable(YEAR, months, 5)
+
+
+def _windows(year: int) -> list[Period]:
+    spans = ((Span.YEAR, 1), (Span.HALF, 2), (Span.QUARTER, 4), (Span.MONTH, 12))
+    return [Period(year, span, i) for span, count in spans for i in range(1, count + 1)]
+
+
+def _disjoint(chosen: tuple[Period, ...]) -> bool:
+    months = [m for p in chosen for m in p.months]
+    return len(months) == len(set(months))
+
+
+month_people = st.dictionaries(
+    st.integers(1, 12), st.frozensets(st.integers(1, 12), min_size=1, max_size=6), max_size=12
+)
+
+
+@settings(max_examples=120, deadline=None)
+@given(month_people, st.sampled_from([3, 4, 5]))
+def test_no_subtraction_of_shown_windows_isolates_fewer_than_the_minimum(
+    months: MonthContributors, minimum: int
+) -> None:
+    """For every shown window minus any disjoint shown windows inside it: 0 or >= minimum."""
+    shown = [w for w in _windows(2026) if disclosable(w, months, minimum)]
+    for outer in shown:
+        inner = [w for w in shown if w != outer and set(w.months) < set(outer.months)]
+        for size in range(1, min(len(inner), 4) + 1):
+            for chosen in combinations(inner, size):
+                if not _disjoint(chosen):
+                    continue
+                rest = set(outer.months) - {m for w in chosen for m in w.months}
+                left = frozenset().union(*(months.get(m, frozenset()) for m in rest))
+                assert not left or len(left) >= minimum, (outer, chosen, sorted(left))
+
+
+# --- assembly and wording -------------------------------------------------------------
+
+
+def counts(*triples: tuple[str, str, int]) -> tuple[OptionCount, ...]:
+    return tuple(OptionCount(q, o, n) for q, o, n in triples)
+
+
+DATA = PhotoData(
+    TEAM,
+    Q3,
+    disclosable=True,
+    stories=12,
+    checkins=8,
+    contributors=7,
+    counts=counts(
+        ("how", "feedback", 4),
+        ("how", "by_doing", 9),
+        ("how", "watching", 4),
+        ("how", "renamed_long_ago", 30),  # an option no longer in the guide
+        ("obstacles", "time_pressure", 8),
+        ("obstacles", "self_doubt", 5),
+        ("who", "colleague", 7),
+    ),
+    quotes=("Chairing   the Tuesday meeting\nin French",),
+)
+
+
+def test_counts_come_largest_first_ties_in_the_guides_order() -> None:
+    photo = assemble(EN, DATA, 5)
+    assert photo is not None
+    how = next(s for s in photo.sections if s.key == "how")
+    assert how.title == "How people learned"
+    assert how.items == (
+        ("By doing, trial and error", 9),
+        ("Watching someone", 4),  # before Feedback: earlier in the guide
+        ("Feedback", 4),
+    )
+    assert [s.key for s in photo.sections] == ["how", "who", "resources", "obstacles", "next_step"]
+    assert next(s for s in photo.sections if s.key == "resources").items == ()
+
+
+def test_recurring_threads_name_the_top_item_of_every_question() -> None:
+    photo = assemble(EN, DATA, 5)
+    assert photo is not None
+    assert photo.recurring == ("By doing, trial and error", "A colleague", "Time, work pressure")
+    assert "Recurring threads: By doing, trial and error · A colleague · Time" in photo_text(
+        EN, photo
+    )
+
+
+def test_the_photo_is_worded_in_the_readers_language() -> None:
+    photo = assemble(NL, DATA, 5)
+    assert photo is not None
+    text = photo_text(NL, photo)
+    assert text.startswith("Teamfoto · Embassy Madrid · 3e kwartaal 2026")
+    assert "Verhalen: 12 · check-ins: 8 · mensen die meededen: 7" in text
+    assert "Door te doen, met vallen en opstaan — 9" in text
+    assert "“Chairing the Tuesday meeting in French”" in text
+
+
+def test_period_labels() -> None:
+    assert period_label(EN, JULY) == "July 2026"
+    assert period_label(NL, JULY) == "juli 2026"
+    assert period_label(EN, H2) == "H2 2026"
+    assert period_label(NL, H2) == "2e halfjaar 2026"
+    assert period_label(NL, YEAR) == "2026"
+
+
+def test_below_the_minimum_nothing_is_assembled_and_no_number_is_said() -> None:
+    hidden = PhotoData(TEAM, Q3, disclosable=False)
+    assert assemble(EN, hidden, 5) is None
+    assert not_enough_text(EN, hidden) == EN.teams.photo_not_enough.format(
+        team=TEAM.name, period="Q3 2026"
+    )
+    # Even data marked disclosable is refused when it counts too few people.
+    assert assemble(EN, PhotoData(TEAM, Q3, True, 9, 0, 4, DATA.counts), 5) is None
+
+
+def test_a_photo_holds_no_ids_and_no_time_finer_than_the_period() -> None:
+    photo = assemble(EN, DATA, 5)
+    assert photo is not None
+    text = photo_text(EN, photo)
+    assert not re.search(r"\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}", text)
+    assert str(TEAM.id) not in text
+
+
+# --- chart and files ------------------------------------------------------------------
+
+
+def png_chunks(data: bytes) -> list[bytes]:
+    """The chunk types of a PNG, checking every CRC on the way."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    position, kinds = 8, []
+    while position < len(data):
+        (length,) = struct.unpack(">I", data[position : position + 4])
+        kind = data[position + 4 : position + 8]
+        body = data[position + 8 : position + 8 + length]
+        (crc,) = struct.unpack(">I", data[position + 8 + length : position + 12 + length])
+        assert zlib.crc32(kind + body) == crc
+        kinds.append(kind)
+        position += 12 + length
+    return kinds
+
+
+def test_the_chart_is_a_valid_png_with_no_metadata_and_always_the_same() -> None:
+    photo = assemble(EN, DATA, 5)
+    assert photo is not None
+    png = chart_png(photo, EN.teams.chart_axis)
+    kinds = png_chunks(png)
+    assert kinds[0] == b"IHDR" and kinds[-1] == b"IEND" and b"IDAT" in kinds
+    assert not {b"tIME", b"tEXt", b"iTXt", b"zTXt"} & set(kinds)
+    assert chart_png(photo, EN.teams.chart_axis) == png
+
+
+@pytest.mark.parametrize("fmt", list(PhotoFormat))
+def test_every_file_format_holds_the_same_photo(fmt: PhotoFormat) -> None:
+    photo = assemble(EN, DATA, 5)
+    assert photo is not None
+    data = photo_file(EN, photo, str(Q3), fmt)
+    if fmt is PhotoFormat.PNG:
+        assert png_chunks(data)[-1] == b"IEND"
+        return
+    text = data.decode("utf-8")
+    if fmt is PhotoFormat.JSON:
+        loaded = json.loads(text)
+        assert loaded["period"] == "2026-Q3" and loaded["contributors"] == 7
+        how = next(s for s in loaded["sections"] if s["question"] == "how")
+        assert how["counts"][0] == {"item": "By doing, trial and error", "count": 9}
+    elif fmt is PhotoFormat.CSV:
+        rows = list(csv.reader(io.StringIO(text)))
+        assert rows[0] == ["team", "period", "section", "item", "count"]
+        assert ["Embassy Madrid", "2026-Q3", "totals", "contributors", "7"] in rows
+        assert ["Embassy Madrid", "2026-Q3", "obstacles", "Time, work pressure", "8"] in rows
+    else:
+        assert text.startswith("# Team photo · Embassy Madrid · Q3 2026")
+        assert "- By doing, trial and error: 9" in text
+    assert "renamed_long_ago" not in text
