@@ -8,6 +8,8 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from bot import cli_privacy, cli_teams
+from bot.log_privacy import keep_people_out_of_logs
 from bot.services import Services, open_services
 from bot.settings import ConfigError, Settings, load_settings
 from storage.crypto import EncryptionKeyError
@@ -29,6 +31,8 @@ def _parser() -> argparse.ArgumentParser:
     db_commands.add_parser("current", help="show the database's migration version")
     down = db_commands.add_parser("downgrade", help="migrate down to a revision")
     down.add_argument("revision")
+    cli_privacy.add_commands(commands)
+    cli_teams.add_commands(commands)
     return parser
 
 
@@ -42,10 +46,11 @@ def configure_logging(settings: Settings, *, quiet: bool = False) -> None:
     )
     for noisy in ("httpx", "httpcore", "apscheduler", "aiosqlite", "alembic"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+    keep_people_out_of_logs()
 
 
 async def _with_services(settings: Settings, args: argparse.Namespace) -> int:
-    migrate = args.command in ("run", "chat") or (
+    migrate = args.command in ("run", "chat", "team") or (
         args.command == "db" and args.db_command == "upgrade"
     )
     services = await open_services(settings, migrate=migrate)
@@ -63,9 +68,18 @@ async def _dispatch(services: Services, args: argparse.Namespace) -> int:
         from bot.terminal import TerminalChat, stdin_reader
 
         files = services.settings.data_dir.expanduser() / "files"
-        chat = TerminalChat(Conversations(services.database, services.cipher), files=files)
+        policy = services.settings.privacy.policy()
+        rules = services.settings.teams.rules()
+        conversations = Conversations(
+            services.database, services.cipher, policy=policy, team_rules=rules
+        )
+        chat = TerminalChat(conversations, files=files)
         await chat.run(stdin_reader())
         return 0
+    if args.command in cli_privacy.COMMANDS:
+        return await cli_privacy.dispatch(services, args)
+    if args.command in cli_teams.COMMANDS:
+        return await cli_teams.dispatch(services, args)
     if args.command == "db":
         if args.db_command == "downgrade":
             await services.database.downgrade(args.revision)

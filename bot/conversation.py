@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -20,14 +20,19 @@ from flows import dialogue
 from flows.events import Event, NudgeDue
 from flows.guide import guide_for
 from flows.nudges import undelivered
-from flows.replies import Outcome
+from flows.policy import PrivacyPolicy
+from flows.replies import DeleteStory, ForgetPerson, Outcome
 from flows.states import State, StoryKind
+from flows.team_views import TeamNeeds, TeamRules, TeamsView
 from flows.views import PersonView
 from storage.crypto import TextCipher
 from storage.database import Database
+from storage.erasure import erase_person, reclaim_space
+from storage.export import gather
 from storage.models import Person
 from storage.nudge_store import Nudges
 from storage.repositories import People, Stories, Updates
+from storage.team_store import Teams
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -68,11 +73,18 @@ class Conversations:
         cipher: TextCipher,
         clock: Clock = utc_now,
         story_ids: Callable[[], int] = new_story_id,
+        policy: PrivacyPolicy | None = None,
+        team_rules: TeamRules | None = None,
+        admins: Collection[tuple[str, int]] = frozenset(),
     ) -> None:
         self.database = database
         self.cipher = cipher
         self.clock = clock
         self.story_ids = story_ids
+        self.policy = policy or PrivacyPolicy()
+        self.team_rules = team_rules or TeamRules()
+        self.admins = frozenset(admins)  # (channel, external id) of administrators
+        self.bot_username: str | None = None  # set by the Telegram adapter once known
 
     async def handle(
         self, speaker: Speaker, event: Event, update_id: int | None = None
@@ -95,6 +107,8 @@ class Conversations:
             return person
 
         found = await self._with_retries(find, event)
+        if found and any(isinstance(e, DeleteStory | ForgetPerson) for e in found[1].effects):
+            await reclaim_space(self.database)  # after the commit: deleted words leave the file
         return found[1] if found else None
 
     async def nudge(self, person_id: int) -> tuple[int | None, Outcome] | None:
@@ -179,11 +193,20 @@ class Conversations:
             ),
             edited=edited,
             nudge=await nudges.view(person.id),
-            last_active=person.updated_at,
+            record=await gather(session, self.cipher, person) if needed.export else None,
+            policy=self.policy,
+            is_admin=(person.channel, person.external_id) in self.admins,
+            bot_username=self.bot_username,
+            teams=await self._teams(session, person, needed.teams, now),
         )
         outcome = dialogue.step(view, event)
         await stories.apply(person, outcome.effects, now)
         await nudges.apply(person.id, outcome.effects)
+        await Teams(session, self.cipher).apply(person, outcome.effects, now)
+        if any(isinstance(effect, ForgetPerson) for effect in outcome.effects):
+            await erase_person(session, person.id)
+            log.info("person %d: erased", person.id)
+            return outcome
         active = not isinstance(event, NudgeDue)
         if not await People(session).save_state(person, outcome.state, version, now, active=active):
             raise _Retry
@@ -195,6 +218,19 @@ class Conversations:
             len(outcome.effects),
         )
         return outcome
+
+    async def _teams(
+        self, session: AsyncSession, person: Person, needed: TeamNeeds | None, now: datetime
+    ) -> TeamsView | None:
+        """The person's teams, when the step asked for them."""
+        if needed is None:
+            return None
+        teams = Teams(session, self.cipher)
+        opening = guide_for(None).opening.key
+        minimum = self.policy.min_group_size
+        return await teams.view(
+            person, needed, now, self.team_rules, minimum=minimum, opening_key=opening
+        )
 
 
 def _title_questions(language: str) -> tuple[str, ...]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from bot.log_privacy import keep_people_out_of_logs
 from bot.settings import Settings
 from storage.crypto import TextCipher, load_keys
 from storage.database import Database
@@ -40,6 +41,7 @@ async def open_services(settings: Settings, *, migrate: bool = True) -> Services
         )
     cipher = TextCipher(source.keys)
     database = Database(settings.database_url, echo=settings.database.echo)
+    keep_people_out_of_logs()  # its loggers exist now; before its first statement
     try:
         if migrate:
             await database.upgrade()

@@ -9,16 +9,28 @@ from __future__ import annotations
 import os
 import tomllib
 from contextvars import ContextVar
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+from flows.photo_rhythm import DeliveryRhythm
+from flows.policy import PrivacyPolicy, Retention
+from flows.team_views import TeamRules
 
 _CONFIG_FILE: ContextVar[Path | None] = ContextVar("config_file", default=None)
 DEFAULT_CONFIG_NAME = "leerverhaal.toml"
@@ -89,9 +101,11 @@ class EncryptionSettings(BaseModel):
 
 
 class PrivacySettings(BaseModel):
-    """Rules for what facilitators may see."""
+    """Rules for what facilitators may see, and how long stories are kept."""
 
     min_group_size: int = 5
+    retention_years: int | None = Field(default=None, ge=1, le=100)
+    retention_days: int | None = Field(default=None, ge=14)
 
     @field_validator("min_group_size")
     @classmethod
@@ -99,6 +113,34 @@ class PrivacySettings(BaseModel):
         if value < 3:
             raise ValueError("privacy.min_group_size must be at least 3")
         return value
+
+    @model_validator(mode="after")
+    def _one_retention_period(self) -> PrivacySettings:
+        if self.retention_years is not None and self.retention_days is not None:
+            raise ValueError("set privacy.retention_years or privacy.retention_days, not both")
+        return self
+
+    def policy(self) -> PrivacyPolicy:
+        """The rules as the flows and the retention job use them."""
+        retention = Retention(years=self.retention_years, days=self.retention_days)
+        return PrivacyPolicy(self.min_group_size, retention)
+
+
+class TeamSettings(BaseModel):
+    """Teams, invites and the team photos facilitators receive unasked."""
+
+    delivery_rhythm: DeliveryRhythm = DeliveryRhythm.MONTHLY
+    delivery_hour: int = Field(default=9, ge=0, le=23)
+    delivery_tick_seconds: int = Field(default=900, ge=10, le=86_400)
+    join_attempts: int = Field(default=5, ge=1, le=100)
+    join_lock_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
+    quotes: int = Field(default=3, ge=0, le=10)
+    bot_username: str | None = None  # for invite links printed by the command line
+
+    def rules(self) -> TeamRules:
+        """The rules as the team flows use them."""
+        lock = timedelta(minutes=self.join_lock_minutes)
+        return TeamRules(join_attempts=self.join_attempts, join_lock=lock, quotes=self.quotes)
 
 
 class LoggingSettings(BaseModel):
@@ -120,6 +162,7 @@ class Settings(BaseSettings):
     encryption: EncryptionSettings = Field(default_factory=EncryptionSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     nudges: NudgeSettings = Field(default_factory=NudgeSettings)
+    teams: TeamSettings = Field(default_factory=TeamSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
     @classmethod

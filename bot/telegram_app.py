@@ -24,7 +24,10 @@ from telegram.ext import (
 )
 
 from bot.conversation import Clock, Conversations, Speaker, utc_now
+from bot.log_privacy import keep_people_out_of_logs, without_messages
 from bot.nudge_dispatch import DispatchLimits, NudgeDispatcher, Sender
+from bot.photo_delivery import photo_deliverer, schedule_photo_delivery
+from bot.retention import RetentionJob, schedule_retention
 from bot.services import Services, open_services
 from bot.settings import Settings
 from bot.telegram_replies import send_outcome
@@ -135,11 +138,7 @@ async def on_other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the failure without anyone's words or ids, and tell the person kindly."""
     error = context.error
-    log.error(
-        "error while handling an update: %s",
-        type(error).__name__,
-        exc_info=(type(error), error, error.__traceback__) if error else None,
-    )
+    log.error("error while handling an update: %s", without_messages(error) if error else "?")
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     if update.effective_chat.type != ChatType.PRIVATE:
@@ -152,6 +151,12 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         await context.bot.send_message(update.effective_chat.id, guide_for(language).texts.error)
     except Exception as exc:  # the error handler must never raise
         log.warning("could not send the error message: %s", type(exc).__name__)
+
+
+async def on_start(application: Application) -> None:  # type: ignore[type-arg]
+    """Once connected: remember the bot's username (for invite links), set the menu."""
+    application.bot_data[CONVERSATIONS].bot_username = application.bot.username
+    await set_commands(application)
 
 
 async def set_commands(application: Application) -> None:  # type: ignore[type-arg]
@@ -203,15 +208,28 @@ def build_application(
         .base_url(settings.telegram.base_url)
         .base_file_url(settings.telegram.base_file_url)
         .rate_limiter(limiter)
-        .post_init(set_commands)
+        .post_init(on_start)
         .build()
     )
-    conversations = Conversations(services.database, services.cipher, clock)
+    keep_people_out_of_logs()
+    policy = settings.privacy.policy()
+    conversations = Conversations(
+        services.database,
+        services.cipher,
+        clock,
+        policy=policy,
+        team_rules=settings.teams.rules(),
+        admins={(CHANNEL, user_id) for user_id in settings.telegram.admins},
+    )
     application.bot_data[CONVERSATIONS] = conversations
     register_handlers(application)
     assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
     jobs = application.job_queue
     jobs.run_repeating(forget_old_updates, interval=3600, first=60)
+    if not policy.retention.forever:
+        retention = RetentionJob(services.database, policy.retention, _sender(application), clock)
+        schedule_retention(jobs, retention)
+    schedule_photo_delivery(jobs, photo_deliverer(settings, services, _sender(application), clock))
     if settings.nudges.enabled:
         dispatcher = NudgeDispatcher(conversations, _sender(application), dispatch_limits(settings))
         application.bot_data[DISPATCHER] = dispatcher

@@ -48,6 +48,22 @@ class Action(StrEnum):
     CLOSE_SETTINGS = "sx"
     REFLECT_MOVE = "mv"
     PAUSE = "pz"  # days, or 0 for "until I resume"
+    EXPORT = "ex"  # send me everything you keep about me
+    FORGET = "fg"  # ask to confirm deleting everything
+    FORGET_YES = "fy"  # how many stories the question counted
+    FORGET_NO = "fn"
+    JOIN_YES = "jy"  # invite code: join the team, or become its facilitator
+    JOIN_NO = "jn"
+    LEAVE_TEAM = "tl"  # ask to confirm leaving the team
+    LEAVE_YES = "ty"  # team
+    ADMIN_TEAM = "ta"  # team: an admin's menu for one team
+    ADMIN_INVITE = "ti"  # team, role ("member" or "facilitator"): a new code
+    ADMIN_REVOKE = "tr"  # team: revoke every code
+    PHOTO_TEAM = "pt"  # team: pick a period
+    PHOTO_PERIOD = "pp"  # team, period (2026-07, 2026-Q3, 2026-H2, 2026)
+    QUOTE_SHARE = "qs"  # story: share its opening anonymously
+    QUOTE_KEEP = "qk"  # story
+    QUOTE_WITHDRAW = "qw"  # story: stop sharing it
 
 
 ARITY: dict[Action, int] = {
@@ -81,6 +97,22 @@ ARITY: dict[Action, int] = {
     Action.CLOSE_SETTINGS: 0,
     Action.REFLECT_MOVE: 0,
     Action.PAUSE: 1,
+    Action.EXPORT: 0,
+    Action.FORGET: 0,
+    Action.FORGET_YES: 1,
+    Action.FORGET_NO: 0,
+    Action.JOIN_YES: 1,
+    Action.JOIN_NO: 0,
+    Action.LEAVE_TEAM: 0,
+    Action.LEAVE_YES: 1,
+    Action.ADMIN_TEAM: 1,
+    Action.ADMIN_INVITE: 2,
+    Action.ADMIN_REVOKE: 1,
+    Action.PHOTO_TEAM: 1,
+    Action.PHOTO_PERIOD: 2,
+    Action.QUOTE_SHARE: 1,
+    Action.QUOTE_KEEP: 1,
+    Action.QUOTE_WITHDRAW: 1,
 }
 STORY_ARG = 0  # for actions that name a story, it is always the first argument
 STORY_ACTIONS = frozenset(
@@ -98,6 +130,9 @@ STORY_ACTIONS = frozenset(
         Action.RESUME,
         Action.FRESH,
         Action.TO_STORY,
+        Action.QUOTE_SHARE,
+        Action.QUOTE_KEEP,
+        Action.QUOTE_WITHDRAW,
     }
 )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flows import checkin, interview, nudge_settings, nudges
+from flows import checkin, interview, nudge_settings, nudges, privacy, quotes, teams
 from flows.callbacks import Action, decode
 from flows.events import Command, Event, Location, Media, MediaKind, NudgeDue, Press, Text
 from flows.guide import guide_for
@@ -37,7 +37,7 @@ SETTINGS_STEPS = frozenset({Step.SETTINGS_ZONE, Step.SETTINGS_TIME, Step.SETTING
 
 def needs(state: State, event: Event) -> Needs:
     """What the runner must load (the check-in settings are always loaded)."""
-    return interview.needs(state, event)
+    return teams.needs(event, privacy.needs(event, interview.needs(state, event)))
 
 
 def step(view: PersonView, event: Event) -> Outcome:
@@ -62,6 +62,10 @@ def _route(turn: Turn, event: Event) -> Outcome:
             return replace(shown, state=turn.state, replies=(*shown.replies, *where_we_are(turn)))
         case Command(name=name) if name in SETTINGS_COMMANDS:
             return nudge_settings.on_command(turn, event)
+        case Command(name=name) if name in privacy.PRIVACY_COMMANDS:
+            return privacy.on_command(_leave_settings(turn), event)
+        case Command(name=name) if name in teams.TEAM_COMMANDS or teams.is_invite_start(event):
+            return teams.on_command(_leave_settings(turn), event)
         case Command():
             return interview.handle(_leave_settings(turn), event)
         case Press():
@@ -85,6 +89,15 @@ def _on_press(turn: Turn, press: Press) -> Outcome:
         return nudges.on_press(turn, pressed)
     if pressed.action in SETTINGS_ACTIONS:
         return nudge_settings.on_press(turn, pressed)
+    if pressed.action in privacy.PRIVACY_ACTIONS:
+        return privacy.on_press(turn, pressed)
+    if pressed.action in teams.TEAM_ACTIONS:
+        return teams.on_press(turn, pressed)
+    if pressed.action in quotes.QUOTE_ACTIONS:
+        story = turn.story(pressed.story_id)
+        if story is None:
+            return turn.outcome(notice=turn.guide.texts.story_not_found)
+        return quotes.on_press(turn, pressed, story)
     if pressed.action is Action.REFLECT_MOVE:
         return interview.begin(_leave_settings(turn))
     if pressed.action is Action.TO_STORY:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flows import nudge_settings, render
+from flows import nudge_settings, quotes, render
 from flows.callbacks import Action, Pressed, decode
 from flows.events import Command, Edited, Event, Press, Text
 from flows.guide import QuestionKind, guide_for, guides
@@ -259,6 +259,8 @@ def _on_story_button(turn: Turn, pressed: Pressed, story: StoryView) -> Outcome:
                 render.final_card(guide, done, language),
                 Reply(texts.saved),
             )
+            if (share := quotes.offer(turn, done)) is not None:
+                replies = (*replies, share)
             if turn.view.nudge is None:
                 replies = (*replies, nudge_settings.offer(turn))
             return Outcome(state, replies, (CompleteStory(story.id),))
@@ -277,7 +279,8 @@ def _on_story_button(turn: Turn, pressed: Pressed, story: StoryView) -> Outcome:
             return turn.outcome(None, render.discard_question(guide, story))
         case Action.DISCARD_YES:
             state = State() if on_this else without_draft(turn.state, story.id)
-            return Outcome(state, (Reply(texts.discarded, edit=True),), (DeleteStory(story.id),))
+            gone = texts.discarded if is_draft else guide.privacy.deleted
+            return Outcome(state, (Reply(gone, edit=True),), (DeleteStory(story.id),))
         case Action.RESUME:
             if not is_draft:
                 return turn.outcome(None, render.card_reply(guide, story, language))

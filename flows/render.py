@@ -120,7 +120,10 @@ def card_reply(guide: Guide, story: StoryView, language: str, *, edit: bool = Fa
             [Button(texts.discard, encode(Action.DISCARD, story.id))],
         )
     else:
-        buttons = _rows([change], [Button(texts.to_list, encode(Action.LIST))])
+        delete = Button(guide.privacy.delete_story, encode(Action.DISCARD, story.id))
+        withdraw = Button(guide.teams.quote_withdraw, encode(Action.QUOTE_WITHDRAW, story.id))
+        shared = [withdraw] if story.quote_released else []
+        buttons = _rows([change], shared, [Button(texts.to_list, encode(Action.LIST))], [delete])
     return Reply(card_text(guide, story, language), buttons, edit=edit)
 
 
@@ -140,13 +143,16 @@ def change_menu(guide: Guide, story: StoryView) -> Reply:
 
 
 def discard_question(guide: Guide, story: StoryView) -> Reply:
-    """Ask once before deleting a story."""
+    """Ask once before deleting a story: discarding a draft, or deleting a saved one."""
     texts = guide.texts
+    question, yes = texts.discard_sure, texts.discard_yes
+    if story.status is StoryStatus.COMPLETE:
+        question, yes = guide.privacy.delete_sure, guide.privacy.delete_yes
     buttons = _rows(
-        [Button(texts.discard_yes, encode(Action.DISCARD_YES, story.id))],
+        [Button(yes, encode(Action.DISCARD_YES, story.id))],
         [Button(texts.discard_no, encode(Action.CARD, story.id))],
     )
-    return Reply(texts.discard_sure, buttons, edit=True)
+    return Reply(question, buttons, edit=True)
 
 
 def story_list(guide: Guide, headers: tuple[StoryHeader, ...], language: str) -> Reply:

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from flows.schedule import NudgeRule
 from flows.states import State, StoryKind
+from flows.team_effects import TeamEffect
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,11 @@ class DeleteStory:
 
 
 @dataclass(frozen=True)
+class ForgetPerson:
+    """Delete everything about the person, their own row included (``/forget``)."""
+
+
+@dataclass(frozen=True)
 class SetLanguage:
     """Remember the person's language."""
 
@@ -105,10 +111,12 @@ Effect = (
     | SaveAnswer
     | CompleteStory
     | DeleteStory
+    | ForgetPerson
     | SetLanguage
     | SaveNudgeRule
     | SetNextNudge
     | PersonActive
+    | TeamEffect
 )
 
 

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
+from flows.policy import PrivacyPolicy
 from flows.schedule import NudgeRule
 from flows.states import State, StoryKind, StoryStatus
+from flows.team_views import TeamNeeds, TeamsView
+
+if TYPE_CHECKING:
+    from flows.records import PersonRecord
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,8 @@ class StoryView:
     status: StoryStatus
     created_at: datetime
     answers: dict[str, AnswerView] = field(default_factory=dict)
+    team_id: int | None = None  # the team it was told in
+    quote_released: bool = False  # its opening is shared anonymously with the team
 
     def answer(self, question: str) -> AnswerView:
         """The answer to a question, or an empty one."""
@@ -74,6 +82,8 @@ class Needs:
     story_ids: frozenset[int] = frozenset()
     story_list: bool = False
     edited_message_id: int | None = None
+    export: bool = False  # everything about the person (flows.records)
+    teams: TeamNeeds | None = None  # the person's teams, and what a team step looks up
 
 
 @dataclass(frozen=True)
@@ -93,3 +103,8 @@ class PersonView:
     edited: EditedAnswer | None = None
     nudge: NudgeView | None = None
     last_active: datetime | None = None
+    record: PersonRecord | None = None  # loaded when Needs.export
+    policy: PrivacyPolicy = field(default_factory=PrivacyPolicy)
+    is_admin: bool = False  # may create teams and invites
+    bot_username: str | None = None  # for invite links (t.me/<bot>?start=...)
+    teams: TeamsView | None = None  # loaded when Needs.teams

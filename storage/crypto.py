@@ -40,12 +40,16 @@ def _parse(lines: list[str]) -> tuple[bytes, ...]:
     return keys
 
 
-def write_private(path: Path, content: str) -> None:
-    """Write a file that only its owner can read (0600), creating its folder (0700)."""
+def write_private(path: Path, content: str | bytes) -> None:
+    """Write a file that only its owner can read (0600), creating its folder (0700).
+
+    Text is written as ASCII (keys); bytes as they are (an export).
+    """
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    data = content.encode("ascii") if isinstance(content, str) else content
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(content)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
     os.chmod(path, 0o600)
 
 

@@ -6,6 +6,7 @@ the URL says so. All calls go through SQLAlchemy's asyncio support.
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -43,7 +44,7 @@ def async_url(url: str) -> str:
 
 
 def _sqlite_serialised(engine: AsyncEngine) -> None:
-    """WAL, foreign keys, a busy timeout and BEGIN IMMEDIATE: one writer at a time."""
+    """WAL, foreign keys, a busy timeout, secure delete, BEGIN IMMEDIATE: one writer at a time."""
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -53,11 +54,18 @@ def _sqlite_serialised(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA secure_delete=ON")  # deleted words are overwritten
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _create_private(path: Path) -> None:
+    """The SQLite file, created readable only by its owner (its journals inherit that)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
 
 
 class Database:
@@ -69,8 +77,11 @@ class Database:
         if self.is_sqlite:
             database = make_url(self.url).database
             if database and database != ":memory:":
-                Path(database).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        self.engine = create_async_engine(self.url, echo=echo, pool_pre_ping=not self.is_sqlite)
+                _create_private(Path(database))
+        # Parameters (ciphertext, Telegram ids) never appear in logs or error messages.
+        self.engine = create_async_engine(
+            self.url, echo=echo, pool_pre_ping=not self.is_sqlite, hide_parameters=True
+        )
         if self.is_sqlite:
             _sqlite_serialised(self.engine)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)

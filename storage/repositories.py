@@ -150,7 +150,13 @@ class Stories:
             by_story[answer.story_id][answer.question] = AnswerView(text, chosen, answer.skipped)
         return {
             s.id: StoryView(
-                s.id, StoryKind(s.kind), StoryStatus(s.status), s.created_at, by_story[s.id]
+                s.id,
+                StoryKind(s.kind),
+                StoryStatus(s.status),
+                s.created_at,
+                by_story[s.id],
+                team_id=s.team_id,
+                quote_released=s.quote_released,
             )
             for s in stories
         }

@@ -51,6 +51,22 @@ EXAMPLES: dict[Action, tuple[str | int, ...]] = {
     Action.CLOSE_SETTINGS: (),
     Action.REFLECT_MOVE: (),
     Action.PAUSE: ("14",),
+    Action.EXPORT: (),
+    Action.FORGET: (),
+    Action.FORGET_YES: ("12",),
+    Action.FORGET_NO: (),
+    Action.JOIN_YES: ("abcdefghijklmnop",),
+    Action.JOIN_NO: (),
+    Action.LEAVE_TEAM: (),
+    Action.LEAVE_YES: ("2s",),
+    Action.ADMIN_TEAM: ("2s",),
+    Action.ADMIN_INVITE: ("2s", "facilitator"),
+    Action.ADMIN_REVOKE: ("2s",),
+    Action.PHOTO_TEAM: ("zzzzzz",),
+    Action.PHOTO_PERIOD: ("zzzzzz", "2026-Q3"),
+    Action.QUOTE_SHARE: (BIGGEST_STORY_ID,),
+    Action.QUOTE_KEEP: (BIGGEST_STORY_ID,),
+    Action.QUOTE_WITHDRAW: (BIGGEST_STORY_ID,),
 }
 
 
@@ -77,6 +93,8 @@ def test_action_codes_are_unique_and_stable() -> None:
     assert [a.value for a in Action] == [
         "go", "nn", "t", "d", "s", "b", "ok", "ch", "e", "c", "x", "xy", "r", "f", "l", "lg",
         "ts", "zl", "zt", "zs", "so", "sp", "zz", "sr", "sd", "st", "sw", "sx", "mv", "pz",
+        "ex", "fg", "fy", "fn", "jy", "jn", "tl", "ty", "ta", "ti", "tr", "pt", "pp", "qs",
+        "qk", "qw",
     ]  # fmt: skip
 
 

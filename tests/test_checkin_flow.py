@@ -276,7 +276,7 @@ def test_checkins_appear_in_the_story_list_with_the_checkin_card(
     assert f"▸ {SMOOTHER.title}\nBriefings go smoother" in reply.text
     assert f"▸ {HOW.title}\n{option('how', 'asking_colleague')}" in reply.text
     assert T.card_title.format(date=day) not in reply.text
-    assert labels(reply) == [T.change, T.to_list]
+    assert labels(reply) == [T.change, T.to_list, EN.privacy.delete_story]
     assert card.state == State()
 
 

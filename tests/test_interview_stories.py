@@ -99,7 +99,7 @@ def test_tapping_a_complete_story_shows_its_card(person: Person) -> None:
     assert reply.text.startswith(T.card_title.format(date="May 3, 2024"))
     assert "Chairing meetings" in reply.text
     assert reply.text.endswith(T.card_complete)
-    assert labels(reply) == [T.change, T.to_list]
+    assert labels(reply) == [T.change, T.to_list, EN.privacy.delete_story]
     listing = person.tap(T.to_list)
     assert texts(listing) == [T.stories_title]
     assert listing.state == State()
@@ -157,7 +157,7 @@ def test_change_an_answer_of_a_completed_story(person: Person) -> None:
     (card,) = answer.replies
     assert card.text.startswith(T.card_title.format(date="May 3, 2024"))
     assert "My mentor, really" in card.text
-    assert labels(card) == [T.change, T.to_list]
+    assert labels(card) == [T.change, T.to_list, EN.privacy.delete_story]
     assert person.story(story_id).status is StoryStatus.COMPLETE
     assert person.story(story_id).answers["helped_most"].text == "My mentor, really"
 
@@ -198,7 +198,7 @@ def test_resume_or_afresh_on_a_completed_story(person: Person) -> None:
     done = tell(person, "Chairing meetings", complete=True)
     resumed = person.press(encode(Action.RESUME, done))
     assert resumed.effects == ()
-    assert labels(resumed.replies[0]) == [T.change, T.to_list]
+    assert labels(resumed.replies[0]) == [T.change, T.to_list, EN.privacy.delete_story]
     fresh = person.press(encode(Action.FRESH, done))
     assert fresh.notice == T.invalid_button
     assert fresh.effects == ()

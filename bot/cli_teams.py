@@ -1,0 +1,150 @@
+"""Operator commands for teams and their photos.
+
+leerverhaal team create NAME [--bot USERNAME]
+leerverhaal team list
+leerverhaal team invite TEAM [--facilitator] [--bot USERNAME]
+leerverhaal team revoke TEAM
+leerverhaal team facilitator TEAM (--add TELEGRAM_ID | --remove TELEGRAM_ID)
+leerverhaal photo TEAM --period 2026-Q3 [--format md|csv|png|json] [--language en] [--out FILE]
+
+TEAM is a team's number (see ``team list``) or its exact name. A photo file
+obeys the same rules as in the chat: below ``privacy.min_group_size``
+contributors (or where a nested window would single someone out) nothing is
+written and the command says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+from bot.conversation import utc_now
+from bot.services import Services
+from flows.guide import guide_for, guides
+from flows.periods import parse_period
+from flows.photo_export import PhotoFormat, photo_file
+from flows.team_photo import assemble, not_enough_text
+from flows.team_render import invite_link, shown_code
+from flows.team_views import Role, TeamRef
+from storage.repositories import People
+from storage.team_photo_query import TeamPhotoQuery
+from storage.team_store import Teams
+
+COMMANDS = frozenset({"team", "photo"})
+TELEGRAM = "telegram"  # the channel whose user ids operators type
+
+
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``team`` and ``photo`` on the ``leerverhaal`` parser."""
+    team = commands.add_parser("team", help="teams, invites and facilitators")
+    actions = team.add_subparsers(dest="team_command", required=True)
+    create = actions.add_parser("create", help="a new team, with a member invite")
+    create.add_argument("name", nargs="+")
+    actions.add_parser("list", help="every team with its numbers of members and invites")
+    invite = actions.add_parser("invite", help="a new invite; the old one of that kind stops")
+    invite.add_argument("team")
+    invite.add_argument("--facilitator", action="store_true", help="a facilitator invite")
+    for parser in (create, invite):
+        parser.add_argument("--bot", help="the bot's username, for the link")
+    revoke = actions.add_parser("revoke", help="revoke every invite of a team")
+    revoke.add_argument("team")
+    facilitator = actions.add_parser("facilitator", help="who may see a team's photo")
+    facilitator.add_argument("team")
+    who = facilitator.add_mutually_exclusive_group(required=True)
+    who.add_argument("--add", type=int, metavar="TELEGRAM_ID")
+    who.add_argument("--remove", type=int, metavar="TELEGRAM_ID")
+
+    photo = commands.add_parser("photo", help="write a team's anonymous photo to a file")
+    photo.add_argument("team")
+    photo.add_argument("--period", required=True, help="2026-07, 2026-Q3, 2026-H2 or 2026")
+    photo.add_argument("--format", choices=[f.value for f in PhotoFormat], default="md")
+    photo.add_argument("--language", choices=sorted(guides()), default="en")
+    photo.add_argument("--out", type=Path, help="the file (default: team-photo-TEAM-PERIOD.EXT)")
+
+
+async def dispatch(services: Services, args: argparse.Namespace) -> int:
+    """Run one of the commands above."""
+    async with services.database.transaction() as session:
+        teams = Teams(session, services.cipher)
+        if args.command == "team" and args.team_command == "list":
+            for line in await teams.summaries():
+                print(
+                    f"{line.team.id}\t{line.team.name}\tmembers: {line.members}\t"
+                    f"facilitators: {line.facilitators}\topen invites: {line.open_invites}"
+                )
+            return 0
+        if args.command == "team" and args.team_command == "create":
+            team = await teams.create(" ".join(args.name), utc_now())
+            print(f"created team {team.id}: {team.name}")
+            return await _invite(services, teams, team, args)
+        team_found = await teams.find(args.team)
+        if team_found is None:
+            print(f"leerverhaal: no single team {args.team!r} (see `team list`)", file=sys.stderr)
+            return 1
+        if args.command == "photo":
+            return await _photo(services, teams, team_found, args)
+        match args.team_command:
+            case "invite":
+                return await _invite(services, teams, team_found, args)
+            case "revoke":
+                revoked = await teams.revoke(team_found.id, utc_now())
+                print(f"revoked {revoked} invite(s) of {team_found.name}")
+                return 0
+        return await _facilitator(services, teams, team_found, args)
+
+
+async def _invite(services: Services, teams: Teams, team: TeamRef, args: argparse.Namespace) -> int:
+    role = Role.FACILITATOR if getattr(args, "facilitator", False) else Role.MEMBER
+    code = await teams.new_invite(team.id, role, utc_now())
+    bot = args.bot or services.settings.teams.bot_username
+    link = invite_link(bot, role, code)
+    print(f"{role.value} invite for {team.name}: {link}")
+    if role is Role.MEMBER:
+        print(f"or /join {shown_code(code)}")
+    if not bot:
+        print("(give --bot USERNAME or teams.bot_username for a t.me link)", file=sys.stderr)
+    return 0
+
+
+async def _facilitator(
+    services: Services, teams: Teams, team: TeamRef, args: argparse.Namespace
+) -> int:
+    telegram_id = args.add if args.add is not None else args.remove
+    person = await People(teams.session).find(TELEGRAM, telegram_id)
+    if person is None:
+        print("leerverhaal: nobody with that Telegram id has talked to the bot", file=sys.stderr)
+        return 1
+    if args.add is not None:
+        added = await teams.add_facilitator(team.id, person.id, utc_now())
+        print(f"{'now' if added else 'already'} a facilitator of {team.name}")
+    else:
+        removed = await teams.remove_facilitator(team.id, person.id)
+        print(f"{'no longer' if removed else 'was not'} a facilitator of {team.name}")
+    return 0
+
+
+async def _photo(services: Services, teams: Teams, team: TeamRef, args: argparse.Namespace) -> int:
+    period = parse_period(args.period)
+    if period is None or period.start > utc_now():
+        print(
+            "leerverhaal: --period must be a month (2026-07), quarter (2026-Q3), "
+            "half-year (2026-H2) or year (2026) that has begun",
+            file=sys.stderr,
+        )
+        return 2
+    guide = guide_for(args.language)
+    minimum = services.settings.privacy.min_group_size
+    quotes = services.settings.teams.quotes
+    query = TeamPhotoQuery(teams.session, services.cipher)
+    data = await query.photo(team, period, minimum, quotes, guide_for(None).opening.key)
+    photo = assemble(guide, data, minimum)
+    if photo is None:
+        print(not_enough_text(guide, data), file=sys.stderr)
+        return 1
+    fmt = PhotoFormat(args.format)
+    out: Path = args.out or Path(f"team-photo-{team.id}-{period}.{fmt.value}")
+    await asyncio.to_thread(out.write_bytes, photo_file(guide, photo, str(period), fmt))
+    print(f"wrote {out}")
+    return 0

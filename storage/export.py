@@ -1,0 +1,60 @@
+"""Gathering everything stored about one person, decrypted, for /export."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from flows.records import PersonRecord, PhotoRecord, StoryRecord, TeamRecord
+from storage.crypto import TextCipher
+from storage.models import Facilitator, Membership, Person, PhotoDelivery, Story, Team
+from storage.nudge_store import Nudges
+from storage.repositories import Stories
+
+
+async def gather(session: AsyncSession, cipher: TextCipher, person: Person) -> PersonRecord:
+    """The person's record: identity, settings, team, and every story with its answers."""
+    rows = (
+        await session.execute(
+            select(Story, Team.name)
+            .outerjoin(Team, Team.id == Story.team_id)
+            .where(Story.person_id == person.id)
+            .order_by(Story.created_at, Story.id)
+        )
+    ).all()
+    views = await Stories(session, cipher).load(person.id, [story.id for story, _ in rows])
+    stories = tuple(
+        StoryRecord(views[story.id], story.updated_at, story.completed_at, team)
+        for story, team in rows
+    )
+    team = (
+        await session.execute(
+            select(Team.name, Membership.joined_at)
+            .join(Membership, Membership.team_id == Team.id)
+            .where(Membership.person_id == person.id)
+        )
+    ).first()
+    facilitates = await session.execute(
+        select(Team.name, Facilitator.added_at)
+        .join(Facilitator, Facilitator.team_id == Team.id)
+        .where(Facilitator.person_id == person.id)
+        .order_by(Team.name)
+    )
+    photos = await session.execute(
+        select(Team.name, PhotoDelivery.period, PhotoDelivery.delivered_at)
+        .join(PhotoDelivery, PhotoDelivery.team_id == Team.id)
+        .where(PhotoDelivery.person_id == person.id)
+        .order_by(PhotoDelivery.delivered_at)
+    )
+    return PersonRecord(
+        channel=person.channel,
+        external_id=person.external_id,
+        chat_id=person.chat_id,
+        language=person.language,
+        first_contact=person.created_at,
+        nudge=await Nudges(session).view(person.id),
+        team=TeamRecord(team[0], team[1]) if team else None,
+        facilitates=tuple(TeamRecord(name, since) for name, since in facilitates),
+        photos=tuple(PhotoRecord(name, period, at) for name, period, at in photos),
+        stories=stories,
+    )

@@ -1,0 +1,290 @@
+"""Teams, invites, memberships and facilitators, in the domain's words.
+
+Invite codes are 80 random bits (16 base32 letters); only their SHA-256 hash
+is stored, so a database copy does not let anyone join. Like the other
+repositories this one flushes and never commits.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ScalarSelect, delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from flows.replies import CreateStory, Effect
+from flows.team_effects import (
+    BecomeFacilitator,
+    CreateTeam,
+    JoinFailed,
+    JoinTeam,
+    LeaveTeam,
+    NewInvite,
+    RevokeInvites,
+    ShareQuote,
+)
+from flows.team_views import InviteView, Role, TeamNeeds, TeamRef, TeamRules, TeamsView
+from storage.crypto import TextCipher
+from storage.models import Facilitator, Membership, Person, Story, Team, TeamInvite
+from storage.team_photo_query import TeamPhotoQuery
+
+CODE_BYTES = 10  # 80 bits: 16 base32 letters
+
+
+def new_invite_code() -> str:
+    """A fresh, unguessable invite code (cryptographically random)."""
+    return base64.b32encode(secrets.token_bytes(CODE_BYTES)).decode("ascii").lower()
+
+
+def code_hash(code: str) -> str:
+    """What is stored of a code: its SHA-256, in hex."""
+    return hashlib.sha256(code.encode("ascii")).hexdigest()
+
+
+@dataclass(frozen=True)
+class TeamSummary:
+    """One line of ``leerverhaal team list``: numbers only, no people."""
+
+    team: TeamRef
+    members: int
+    facilitators: int
+    open_invites: int
+
+
+def _ref(team: Team) -> TeamRef:
+    return TeamRef(team.id, team.name)
+
+
+class Teams:
+    """Teams and who belongs to them. Flushes; the caller commits."""
+
+    def __init__(self, session: AsyncSession, cipher: TextCipher) -> None:
+        self.session = session
+        self.cipher = cipher
+
+    # --- what a flow sees ---------------------------------------------------------------
+
+    async def view(
+        self,
+        person: Person,
+        needs: TeamNeeds,
+        now: datetime,
+        rules: TeamRules,
+        *,
+        minimum: int,
+        opening_key: str,
+    ) -> TeamsView:
+        """The person's teams, plus the invite or photo the step asked for."""
+        facilitates = await self.facilitated_by(person.id)
+        locked = person.join_locked_until is not None and person.join_locked_until > now
+        invite = None
+        if needs.invite_code is not None and not locked:
+            invite = await self.lookup(needs.invite_code)
+        photo = None
+        if needs.photo is not None:
+            team_id, period = needs.photo
+            team = next((t for t in facilitates if t.id == team_id), None)
+            if team is not None:  # checked here too: nobody else's photo is ever counted
+                query = TeamPhotoQuery(self.session, self.cipher)
+                photo = await query.photo(team, period, minimum, rules.quotes, opening_key)
+        return TeamsView(
+            rules=rules,
+            new_codes=(new_invite_code(), new_invite_code()),
+            team=await self.team_of(person.id),
+            facilitates=facilitates,
+            join_failures=person.join_failures or 0,
+            join_locked_until=person.join_locked_until,
+            invite=invite,
+            photo=photo,
+            all_teams=await self.all() if needs.all_teams else (),
+        )
+
+    async def team_of(self, person_id: int) -> TeamRef | None:
+        """The team a person belongs to now."""
+        row = await self.session.execute(
+            select(Team)
+            .join(Membership, Membership.team_id == Team.id)
+            .where(Membership.person_id == person_id)
+        )
+        team = row.scalar_one_or_none()
+        return _ref(team) if team else None
+
+    async def facilitated_by(self, person_id: int) -> tuple[TeamRef, ...]:
+        """The teams whose photo a person may see now, by name."""
+        rows = await self.session.scalars(
+            select(Team)
+            .join(Facilitator, Facilitator.team_id == Team.id)
+            .where(Facilitator.person_id == person_id)
+            .order_by(Team.name, Team.id)
+        )
+        return tuple(_ref(team) for team in rows)
+
+    async def all(self) -> tuple[TeamRef, ...]:
+        """Every team, by name."""
+        rows = await self.session.scalars(select(Team).order_by(Team.name, Team.id))
+        return tuple(_ref(team) for team in rows)
+
+    async def lookup(self, code: str) -> InviteView | None:
+        """The team and role of a code that is stored and not revoked."""
+        row = await self.session.execute(
+            select(TeamInvite.role, Team)
+            .join(Team, Team.id == TeamInvite.team_id)
+            .where(TeamInvite.code_hash == code_hash(code), TeamInvite.revoked_at.is_(None))
+        )
+        found = row.first()
+        return InviteView(code, _ref(found[1]), Role(found[0])) if found else None
+
+    # --- what a flow decided ------------------------------------------------------------
+
+    async def apply(self, person: Person, effects: Iterable[Effect], now: datetime) -> None:
+        """Carry out the team effects of a flow's outcome."""
+        for effect in effects:
+            match effect:
+                case CreateStory():  # a story belongs to the team it is told in
+                    await self._story_in_team(person.id, effect.story_id)
+                case CreateTeam():
+                    team = await self.create(effect.name, now)
+                    await self.new_invite(team.id, Role.MEMBER, now, effect.member_code)
+                    await self.new_invite(team.id, Role.FACILITATOR, now, effect.facilitator_code)
+                case NewInvite():
+                    await self.new_invite(effect.team_id, effect.role, now, effect.code)
+                case RevokeInvites():
+                    await self.revoke(effect.team_id, now)
+                case JoinTeam():
+                    await self._join(person, effect.team_id, now)
+                case LeaveTeam():
+                    await self.session.execute(
+                        delete(Membership).where(Membership.person_id == person.id)
+                    )
+                case BecomeFacilitator():
+                    await self._use_facilitator_code(person, effect, now)
+                case JoinFailed():
+                    person.join_failures = (person.join_failures or 0) + 1
+                    if effect.locked_until is not None:
+                        person.join_failures = 0
+                        person.join_locked_until = effect.locked_until
+                case ShareQuote():
+                    await self.session.execute(
+                        update(Story)
+                        .where(Story.id == effect.story_id, Story.person_id == person.id)
+                        .values(quote_released=effect.shared)
+                    )
+        await self.session.flush()
+
+    async def _story_in_team(self, person_id: int, story_id: int) -> None:
+        current = select(Membership.team_id).where(Membership.person_id == person_id)
+        await self.session.execute(
+            update(Story)
+            .where(Story.id == story_id, Story.person_id == person_id)
+            .values(team_id=current.scalar_subquery())
+        )
+
+    async def _join(self, person: Person, team_id: int, now: datetime) -> None:
+        membership = await self.session.get(Membership, person.id)
+        if membership is None:
+            self.session.add(Membership(person_id=person.id, team_id=team_id, joined_at=now))
+        elif membership.team_id != team_id:
+            membership.team_id = team_id
+            membership.joined_at = now
+        person.join_failures = 0
+        person.join_locked_until = None
+
+    async def _use_facilitator_code(
+        self, person: Person, effect: BecomeFacilitator, now: datetime
+    ) -> None:
+        """A facilitator code works once: it is revoked as it is used."""
+        await self.session.execute(
+            update(TeamInvite)
+            .where(TeamInvite.code_hash == code_hash(effect.code), TeamInvite.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+        await self.add_facilitator(effect.team_id, person.id, now)
+        person.join_failures = 0
+        person.join_locked_until = None
+
+    # --- operators (command line) and admins --------------------------------------------
+
+    async def create(self, name: str, now: datetime) -> TeamRef:
+        """A new team."""
+        team = Team(name=name, created_at=now)
+        self.session.add(team)
+        await self.session.flush()
+        return _ref(team)
+
+    async def find(self, ref: str) -> TeamRef | None:
+        """A team by its id, or else by its exact name (when only one team has it)."""
+        if ref.isdigit():
+            team = await self.session.get(Team, int(ref))
+            if team is not None:
+                return _ref(team)
+        named = (await self.session.scalars(select(Team).where(Team.name == ref))).all()
+        return _ref(named[0]) if len(named) == 1 else None
+
+    async def new_invite(
+        self, team_id: int, role: Role, now: datetime, code: str | None = None
+    ) -> str:
+        """A new code for a team and role; earlier codes of that role stop working."""
+        code = code or new_invite_code()
+        await self.session.execute(
+            update(TeamInvite)
+            .where(
+                TeamInvite.team_id == team_id,
+                TeamInvite.role == role.value,
+                TeamInvite.revoked_at.is_(None),
+            )
+            .values(revoked_at=now)
+        )
+        self.session.add(
+            TeamInvite(code_hash=code_hash(code), team_id=team_id, role=role.value, created_at=now)
+        )
+        await self.session.flush()
+        return code
+
+    async def revoke(self, team_id: int, now: datetime) -> int:
+        """Revoke every open code of a team; returns how many."""
+        result = await self.session.execute(
+            update(TeamInvite)
+            .where(TeamInvite.team_id == team_id, TeamInvite.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def add_facilitator(self, team_id: int, person_id: int, now: datetime) -> bool:
+        """Let a person see a team's photo; False when they already could."""
+        if await self.session.get(Facilitator, (person_id, team_id)) is not None:
+            return False
+        self.session.add(Facilitator(person_id=person_id, team_id=team_id, added_at=now))
+        await self.session.flush()
+        return True
+
+    async def remove_facilitator(self, team_id: int, person_id: int) -> bool:
+        """A person no longer sees a team's photo; False when they did not."""
+        result = await self.session.execute(
+            delete(Facilitator).where(
+                Facilitator.team_id == team_id, Facilitator.person_id == person_id
+            )
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def summaries(self) -> list[TeamSummary]:
+        """Every team with how many members, facilitators and open invites it has."""
+
+        def count(model: type[Membership] | type[Facilitator]) -> ScalarSelect[int]:
+            query = select(func.count()).select_from(model).where(model.team_id == Team.id)
+            return query.scalar_subquery()
+
+        invites = (
+            select(func.count())
+            .select_from(TeamInvite)
+            .where(TeamInvite.team_id == Team.id, TeamInvite.revoked_at.is_(None))
+            .scalar_subquery()
+        )
+        rows = await self.session.execute(
+            select(Team, count(Membership), count(Facilitator), invites).order_by(Team.id)
+        )
+        return [TeamSummary(_ref(t), int(m), int(f), int(i)) for t, m, f, i in rows]

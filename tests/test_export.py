@@ -1,0 +1,143 @@
+"""The export holds everything about the person, and nothing about anyone else."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import stat
+from io import StringIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from privacy_support import checkin, join_team, person_id, release_quote, schedule_checkins
+from test_conversations import (
+    ALICE,
+    BOB,
+    CHANGE,
+    HELPED_MOST,
+    WHO_WORDS,
+    Chat,
+    tell_whole_story,
+)
+
+from bot.cli import main
+from bot.conversation import Conversations
+from bot.services import open_services
+from bot.settings import load_settings
+from bot.terminal import TerminalChat
+from flows.events import Command, Text
+from flows.guide import guide_for
+from flows.replies import Outcome
+
+if TYPE_CHECKING:
+    from tests.conftest import FakeClock
+
+BOB_WORDS = "Bob's own words about asking the consul"
+
+
+def _files(outcome: Outcome | None) -> tuple[str, dict[str, Any]]:
+    """The Markdown text and the parsed JSON of an export."""
+    assert outcome is not None
+    readable, data = (reply.file for reply in outcome.replies[:2])
+    assert readable is not None and data is not None
+    return readable.data.decode(), json.loads(data.data)
+
+
+async def test_export_holds_everything_and_only_that_persons_data(
+    conversations: Conversations, clock: FakeClock
+) -> None:
+    database = conversations.database
+    alice, bob = Chat(conversations), Chat(conversations, BOB, first_update=900)
+    story = await tell_whole_story(alice)
+    clock.advance(hours=1)
+    await checkin(alice, "Briefings go smoother")
+    await tell_whole_story(bob)
+    await bob.send(Command("reflect"))
+    await bob.send(Text(BOB_WORDS, message_id=99))
+    alice_id = await person_id(database, ALICE)
+    await join_team(database, alice_id, clock(), team="Embassy Rabat")
+    await join_team(database, await person_id(database, BOB), clock(), team="Consulate Oran")
+    await schedule_checkins(database, alice_id, clock())
+    await release_quote(database, story)
+
+    markdown, data = _files(await alice.send(Command("export")))
+
+    assert data["person"] == {
+        "channel": "telegram",
+        "id": ALICE.external_id,
+        "chat_id": ALICE.chat_id,
+        "language": "en",
+        "first_contact": "2026-03-02T09:00:00+00:00",
+    }
+    assert data["check_ins"]["time_zone"] == "Europe/Amsterdam"
+    assert data["check_ins"]["next_at"] == "2026-03-03T10:00:00+00:00"
+    assert data["team"] == {"name": "Embassy Rabat", "since": "2026-03-02T10:00:00+00:00"}
+    assert [t["name"] for t in data["facilitates"]] == ["Embassy Rabat"]
+    assert [(p["team"], p["period"]) for p in data["team_photos_received"]] == [
+        ("Embassy Rabat", "2026-Q1")
+    ]
+    assert [(s["kind"], s["team"], s["quote_released"]) for s in data["stories"]] == [
+        ("story", "Embassy Rabat", True),
+        ("checkin", "Embassy Rabat", False),
+    ]
+    texts = {a["text"] for s in data["stories"] for a in s["answers"]} - {None}
+    assert texts == {CHANGE, WHO_WORDS, HELPED_MOST, "Briefings go smoother"}
+    assert "Embassy Rabat, since" in markdown and "You shared this story" in markdown
+    assert [s["released_quote"] for s in data["stories"]] == [CHANGE, None]
+
+    everything = markdown + json.dumps(data, ensure_ascii=False)
+    for bobs in (BOB_WORDS, "Consulate Oran", str(BOB.external_id)):
+        assert bobs not in everything
+    bob_markdown, bob_data = _files(await bob.send(Command("export")))
+    assert BOB_WORDS in bob_markdown
+    assert CHANGE in bob_markdown  # Bob told the same story text, in his own story
+    assert {s["id"] for s in bob_data["stories"]}.isdisjoint({s["id"] for s in data["stories"]})
+
+
+async def test_a_person_without_anything_gets_an_export_too(
+    conversations: Conversations,
+) -> None:
+    markdown, data = _files(await Chat(conversations).send(Command("export")))
+    assert data["stories"] == [] and data["team"] is None and data["check_ins"] is None
+    assert "You have no stories." in markdown and "Check-ins are not set up." in markdown
+
+
+async def test_export_person_writes_two_private_files(clean_env: Path, clock: FakeClock) -> None:
+    """The operator's command, on a person's written request (SQLite in the data directory)."""
+    services = await open_services(load_settings())
+    try:
+        runner = Conversations(services.database, services.cipher, clock)
+        await tell_whole_story(Chat(runner))
+        await tell_whole_story(Chat(runner, BOB, first_update=900))
+    finally:
+        await services.close()
+    out = clean_env / "request-17"
+
+    argv = ["export-person", "--telegram-id", str(ALICE.external_id), "--out", str(out)]
+    assert await asyncio.to_thread(main, argv) == 0
+    written = sorted(out.iterdir())
+    assert [p.suffix for p in written] == [".json", ".md"]
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in written)
+    assert CHANGE in written[1].read_text(encoding="utf-8")
+    assert json.loads(written[0].read_text(encoding="utf-8"))["person"]["id"] == 1001
+
+    assert await asyncio.to_thread(main, ["export-person", "--telegram-id", "777"]) == 1
+
+
+async def test_the_terminal_saves_the_export_next_to_the_data(
+    conversations: Conversations, tmp_path: Path
+) -> None:
+    out, files = StringIO(), tmp_path / "files"
+    chat = TerminalChat(conversations, out=out, language="en", files=files)
+    await chat.on_line("/checkin")
+    await chat.on_line("Briefings go smoother")
+    await chat.on_line("/export")
+    saved = sorted(files.iterdir())
+    assert [path.suffix for path in saved] == [".json", ".md"]
+    assert {stat.S_IMODE(path.stat().st_mode) for path in saved} == {0o600}
+    assert "> Briefings go smoother" in saved[1].read_text(encoding="utf-8")
+    assert str(saved[1]) in out.getvalue()
+
+    await chat.on_line("/forget")
+    await chat.on_line("1")  # Yes, delete everything
+    assert out.getvalue().rstrip().endswith(guide_for("en").privacy.forgotten)

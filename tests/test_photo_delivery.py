@@ -1,0 +1,161 @@
+"""Team photos sent unasked: at the local hour, once, only when shown and new."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+import pytest
+from sqlalchemy import update
+from telegram.error import Forbidden, NetworkError
+
+from bot.photo_delivery import DeliveryPlan, PhotoDeliverer
+from flows.guide import guide_for
+from flows.photo_rhythm import DeliveryRhythm
+from flows.replies import Outcome
+from storage.crypto import TextCipher
+from storage.database import Database
+from storage.models import NudgeSchedule, Person
+from storage.team_store import Teams
+from tests.team_support import add_people, add_story, add_team
+
+if TYPE_CHECKING:
+    from tests.conftest import FakeClock
+
+NOVEMBER = datetime(2026, 11, 12, tzinfo=UTC)
+MADRID_NINE = datetime(2026, 12, 1, 8, tzinfo=UTC)  # 09:00 in Madrid
+NL = guide_for("nl")
+
+
+class Outbox:
+    """A fake sender: records what was sent, or fails as told."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, Outcome]] = []
+        self.failures: list[Exception] = []
+
+    async def __call__(self, chat_id: int, outcome: Outcome) -> None:
+        if self.failures:
+            raise self.failures.pop(0)
+        self.sent.append((chat_id, outcome))
+
+
+async def seed(
+    database: Database, cipher: TextCipher, contributors: int, *, zone: str | None = "Europe/Madrid"
+) -> tuple[int, int, int]:
+    """A team whose people told stories in November, and a Dutch facilitator."""
+    async with database.transaction() as session:
+        team = await add_team(session, "Ambassade Madrid", NOVEMBER)
+        people = await add_people(session, contributors + 1, NOVEMBER)
+        facilitator, members = people[0], people[1:]
+        for person in members:
+            await add_story(session, person, team, NOVEMBER, {"how": ["by_doing"]})
+        await Teams(session, cipher).add_facilitator(team, facilitator, NOVEMBER)
+        await session.execute(update(Person).where(Person.id == facilitator).values(language="nl"))
+        if zone:
+            session.add(
+                NudgeSchedule(
+                    person_id=facilitator, zone=zone, rhythm="weekly", weekday=1, at_minute=600,
+                    weekend="56", unanswered=0, blocked=False,
+                )
+            )  # fmt: skip
+    return team, facilitator, 700_000 + 1
+
+
+@pytest.fixture
+def outbox() -> Outbox:
+    return Outbox()
+
+
+def deliverer(
+    database: Database,
+    cipher: TextCipher,
+    outbox: Outbox,
+    clock: FakeClock,
+    rhythm: DeliveryRhythm = DeliveryRhythm.MONTHLY,
+    hour: int = 9,
+) -> PhotoDeliverer:
+    plan = DeliveryPlan(rhythm, hour)
+    return PhotoDeliverer(database, cipher, outbox, plan=plan, clock=clock)
+
+
+async def test_the_month_just_ended_arrives_once_at_the_local_hour(
+    database: Database, cipher: TextCipher, clock: FakeClock, outbox: Outbox
+) -> None:
+    _, _, chat = await seed(database, cipher, 5)
+    photos = deliverer(database, cipher, outbox, clock)
+    clock.now = datetime(2026, 12, 1, 7, 59, tzinfo=UTC)
+    assert (await photos.tick()).sent == 0
+    clock.now = MADRID_NINE
+    assert (await photos.tick()).sent == 1
+    [(chat_id, outcome)] = outbox.sent
+    text, chart = outcome.replies
+    assert chat_id == chat
+    assert text.text.startswith("Teamfoto · Ambassade Madrid · november 2026")
+    assert chart.file is not None and chart.file.data.startswith(b"\x89PNG")
+    clock.advance(hours=1)
+    assert (await photos.tick()).sent == 0, "not twice"
+
+
+async def test_nothing_below_the_minimum_until_something_new_makes_it(
+    database: Database, cipher: TextCipher, clock: FakeClock, outbox: Outbox
+) -> None:
+    team, _, _ = await seed(database, cipher, 4)
+    photos = deliverer(database, cipher, outbox, clock)
+    clock.now = MADRID_NINE
+    assert (await photos.tick()).sent == 0
+    async with database.transaction() as session:
+        [late] = await add_people(session, 1, NOVEMBER, first=50)
+        await add_story(session, late, team, NOVEMBER, {"who": ["team"]})
+    clock.advance(minutes=15)
+    assert (await photos.tick()).sent == 1
+    assert "mensen die meededen: 5" in outbox.sent[0][1].replies[0].text
+
+
+async def test_without_a_zone_the_hour_is_utc(
+    database: Database, cipher: TextCipher, clock: FakeClock, outbox: Outbox
+) -> None:
+    await seed(database, cipher, 5, zone=None)
+    photos = deliverer(database, cipher, outbox, clock, hour=10)
+    clock.now = datetime(2026, 12, 1, 9, 59, tzinfo=UTC)
+    assert (await photos.tick()).sent == 0
+    clock.now = datetime(2026, 12, 1, 10, tzinfo=UTC)
+    assert (await photos.tick()).sent == 1
+
+
+async def test_a_network_error_is_tried_again_a_refusal_is_not(
+    database: Database, cipher: TextCipher, clock: FakeClock, outbox: Outbox
+) -> None:
+    await seed(database, cipher, 5)
+    photos = deliverer(database, cipher, outbox, clock)
+    clock.now = MADRID_NINE
+    outbox.failures = [NetworkError("down")]
+    assert (await photos.tick()).failed == 1
+    assert (await photos.tick()).sent == 1
+    outbox.sent.clear()
+    clock.now = datetime(2027, 1, 1, 8, tzinfo=UTC)  # December: nothing new, nothing sent
+    assert (await photos.tick()).sent == 0
+
+
+async def test_a_blocked_facilitator_is_not_retried(
+    database: Database, cipher: TextCipher, clock: FakeClock, outbox: Outbox
+) -> None:
+    await seed(database, cipher, 5)
+    photos = deliverer(database, cipher, outbox, clock)
+    clock.now = MADRID_NINE
+    outbox.failures = [Forbidden("blocked")]
+    assert (await photos.tick()).failed == 1
+    assert (await photos.tick()).sent == 0
+
+
+async def test_former_facilitators_and_an_off_rhythm_get_nothing(
+    database: Database, cipher: TextCipher, clock: FakeClock, outbox: Outbox
+) -> None:
+    team, facilitator, _ = await seed(database, cipher, 5)
+    clock.now = MADRID_NINE
+    off = deliverer(database, cipher, outbox, clock, rhythm=DeliveryRhythm.OFF)
+    assert (await off.tick()).sent == 0
+    async with database.transaction() as session:
+        await Teams(session, cipher).remove_facilitator(team, facilitator)
+    assert (await deliverer(database, cipher, outbox, clock).tick()).sent == 0
+    assert outbox.sent == []

@@ -1,0 +1,121 @@
+"""End to end through the fake Bot API server: a team, its people, and its photo.
+
+An admin creates a team in the chat; a facilitator and five people join by
+link; the people tell stories; the facilitator asks for the photo and receives
+its text and a PNG chart; a sixth person's story changes the counts; a member
+asking for /photo is politely refused.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from flows.guide import guide_for
+from tests.conftest import FakeClock
+from tests.fake_telegram import FakeTelegram, FakeUser
+from tests.telegram_support import TOKEN, bot_settings, running_bot
+from tests.test_team_photo import png_chunks
+
+EN = guide_for("en")
+TEAMS = EN.teams
+ADMIN = 9000
+PEOPLE = ("Ann", "Bo", "Cy", "Di", "Ed")
+
+
+async def open_link(user: FakeUser, link: str, yes: str) -> None:
+    """Open a t.me deep link (Telegram sends /start PAYLOAD) and confirm."""
+    payload = link.split("?start=", 1)[1]
+    await user.send(f"/start {payload}")
+    await user.wait_for_message()
+    await user.press_button(yes)
+    await user.wait_for_edit()
+
+
+async def tell_story(user: FakeUser, opening: str, how: str, *, share: bool = False) -> None:
+    """A story: the opening, one way of learning, the rest skipped, confirmed."""
+    await user.send("/reflect")
+    await user.wait_for_message()
+    await user.send(opening)
+    await user.wait_for_message()
+    await user.press_button(how)
+    await user.wait_for_edit()
+    await user.press_button(EN.texts.done)
+    for _ in range(5):  # who, resources, obstacles, helped most, next step
+        await user.wait_for_message()
+        await user.press_button(EN.texts.skip)
+    card = await user.wait_for_message()
+    assert EN.texts.card_question in (card.text or "")
+    await user.press_button(EN.texts.confirm)
+    assert (await user.wait_for_message()).text == EN.texts.saved
+    offer = await user.wait_for_message()
+    assert (offer.text or "").startswith(TEAMS.quote_offer.split("{")[0])
+    if share:
+        await user.press_button(TEAMS.quote_share)
+        assert (await user.wait_for_edit()).text == TEAMS.quote_shared
+
+
+async def ask_photo(facilitator: FakeUser, tg: FakeTelegram) -> tuple[str, bytes]:
+    """/photo, this month: the photo's text and the PNG the bot uploaded."""
+    await facilitator.send("/photo")
+    picker = await facilitator.wait_for_message()
+    assert picker.text == TEAMS.photo_pick_period.format(team="Embassy Madrid")
+    uploaded = len(tg.photos)
+    await facilitator.press_button("March 2026")
+    text = await facilitator.wait_for_message()
+    chart = await facilitator.wait_for_message()
+    assert chart.kind == "photo" and chart.text == "Team photo · Embassy Madrid · March 2026"
+    assert len(tg.photos) == uploaded + 1
+    content = tg.photos[-1].content
+    assert content is not None
+    return text.text or "", content
+
+
+@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+async def test_a_team_photo_from_invite_links_to_png(tmp_path: Path, database_url: str) -> None:
+    async with FakeTelegram(token=TOKEN) as tg:
+        settings = bot_settings(tg, tmp_path, database_url)
+        settings.telegram.admins = [ADMIN]
+        async with running_bot(settings, FakeClock()):
+            admin = tg.user(ADMIN, "Ada", language_code="en")
+            await admin.send("/newteam Embassy Madrid")
+            await admin.wait_for_message()
+            member_link = re.search(
+                r"https://t\.me/\S+\?start=j_\w+", (await admin.wait_for_message()).text or ""
+            )
+            facilitator_link = re.search(
+                r"https://t\.me/\S+\?start=f_\w+", (await admin.wait_for_message()).text or ""
+            )
+            assert member_link and facilitator_link
+            assert member_link[0].startswith("https://t.me/leerverhaal_test_bot?start=j_")
+
+            fay = tg.user(5000, "Fay", language_code="en")
+            await open_link(fay, facilitator_link[0], TEAMS.facilitator_yes)
+            people = [tg.user(6000 + i, name, language_code="en") for i, name in enumerate(PEOPLE)]
+            for number, person in enumerate(people):
+                await open_link(person, member_link[0], TEAMS.join_yes)
+                how = "Feedback" if number < 3 else "Watching someone"
+                await tell_story(person, f"Cables, round {number}", how, share=number == 0)
+
+            text, png = await ask_photo(fay, tg)
+            assert png_chunks(png)[-1] == b"IEND"
+            assert "people who took part: 5" in text
+            assert "Feedback — 3\n  Watching someone — 2" in text
+            assert "“Cables, round 0”" in text and "round 1" not in text
+            for name in ("Ada", "Fay", *PEOPLE):
+                assert name not in text
+            assert not re.search(r"\b(5000|600\d|9000)\b", text)
+
+            sixth = tg.user(6100, "Flo", language_code="en")
+            await open_link(sixth, member_link[0], TEAMS.join_yes)
+            await tell_story(sixth, "Cables, round 5", "Watching someone")
+            text, _ = await ask_photo(fay, tg)
+            assert "people who took part: 6" in text
+            assert "Watching someone — 3\n  Feedback — 3" in text, "a tie: the guide's order"
+
+            await people[1].send("/photo")
+            refused = await people[1].wait_for_message()
+            assert refused.text == TEAMS.photo_not_facilitator and not refused.buttons
+        tg.assert_no_violations()

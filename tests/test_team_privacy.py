@@ -1,0 +1,198 @@
+"""The team photo's privacy rules, each tried the way someone would try to break it.
+
+- below ``min_group_size`` contributors a facilitator learns only that more are needed;
+- only a team's facilitators see its photo (members, other facilitators, forged or
+  replayed buttons and former facilitators get a polite refusal and nothing else);
+- a photo holds no names, ids, timestamps finer than the period, or words that were
+  not explicitly shared.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import pytest
+from sqlalchemy import select
+
+from bot.conversation import Conversations
+from flows.callbacks import Action, encode, encode_id
+from flows.replies import Outcome
+from storage.crypto import TextCipher
+from storage.database import Database
+from storage.models import Person, Story, Team
+from storage.team_store import Teams
+from tests.team_support import (
+    EN,
+    TEAMS,
+    Member,
+    accept,
+    buttons,
+    do_checkin,
+    make_runner,
+    new_team,
+    tell_story,
+    texts,
+)
+
+if TYPE_CHECKING:
+    from tests.conftest import FakeClock
+
+MARCH = "2026-03"  # the fake clock's month
+
+
+@pytest.fixture
+def runner(database: Database, cipher: TextCipher, clock: FakeClock) -> Conversations:
+    return make_runner(database, cipher, clock)
+
+
+async def team_with_facilitator(runner: Conversations, name: str, fid: int) -> tuple[str, Member]:
+    member_code, facilitator_code = await new_team(runner, name)
+    facilitator = Member(runner, fid)
+    await accept(facilitator, f"f_{facilitator_code}")
+    return member_code, facilitator
+
+
+async def members_tell(runner: Conversations, code: str, ids: range) -> list[Member]:
+    people = []
+    for user_id in ids:
+        member = Member(runner, user_id)
+        await accept(member, f"j_{code}")
+        await tell_story(member, f"Opening {user_id}", {"how": ["by_doing"]})
+        people.append(member)
+    return people
+
+
+async def team_id(database: Database, name: str) -> int:
+    async with database.transaction() as session:
+        found = await session.scalar(select(Team.id).where(Team.name == name))
+        assert found is not None
+        return found
+
+
+async def ask_photo(facilitator: Member, period_label: str = "March 2026") -> Outcome:
+    """/photo and pick a period (their single team is picked for them)."""
+    await facilitator.command("photo")
+    return await facilitator.press(period_label)
+
+
+# --- the minimum ----------------------------------------------------------------------
+
+
+async def test_below_the_minimum_only_that_more_people_are_needed(runner: Conversations) -> None:
+    code, fay = await team_with_facilitator(runner, "Embassy Madrid", 50)
+    await members_tell(runner, code, range(1, 5))
+    await tell_story(Member(runner, 1), "A second story by the same person")
+    await do_checkin(Member(runner, 2), "Again better", ["feedback"])
+
+    hidden = await ask_photo(fay)
+    (reply,) = hidden.replies
+    assert reply.text == TEAMS.photo_not_enough.format(team="Embassy Madrid", period="March 2026")
+    assert reply.file is None and not re.search(r"\b[1-9]\b", reply.text), "no count leaks"
+
+    await members_tell(runner, code, range(5, 6))
+    shown = await ask_photo(fay)
+    text, chart = shown.replies
+    assert "people who took part: 5" in text.text
+    assert "Stories: 6 · check-ins: 1" in text.text
+    assert chart.file is not None and chart.file.picture
+
+
+async def test_a_quarter_that_would_single_out_a_month_stays_hidden(
+    runner: Conversations, clock: FakeClock
+) -> None:
+    code, fay = await team_with_facilitator(runner, "Embassy Madrid", 50)
+    await members_tell(runner, code, range(1, 6))  # five people in March
+    clock.advance(days=31)
+    await members_tell(runner, code, range(11, 16))  # five others in April
+    clock.advance(days=30)
+    await members_tell(runner, code, range(21, 22))  # one more person in May
+    assert "people who took part: 5" in texts(await ask_photo(fay, "April 2026"))
+    for hidden in ("May 2026", "Q2 2026", "H1 2026"):
+        # Q2 minus April, or H1 minus Q1 and April, would be the one May person.
+        outcome = await ask_photo(fay, hidden)
+        assert texts(outcome).strip() == TEAMS.photo_not_enough.format(
+            team="Embassy Madrid", period=hidden
+        )
+    # Q1 holds only March's five: Q1 minus March is empty, so it may be shown.
+    assert "people who took part: 5" in texts(await ask_photo(fay, "Q1 2026"))
+
+
+# --- who may see it -------------------------------------------------------------------
+
+
+async def test_only_the_teams_facilitators_get_its_photo(runner: Conversations) -> None:
+    code, fay = await team_with_facilitator(runner, "Embassy Madrid", 50)
+    _, rob = await team_with_facilitator(runner, "Embassy Rabat", 60)
+    ann, *_ = await members_tell(runner, code, range(1, 6))
+    madrid = await team_id(runner.database, "Embassy Madrid")
+    photo_button = encode(Action.PHOTO_PERIOD, madrid, MARCH)
+    assert texts(await ask_photo(fay)).count("Embassy Madrid") >= 1
+
+    def refused(outcome: Outcome) -> None:
+        said = texts(outcome)
+        assert TEAMS.photo_not_facilitator in said
+        assert "Embassy Madrid" not in said and all(r.file is None for r in outcome.replies)
+        assert outcome.replies == () or outcome.replies[0].text == TEAMS.photo_not_facilitator
+
+    refused(await ann.command("photo"))  # a member
+    refused(await ann.press_data(photo_button))  # a member with a forged button
+    refused(await rob.press_data(photo_button))  # a facilitator of another team
+    refused(await rob.press_data(encode(Action.PHOTO_TEAM, madrid)))
+    rob_picker = await rob.command("photo")
+    assert "Embassy Madrid" not in texts(rob_picker)
+    assert all(str(madrid) not in b.data.split("|")[1:2] for b in buttons(rob_picker))
+    refused(await rob.press_data(f"pp|{encode_id(madrid)}|{MARCH}"))
+
+    async with runner.database.transaction() as session:
+        fay_id = await session.scalar(select(Person.id).where(Person.external_id == 50))
+        assert fay_id is not None
+        assert await Teams(session, runner.cipher).remove_facilitator(madrid, fay_id)
+    refused(await fay.press_data(photo_button))  # a former facilitator replaying her button
+
+
+async def test_only_fixed_windows_that_have_begun(runner: Conversations) -> None:
+    code, fay = await team_with_facilitator(runner, "Embassy Madrid", 50)
+    await members_tell(runner, code, range(1, 6))
+    madrid = await team_id(runner.database, "Embassy Madrid")
+    for period in ("2026-04", "2027", "2026-03-01", "2026-W10", "x"):
+        outcome = await fay.press_data(f"pp|{encode_id(madrid)}|{period}")
+        assert outcome.notice == EN.texts.invalid_button and outcome.replies == ()
+
+
+# --- what a photo holds ---------------------------------------------------------------
+
+
+async def test_a_photo_holds_no_names_ids_times_or_unshared_words(
+    runner: Conversations,
+) -> None:
+    code, fay = await team_with_facilitator(runner, "Embassy Madrid", 50)
+    secrets = []
+    for user_id in range(4_200_101, 4_200_107):
+        member = Member(runner, user_id)
+        await accept(member, f"j_{code}")
+        words = {"who": f"WHO-{user_id}", "helped_most": f"HELPED-{user_id}"}
+        secrets += [f"UNSHARED-{user_id}", *words.values()]
+        confirmed = await tell_story(
+            member, f"UNSHARED-{user_id}", {"who": ["colleague"]}, words=words
+        )
+        if user_id == 4_200_101:
+            await member.press_data(
+                next(b.data for b in buttons(confirmed) if b.label == TEAMS.quote_share)
+            )
+    await do_checkin(Member(runner, 4_200_101), "CHECKIN-WORDS", ["feedback"])
+    secrets.append("CHECKIN-WORDS")
+
+    photo = await ask_photo(fay)
+    _, chart = photo.replies
+    said = texts(photo) + (chart.file.filename if chart.file else "")
+    assert "“UNSHARED-4200101”" in said, "the one shared opening is quoted"
+    for secret in secrets:
+        if secret != "UNSHARED-4200101":
+            assert secret not in said
+    async with runner.database.transaction() as session:
+        story_ids = list(await session.scalars(select(Story.id)))
+    for value in [*story_ids, *(encode_id(i) for i in story_ids), *range(4_200_101, 4_200_107)]:
+        assert str(value) not in said.replace("UNSHARED-4200101", ""), value
+    assert not re.search(r"\d{1,2}:\d{2}|\d{4}-\d{2}-\d{2}|\b(Mon|Tue|2 Mar)", said)
+    assert all(not r.buttons for r in photo.replies)

@@ -1,0 +1,205 @@
+"""Team storage on SQLite and PostgreSQL: the photo counted in SQL, invites kept as hashes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import event, select, text
+
+from flows.periods import Period, Span
+from flows.states import StoryKind
+from flows.team_views import OptionCount, Role, TeamRef
+from storage.crypto import TextCipher
+from storage.database import Database
+from storage.models import TeamInvite
+from storage.team_photo_query import TeamPhotoQuery
+from storage.team_store import Teams, code_hash, new_invite_code
+from tests.team_support import add_people, add_story, add_team
+
+NOW = datetime(2026, 10, 15, 12, tzinfo=UTC)
+Q3 = Period(2026, Span.QUARTER, 3)
+JULY = datetime(2026, 7, 10, tzinfo=UTC)
+AUGUST = datetime(2026, 8, 10, tzinfo=UTC)
+SEPTEMBER = datetime(2026, 9, 10, tzinfo=UTC)
+
+
+@contextmanager
+def statements(database: Database) -> Iterator[list[str]]:
+    """Every query the database runs inside the block (not BEGIN and the like)."""
+    seen: list[str] = []
+
+    def record(*args: Any) -> None:
+        statement = " ".join(str(args[2]).split())
+        if statement.startswith(("SELECT", "INSERT", "UPDATE", "DELETE")):
+            seen.append(statement)
+
+    event.listen(database.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(database.engine.sync_engine, "before_cursor_execute", record)
+
+
+async def seed_q3(database: Database, cipher: TextCipher) -> tuple[TeamRef, list[int]]:
+    """Six people in a team; stories in and around Q3 2026, hand-counted below."""
+    async with database.transaction() as session:
+        team = await add_team(session, "Embassy Madrid", NOW)
+        other = await add_team(session, "Embassy Rabat", NOW)
+        p = await add_people(session, 7, NOW)
+        # counted (Q3, team, confirmed):
+        await add_story(session, p[0], team, JULY, {"how": ["by_doing", "feedback"]})
+        await add_story(session, p[0], team, AUGUST, {"how": ["by_doing"], "who": ["colleague"]})
+        await add_story(session, p[1], team, JULY, {"how": ["by_doing"], "who": ["manager"]})
+        await add_story(session, p[2], team, SEPTEMBER, {"obstacles": ["time_pressure"]})
+        await add_story(session, p[3], team, SEPTEMBER, {"obstacles": ["time_pressure"]})
+        await add_story(session, p[4], team, AUGUST, {"how": ["feedback"]}, kind=StoryKind.CHECKIN)
+        await add_story(session, p[5], team, datetime(2026, 9, 30, 23, 59, 59, tzinfo=UTC))
+        # not counted:
+        await add_story(session, p[6], team, None, {"how": ["by_doing"]})  # a draft
+        await add_story(session, p[6], team, Q3.end, {"how": ["by_doing"]})  # October
+        await add_story(session, p[6], team, Q3.start - timedelta(seconds=1), {"how": ["coaching"]})
+        await add_story(session, p[6], other, JULY, {"how": ["by_doing"]})  # another team
+        await add_story(session, p[6], None, JULY, {"how": ["by_doing"]})  # no team
+    return TeamRef(team, "Embassy Madrid"), p
+
+
+async def test_the_photo_matches_hand_counted_fixtures(
+    database: Database, cipher: TextCipher
+) -> None:
+    team, people = await seed_q3(database, cipher)
+    async with database.transaction() as session:
+        query = TeamPhotoQuery(session, cipher)
+        months = await query.contributors_by_month(team.id, Q3)
+        photo = await query.photo(team, Q3, 5, 3, "change")
+    assert months == {
+        7: frozenset({people[0], people[1]}),
+        8: frozenset({people[0], people[4]}),
+        9: frozenset({people[2], people[3], people[5]}),
+    }
+    assert photo.disclosable
+    assert (photo.stories, photo.checkins, photo.contributors) == (6, 1, 6)
+    assert set(photo.counts) == {
+        OptionCount("how", "by_doing", 3),
+        OptionCount("how", "feedback", 2),
+        OptionCount("who", "colleague", 1),
+        OptionCount("who", "manager", 1),
+        OptionCount("obstacles", "time_pressure", 2),
+    }
+
+
+async def test_counting_happens_in_sql_with_group_by(
+    database: Database, cipher: TextCipher
+) -> None:
+    team, _ = await seed_q3(database, cipher)
+    async with database.transaction() as session:
+        query = TeamPhotoQuery(session, cipher)
+        with statements(database) as seen:
+            await query.photo(team, Q3, 5, 0, "change")
+    choices = [s for s in seen if re.search(r"\bFROM choices\b", s)]
+    assert choices and all("GROUP BY choices.question, choices.option" in s for s in choices)
+    assert len(seen) == 3, "months, totals, counts: a constant number of queries"
+    assert all("stories.team_id =" in s for s in seen)
+
+
+async def test_a_window_that_may_not_be_shown_reads_no_counts(
+    database: Database, cipher: TextCipher
+) -> None:
+    async with database.transaction() as session:
+        team = await add_team(session, "Small", NOW)
+        for person in await add_people(session, 4, NOW):
+            await add_story(session, person, team, JULY, {"how": ["by_doing"]})
+    async with database.transaction() as session:
+        query = TeamPhotoQuery(session, cipher)
+        with statements(database) as seen:
+            photo = await query.photo(TeamRef(team, "Small"), Q3, 5, 3, "change")
+    assert not photo.disclosable
+    assert (photo.stories, photo.checkins, photo.contributors, photo.counts) == (0, 0, 0, ())
+    assert len(seen) == 1
+
+
+async def test_only_released_openings_of_the_window_are_quoted(
+    database: Database, cipher: TextCipher
+) -> None:
+    async with database.transaction() as session:
+        team = await add_team(session, "Embassy Madrid", NOW)
+        other = await add_team(session, "Elsewhere", NOW)
+        p = await add_people(session, 6, NOW)
+        for i in range(5):
+            await add_story(
+                session, p[i], team, JULY, opening=f"shared {i}", released=True, cipher=cipher
+            )
+        await add_story(session, p[5], team, JULY, opening="kept", cipher=cipher)
+        await add_story(session, p[5], team, Q3.end, opening="late", released=True, cipher=cipher)
+        await add_story(session, p[5], other, JULY, opening="other", released=True, cipher=cipher)
+        await add_story(
+            session,
+            p[5],
+            team,
+            JULY,
+            opening="check-in words",
+            released=True,
+            cipher=cipher,
+            kind=StoryKind.CHECKIN,
+        )
+    async with database.transaction() as session:
+        query = TeamPhotoQuery(session, cipher)
+        three = await query.quotes(team, Q3, "change", 3)
+        every = await query.quotes(team, Q3, "change", 10)
+    assert len(three) == 3 and set(three) <= {f"shared {i}" for i in range(5)}
+    assert sorted(every) == [f"shared {i}" for i in range(5)]
+
+
+async def test_invite_codes_are_random_and_only_their_hash_is_stored(
+    database: Database, cipher: TextCipher
+) -> None:
+    codes = {new_invite_code() for _ in range(2000)}
+    assert len(codes) == 2000
+    assert all(re.fullmatch(r"[a-z2-7]{16}", c) for c in codes), "16 base32 letters: 80 bits"
+    async with database.transaction() as session:
+        teams = Teams(session, cipher)
+        team = await teams.create("Embassy Madrid", NOW)
+        member = await teams.new_invite(team.id, Role.MEMBER, NOW)
+        facilitator = await teams.new_invite(team.id, Role.FACILITATOR, NOW)
+    async with database.engine.connect() as connection:
+        dump = str((await connection.execute(text("SELECT * FROM team_invites"))).all())
+    assert member not in dump and facilitator not in dump
+    assert code_hash(member) in dump
+    async with database.transaction() as session:
+        teams = Teams(session, cipher)
+        found = await teams.lookup(member)
+        assert found is not None and found.team == team and found.role is Role.MEMBER
+        assert await teams.lookup(new_invite_code()) is None
+        renewed = await teams.new_invite(team.id, Role.MEMBER, NOW)
+        assert await teams.lookup(member) is None, "a new member code replaces the old one"
+        assert await teams.lookup(facilitator) is not None
+        assert await teams.revoke(team.id, NOW) == 2
+        assert await teams.lookup(renewed) is None and await teams.lookup(facilitator) is None
+        open_rows = await session.scalars(select(TeamInvite).where(TeamInvite.revoked_at.is_(None)))
+        assert list(open_rows) == []
+
+
+async def test_team_list_counts_members_facilitators_and_open_invites(
+    database: Database, cipher: TextCipher
+) -> None:
+    async with database.transaction() as session:
+        teams = Teams(session, cipher)
+        team = await teams.create("Embassy Madrid", NOW)
+        empty = await teams.create("Embassy Rabat", NOW)
+        await teams.new_invite(team.id, Role.MEMBER, NOW)
+        people = await add_people(session, 2, NOW)
+        assert await teams.add_facilitator(team.id, people[0], NOW)
+        assert not await teams.add_facilitator(team.id, people[0], NOW)
+        summaries = await teams.summaries()
+        assert [(s.team, s.members, s.facilitators, s.open_invites) for s in summaries] == [
+            (team, 0, 1, 1),
+            (empty, 0, 0, 0),
+        ]
+        assert await teams.find(str(team.id)) == team
+        assert await teams.find("Embassy Rabat") == empty
+        assert await teams.find("Nowhere") is None
+        assert await teams.remove_facilitator(team.id, people[0])
+        assert not await teams.remove_facilitator(team.id, people[0])
