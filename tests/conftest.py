@@ -47,6 +47,9 @@ TEST_DATABASE_PREFIX = "lv_test_"
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 T = TypeVar("T")
 
+# ``world``, ``person`` and ``set_up`` for the in-memory flow tests.
+pytest_plugins = ["flow_fixtures"]
+
 
 # --- time -----------------------------------------------------------------------------
 

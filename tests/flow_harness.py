@@ -4,6 +4,8 @@ It does what ``bot.conversation.Conversations`` does, without a database: it ask
 ``interview.needs`` what to load, builds a ``PersonView`` holding only the requested
 stories that belong to the person, calls ``interview.step`` and applies the outcome's
 effects to a dict of stored stories, the way ``storage.repositories.Stories`` does.
+``nudge_harness`` runs the whole dialogue through the same ``Person.send``, by way of
+its hooks (``engine``, ``_view_extras``, ``_stepped``, ``_title_question``).
 
 Effects that target a story the person does not own make the harness fail loudly:
 real storage ignores them silently, and a test should notice the flow asking for it.
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any, ClassVar, Protocol
 
 from flows import interview
 from flows.callbacks import MAX_BYTES, Action, decode, encode
@@ -30,10 +33,16 @@ from flows.replies import (
     SetLanguage,
 )
 from flows.states import State, StoryKind, StoryStatus
-from flows.views import AnswerView, EditedAnswer, PersonView, StoryHeader, StoryView
+from flows.views import AnswerView, EditedAnswer, Needs, PersonView, StoryHeader, StoryView
 
 START = datetime(2024, 5, 3, 9, 0, tzinfo=UTC)
 FIRST_STORY_ID = 1_000
+
+# The English interview, which the tests speak unless they say otherwise.
+EN = guide_for("en")
+T = EN.texts
+KEYS = [q.key for q in EN.questions]  # its questions, in order
+TOTAL = len(KEYS)
 
 
 @dataclass
@@ -60,6 +69,14 @@ class StoredStory:
     def view(self) -> StoryView:
         answers = {key: AnswerView(a.text, a.choices, a.skipped) for key, a in self.answers.items()}
         return StoryView(self.id, self.kind, self.status, self.created_at, answers)
+
+
+class Engine(Protocol):
+    """A flow module the runner drives: ``flows.interview`` or ``flows.dialogue``."""
+
+    def needs(self, state: State, event: Event) -> Needs: ...
+
+    def step(self, view: PersonView, event: Event) -> Outcome: ...
 
 
 class ForeignEffect(AssertionError):
@@ -102,12 +119,14 @@ class Person:
 
     # --- the runner ---------------------------------------------------------------------
 
+    engine: ClassVar[Engine] = interview
+
     def send(self, event: Event) -> Outcome:
         """One update: load what the flow needs, decide, store the effects, keep the state."""
         now = self.world.tick()
         # The state must survive a round trip through the database column.
         state = State.from_json(self.state.to_json())
-        needed = interview.needs(state, event)
+        needed = self.engine.needs(state, event)
         edited = None
         if needed.edited_message_id is not None:
             edited = self._find_answer_by_message(needed.edited_message_id)
@@ -120,10 +139,12 @@ class Person:
             stories=self._load(ids),
             story_list=self._headers() if needed.story_list else None,
             edited=edited,
+            **self._view_extras(),
         )
         self.views.append(view)
-        outcome = interview.step(view, event)
+        outcome = self.engine.step(view, event)
         check_limits(outcome)
+        self._stepped(event, outcome)
         for effect in outcome.effects:
             self._apply(effect, now)
         self.state = outcome.state
@@ -131,6 +152,13 @@ class Person:
         if outcome.replies:
             self.screen = outcome
         return outcome
+
+    def _view_extras(self) -> dict[str, Any]:
+        """More ``PersonView`` fields than the interview's (a subclass adds what it keeps)."""
+        return {}
+
+    def _stepped(self, event: Event, outcome: Outcome) -> None:
+        """Called with each outcome before its effects are stored: a subclass checks it here."""
 
     def _own(self, story_id: int) -> StoredStory:
         story = self.world.stories.get(story_id)
@@ -143,7 +171,7 @@ class Person:
         return {s.id: s.view() for s in mine if s is not None and s.owner == self.id}
 
     def _headers(self) -> tuple[StoryHeader, ...]:
-        title_question = guide_for(self.language).opening.key
+        """The person's stories, newest first, each titled by its ``_title_question``."""
         mine = [s for s in self.world.stories.values() if s.owner == self.id]
         mine.sort(key=lambda s: (s.created_at, s.id), reverse=True)
         return tuple(
@@ -152,10 +180,14 @@ class Person:
                 s.kind,
                 s.status,
                 s.created_at,
-                a.text if (a := s.answers.get(title_question)) else None,
+                a.text if (a := s.answers.get(self._title_question(s.kind))) else None,
             )
             for s in mine
         )
+
+    def _title_question(self, kind: StoryKind) -> str:
+        """The question whose answer titles a story: the interview's opening one."""
+        return guide_for(self.language).opening.key
 
     def _find_answer_by_message(self, message_id: int) -> EditedAnswer | None:
         for story in self.world.stories.values():
@@ -297,6 +329,13 @@ def option(question: str, key: str, language: str = "en") -> str:
     found = guide_for(language).question(question)
     assert found is not None
     return found.options[key]
+
+
+def title(question: str, language: str = "en") -> str:
+    """The short title of one question, as on the card and in the change menu."""
+    found = guide_for(language).question(question)
+    assert found is not None
+    return found.title
 
 
 def all_buttons(outcome: Outcome) -> list[Button]:

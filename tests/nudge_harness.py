@@ -23,9 +23,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
-from flow_harness import Person, StoredStory, World, all_buttons, check_limits
+from flow_harness import Engine, Person, World, all_buttons
 
 from flows import dialogue
 from flows.callbacks import SEPARATOR, Action, encode
@@ -35,11 +36,12 @@ from flows.nudges import stamp
 from flows.replies import Button, Outcome, PersonActive, Reply, SaveNudgeRule, SetNextNudge
 from flows.schedule import NudgeRule, next_nudge_at
 from flows.states import State, Step, StoryKind
-from flows.views import NudgeView, PersonView, StoryHeader
+from flows.views import NudgeView
 
 # A Monday, 10:00 in Amsterdam (CET): inside the allowed hours, not on a weekend.
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 AMSTERDAM = "Europe/Amsterdam"
+RULE = NudgeRule(AMSTERDAM)  # the default check-in settings
 # the zones of the quick picks on the zone page, in order
 QUICK_PICK_ZONES = [
     "Europe/Amsterdam",
@@ -81,40 +83,20 @@ class NudgePerson(Person):
 
     # --- the runner ---------------------------------------------------------------------
 
-    def send(self, event: Event) -> Outcome:
-        now = self.world.tick()
-        state = State.from_json(self.state.to_json())
-        needed = dialogue.needs(state, event)
-        edited = None
-        if needed.edited_message_id is not None:
-            edited = self._find_answer_by_message(needed.edited_message_id)
-        ids = set(needed.story_ids) | ({edited.story_id} if edited else set())
-        view = PersonView(
-            language=self.language,
-            state=state,
-            now=now,
-            new_story_id=self.world.allocate_story_id(),
-            stories=self._load(ids),
-            story_list=self._headers() if needed.story_list else None,
-            edited=edited,
-            nudge=self.nudge,
-        )
-        self.views.append(view)
-        outcome = dialogue.step(view, event)
-        check_limits(outcome)
+    engine: ClassVar[Engine] = dialogue
+
+    def _view_extras(self) -> dict[str, Any]:
+        """The check-in settings, which the runner always loads."""
+        return {"nudge": self.nudge}
+
+    def _stepped(self, event: Event, outcome: Outcome) -> None:
+        """Only the person's own events mark them as active; keep every outcome."""
         active = [e for e in outcome.effects if isinstance(e, PersonActive)]
         if isinstance(event, NudgeDue):
             assert not active, "a due nudge is not the person being active"
         else:
             assert len(active) == 1, f"a person's event must mark them active: {outcome.effects}"
-        for effect in outcome.effects:
-            self._apply(effect, now)
-        self.state = outcome.state
-        self.last = outcome
         self.outcomes.append(outcome)
-        if outcome.replies:
-            self.screen = outcome
-        return outcome
 
     def _apply(self, effect: object, now: datetime) -> None:
         match effect:
@@ -130,22 +112,9 @@ class NudgePerson(Person):
             case _:
                 super()._apply(effect, now)
 
-    def _headers(self) -> tuple[StoryHeader, ...]:
-        """Titled by the opening answer of each kind, like ``Stories.headers``."""
-        guide = guide_for(self.language)
-        titles = {kind: guide.questionnaire(kind).opening.key for kind in StoryKind}
-        mine: list[StoredStory] = [s for s in self.world.stories.values() if s.owner == self.id]
-        mine.sort(key=lambda s: (s.created_at, s.id), reverse=True)
-        return tuple(
-            StoryHeader(
-                s.id,
-                s.kind,
-                s.status,
-                s.created_at,
-                a.text if (a := s.answers.get(titles[s.kind])) else None,
-            )
-            for s in mine
-        )
+    def _title_question(self, kind: StoryKind) -> str:
+        """The opening question of each kind, like ``Stories.headers``."""
+        return guide_for(self.language).questionnaire(kind).opening.key
 
     # --- the dispatcher -----------------------------------------------------------------
 
@@ -198,6 +167,11 @@ class NudgePerson(Person):
 def wall(zone: str, day: date, hour: int, minute: int = 0) -> datetime:
     """A wall time in ``zone`` as an aware UTC instant."""
     return datetime.combine(day, time(hour, minute), ZoneInfo(zone)).astimezone(UTC)
+
+
+def local(day: date, hour: int, minute: int = 0) -> datetime:
+    """An Amsterdam wall time as an aware UTC instant."""
+    return wall(AMSTERDAM, day, hour, minute)
 
 
 def zone_button(outcome: Outcome, zone: str) -> Button:

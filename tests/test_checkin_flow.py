@@ -40,11 +40,6 @@ def world() -> NudgeWorld:
     return NudgeWorld()
 
 
-@pytest.fixture
-def person(world: NudgeWorld) -> NudgePerson:
-    return world.person()
-
-
 def start_checkin(person: NudgePerson) -> int:
     person.command("checkin")
     assert person.state.story_id is not None

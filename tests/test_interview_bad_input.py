@@ -4,34 +4,18 @@ stories that vanished under the state. (Bad buttons: test_interview_buttons.py.)
 from __future__ import annotations
 
 import pytest
-from flow_harness import Person, World, labels, option, texts
+from flow_harness import EN, KEYS, TOTAL, Person, T, World, labels, option, texts
 
 from flows.callbacks import Action, encode
 from flows.events import Command, Event, MediaKind, Text
-from flows.guide import guide_for
 from flows.render import MESSAGE_LIMIT, utf16_len
 from flows.replies import CreateStory, Outcome, SaveAnswer
 from flows.states import State, Step, StoryStatus
-
-EN = guide_for("en")
-T = EN.texts
-KEYS = [q.key for q in EN.questions]
-TOTAL = len(KEYS)
 
 # Emoji outside the BMP (with skin tone, ZWJ and flag sequences), Hebrew and Arabic
 # right-to-left text with direction marks, and combining characters.
 MIXED = "Ik leerde 😀 👩🏽‍💻 🇳🇱 — שלום עולם ‏مرحبا بالعالم‎ e\u0301 n\u0303 A\u030a\u0323 "
 LONGEST = (MIXED * 100)[:4096]
-
-
-@pytest.fixture
-def world() -> World:
-    return World()
-
-
-@pytest.fixture
-def person(world: World) -> Person:
-    return world.person()
 
 
 def assert_question_repeated(outcome: Outcome, number: int) -> None:

@@ -4,15 +4,10 @@ not the person's own."""
 from __future__ import annotations
 
 import pytest
-from flow_harness import Person, World, assert_refused
+from flow_harness import KEYS, Person, T, World, assert_refused
 
 from flows.callbacks import Action, encode
-from flows.guide import guide_for
 from flows.states import Step, StoryStatus
-
-EN = guide_for("en")
-T = EN.texts
-KEYS = [q.key for q in EN.questions]
 
 # Buttons that name a story and nothing else.
 STORY_ACTIONS = (
@@ -24,16 +19,6 @@ STORY_ACTIONS = (
     Action.RESUME,
     Action.FRESH,
 )
-
-
-@pytest.fixture
-def world() -> World:
-    return World()
-
-
-@pytest.fixture
-def person(world: World) -> Person:
-    return world.person()
 
 
 # --- stale, old, forged and foreign buttons ---------------------------------------------

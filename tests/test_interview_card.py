@@ -2,35 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-from flow_harness import Person, World, find_button, labels, option, texts
+from flow_harness import EN, KEYS, TOTAL, Person, T, find_button, labels, option, texts, title
 
 from flows.callbacks import Action, encode
-from flows.guide import guide_for
 from flows.replies import CompleteStory, CreateStory, DeleteStory, SaveAnswer
 from flows.states import State, Step, StoryKind, StoryStatus
-
-EN = guide_for("en")
-T = EN.texts
-KEYS = [q.key for q in EN.questions]
-TOTAL = len(KEYS)
-
-
-def title(question: str) -> str:
-    found = EN.question(question)
-    assert found is not None
-    return found.title
-
-
-@pytest.fixture
-def world() -> World:
-    return World()
-
-
-@pytest.fixture
-def person(world: World) -> Person:
-    return world.person()
-
 
 # --- the card ---------------------------------------------------------------------------
 

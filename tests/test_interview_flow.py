@@ -3,39 +3,15 @@ and what the card, /cancel, resume and start-afresh do."""
 
 from __future__ import annotations
 
-import pytest
-from flow_harness import FIRST_STORY_ID, Person, World, labels, option
+from flow_harness import EN, FIRST_STORY_ID, KEYS, TOTAL, Person, T, labels, option
 
 from flows import interview
 from flows.callbacks import Action, encode
 from flows.events import Command, Edited, Media, MediaKind, Press, Text
-from flows.guide import guide_for
 from flows.render import SELECTED
 from flows.replies import CreateStory, SaveAnswer
 from flows.states import State, Step, StoryKind, StoryStatus
 from flows.views import Needs
-
-EN = guide_for("en")
-T = EN.texts
-KEYS = [q.key for q in EN.questions]
-TOTAL = len(KEYS)
-
-
-def title(question: str) -> str:
-    found = EN.question(question)
-    assert found is not None
-    return found.title
-
-
-@pytest.fixture
-def world() -> World:
-    return World()
-
-
-@pytest.fixture
-def person(world: World) -> Person:
-    return world.person()
-
 
 # --- needs ------------------------------------------------------------------------------
 

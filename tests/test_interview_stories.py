@@ -4,28 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-from flow_harness import Person, World, labels, texts
+from flow_harness import EN, KEYS, TOTAL, Person, T, World, labels, texts
 
 from flows.callbacks import Action, encode
 from flows.guide import guide_for
 from flows.replies import CreateStory, SaveAnswer, SetLanguage
 from flows.states import State, Step, StoryStatus
 
-EN, NL = guide_for("en"), guide_for("nl")
-T = EN.texts
-KEYS = [q.key for q in EN.questions]
-TOTAL = len(KEYS)
-
-
-@pytest.fixture
-def world() -> World:
-    return World()
-
-
-@pytest.fixture
-def person(world: World) -> Person:
-    return world.person()
+NL = guide_for("nl")
 
 
 def tell(person: Person, opening: str, *, complete: bool) -> int:

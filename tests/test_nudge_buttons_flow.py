@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 import pytest
-from nudge_harness import AMSTERDAM, NudgePerson, NudgeWorld, assert_refused, wall
+from nudge_harness import RULE, NudgePerson, NudgeWorld, assert_refused, local
 
 from flows.callbacks import Action, encode, encode_id
 from flows.events import NudgeDue
@@ -19,12 +19,6 @@ from flows.states import State, Step
 
 EN = guide_for("en")
 C = EN.checkin.texts
-RULE = NudgeRule(AMSTERDAM)
-
-
-def local(day: date, hour: int, minute: int = 0) -> datetime:
-    """An Amsterdam wall time as an aware UTC instant."""
-    return wall(AMSTERDAM, day, hour, minute)
 
 
 @pytest.fixture
@@ -33,8 +27,8 @@ def world() -> NudgeWorld:
 
 
 @pytest.fixture
-def person(world: NudgeWorld) -> NudgePerson:
-    person = world.person()
+def person(person: NudgePerson) -> NudgePerson:
+    """Everybody here has the default schedule in Amsterdam."""
     person.set_schedule(RULE)
     return person
 

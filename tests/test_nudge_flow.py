@@ -11,22 +11,22 @@ from datetime import date, datetime, timedelta
 import pytest
 from flow_harness import texts
 from nudge_harness import (
-    AMSTERDAM,
     MONDAY,
+    RULE,
     NudgePerson,
     NudgeWorld,
     assert_nudge,
+    local,
     nudge_prompts,
     only_active,
     schedule_effects,
-    wall,
 )
 
 from flows.callbacks import Action, encode
 from flows.events import NudgeDue
 from flows.guide import guide_for
 from flows.replies import Outcome, PersonActive, Reply, SaveNudgeRule, SetNextNudge
-from flows.schedule import NudgeRule, Rhythm, next_allowed, snooze_tomorrow
+from flows.schedule import Rhythm, next_allowed, snooze_tomorrow
 from flows.states import State, Step
 
 EN = guide_for("en")
@@ -34,12 +34,6 @@ T = EN.texts
 C = EN.checkin.texts
 S = EN.settings
 PROMPTS = nudge_prompts()
-RULE = NudgeRule(AMSTERDAM)
-
-
-def local(day: date, hour: int, minute: int = 0) -> datetime:
-    """An Amsterdam wall time as an aware UTC instant."""
-    return wall(AMSTERDAM, day, hour, minute)
 
 
 @pytest.fixture
@@ -48,8 +42,8 @@ def world() -> NudgeWorld:
 
 
 @pytest.fixture
-def person(world: NudgeWorld) -> NudgePerson:
-    person = world.person()
+def person(person: NudgePerson) -> NudgePerson:
+    """Everybody here has the default schedule in Amsterdam."""
     person.set_schedule(RULE)
     return person
 

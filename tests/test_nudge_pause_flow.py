@@ -4,12 +4,12 @@ date, /resume, and both without a schedule."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from flow_harness import texts
-from nudge_harness import AMSTERDAM, NudgePerson, NudgeWorld, schedule_effects
+from nudge_harness import AMSTERDAM, RULE, NudgePerson, NudgeWorld, schedule_effects, wall
 
 from flows.callbacks import Action, encode
 from flows.guide import guide_for
@@ -27,19 +27,15 @@ LATE = datetime(2026, 3, 2, 20, 0, tzinfo=UTC)
 TOKYO_TODAY = date(2026, 3, 3)
 
 
-def local(zone: str, day: date, hour: int) -> datetime:
-    return datetime.combine(day, time(hour), ZoneInfo(zone)).astimezone(UTC)
-
-
 @pytest.fixture
 def world() -> NudgeWorld:
     return NudgeWorld()
 
 
 @pytest.fixture
-def person(world: NudgeWorld) -> NudgePerson:
-    person = world.person()
-    person.set_schedule(NudgeRule(AMSTERDAM))
+def person(person: NudgePerson) -> NudgePerson:
+    """Everybody here has the default schedule in Amsterdam."""
+    person.set_schedule(RULE)
     return person
 
 
@@ -90,7 +86,7 @@ def test_a_week_from_tokyo_reads_well(in_tokyo: NudgePerson) -> None:
     outcome = in_tokyo.tap(S.pause_week)
     assert texts(outcome) == ["Paused until March 10, 2026. /resume brings them back sooner."]
     assert in_tokyo.nudge is not None
-    assert in_tokyo.nudge.next_at == local(TOKYO, date(2026, 3, 17), 10)  # the next Tuesday
+    assert in_tokyo.nudge.next_at == wall(TOKYO, date(2026, 3, 17), 10)  # the next Tuesday
 
 
 def test_pausing_until_resumed(person: NudgePerson) -> None:
@@ -113,7 +109,7 @@ def test_pause_with_a_date(person: NudgePerson, world: NudgeWorld) -> None:
     outcome = person.command("pause", "2027-01-15")
     rule = replace(NudgeRule(AMSTERDAM), paused_until=date(2027, 1, 15))
     next_at = next_nudge_at(rule, now=world.now, last_nudge=None)
-    assert next_at == local(AMSTERDAM, date(2027, 1, 19), 10)
+    assert next_at == wall(AMSTERDAM, date(2027, 1, 19), 10)
     assert outcome.effects == (SaveNudgeRule(rule, next_at), PersonActive())
     assert texts(outcome) == ["Paused until January 15, 2027. /resume brings them back sooner."]
     assert outcome.state == State()
@@ -156,7 +152,7 @@ def test_resume_ends_a_pause(person: NudgePerson, world: NudgeWorld) -> None:
     outcome = person.command("resume")
     rule = NudgeRule(AMSTERDAM)
     next_at = next_nudge_at(rule, now=world.now, last_nudge=None)
-    assert next_at == local(AMSTERDAM, date(2026, 3, 10), 10)
+    assert next_at == wall(AMSTERDAM, date(2026, 3, 10), 10)
     assert outcome.effects == (SaveNudgeRule(rule, next_at), PersonActive())
     assert texts(outcome) == [S.resumed.format(next="Tuesday 10 March, 10:00")]
     assert outcome.state == State()

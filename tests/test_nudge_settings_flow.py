@@ -13,6 +13,7 @@ from flow_harness import all_buttons, labels, texts
 from nudge_harness import (
     AMSTERDAM,
     QUICK_PICK_ZONES,
+    RULE,
     NudgePerson,
     NudgeWorld,
     assert_refused,
@@ -33,25 +34,12 @@ EN = guide_for("en")
 NL = guide_for("nl")
 T = EN.texts
 S = EN.settings
-RULE = NudgeRule(AMSTERDAM)
 MENU_BUTTONS = menu_labels()
 
 
 @pytest.fixture
 def world() -> NudgeWorld:
     return NudgeWorld()
-
-
-@pytest.fixture
-def person(world: NudgeWorld) -> NudgePerson:
-    return world.person()
-
-
-@pytest.fixture
-def set_up(person: NudgePerson) -> NudgePerson:
-    """A person with the default schedule in Amsterdam."""
-    person.set_schedule(RULE)
-    return person
 
 
 # --- the pages ----------------------------------------------------------------------------------

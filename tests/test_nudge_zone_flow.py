@@ -12,6 +12,7 @@ from nudge_harness import (
     AMSTERDAM,
     MONDAY,
     QUICK_PICK_ZONES,
+    RULE,
     NudgePerson,
     NudgeWorld,
     assert_refused,
@@ -32,24 +33,11 @@ from flows.states import State, Step, StoryKind
 EN = guide_for("en")
 T = EN.texts
 S = EN.settings
-RULE = NudgeRule(AMSTERDAM)
 
 
 @pytest.fixture
 def world() -> NudgeWorld:
     return NudgeWorld()
-
-
-@pytest.fixture
-def person(world: NudgeWorld) -> NudgePerson:
-    return world.person()
-
-
-@pytest.fixture
-def set_up(person: NudgePerson) -> NudgePerson:
-    """A person with the default schedule in Amsterdam."""
-    person.set_schedule(RULE)
-    return person
 
 
 # --- the time zone ----------------------------------------------------------------------------
