@@ -40,7 +40,9 @@ def photo_file(guide: Guide, photo: TeamPhoto, period: str, fmt: PhotoFormat) ->
 def _markdown(guide: Guide, photo: TeamPhoto) -> str:
     lines = [f"# {photo.title}", "", summary_text(guide, photo)]
     for section in photo.sections:
-        if section.items:
+        if section.withheld:
+            lines += ["", f"## {section.title}", "", guide.teams.photo_withheld]
+        elif section.items:
             lines += ["", f"## {section.title}", ""]
             lines += [f"- {label}: {count}" for label, count in section.items]
     if recurring := recurring_text(guide, photo):
@@ -80,6 +82,7 @@ def _data(photo: TeamPhoto, period: str) -> dict[str, object]:
             {
                 "question": s.key,
                 "title": s.title,
+                "withheld": s.withheld,
                 "counts": [{"item": label, "count": count} for label, count in s.items],
             }
             for s in photo.sections

@@ -11,7 +11,11 @@ contributed to it, and (2) what remains of it after taking away the smaller
 windows inside it that may themselves be shown has either no contributions or
 again at least ``minimum`` distinct people. Whatever combination of shown
 windows someone subtracts, the smallest piece they can isolate then covers
-nobody or at least ``minimum`` people.
+nobody or at least ``minimum`` people. Storage applies the same rule to each
+question over the people who answered it, and withholds a question that fails.
+
+A recurring thread is an item at the top of its question that more than one
+story or check-in named (at most two per question when they tie).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from flows.team_views import PhotoData
 
 MonthContributors = Mapping[int, frozenset[int]]  # month (1-12) -> pseudonymous person ids
 QUOTE_LIMIT = 300
+THREADS_PER_QUESTION = 2
 
 
 def disclosable(period: Period, months: MonthContributors, minimum: int) -> bool:
@@ -56,11 +61,22 @@ def _people(chosen: Iterable[int], months: MonthContributors) -> frozenset[int]:
 
 @dataclass(frozen=True)
 class Section:
-    """One quick-pick question of the photo: its heading and (label, count), largest first."""
+    """One quick-pick question of the photo: its heading and (label, count), largest first.
+
+    ``withheld``: too few people answered it in the window; it shows no counts.
+    """
 
     key: str
     title: str
     items: tuple[tuple[str, int], ...]
+    withheld: bool = False
+
+    def threads(self) -> tuple[str, ...]:
+        """The items at the top of this question, when more than one story named them."""
+        if not self.items or self.items[0][1] < 2:
+            return ()
+        top = self.items[0][1]
+        return tuple(label for label, count in self.items if count == top)[:THREADS_PER_QUESTION]
 
 
 @dataclass(frozen=True)
@@ -95,13 +111,18 @@ def _photo_questions(guide: Guide) -> tuple[Question, ...]:
     return tuple(q for q in guide.questions if q.kind is QuestionKind.CHOICES)
 
 
-def _section(question: Question, counts: Mapping[tuple[str, str], int]) -> Section:
+def _section(
+    question: Question, counts: Mapping[tuple[str, str], int], withheld: frozenset[str]
+) -> Section:
     """Counts of one question, largest first; ties keep the guide's order."""
+    title = question.photo_title or question.title
+    if question.key in withheld:
+        return Section(question.key, title, (), withheld=True)
     order = list(question.options)
     picked = [(key, counts.get((question.key, key), 0)) for key in order]
     ranked = sorted((p for p in picked if p[1] > 0), key=lambda p: (-p[1], order.index(p[0])))
     items = tuple((question.options[key], count) for key, count in ranked)
-    return Section(question.key, question.photo_title or question.title, items)
+    return Section(question.key, title, items)
 
 
 def assemble(guide: Guide, data: PhotoData, minimum: int) -> TeamPhoto | None:
@@ -109,8 +130,8 @@ def assemble(guide: Guide, data: PhotoData, minimum: int) -> TeamPhoto | None:
     if not data.disclosable or data.contributors < minimum:
         return None
     counts = {(c.question, c.option): c.count for c in data.counts}
-    sections = tuple(_section(q, counts) for q in _photo_questions(guide))
-    recurring = tuple(s.items[0][0] for s in sections if s.items)
+    sections = tuple(_section(q, counts, data.withheld) for q in _photo_questions(guide))
+    recurring = tuple(label for section in sections for label in section.threads())
     period = period_label(guide, data.period)
     return TeamPhoto(
         title=guide.teams.photo_title.format(team=data.team.name, period=period),
@@ -139,7 +160,7 @@ def summary_text(guide: Guide, photo: TeamPhoto) -> str:
 
 
 def recurring_text(guide: Guide, photo: TeamPhoto) -> str | None:
-    """The line naming the most-picked item of every question, if any was picked."""
+    """The line naming the recurring threads, if there are any."""
     if not photo.recurring:
         return None
     return guide.teams.photo_recurring.format(items=" · ".join(photo.recurring))
@@ -149,7 +170,9 @@ def photo_text(guide: Guide, photo: TeamPhoto) -> str:
     """The photo as one chat message."""
     parts = [photo.title, summary_text(guide, photo)]
     for section in photo.sections:
-        if section.items:
+        if section.withheld:
+            parts.append(f"▸ {section.title}\n  {guide.teams.photo_withheld}")
+        elif section.items:
             lines = [f"  {label} — {count}" for label, count in section.items]
             parts.append("\n".join([f"▸ {section.title}", *lines]))
     if recurring := recurring_text(guide, photo):

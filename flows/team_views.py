@@ -72,6 +72,7 @@ class PhotoData:
     checkins: int = 0
     contributors: int = 0
     counts: tuple[OptionCount, ...] = ()
+    withheld: frozenset[str] = frozenset()  # questions too few people answered
     quotes: tuple[str, ...] = ()
 
 

@@ -250,6 +250,7 @@ class TeamTexts(_Strict):
     photo_title: str
     photo_summary: str
     photo_recurring: str
+    photo_withheld: str
     photo_quotes: str
     chart_axis: str
     period_quarter: str

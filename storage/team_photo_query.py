@@ -4,6 +4,12 @@ Only confirmed stories and check-ins count, by the window their confirmation
 falls in. Nothing is loaded per story: the database returns the counts per
 option, the totals per kind, and the distinct (person, month) pairs that the
 disclosure rule needs. When a window may not be shown, nothing else is read.
+
+The same rule applies to each question on its own, over the people who picked
+something in it: check-ins answer only "how", so four check-ins and one story
+would otherwise show that one storyteller's helpers and obstacles. A question
+that fails the rule is withheld (its counts are not read), and quotes appear
+only when the storytellers of the window pass it too.
 """
 
 from __future__ import annotations
@@ -58,6 +64,15 @@ class TeamPhotoQuery:
         if not disclosable(period, months, minimum):
             return PhotoData(team, period, disclosable=False)
         totals = await self.totals(team.id, period)
+        by_question = await self.contributors_by_question(team.id, period)
+        withheld = frozenset(
+            question
+            for question, people in by_question.items()
+            if not disclosable(period, people, minimum)
+        )
+        quotes_shown = quotes > 0 and disclosable(
+            period, await self.contributors_by_month(team.id, period, StoryKind.STORY), minimum
+        )
         return PhotoData(
             team,
             period,
@@ -65,20 +80,44 @@ class TeamPhotoQuery:
             stories=totals.get(StoryKind.STORY.value, 0),
             checkins=totals.get(StoryKind.CHECKIN.value, 0),
             contributors=len(frozenset().union(*months.values())),
-            counts=await self.counts(team.id, period),
-            quotes=await self.quotes(team.id, period, opening_key, quotes) if quotes else (),
+            counts=await self.counts(team.id, period, withheld),
+            withheld=withheld,
+            quotes=(
+                await self.quotes(team.id, period, opening_key, quotes) if quotes_shown else ()
+            ),
         )
 
-    async def contributors_by_month(self, team_id: int, period: Period) -> MonthContributors:
+    async def contributors_by_month(
+        self, team_id: int, period: Period, kind: StoryKind | None = None
+    ) -> MonthContributors:
         """Which (pseudonymous) people contributed in each month of the window."""
         month = _month_of_completion(period).label("month")
-        rows = await self.session.execute(
-            select(Story.person_id, month).where(*_in_window(team_id, period)).distinct()
-        )
+        query = select(Story.person_id, month).where(*_in_window(team_id, period)).distinct()
+        if kind is not None:
+            query = query.where(Story.kind == kind.value)
         found: dict[int, set[int]] = {}
-        for person_id, number in rows:
+        for person_id, number in await self.session.execute(query):
             found.setdefault(int(number), set()).add(person_id)
         return {number: frozenset(people) for number, people in found.items()}
+
+    async def contributors_by_question(
+        self, team_id: int, period: Period
+    ) -> dict[str, MonthContributors]:
+        """For each question: who picked anything in it, in each month of the window."""
+        month = _month_of_completion(period).label("month")
+        rows = await self.session.execute(
+            select(Choice.question, Story.person_id, month)
+            .join(Story, Story.id == Choice.story_id)
+            .where(*_in_window(team_id, period))
+            .group_by(Choice.question, Story.person_id, month)
+        )
+        found: dict[str, dict[int, set[int]]] = {}
+        for question, person_id, number in rows:
+            found.setdefault(question, {}).setdefault(int(number), set()).add(person_id)
+        return {
+            question: {number: frozenset(people) for number, people in months.items()}
+            for question, months in found.items()
+        }
 
     async def totals(self, team_id: int, period: Period) -> dict[str, int]:
         """How many stories and check-ins, by kind."""
@@ -89,12 +128,14 @@ class TeamPhotoQuery:
         )
         return {kind: int(count) for kind, count in rows}
 
-    async def counts(self, team_id: int, period: Period) -> tuple[OptionCount, ...]:
-        """How many stories picked each option of each question (GROUP BY in SQL)."""
+    async def counts(
+        self, team_id: int, period: Period, withheld: frozenset[str] = frozenset()
+    ) -> tuple[OptionCount, ...]:
+        """How many stories picked each option of each shown question (GROUP BY in SQL)."""
         rows = await self.session.execute(
             select(Choice.question, Choice.option, func.count())
             .join(Story, Story.id == Choice.story_id)
-            .where(*_in_window(team_id, period))
+            .where(*_in_window(team_id, period), Choice.question.not_in(withheld))
             .group_by(Choice.question, Choice.option)
         )
         return tuple(OptionCount(q, o, int(n)) for q, o, n in rows)

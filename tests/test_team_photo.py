@@ -13,6 +13,7 @@ import json
 import re
 import struct
 import zlib
+from dataclasses import replace
 from itertools import combinations
 
 import pytest
@@ -34,6 +35,7 @@ from flows.team_photo import (
 from flows.team_views import OptionCount, PhotoData, TeamRef
 
 EN, NL = guide_for("en"), guide_for("nl")
+TEAMS = EN.teams
 Q3 = Period(2026, Span.QUARTER, 3)
 H2 = Period(2026, Span.HALF, 2)
 YEAR = Period(2026, Span.YEAR)
@@ -168,6 +170,41 @@ def test_recurring_threads_name_the_top_item_of_every_question() -> None:
     assert "Recurring threads: By doing, trial and error · A colleague · Time" in photo_text(
         EN, photo
     )
+
+
+def test_an_item_named_once_or_tied_is_no_single_thread() -> None:
+    once = replace(DATA, counts=counts(("how", "feedback", 1), ("who", "colleague", 1)))
+    photo = assemble(EN, once, 5)
+    assert photo is not None and photo.recurring == ()
+    assert "Recurring threads" not in photo_text(EN, photo)
+    tied = replace(
+        DATA,
+        counts=counts(("how", "feedback", 3), ("how", "watching", 3), ("how", "by_doing", 3)),
+    )
+    photo = assemble(EN, tied, 5)
+    assert photo is not None
+    assert photo.recurring == ("By doing, trial and error", "Watching someone")
+
+
+@pytest.mark.parametrize("fmt", list(PhotoFormat))
+def test_a_withheld_question_shows_no_counts_anywhere(fmt: PhotoFormat) -> None:
+    data = replace(DATA, withheld=frozenset({"obstacles", "who"}))
+    photo = assemble(EN, data, 5)
+    assert photo is not None
+    withheld = {s.key for s in photo.sections if s.withheld}
+    assert withheld == {"obstacles", "who"}
+    assert all(s.items == () for s in photo.sections if s.withheld)
+    assert photo.recurring == ("By doing, trial and error",)
+    text = photo_text(EN, photo)
+    assert "What got in the way\n  " + TEAMS.photo_withheld in text
+    assert "Time, work pressure" not in text and "A colleague" not in text
+    content = photo_file(EN, photo, "2026-Q3", fmt)
+    if fmt is not PhotoFormat.PNG:
+        decoded = content.decode()
+        assert "Time, work pressure" not in decoded and "A colleague" not in decoded
+    if fmt is PhotoFormat.JSON:
+        sections = {s["question"]: s for s in json.loads(content)["sections"]}
+        assert sections["who"]["withheld"] is True and sections["who"]["counts"] == []
 
 
 def test_the_photo_is_worded_in_the_readers_language() -> None:

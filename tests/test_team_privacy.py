@@ -118,6 +118,30 @@ async def test_a_quarter_that_would_single_out_a_month_stays_hidden(
     assert "people who took part: 5" in texts(await ask_photo(fay, "Q1 2026"))
 
 
+async def test_one_storyteller_among_check_ins_is_not_singled_out(
+    runner: Conversations,
+) -> None:
+    """Check-ins answer only "how": four of them and one story make five people, but
+    who helped, what got in the way and the quote would all be that one person's."""
+    code, fay = await team_with_facilitator(runner, "Embassy Madrid", 50)
+    for user_id in range(1, 5):
+        member = Member(runner, user_id)
+        await accept(member, f"j_{code}")
+        await do_checkin(member, f"Smoother {user_id}", ["feedback"])
+    teller = Member(runner, 5)
+    await accept(teller, f"j_{code}")
+    picks = {"how": ["feedback"], "who": ["manager"], "obstacles": ["self_doubt"]}
+    await tell_story(teller, "Chairing the meeting in French", picks)
+    await teller.press(TEAMS.quote_share)
+
+    photo = texts(await ask_photo(fay))
+    assert "people who took part: 5" in photo
+    assert "Feedback — 5" in photo, "every one of the five answered how"
+    for private in ("manager", "Doubting myself", "Chairing the meeting"):
+        assert private not in photo
+    assert photo.count(TEAMS.photo_withheld) == 2  # who was involved, what got in the way
+
+
 # --- who may see it -------------------------------------------------------------------
 
 

@@ -82,13 +82,38 @@ async def test_the_photo_matches_hand_counted_fixtures(
     }
     assert photo.disclosable
     assert (photo.stories, photo.checkins, photo.contributors) == (6, 1, 6)
-    assert set(photo.counts) == {
+    async with database.transaction() as session:
+        counts = await TeamPhotoQuery(session, cipher).counts(team.id, Q3)
+    assert set(counts) == {
         OptionCount("how", "by_doing", 3),
         OptionCount("how", "feedback", 2),
         OptionCount("who", "colleague", 1),
         OptionCount("who", "manager", 1),
         OptionCount("obstacles", "time_pressure", 2),
     }
+
+
+async def test_a_question_too_few_people_answered_is_withheld(
+    database: Database, cipher: TextCipher
+) -> None:
+    """Six people took part, but only p0, p1 and p4 answered "how", p0 and p1 "who"."""
+    team, people = await seed_q3(database, cipher)
+    async with database.transaction() as session:
+        query = TeamPhotoQuery(session, cipher)
+        by_question = await query.contributors_by_question(team.id, Q3)
+        at_three = await query.photo(team, Q3, 3, 3, "change")
+        at_five = await query.photo(team, Q3, 5, 3, "change")
+    assert by_question["how"] == {
+        7: frozenset({people[0], people[1]}),
+        8: frozenset({people[0], people[4]}),
+    }
+    assert at_three.withheld == {"who", "obstacles"}
+    assert set(at_three.counts) == {
+        OptionCount("how", "by_doing", 3),
+        OptionCount("how", "feedback", 2),
+    }
+    assert at_five.disclosable and at_five.withheld == {"how", "who", "obstacles"}
+    assert at_five.counts == ()
 
 
 async def test_counting_happens_in_sql_with_group_by(
@@ -100,8 +125,10 @@ async def test_counting_happens_in_sql_with_group_by(
         with statements(database) as seen:
             await query.photo(team, Q3, 5, 0, "change")
     choices = [s for s in seen if re.search(r"\bFROM choices\b", s)]
-    assert choices and all("GROUP BY choices.question, choices.option" in s for s in choices)
-    assert len(seen) == 3, "months, totals, counts: a constant number of queries"
+    assert len(choices) == 2
+    assert all("GROUP BY choices.question" in s for s in choices)
+    assert any("GROUP BY choices.question, choices.option" in s for s in choices)
+    assert len(seen) == 4, "months, totals, who answered what, counts: a constant number"
     assert all("stories.team_id =" in s for s in seen)
 
 
