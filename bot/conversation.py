@@ -31,7 +31,7 @@ from storage.erasure import erase_person, reclaim_space
 from storage.export import gather
 from storage.models import Person
 from storage.nudge_store import Nudges
-from storage.repositories import People, Stories, Updates
+from storage.repositories import People, StaleDecision, Stories, Updates
 from storage.team_store import Teams
 
 log = logging.getLogger(__name__)
@@ -125,7 +125,7 @@ class Conversations:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
                 return await self._attempt(find, event)
-            except _Retry:
+            except (_Retry, StaleDecision):
                 log.debug("person changed concurrently; retrying (attempt %d)", attempt)
             except (IntegrityError, OperationalError) as exc:
                 if attempt == MAX_ATTEMPTS:

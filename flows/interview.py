@@ -252,7 +252,8 @@ def _on_story_button(turn: Turn, pressed: Pressed, story: StoryView) -> Outcome:
         case Action.CONFIRM:
             if not is_draft:
                 return turn.outcome(notice=texts.saved)
-            done = replace(story, status=StoryStatus.COMPLETE)
+            team = turn.view.teams.team if turn.view.teams else None
+            done = replace(story, status=StoryStatus.COMPLETE, team_id=team.id if team else None)
             draft_id = None if turn.state.draft_id == story.id else turn.state.draft_id
             state = State(draft_id=draft_id) if on_this else without_draft(turn.state, story.id)
             replies: tuple[Reply, ...] = (

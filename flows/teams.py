@@ -72,7 +72,9 @@ def needs(event: Event, base: Needs) -> Needs:
         code = normalised_code(_typed_code(event))
         wanted = TeamNeeds(invite_code=code, all_teams=event.name == "teams")
     elif isinstance(event, Press) and (pressed := decode(event.data)) is not None:
-        if pressed.action is Action.JOIN_YES:
+        if pressed.action is Action.CONFIRM:  # the story joins the person's team now
+            wanted = TeamNeeds()
+        elif pressed.action is Action.JOIN_YES:
             wanted = TeamNeeds(invite_code=normalised_code(pressed.args[0]))
         elif pressed.action is Action.PHOTO_PERIOD:
             team_id, period = decode_id(pressed.args[0]), parse_period(pressed.args[1])

@@ -23,6 +23,10 @@ from storage.crypto import TextCipher
 from storage.models import Answer, Choice, HandledUpdate, Person, Story
 
 
+class StaleDecision(Exception):
+    """What a flow's decision rested on changed before it was stored: decide again."""
+
+
 class People:
     """Who talks to the bot, and where their conversation stands."""
 

@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import ScalarSelect, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from flows.replies import CreateStory, Effect
+from flows.replies import CompleteStory, Effect
 from flows.team_effects import (
     BecomeFacilitator,
     CreateTeam,
@@ -31,6 +31,7 @@ from flows.team_effects import (
 from flows.team_views import InviteView, Role, TeamNeeds, TeamRef, TeamRules, TeamsView
 from storage.crypto import TextCipher
 from storage.models import Facilitator, Membership, Person, Story, Team, TeamInvite
+from storage.repositories import StaleDecision
 from storage.team_photo_query import TeamPhotoQuery
 
 CODE_BYTES = 10  # 80 bits: 16 base32 letters
@@ -145,7 +146,7 @@ class Teams:
         """Carry out the team effects of a flow's outcome."""
         for effect in effects:
             match effect:
-                case CreateStory():  # a story belongs to the team it is told in
+                case CompleteStory():  # a story belongs to the team it is confirmed in
                     await self._story_in_team(person.id, effect.story_id)
                 case CreateTeam():
                     team = await self.create(effect.name, now)
@@ -197,12 +198,18 @@ class Teams:
     async def _use_facilitator_code(
         self, person: Person, effect: BecomeFacilitator, now: datetime
     ) -> None:
-        """A facilitator code works once: it is revoked as it is used."""
-        await self.session.execute(
+        """A facilitator code works once: it is revoked as it is used.
+
+        When another use revoked it first (two people at the same moment), the step is
+        decided again, and then finds the code used.
+        """
+        used = await self.session.execute(
             update(TeamInvite)
             .where(TeamInvite.code_hash == code_hash(effect.code), TeamInvite.revoked_at.is_(None))
             .values(revoked_at=now)
         )
+        if getattr(used, "rowcount", 0) != 1:
+            raise StaleDecision
         await self.add_facilitator(effect.team_id, person.id, now)
         person.join_failures = 0
         person.join_locked_until = None

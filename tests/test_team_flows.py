@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from bot.conversation import Conversations
 from flows.callbacks import Action, encode
+from flows.replies import Outcome
 from flows.team_effects import JoinFailed
 from flows.team_views import TeamRules
 from storage.crypto import TextCipher
@@ -132,6 +133,39 @@ async def test_moving_post_switches_team_and_stories_keep_theirs(runner: Convers
     await tell_story(ann, "Reading Arabic headlines")
     assert await story_teams(runner.database) == [None, "Embassy Madrid", "Embassy Rabat"]
     assert await count(runner.database, Membership) == 1
+
+
+async def confirm_draft(member: Member, story_id: int) -> Outcome:
+    """Resume the draft with /reflect, skip the questions left, confirm the card."""
+    outcome = await member.command("reflect")
+    while (key := outcome.state.question) is not None:
+        outcome = await member.press_data(encode(Action.SKIP, story_id, key))
+    return await member.press_data(encode(Action.CONFIRM, story_id))
+
+
+async def test_a_story_belongs_to_the_team_it_is_confirmed_in(runner: Conversations) -> None:
+    madrid, _ = await new_team(runner, "Embassy Madrid")
+    rabat, _ = await new_team(runner, "Embassy Rabat")
+    ann = Member(runner, 1)
+    await ann.command("reflect")
+    story_id = ann.state.story_id
+    assert story_id is not None
+    await ann.say("Begun before joining, finished in Madrid")
+    await ann.command("cancel")
+    await ann.command("join", madrid)
+    await ann.press(TEAMS.join_yes)
+    confirmed = await confirm_draft(ann, story_id)
+    assert TEAMS.quote_share in [b.label for b in buttons(confirmed)], "told in a team now"
+    await ann.press(TEAMS.quote_keep)
+
+    await ann.command("reflect")
+    second = ann.state.story_id
+    assert second is not None and second != story_id
+    await ann.say("Begun in Madrid, finished in Rabat")
+    await ann.command("start", f"j_{rabat}")
+    await ann.press(TEAMS.join_yes)
+    await confirm_draft(ann, second)
+    assert await story_teams(runner.database) == ["Embassy Madrid", "Embassy Rabat"]
 
 
 async def test_leaving_a_team_asks_once(runner: Conversations) -> None:

@@ -12,9 +12,12 @@ import io
 import json
 import re
 import struct
+import subprocess
+import sys
 import zlib
 from dataclasses import replace
 from itertools import combinations
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -269,6 +272,19 @@ def test_the_chart_is_a_valid_png_with_no_metadata_and_always_the_same() -> None
     assert kinds[0] == b"IHDR" and kinds[-1] == b"IEND" and b"IDAT" in kinds
     assert not {b"tIME", b"tEXt", b"iTXt", b"zTXt"} & set(kinds)
     assert chart_png(photo, EN.teams.chart_axis) == png
+
+
+def test_the_chart_keeps_no_pyplot_state() -> None:
+    """Drawn with a Figure and the Agg canvas: pyplot (global state) is never imported."""
+    script = (
+        "import sys; from tests.test_team_photo import DATA, EN; "
+        "from flows.team_photo import assemble; from flows.photo_chart import chart_png; "
+        "chart_png(assemble(EN, DATA, 5), 'x'); "
+        "sys.exit('matplotlib.pyplot' in sys.modules)"
+    )
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", script], cwd=root, check=False)
+    assert done.returncode == 0
 
 
 @pytest.mark.parametrize("fmt", list(PhotoFormat))

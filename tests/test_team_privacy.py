@@ -38,6 +38,7 @@ from tests.team_support import (
 if TYPE_CHECKING:
     from tests.conftest import FakeClock
 
+PRIVACY = EN.privacy
 MARCH = "2026-03"  # the fake clock's month
 
 
@@ -140,6 +141,22 @@ async def test_one_storyteller_among_check_ins_is_not_singled_out(
     for private in ("manager", "Doubting myself", "Chairing the meeting"):
         assert private not in photo
     assert photo.count(TEAMS.photo_withheld) == 2  # who was involved, what got in the way
+
+
+async def test_after_forget_a_persons_picks_leave_the_photo(runner: Conversations) -> None:
+    code, fay = await team_with_facilitator(runner, "Embassy Madrid", 50)
+    members = await members_tell(runner, code, range(1, 7))  # six people, "by doing"
+    assert "By doing, trial and error — 6" in texts(await ask_photo(fay))
+    await members[0].command("forget")
+    await members[0].press(PRIVACY.forget_yes)
+    shown = texts(await ask_photo(fay))
+    assert "people who took part: 5" in shown and "By doing, trial and error — 5" in shown
+    await members[1].command("forget")
+    await members[1].press(PRIVACY.forget_yes)
+    hidden = await ask_photo(fay)
+    assert texts(hidden).strip() == TEAMS.photo_not_enough.format(
+        team="Embassy Madrid", period="March 2026"
+    )
 
 
 # --- who may see it -------------------------------------------------------------------

@@ -8,14 +8,17 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import event, select, text
 
 from flows.periods import Period, Span
 from flows.states import StoryKind
+from flows.team_effects import BecomeFacilitator
 from flows.team_views import OptionCount, Role, TeamRef
 from storage.crypto import TextCipher
 from storage.database import Database
-from storage.models import TeamInvite
+from storage.models import Facilitator, Person, TeamInvite
+from storage.repositories import StaleDecision
 from storage.team_photo_query import TeamPhotoQuery
 from storage.team_store import Teams, code_hash, new_invite_code
 from tests.team_support import add_people, add_story, add_team
@@ -230,3 +233,23 @@ async def test_team_list_counts_members_facilitators_and_open_invites(
         assert await teams.find("Nowhere") is None
         assert await teams.remove_facilitator(team.id, people[0])
         assert not await teams.remove_facilitator(team.id, people[0])
+
+
+async def test_a_facilitator_code_used_meanwhile_makes_the_step_decide_again(
+    database: Database, cipher: TextCipher
+) -> None:
+    """Two people confirm one facilitator invite at the same moment: only one becomes it."""
+    async with database.transaction() as session:
+        team = await add_team(session, "Embassy Madrid", NOW)
+        first, second = await add_people(session, 2, NOW)
+        code = await Teams(session, cipher).new_invite(team, Role.FACILITATOR, NOW)
+    effect = BecomeFacilitator(team, code)
+    async with database.transaction() as session:
+        await Teams(session, cipher).apply(await session.get_one(Person, first), [effect], NOW)
+    with pytest.raises(StaleDecision):
+        async with database.transaction() as session:
+            person = await session.get_one(Person, second)
+            await Teams(session, cipher).apply(person, [effect], NOW)
+    async with database.transaction() as session:
+        facilitators = list(await session.scalars(select(Facilitator.person_id)))
+    assert facilitators == [first]
