@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flows import checkin, interview, nudge_settings, nudges, privacy, quotes, teams
+from flows import checkin, interview, long_text, nudge_settings, nudges, privacy, quotes, teams
 from flows.callbacks import Action, decode
 from flows.events import Command, Event, Location, Media, MediaKind, NudgeDue, Press, Text
 from flows.guide import guide_for
@@ -43,7 +43,12 @@ def needs(state: State, event: Event) -> Needs:
 def step(view: PersonView, event: Event) -> Outcome:
     """Decide one step; anything the person does also marks them as active."""
     turn = repaired(Turn(view, guide_for(view.language)))
-    outcome = _route(turn, event)
+    if isinstance(event, Text) and long_text.continues(turn):
+        outcome = long_text.join(turn, event)
+    else:
+        outcome = _route(turn, event)
+    if isinstance(event, Text):
+        outcome = long_text.after(outcome, event, view.now)
     if isinstance(event, NudgeDue):
         return outcome
     return replace(outcome, effects=(*outcome.effects, PersonActive()))

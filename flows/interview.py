@@ -40,6 +40,8 @@ from flows.views import Needs, PersonView, StoryView
 def needs(state: State, event: Event) -> Needs:
     """What to load before ``step``: the stories in play, the list, an edited answer."""
     ids = {i for i in (state.story_id, state.draft_id) if i is not None}
+    if state.split is not None:
+        ids.add(state.split.story)
     story_list = isinstance(event, Command) and event.name == "stories"
     edited = event.message_id if isinstance(event, Edited) else None
     if isinstance(event, Press) and (pressed := decode(event.data)) is not None:

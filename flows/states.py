@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
@@ -34,6 +35,16 @@ class StoryStatus(StrEnum):
     COMPLETE = "complete"
 
 
+class SplitAnswer(BaseModel):
+    """An answer that filled a whole message: a text until ``until`` may continue it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    story: int
+    question: str
+    until: datetime
+
+
 class State(BaseModel):
     """Where one person is. Small, JSON-serialisable, and safe to log (no text)."""
 
@@ -44,6 +55,7 @@ class State(BaseModel):
     question: str | None = None
     draft_id: int | None = None
     returning: bool = False  # after this question, go back to the card
+    split: SplitAnswer | None = None  # see flows.long_text
 
     def to_json(self) -> str:
         """Serialise for storage."""

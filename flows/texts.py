@@ -69,6 +69,7 @@ class Texts(_Strict):
     story_not_found: str
     private_only: str
     edit_saved: str
+    answer_continued: str
     edit_not_an_answer: str
     unknown_command: str
     idle_text: str

@@ -1,0 +1,75 @@
+"""Answers longer than one Telegram message, which the apps send in parts
+(``flows.long_text``), through the whole dialogue."""
+
+from __future__ import annotations
+
+import pytest
+from flow_harness import KEYS, texts
+from nudge_harness import NudgePerson, NudgeWorld
+
+from flows.guide import guide_for
+from flows.render import MESSAGE_LIMIT
+from flows.states import State, StoryKind
+
+T = guide_for("en").texts
+FIRST_PART = ("Chairing the weekly meeting in French, which I dreaded. " * 80)[:MESSAGE_LIMIT]
+OPENING, SECOND = KEYS[0], KEYS[1]
+
+
+@pytest.fixture
+def world() -> NudgeWorld:
+    return NudgeWorld()
+
+
+def test_the_next_part_of_a_split_answer_joins_it(person: NudgePerson) -> None:
+    person.begin()
+    asked = person.say(FIRST_PART)
+    assert person.state.question == SECOND
+    joined = person.say("and the minutes afterwards.")
+    assert texts(joined) == [T.answer_continued]
+    assert person.state.question == SECOND, "the question asked after part one still waits"
+    assert person.story().answers[OPENING].text == f"{FIRST_PART}\nand the minutes afterwards."
+    assert SECOND not in person.story().answers
+    assert asked.state.split is not None and joined.state.split is None
+
+
+def test_three_parts_join_and_a_later_text_answers_the_next_question(
+    world: NudgeWorld, person: NudgePerson
+) -> None:
+    person.begin()
+    person.say(FIRST_PART)
+    person.say(FIRST_PART)  # a second full part: a third may follow
+    person.say("the end.")
+    assert person.story().answers[OPENING].text == f"{FIRST_PART}\n{FIRST_PART}\nthe end."
+    world.advance(seconds=11)
+    person.say("Own words about how")
+    assert person.story().answers[SECOND].text == "Own words about how"
+    assert person.story().answers[OPENING].text.endswith("the end.")
+
+
+def test_a_short_answer_is_never_continued(person: NudgePerson) -> None:
+    person.begin()
+    person.say("Short")
+    person.say("Own words about how")
+    assert person.story().answers[OPENING].text == "Short"
+    assert person.story().answers[SECOND].text == "Own words about how"
+
+
+def test_a_split_check_in_answer_joins_after_the_check_in_moved_on(
+    person: NudgePerson,
+) -> None:
+    person.command("checkin")
+    story_id = person.state.story_id
+    person.say(FIRST_PART)
+    joined = person.say("and more.")
+    assert texts(joined) == [T.answer_continued]
+    (stored,) = person.stories.values()
+    assert stored.id == story_id and stored.kind is StoryKind.CHECKIN
+    assert stored.answers["smoother"].text == f"{FIRST_PART}\nand more."
+
+
+def test_the_window_survives_the_database_round_trip(person: NudgePerson) -> None:
+    """The harness stores the state as JSON between steps, like the runner."""
+    person.begin()
+    state = person.say(FIRST_PART).state
+    assert state.split is not None and State.from_json(state.to_json()) == state
