@@ -50,10 +50,13 @@ def configure_logging(settings: Settings, *, quiet: bool = False) -> None:
 
 
 async def _with_services(settings: Settings, args: argparse.Namespace) -> int:
-    migrate = args.command in ("run", "chat", "team") or (
-        args.command == "db" and args.db_command == "upgrade"
+    existing = args.command in cli_privacy.COMMANDS  # stored data: migrated first, never created
+    migrate = (
+        existing
+        or args.command in ("run", "chat", "team")
+        or (args.command == "db" and args.db_command == "upgrade")
     )
-    services = await open_services(settings, migrate=migrate)
+    services = await open_services(settings, migrate=migrate, existing=existing)
     for notice in services.notices:
         print(notice, file=sys.stderr)
     try:

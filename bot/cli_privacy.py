@@ -55,7 +55,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     export.add_argument("--out", type=Path, default=Path(), help="folder for the two files")
     retention = commands.add_parser("retention", help="stories past privacy.retention_*")
     run = retention.add_subparsers(dest="retention_command", required=True).add_parser(
-        "run", help="tell people a week ahead and delete expired stories, now"
+        "run", help="tell people ahead and delete expired stories, now"
     )
     run.add_argument("--dry-run", action="store_true", help="only count, change nothing")
 
@@ -147,12 +147,13 @@ async def _retention(services: Services, *, dry_run: bool) -> int:
         return 0
     if dry_run:
         async with services.database.transaction() as session:
-            announce, delete = await ExpiringStories(session).pending(cutoffs)
-        print(f"A run now would announce {announce} stories and delete {delete}.")
+            tell, delete = await ExpiringStories(session).pending(cutoffs)
+        print(f"A run now would tell {tell} people and delete {delete} stories.")
         return 0
     async with telegram_sender(services.settings) as send:
         report = await RetentionJob(services.database, retention, send).run()
-    print(f"Told {report.told} people; deleted {report.deleted} stories.")
+    unreachable = f" ({report.unreachable} could not be reached)" if report.unreachable else ""
+    print(f"Told {report.told} people{unreachable}; deleted {report.deleted} stories.")
     return 0
 
 

@@ -21,7 +21,7 @@ from flows.events import Event, NudgeDue
 from flows.guide import guide_for
 from flows.nudges import undelivered
 from flows.policy import PrivacyPolicy
-from flows.replies import DeleteStory, ForgetPerson, Outcome
+from flows.replies import ForgetPerson, Outcome
 from flows.states import State, StoryKind
 from flows.team_views import TeamNeeds, TeamRules, TeamsView
 from flows.views import PersonView
@@ -107,9 +107,15 @@ class Conversations:
             return person
 
         found = await self._with_retries(find, event)
-        if found and any(isinstance(e, DeleteStory | ForgetPerson) for e in found[1].effects):
-            await reclaim_space(self.database)  # after the commit: deleted words leave the file
         return found[1] if found else None
+
+    async def after_reply(self, outcome: Outcome | None) -> None:
+        """Once the reply went out: after /forget, VACUUM so the deleted words leave the file.
+
+        A single deleted story needs no VACUUM: SQLite's secure_delete overwrites it.
+        """
+        if outcome is not None and any(isinstance(e, ForgetPerson) for e in outcome.effects):
+            await reclaim_space(self.database)
 
     async def nudge(self, person_id: int) -> tuple[int | None, Outcome] | None:
         """Run a due check-in through the flows; returns (chat id, outcome) to send."""

@@ -208,7 +208,7 @@ class NudgeDispatcher:
                 log.info("nudges: person %d blocked the bot; nudges stop", person_id)
                 return Result.BLOCKED
             except BadRequest as exc:
-                log.warning("nudges: Telegram refused a nudge (%s)", exc.message)
+                log.warning("nudges: Telegram refused a nudge: %s", without_messages(exc))
                 return Result.REFUSED  # do not retry a message Telegram refuses
             except NetworkError as exc:
                 failures += 1

@@ -22,6 +22,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError
 from telegram.ext import ContextTypes, JobQueue
 
 from bot.conversation import Clock, utc_now
+from bot.log_privacy import without_messages
 from bot.nudge_dispatch import Sender
 from bot.services import Services
 from bot.settings import Settings
@@ -86,8 +87,8 @@ class PhotoDeliverer:
                 claimed = await self._claim(seat, period)
             except IntegrityError:
                 continue  # another instance claimed this photo at the same moment
-            except Exception:
-                log.exception("team photos: one could not be counted")
+            except Exception as exc:  # its message may quote data: type and frames only
+                log.error("team photos: one could not be counted: %s", without_messages(exc))
                 report.failed += 1
                 continue
             if claimed is not None:

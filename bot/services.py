@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import logging
+import os
+import stat
 from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
 
 from bot.log_privacy import keep_people_out_of_logs
-from bot.settings import Settings
+from bot.settings import ConfigError, Settings
 from storage.crypto import TextCipher, load_keys
 from storage.database import Database
 
 log = logging.getLogger(__name__)
+
+
+class NotSetUp(ConfigError):
+    """An operator command found no database to work on."""
 
 
 @dataclass
@@ -27,22 +36,56 @@ class Services:
         await self.database.dispose()
 
 
-async def open_services(settings: Settings, *, migrate: bool = True) -> Services:
-    """Load the keys, open the database, run migrations and check the key fits."""
+def owner_only(folder: Path) -> None:
+    """Make our data directory readable by its owner alone (0700), even when it already was."""
+    info = folder.stat()
+    if not stat.S_IMODE(info.st_mode) & 0o077:
+        return
+    try:
+        if info.st_uid != os.getuid():
+            raise PermissionError
+        folder.chmod(0o700)
+    except PermissionError:
+        log.warning("the data directory is open to other users: make it mode 0700 (chmod 700)")
+
+
+def _no_database_file(settings: Settings) -> bool:
+    """True when the database is a SQLite file that does not exist (yet)."""
+    url = make_url(settings.database_url)
+    return url.get_backend_name() == "sqlite" and not Path(url.database or "").exists()
+
+
+async def open_services(
+    settings: Settings, *, migrate: bool = True, existing: bool = False
+) -> Services:
+    """Open the database, run migrations, load the keys and check that they fit.
+
+    ``existing``: an operator command that works on stored data; without a
+    database it refuses (NotSetUp), and it never creates a key.
+    """
+    refusal = NotSetUp(
+        "there is no Leerverhaal database here yet: start the bot first "
+        "(`leerverhaal run` or `leerverhaal chat`), or check the data directory and database url"
+    )
+    if existing and _no_database_file(settings):
+        raise refusal
     data_dir = settings.data_dir.expanduser()
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    keys_env = settings.encryption.keys.get_secret_value() if settings.encryption.keys else None
-    source = load_keys(keys_env, settings.key_file)
-    notices: list[str] = []
-    if source.generated_file is not None:
-        notices.append(
-            f"Created a new encryption key in {source.generated_file} (readable only by you). "
-            "Back it up: without it the stored stories cannot be read."
-        )
-    cipher = TextCipher(source.keys)
+    owner_only(data_dir)
     database = Database(settings.database_url, echo=settings.database.echo)
     keep_people_out_of_logs()  # its loggers exist now; before its first statement
+    notices: list[str] = []
     try:
+        if existing and await database.current_revision() is None:
+            raise refusal
+        keys_env = settings.encryption.keys.get_secret_value() if settings.encryption.keys else None
+        source = load_keys(keys_env, settings.key_file, create=not existing)
+        if source.generated_file is not None:
+            notices.append(
+                f"Created a new encryption key in {source.generated_file} (readable only by you). "
+                "Back it up: without it the stored stories cannot be read."
+            )
+        cipher = TextCipher(source.keys)
         if migrate:
             await database.upgrade()
         await database.check_key(cipher)

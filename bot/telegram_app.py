@@ -70,7 +70,10 @@ async def _handle(update: Update, context: ContextTypes.DEFAULT_TYPE, event: Eve
         return
     conversations: Conversations = context.application.bot_data[CONVERSATIONS]
     outcome = await conversations.handle(speaker, event, update.update_id)
-    await send_outcome(context.bot, speaker.chat_id, outcome, update.callback_query)
+    try:
+        await send_outcome(context.bot, speaker.chat_id, outcome, update.callback_query)
+    finally:
+        await conversations.after_reply(outcome)
 
 
 async def on_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -14,6 +14,7 @@ from telegram import (
 from telegram.error import BadRequest
 from telegram.ext import ExtBot
 
+from bot.log_privacy import without_messages
 from flows.render import MESSAGE_LIMIT, fit
 from flows.replies import Outcome, Reply
 
@@ -41,7 +42,7 @@ async def _edit(message: Message, reply: Reply) -> bool:
     except BadRequest as exc:
         if "not modified" in exc.message.lower():
             return True
-        log.info("could not edit a message (%s); sending a new one", exc.message)
+        log.info("could not edit a message; sending a new one: %s", without_messages(exc))
         return False
     return True
 

@@ -1,4 +1,9 @@
-"""The terminal chat: the same flows and storage, with quick picks by number."""
+"""The terminal chat: the same flows and storage, with quick picks by number.
+
+Files the chat hands over (an export, a chart) are written to a folder of the
+bot's own (``<data_dir>/files``: mode 0700, files 0600). ``/forget`` deletes
+the exports in it too: they hold the person's words.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +17,13 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.conversation import Conversations, Speaker
+from bot.retention import tell_on_arrival
 from flows.events import Command, Event, Press, Text, parse_command
 from flows.guide import guide_for, language_from_telegram
-from flows.replies import Button, File, Outcome, Reply, SetLanguage
+from flows.replies import Button, File, ForgetPerson, Outcome, Reply, SetLanguage
 
 NUMBERS = re.compile(r"^\s*\d+(\s*[, ]\s*\d+)*\s*$")
+EXPORT_FILE = re.compile(r"^leerverhaal-\d{4}-\d{2}-\d{2}\.(md|json)$")  # export_render.files
 LOCAL_USER = 1  # the terminal has one person: whoever sits at it
 
 
@@ -40,20 +47,35 @@ class TerminalChat:
     ) -> None:
         self.conversations = conversations
         self.out = out
+        self.own_folder = files is not None  # else the current folder: never chmod-ed
         self.files = files or Path.cwd()
         self.speaker = Speaker(
             "terminal", LOCAL_USER, None, language or language_from_environment()
         )
         self.buttons: list[Button] = []
+        self.forgotten = False  # the last change was /forget: nothing is kept
 
     def _save(self, file: File) -> Path:
         """Files (an export, a chart) are written next to the data, readable only by you."""
         path = self.files / Path(file.filename).name
         self.files.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if self.own_folder:
+            self.files.chmod(0o700)  # also when it was made earlier, or by hand
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)  # an earlier file of the same name may have had another mode
         with os.fdopen(fd, "wb") as handle:
             handle.write(file.data)
         return path
+
+    def _forget_files(self) -> None:
+        """Delete the exports this chat wrote: they hold the person's words."""
+        if not self.files.is_dir():
+            return
+        for path in self.files.iterdir():
+            if EXPORT_FILE.match(path.name) and path.is_file():
+                with path.open("r+b") as handle:  # overwrite first: best effort on disk
+                    handle.write(bytes(path.stat().st_size))
+                path.unlink()
 
     def _print(self, text: str) -> None:
         self.out.write(text + "\n")
@@ -104,15 +126,21 @@ class TerminalChat:
         if shown:
             self._show(shown[-1])
         for outcome in shown:
+            if outcome.effects:
+                self.forgotten = any(isinstance(e, ForgetPerson) for e in outcome.effects)
+                if self.forgotten:
+                    self._forget_files()
             for effect in outcome.effects:
                 if isinstance(effect, SetLanguage):
                     self.speaker = replace(self.speaker, language=effect.language)
+            await self.conversations.after_reply(outcome)
 
     async def run(self, read_line: Callable[[], Awaitable[str | None]]) -> None:
         """Greet, then handle lines until end of input."""
         hint = guide_for(self.speaker.language).texts.terminal_hint
         self._print(hint)
         self._show(await self.conversations.handle(self.speaker, Command("start")))
+        await self._retention_notice()
         while True:
             self.out.write("> ")
             self.out.flush()
@@ -121,7 +149,21 @@ class TerminalChat:
                 break
             if line.strip():
                 await self.on_line(line.rstrip("\n"))
-        self._print("\n" + guide_for(self.speaker.language).texts.goodbye)
+        texts = guide_for(self.speaker.language).texts
+        self._print("\n" + (texts.goodbye_forgotten if self.forgotten else texts.goodbye))
+
+    async def _retention_notice(self) -> None:
+        """Stories of this person's that retention will delete: told here, there is no chat."""
+        conversations = self.conversations
+        reply = await tell_on_arrival(
+            conversations.database,
+            conversations.policy.retention,
+            self.speaker.channel,
+            self.speaker.external_id,
+            conversations.clock(),
+        )
+        if reply is not None:
+            self._show_reply(reply)
 
 
 def stdin_reader(stream: TextIO = sys.stdin) -> Callable[[], Awaitable[str | None]]:

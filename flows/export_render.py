@@ -69,8 +69,11 @@ def as_json(record: PersonRecord, guide: Guide, now: datetime) -> str:
             "chat_id": record.chat_id,
             "language": record.language,
             "first_contact": record.first_contact.isoformat(),
+            "team_codes_failed": record.join_failures,
+            "join_locked_until": _when(record.join_locked_until),
+            "retention_notice_at": _when(record.retention_notice_at),
         },
-        "check_ins": _nudge_data(record.nudge),
+        "check_ins": _nudge_data(record.nudge, record.checkins_blocked),
         "team": _team_data(record.team) if record.team else None,
         "facilitates": [_team_data(team) for team in record.facilitates],
         "team_photos_received": [
@@ -86,7 +89,11 @@ def _team_data(team: TeamRecord) -> dict[str, str]:
     return {"name": team.name, "since": team.since.isoformat()}
 
 
-def _nudge_data(nudge: NudgeView | None) -> dict[str, Any] | None:
+def _when(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _nudge_data(nudge: NudgeView | None, blocked: bool) -> dict[str, Any] | None:
     if nudge is None:
         return None
     rule = nudge.rule
@@ -100,6 +107,7 @@ def _nudge_data(nudge: NudgeView | None) -> dict[str, Any] | None:
         "next_at": nudge.next_at.isoformat() if nudge.next_at else None,
         "last_at": nudge.last_at.isoformat() if nudge.last_at else None,
         "unanswered": nudge.unanswered,
+        "stopped_because_blocked": blocked,
     }
 
 
@@ -127,6 +135,7 @@ def _story_data(guide: Guide, record: StoryRecord) -> dict[str, Any]:
         "team": record.team,
         "quote_released": story.quote_released,
         "released_quote": _opening(guide, story) if story.quote_released else None,
+        "retention_notice_at": _when(record.retention_notice_at),
         "answers": answers,
     }
 
@@ -144,8 +153,18 @@ def markdown(record: PersonRecord, guide: Guide, now: datetime) -> str:
         "- " + texts.file_language.format(language=guide_for(record.language).language_name),
         "- " + texts.file_first_contact.format(date=local_date(record.first_contact, language)),
     ]
+    if record.join_failures:
+        lines.append("- " + texts.file_join_failures.format(count=record.join_failures))
+    if record.join_locked_until:
+        until = local_date(record.join_locked_until, language)
+        lines.append("- " + texts.file_join_locked.format(date=until))
+    if record.retention_notice_at:
+        told = local_date(record.retention_notice_at, language)
+        lines.append("- " + texts.file_retention_told.format(date=told))
     lines += ["", f"## {texts.file_checkins}", ""]
     lines.append(menu(guide, record.nudge, now).text if record.nudge else texts.file_checkins_none)
+    if record.nudge and record.checkins_blocked:
+        lines += ["", texts.file_checkins_blocked]
     lines += ["", f"## {texts.file_team}", ""]
     lines.append("- " + _team_line(guide, record.team) if record.team else texts.file_team_none)
     if record.facilitates:
@@ -194,4 +213,7 @@ def _story_lines(guide: Guide, record: StoryRecord) -> list[str]:
             lines.append(texts.card_empty)
     if story.quote_released:
         lines += ["", f"*{guide.privacy.file_released}*"]
+    if record.retention_notice_at:
+        told = local_date(record.retention_notice_at, guide.language)
+        lines += ["", f"*{guide.privacy.file_story_told.format(date=told)}*"]
     return lines

@@ -1,9 +1,13 @@
 """What an installation promises about people's data: group size and retention (pure rules).
 
-Retention counts from the day a story was begun. Its owner is told once, a week
-before it expires; a story is only deleted once it has expired *and* its owner
-was told at least a week earlier (so turning retention on, or shortening it,
-never deletes anything without a week's notice).
+Retention counts from the day a story was begun. A person is told before any of
+their stories is deleted: when one of them expires within a week
+(``NOTICE_LEAD``), in one message that covers every story of theirs expiring
+within ``NOTICE_COVERS``, and at most once every ``NOTICE_SPACING``. A story is
+only deleted once it has expired *and* its owner was told at least a week
+earlier (so turning retention on, or shortening it, never deletes anything
+without a week's notice). With a period shorter than ``NOTICE_COVERS`` a story
+begun after a notice may wait for the next one, and so be deleted later.
 """
 
 from __future__ import annotations
@@ -11,7 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-WARNING_LEAD = timedelta(days=7)
+NOTICE_LEAD = timedelta(days=7)  # told at least this long before a story is deleted
+NOTICE_COVERS = timedelta(days=37)  # a notice covers the stories expiring this soon
+NOTICE_SPACING = timedelta(days=30)  # a person is told at most once in this long
 
 
 def add_years(when: datetime, years: int) -> datetime:
@@ -26,9 +32,11 @@ def add_years(when: datetime, years: int) -> datetime:
 class Cutoffs:
     """The instants that decide, at one moment, which stories to warn about or delete."""
 
-    warn_begun_before: datetime  # begun before this: expires within a week, warn
+    warn_begun_before: datetime  # begun before this: expires within a week, tell its owner
+    cover_begun_before: datetime  # begun before this: the notice mentions it too
+    told_before: datetime  # a person told before this may be told again
     delete_begun_before: datetime  # begun before this: expired
-    delete_warned_before: datetime  # and warned before this: a week's notice was given
+    delete_warned_before: datetime  # and told before this: a week's notice was given
 
 
 @dataclass(frozen=True)
@@ -60,12 +68,18 @@ class Retention:
         return None
 
     def cutoffs(self, now: datetime) -> Cutoffs | None:
-        """What the daily job warns about and deletes at ``now`` (None: nothing, ever)."""
+        """What the daily job tells about and deletes at ``now`` (None: nothing, ever)."""
         expired = self.expired_before(now)
-        soon = self.expired_before(now + WARNING_LEAD)
-        if expired is None or soon is None:
+        soon = self.expired_before(now + NOTICE_LEAD)
+        covered = self.expired_before(now + NOTICE_COVERS)
+        if expired is None or soon is None or covered is None:
             return None
-        return Cutoffs(soon, expired, now - WARNING_LEAD)
+        return Cutoffs(soon, covered, now - NOTICE_SPACING, expired, now - NOTICE_LEAD)
+
+    def first_deletion(self, begun: datetime, told: datetime) -> datetime:
+        """When a story begun at ``begun`` goes, its owner told at ``told`` (never sooner)."""
+        expires = self.expires(begun)
+        return max(expires, told + NOTICE_LEAD) if expires else told + NOTICE_LEAD
 
 
 @dataclass(frozen=True)

@@ -153,7 +153,7 @@ def _export(turn: Turn) -> Outcome:
 def retention_notice(
     language: str, retention: Retention, stories: int, checkins: int, on: date
 ) -> Reply:
-    """Told once, a week ahead: how much retention deletes and when, with an offer to export."""
+    """Told ahead: how much retention deletes, from which day, with an offer to export."""
     texts = guide_for(language).privacy
     text = texts.retention_notice.format(
         period=period(retention, language),

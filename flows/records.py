@@ -33,6 +33,7 @@ class StoryRecord:
     updated_at: datetime
     completed_at: datetime | None
     team: str | None
+    retention_notice_at: datetime | None = None  # when its owner was told it will be deleted
 
 
 @dataclass(frozen=True)
@@ -49,3 +50,7 @@ class PersonRecord:
     facilitates: tuple[TeamRecord, ...]
     photos: tuple[PhotoRecord, ...]
     stories: tuple[StoryRecord, ...]
+    checkins_blocked: bool = False  # check-ins stopped: Telegram said the bot was blocked
+    join_failures: int = 0  # team codes that did not work, since the last one that did
+    join_locked_until: datetime | None = None  # no /join until then, after too many
+    retention_notice_at: datetime | None = None  # last told that stories will be deleted

@@ -77,6 +77,7 @@ class Texts(_Strict):
     terminal_hint: str
     error: str
     goodbye: str
+    goodbye_forgotten: str
 
 
 class Commands(_Strict):
@@ -206,6 +207,11 @@ class PrivacyTexts(_Strict):
     file_stories_none: str
     file_released: str
     file_skipped: str
+    file_join_failures: str
+    file_join_locked: str
+    file_retention_told: str
+    file_checkins_blocked: str
+    file_story_told: str
 
 
 class TeamTexts(_Strict):

@@ -111,13 +111,35 @@ class Database:
             return await connection.run_sync(_read)
 
     async def _migrate(self, action: Any, revision: str) -> None:
+        """Run Alembic in one transaction.
+
+        On SQLite, foreign keys are off meanwhile: a migration that recreates a
+        table (batch mode) drops the old one, and with foreign keys on that drop
+        would cascade and delete every row that refers to it. The references
+        are checked before the commit instead.
+        """
+
         def _run(connection: Connection) -> None:
             config = alembic_config()
             config.attributes["connection"] = connection
             action(config, revision)
+            if self.is_sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").first()
+                if broken is not None:
+                    raise RuntimeError(f"the migration left broken references in {broken[0]}")
 
-        async with self.engine.begin() as connection:
-            await connection.run_sync(_run)
+        async with self.engine.connect() as connection:
+            driver = None
+            if self.is_sqlite:  # outside a transaction: SQLite ignores the pragma inside one
+                driver = (await connection.get_raw_connection()).driver_connection
+                assert driver is not None
+                await driver.execute("PRAGMA foreign_keys=OFF")
+            try:
+                async with connection.begin():
+                    await connection.run_sync(_run)
+            finally:
+                if driver is not None:
+                    await driver.execute("PRAGMA foreign_keys=ON")
 
     async def check_key(self, cipher: TextCipher) -> bool:
         """Verify the key fits this database; store the check on first use.

@@ -7,7 +7,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.records import PersonRecord, PhotoRecord, StoryRecord, TeamRecord
 from storage.crypto import TextCipher
-from storage.models import Facilitator, Membership, Person, PhotoDelivery, Story, Team
+from storage.models import (
+    Facilitator,
+    Membership,
+    NudgeSchedule,
+    Person,
+    PhotoDelivery,
+    Story,
+    Team,
+)
 from storage.nudge_store import Nudges
 from storage.repositories import Stories
 
@@ -24,7 +32,9 @@ async def gather(session: AsyncSession, cipher: TextCipher, person: Person) -> P
     ).all()
     views = await Stories(session, cipher).load(person.id, [story.id for story, _ in rows])
     stories = tuple(
-        StoryRecord(views[story.id], story.updated_at, story.completed_at, team)
+        StoryRecord(
+            views[story.id], story.updated_at, story.completed_at, team, story.retention_notice_at
+        )
         for story, team in rows
     )
     team = (
@@ -46,6 +56,7 @@ async def gather(session: AsyncSession, cipher: TextCipher, person: Person) -> P
         .where(PhotoDelivery.person_id == person.id)
         .order_by(PhotoDelivery.delivered_at)
     )
+    schedule = await session.get(NudgeSchedule, person.id)
     return PersonRecord(
         channel=person.channel,
         external_id=person.external_id,
@@ -57,4 +68,8 @@ async def gather(session: AsyncSession, cipher: TextCipher, person: Person) -> P
         facilitates=tuple(TeamRecord(name, since) for name, since in facilitates),
         photos=tuple(PhotoRecord(name, period, at) for name, period, at in photos),
         stories=stories,
+        checkins_blocked=bool(schedule and schedule.blocked),
+        join_failures=person.join_failures or 0,
+        join_locked_until=person.join_locked_until,
+        retention_notice_at=person.retention_notice_at,
     )

@@ -68,11 +68,14 @@ class Person(Base):
     """Someone who talks to the bot, with where their conversation stands.
 
     ``id`` is the internal, pseudonymous id used in logs; the Telegram ids
-    are only used to reach the person.
+    are only used to reach the person. It is never reused, not even after an
+    erasure (AUTOINCREMENT on SQLite, a sequence on PostgreSQL), so an old log
+    line never points at someone new. ``retention_notice_at``: when the person
+    was last told that stories of theirs will be deleted (``storage.retention``).
     """
 
     __tablename__ = "persons"
-    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+    __table_args__ = (UniqueConstraint("channel", "external_id"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     channel: Mapped[str] = mapped_column(String(16))
@@ -83,6 +86,7 @@ class Person(Base):
     version: Mapped[int] = mapped_column(Integer, default=0)
     join_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     join_locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    retention_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -152,7 +156,10 @@ class PhotoDelivery(Base):
 
 
 class Story(Base):
-    """A learning story or check-in: a draft until its card is confirmed."""
+    """A learning story or check-in: a draft until its card is confirmed.
+
+    ``retention_notice_at``: when its owner was told it will be deleted (None: not yet).
+    """
 
     __tablename__ = "stories"
 
@@ -167,7 +174,7 @@ class Story(Base):
         ForeignKey("teams.id", ondelete="SET NULL"), index=True
     )
     quote_released: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    retention_warned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    retention_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Answer(Base):

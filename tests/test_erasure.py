@@ -16,14 +16,16 @@ from privacy_support import (
     traces_of,
 )
 from sqlalchemy import event, func, select, update
-from test_conversations import ALICE, BOB, Chat, tell_whole_story
+from test_conversations import ALICE, BOB, CHANGE, Chat, begin, tell_whole_story
 
+from bot import conversation
 from bot.conversation import Conversations
-from flows.callbacks import Action
-from flows.events import Command
+from flows.callbacks import Action, encode
+from flows.events import Command, Press
 from storage.database import Database
 from storage.erasure import delete_rows, erase_person
 from storage.models import Base, Membership, NudgeSchedule, PhotoDelivery, Story, Team
+from storage.repositories import People
 
 if TYPE_CHECKING:
     from tests.conftest import FakeClock
@@ -108,7 +110,7 @@ async def test_forget_vacuums_the_sqlite_file(
     assert tokens and all(token in on_disk() for token in tokens)
 
     await person.send(Command("forget"))
-    await person.press(Action.FORGET_YES, "1")
+    await conversations.after_reply(await person.press(Action.FORGET_YES, "1"))
     await database.dispose()  # close every connection: nothing is held in memory
     assert not any(token in on_disk() for token in tokens)
 
@@ -117,3 +119,42 @@ def _insecure_delete(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA secure_delete=OFF")
     cursor.close()
+
+
+async def test_an_erased_persons_id_is_never_given_to_someone_new(
+    database: Database, clock: FakeClock
+) -> None:
+    """Log lines and ``export-person --person N`` never come to point at someone else."""
+    async with database.transaction() as session:
+        first = (await People(session).add("telegram", 1, 1, "en", clock())).id
+    async with database.transaction() as session:
+        await erase_person(session, first)
+    async with database.transaction() as session:
+        second = (await People(session).add("telegram", 2, 2, "en", clock())).id
+    assert second != first
+
+
+async def test_vacuum_runs_after_forget_only_never_for_one_story(
+    conversations: Conversations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A discarded draft or a deleted story is overwritten by secure_delete: no VACUUM."""
+    vacuums: list[Database] = []
+
+    async def vacuum(database: Database) -> None:
+        vacuums.append(database)
+
+    monkeypatch.setattr(conversation, "reclaim_space", vacuum)
+    alice = Chat(conversations)
+    await begin(alice)
+    await alice.say(CHANGE)
+    draft = alice.story_id
+    for data in (encode(Action.DISCARD, draft), encode(Action.DISCARD_YES, draft)):
+        outcome = await alice.send(Press(data))
+        await conversations.after_reply(outcome)
+    assert outcome is not None and outcome.effects and vacuums == []
+    await tell_whole_story(alice)
+    await alice.send(Command("forget"))
+    gone = await alice.press(Action.FORGET_YES, "1")
+    assert vacuums == []  # not before the reply went out
+    await conversations.after_reply(gone)
+    assert vacuums == [conversations.database]

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import json
 import stat
+from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from privacy_support import checkin, join_team, person_id, release_quote, schedule_checkins
+from sqlalchemy import update
 from test_conversations import (
     ALICE,
     BOB,
@@ -28,11 +30,13 @@ from bot.terminal import TerminalChat
 from flows.events import Command, Text
 from flows.guide import guide_for
 from flows.replies import Outcome
+from storage.models import NudgeSchedule, Person, Story
 
 if TYPE_CHECKING:
     from tests.conftest import FakeClock
 
 BOB_WORDS = "Bob's own words about asking the consul"
+P = guide_for("en").privacy
 
 
 def _files(outcome: Outcome | None) -> tuple[str, dict[str, Any]]:
@@ -68,6 +72,9 @@ async def test_export_holds_everything_and_only_that_persons_data(
         "chat_id": ALICE.chat_id,
         "language": "en",
         "first_contact": "2026-03-02T09:00:00+00:00",
+        "team_codes_failed": 0,
+        "join_locked_until": None,
+        "retention_notice_at": None,
     }
     assert data["check_ins"]["time_zone"] == "Europe/Amsterdam"
     assert data["check_ins"]["next_at"] == "2026-03-03T10:00:00+00:00"
@@ -92,6 +99,45 @@ async def test_export_holds_everything_and_only_that_persons_data(
     assert BOB_WORDS in bob_markdown
     assert CHANGE in bob_markdown  # Bob told the same story text, in his own story
     assert {s["id"] for s in bob_data["stories"]}.isdisjoint({s["id"] for s in data["stories"]})
+
+
+async def test_export_holds_blocked_check_ins_a_join_lock_and_retention_notices(
+    conversations: Conversations, clock: FakeClock
+) -> None:
+    database = conversations.database
+    alice = Chat(conversations)
+    await tell_whole_story(alice)
+    who = await person_id(database, ALICE)
+    await schedule_checkins(database, who, clock())
+    told, locked = clock() + timedelta(days=1), clock() + timedelta(days=2)
+    async with database.transaction() as session:
+        await session.execute(
+            update(NudgeSchedule).where(NudgeSchedule.person_id == who).values(blocked=True)
+        )
+        await session.execute(
+            update(Person)
+            .where(Person.id == who)
+            .values(join_failures=2, join_locked_until=locked, retention_notice_at=told)
+        )
+        await session.execute(update(Story).values(retention_notice_at=told))
+    clock.advance(days=1)
+
+    exported = await alice.send(Command("export"))
+    assert exported is not None
+    markdown, data = _files(Outcome(exported.state, exported.replies[:2]))
+    assert data["check_ins"]["stopped_because_blocked"] is True
+    assert data["person"]["team_codes_failed"] == 2
+    assert data["person"]["join_locked_until"] == locked.isoformat()
+    assert data["person"]["retention_notice_at"] == told.isoformat()
+    assert [s["retention_notice_at"] for s in data["stories"]] == [told.isoformat()]
+    for line in (
+        P.file_checkins_blocked,
+        P.file_join_failures.format(count=2),
+        P.file_join_locked.format(date="Mar 4, 2026"),
+        P.file_retention_told.format(date="Mar 3, 2026"),
+        P.file_story_told.format(date="Mar 3, 2026"),
+    ):
+        assert line in markdown
 
 
 async def test_a_person_without_anything_gets_an_export_too(

@@ -107,3 +107,43 @@ async def test_models_match_migrated_schema(database: Database) -> None:
         changed.tables["answers"].append_column(Column("mood", String(8)))
         diff = await connection.run_sync(_diff, changed)
     assert [d[0] for d in diff] == ["add_column"]
+
+
+async def test_upgrades_keep_every_row_and_the_retention_notice(database_url: str) -> None:
+    """Recreating a table (SQLite batch mode) cascades nothing; a notice keeps its time."""
+    db = Database(database_url)
+    told = "2026-01-05 09:00:00+00:00"
+    try:
+        await db.upgrade("0002")
+        async with db.engine.begin() as connection:
+            await connection.exec_driver_sql(
+                "INSERT INTO persons (id, channel, external_id, chat_id, language, state, "
+                "version, created_at, updated_at) VALUES (7, 'telegram', 1, 1, 'en', '', 0, "
+                f"'{told}', '{told}')"
+            )
+            await connection.exec_driver_sql(
+                "INSERT INTO stories (id, person_id, kind, status, created_at, updated_at) "
+                f"VALUES (5, 7, 'story', 'complete', '{told}', '{told}')"
+            )
+            await connection.exec_driver_sql(
+                "INSERT INTO answers (story_id, question, skipped, updated_at) "
+                f"VALUES (5, 'change', false, '{told}')"
+            )
+        await db.upgrade("0003")
+        async with db.engine.begin() as connection:
+            await connection.exec_driver_sql("UPDATE stories SET retention_warned = true")
+        await db.upgrade()
+        async with db.engine.connect() as connection:
+            for table in ("persons", "stories", "answers"):
+                count = await connection.exec_driver_sql(f"SELECT count(*) FROM {table}")
+                assert count.scalar() == 1, table
+            notice = await connection.exec_driver_sql("SELECT retention_notice_at FROM stories")
+            assert str(notice.scalar())[:16] == told[:16]
+        await db.downgrade("0003")
+        async with db.engine.connect() as connection:
+            warned = await connection.exec_driver_sql("SELECT retention_warned FROM stories")
+            assert warned.scalar()
+            count = await connection.exec_driver_sql("SELECT count(*) FROM answers")
+            assert count.scalar() == 1
+    finally:
+        await db.dispose()

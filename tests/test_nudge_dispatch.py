@@ -479,6 +479,22 @@ async def test_a_refused_nudge_is_not_retried_nor_counted(
     assert (row.next_nudge_at, row.unanswered) == (TUESDAY_AMSTERDAM + timedelta(days=7), 0)
 
 
+@SQLITE_ONLY
+async def test_a_refused_nudge_is_logged_without_telegrams_words(
+    conversations: Conversations,
+    dispatcher: NudgeDispatcher,
+    outbox: Outbox,
+    clock: FakeClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    await enrol(conversations)
+    outbox.fail(1001, BadRequest("Bad Request: can't parse entities in ZZSECRET"))
+    clock.now = TUESDAY_AMSTERDAM
+    await dispatcher.tick()
+    assert "BadRequest (message withheld)" in caplog.text
+    assert "ZZSECRET" not in caplog.text
+
+
 @RETRY_AFTER_WARNING
 @SQLITE_ONLY
 async def test_one_persons_trouble_does_not_hold_up_the_others(

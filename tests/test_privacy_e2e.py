@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import conversation
 from flows.guide import guide_for
 from storage.models import Person, Story
 from tests.fake_telegram import FakeTelegram, FakeUser
@@ -77,3 +78,25 @@ async def test_forget_cancelled_and_privacy_in_dutch(tmp_path: Path) -> None:
             menu = dict(tg.commands_for("nl", {"type": "all_private_chats"}))
             assert menu["forget"] == nl.commands.forget and menu["export"] == nl.commands.export
         tg.assert_no_violations()
+
+
+async def test_forget_is_confirmed_before_the_database_is_vacuumed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """VACUUM can take a while on a big file: the person is not kept waiting for it."""
+    shown_before_vacuum: list[list[str | None]] = []
+    async with FakeTelegram(token=TOKEN) as tg:
+
+        async def vacuum(_database: object) -> None:
+            shown_before_vacuum.append([m.text for m in tg.messages_in(1012)])
+
+        monkeypatch.setattr(conversation, "reclaim_space", vacuum)
+        async with running_bot(bot_settings(tg, tmp_path)):
+            user = tg.user(1012, "Ida", language_code="en")
+            await user.send("/forget")
+            await user.wait_for_message()
+            await user.press_button(P.forget_yes)
+            assert (await user.wait_for_edit()).text == P.forgotten
+            await tg.wait_for(lambda: shown_before_vacuum or None)
+        tg.assert_no_violations()
+    assert shown_before_vacuum == [[P.forgotten]]

@@ -70,6 +70,7 @@ async def test_privacy_says_what_is_kept_for_how_long_and_who_sees_what(
     [reply] = shown.replies
     assert reply.text.startswith("What I keep about you")
     assert "at least 5 people" in reply.text
+    assert "Where: in this bot's database, on the server of whoever runs the bot" in reply.text
     assert "your stories are kept until you delete them." in reply.text
     assert "/export" in reply.text and "/forget" in reply.text
     assert [b.label for row in reply.buttons for b in row] == [P.export_button, P.forget_button]
@@ -85,6 +86,7 @@ async def test_privacy_in_dutch_with_a_retention_period(
     [text] = texts(shown)
     assert text.startswith("Wat ik over je bewaar")
     assert "minstens 6 mensen" in text
+    assert "Waar: in de database van deze bot, op de server van wie de bot beheert" in text
     assert "verhalen worden verwijderd 5 jaar nadat je eraan begon" in text
 
 

@@ -1,4 +1,4 @@
-"""Retention in simulated time: told once a week ahead, deleted after expiry, never sooner."""
+"""Retention in simulated time: told a week ahead, deleted after expiry, never sooner."""
 
 from __future__ import annotations
 
@@ -41,11 +41,14 @@ TERMINAL = Speaker("terminal", 1, None, "en")
 
 @dataclass
 class Outbox:
-    """What the job sent, by chat."""
+    """What the job sent, by chat; ``failures`` are raised by the next sends instead."""
 
     sent: list[tuple[int, Outcome]] = field(default_factory=list)
+    failures: list[Exception] = field(default_factory=list)
 
     async def __call__(self, chat_id: int, outcome: Outcome) -> None:
+        if self.failures:
+            raise self.failures.pop(0)
         self.sent.append((chat_id, outcome))
 
 
@@ -64,7 +67,12 @@ def test_retention_rules() -> None:
     assert cutoffs is not None
     assert cutoffs.delete_begun_before == datetime(2023, 2, 28, 12, tzinfo=UTC)
     assert cutoffs.warn_begun_before == datetime(2023, 3, 7, 12, tzinfo=UTC)
+    assert cutoffs.cover_begun_before == datetime(2023, 4, 6, 12, tzinfo=UTC)
+    assert cutoffs.told_before == now - timedelta(days=30)
     assert cutoffs.delete_warned_before == now - timedelta(days=7)
+    begun = datetime(2023, 3, 1, tzinfo=UTC)
+    assert Retention(years=5).first_deletion(begun, now) == now + timedelta(days=7)
+    assert Retention(years=5).first_deletion(begun, begun) == datetime(2028, 3, 1, tzinfo=UTC)
     assert Retention(days=30).expires(now) == now + timedelta(days=30)
 
 
@@ -80,7 +88,7 @@ def test_retention_settings() -> None:
 # --- the daily job --------------------------------------------------------------------
 
 
-async def test_told_once_a_week_ahead_then_deleted(
+async def test_told_a_week_ahead_then_deleted(
     database: Database, cipher: TextCipher, clock: FakeClock
 ) -> None:
     start = clock()
@@ -110,13 +118,14 @@ async def test_told_once_a_week_ahead_then_deleted(
     assert await stories_left(database) == 3
 
     clock.now = start + timedelta(days=366, hours=1)
-    assert await job.run() == RetentionReport(0, 2)  # Alice's story and the terminal person's
+    assert await job.run() == RetentionReport(0, 1)  # the terminal person was never told
     listing = await alice.send(Command("stories"))
     assert listing is not None
     assert [decode(b.data).story_id for row in listing.replies[0].buttons for b in row] == [  # type: ignore[union-attr]
         kept
     ]
     assert len(outbox.sent) == 1
+    assert await stories_left(database) == 2
 
 
 async def test_a_new_retention_period_still_gives_a_weeks_notice(
@@ -195,7 +204,7 @@ async def test_retention_run_from_the_command_line(
     assert "No retention period" in capsys.readouterr().out
     monkeypatch.setenv("LEERVERHAAL_PRIVACY__RETENTION_YEARS", "1")
     assert await asyncio.to_thread(main, ["retention", "run", "--dry-run"]) == 0
-    assert "announce 1 stories and delete 0" in capsys.readouterr().out
+    assert "tell 1 people and delete 0 stories" in capsys.readouterr().out
     async with FakeTelegram(token=TOKEN) as tg:
         tg.user(ALICE.external_id, "Ann", language_code="en")  # she has a chat with the bot
         monkeypatch.setenv("LEERVERHAAL_TELEGRAM__TOKEN", tg.token)

@@ -190,3 +190,31 @@ async def test_leerverhaal_chat_as_a_real_process(tmp_path: Path) -> None:
         await db.dispose()
     on_disk = database_bytes(tmp_path)
     assert CHANGE.encode() not in on_disk and HELPED_MOST.encode() not in on_disk
+
+
+async def test_forget_in_the_terminal_deletes_its_exports_and_claims_nothing_is_saved(
+    conversations: Conversations, tmp_path: Path
+) -> None:
+    files = tmp_path / "files"
+    files.mkdir()
+    files.chmod(0o755)  # made earlier, or by hand
+    (files / "notes.txt").write_text("not the bot's", encoding="utf-8")
+    first = TerminalChat(conversations, out=StringIO(), language="en", files=files)
+    await first.run(lines(["/checkin", "X ZZSECRET", "/export"]))
+    exports = sorted(path for path in files.iterdir() if path.name.startswith("leerverhaal-"))
+    assert [path.suffix for path in exports] == [".json", ".md"]
+    assert "ZZSECRET" in exports[1].read_text(encoding="utf-8")
+    assert stat.S_IMODE(files.stat().st_mode) == 0o700
+    assert {stat.S_IMODE(path.stat().st_mode) for path in exports} == {0o600}
+
+    out = StringIO()
+    await TerminalChat(conversations, out=out, language="en", files=files).run(
+        lines(["/forget", "1"])
+    )
+    assert [path.name for path in files.iterdir()] == ["notes.txt"]
+    assert out.getvalue().rstrip().endswith(TEXTS.goodbye_forgotten)
+    assert TEXTS.goodbye not in out.getvalue()
+
+    again = StringIO()  # once something is told again, it is saved again
+    await TerminalChat(conversations, out=again, language="en").run(lines(["/checkin", "Y"]))
+    assert again.getvalue().rstrip().endswith(TEXTS.goodbye)
