@@ -4,7 +4,8 @@ Telegram's apps split a text longer than 4096 characters into several messages
 sent one right after another, and the bot would take the second part as the
 answer to the next question. So after an answer that (nearly) filled a
 message, a text that arrives within a few seconds is added to that answer
-instead, and the person is told so.
+instead, and the person is told so. Editing one of the parts afterwards changes
+nothing (the bot says so); the joined answer can be changed from /stories.
 """
 
 from __future__ import annotations
@@ -36,7 +37,9 @@ def join(turn: Turn, message: Text) -> Outcome:
     assert split is not None and story is not None, "only called when continues()"
     old = story.answer(split.question)
     text = "\n".join(part for part in (old.text, message.text) if part)
-    save = SaveAnswer(story.id, split.question, text, old.choices)
+    # Editing one part later would replace the whole answer with that part: a joined
+    # answer is no longer tied to a message (it can still be changed in /stories).
+    save = SaveAnswer(story.id, split.question, text, old.choices, detach_message=True)
     state = marked(turn.state.model_copy(update={"split": None}), save, message, turn.view.now)
     return Outcome(state, (Reply(turn.guide.texts.answer_continued),), (save,))
 

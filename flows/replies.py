@@ -58,6 +58,7 @@ class SaveAnswer:
     choices: tuple[str, ...] = ()
     skipped: bool = False
     message_id: int | None = None
+    detach_message: bool = False  # the answer no longer matches one message (edits ignored)
 
 
 @dataclass(frozen=True)

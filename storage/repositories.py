@@ -261,7 +261,9 @@ class Stories:
         answer.text_encrypted = self.cipher.encrypt(effect.text) if effect.text else None
         answer.skipped = effect.skipped
         answer.updated_at = now
-        if effect.message_id is not None:
+        if effect.detach_message:
+            answer.message_id = None
+        elif effect.message_id is not None:
             answer.message_id = effect.message_id
         await self.session.execute(
             delete(Choice).where(

@@ -210,7 +210,9 @@ class Person:
                 story = self._own(effect.story_id)
                 old = story.answers.get(effect.question)
                 message_id = effect.message_id
-                if message_id is None and old is not None:
+                if effect.detach_message:
+                    message_id = None
+                elif message_id is None and old is not None:
                     message_id = old.message_id
                 story.answers[effect.question] = StoredAnswer(
                     effect.text, effect.choices, effect.skipped, message_id

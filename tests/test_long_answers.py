@@ -33,6 +33,18 @@ def test_the_next_part_of_a_split_answer_joins_it(person: NudgePerson) -> None:
     assert asked.state.split is not None and joined.state.split is None
 
 
+def test_editing_a_part_of_a_joined_answer_loses_nothing(person: NudgePerson) -> None:
+    person.begin()
+    first = person.next_message_id
+    person.say(FIRST_PART)
+    second = person.next_message_id
+    person.say("and more.")
+    for message_id in (first, second):
+        edited = person.edit(message_id, "only this")
+        assert texts(edited) == [T.edit_not_an_answer]
+    assert person.story().answers[OPENING].text == f"{FIRST_PART}\nand more."
+
+
 def test_three_parts_join_and_a_later_text_answers_the_next_question(
     world: NudgeWorld, person: NudgePerson
 ) -> None:

@@ -199,6 +199,10 @@ async def test_saving_the_same_answer_twice_keeps_one_row(
         assert story is not None and story.updated_at == later
         views = await Stories(session, cipher).load(person.id, [11])
     assert views[11].answers["who"] == AnswerView("het team", ("team",), False)
+    joined = SaveAnswer(11, "who", "het team\nen meer", ("team",), detach_message=True)
+    await _apply(database, cipher, person, clock(), joined)
+    async with database.transaction() as session:
+        assert await session.scalar(select(Answer.message_id)) is None, "no message is it now"
 
 
 async def test_complete_and_set_language(
