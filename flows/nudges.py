@@ -2,7 +2,8 @@
 
 A nudge is never sent while a story is under way, outside 08:00-21:00 local
 time or on the person's weekend: it is moved instead. After three unanswered
-nudges in a row the rhythm slows down once, and the person is told so.
+nudges in a row the rhythm slows down one step (weekly, every two weeks, every
+four weeks), and the person is told so with the nudge that slows down.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from datetime import datetime, timedelta
 
 from flows import nudge_render
 from flows.callbacks import Action, Pressed, decode_id, encode_id
+from flows.guide import Question
 from flows.replies import Effect, Outcome, Reply, SaveNudgeRule, SetNextNudge
 from flows.schedule import (
+    NudgeRule,
     Rhythm,
     is_allowed,
     next_allowed,
@@ -66,10 +69,18 @@ def on_due(turn: Turn) -> Outcome:
         rhythm = nudge_render.rhythm_name(turn.guide, slowed.rhythm)
         lines.append(turn.guide.checkin.texts.slowed_down.format(rhythm=rhythm))
     opening = turn.guide.questionnaire(StoryKind.CHECKIN).opening
-    lines.append(opening.prompt_for(int(now.timestamp()) // 86400))
+    lines.append(phrasing(opening, rule, now))
     buttons = nudge_render.nudge_buttons(turn.guide, stamp(now))
     state = State(step=Step.NUDGED, draft_id=turn.state.draft_id)
     return Outcome(state, (Reply("\n\n".join(lines), buttons),), tuple(effects))
+
+
+def phrasing(question: Question, rule: NudgeRule, now: datetime) -> str:
+    """The prompt in one of its phrasings, taking turns from one slot of the rhythm to the
+    next (weekly, fortnightly or monthly alike); a resend the same day says the same."""
+    interval = rule.interval or timedelta(days=1)
+    slot = now.astimezone(rule.tz).date().toordinal() // interval.days
+    return question.prompt_for(slot)
 
 
 def undelivered(state: State) -> State:

@@ -11,7 +11,11 @@ Local-time conventions:
   (02:30 in a 02:00→03:00 gap is 03:00); an ambiguous one (DST fold) is its first
   occurrence (``fold=0``).
 - Nudges only go out between :data:`DAY_START` and :data:`DAY_END` local time (both
-  inclusive), never on the rule's weekend days and never on or before ``paused_until``.
+  inclusive, to the minute: a 21:00 check-in sent at 21:00:40 is still on time), never
+  on the rule's weekend days and never on or before ``paused_until``.
+- The rhythm counts in slots, not from the moment of sending: a weekly check-in that
+  went out a day late (snoozed, held back by a story or the weekend) is followed by
+  the usual slot of the next week, never by one a week after the late send.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ DAY_END = time(21)
 SNOOZE_LATER = timedelta(hours=3)
 _ONE_DAY = timedelta(days=1)
 _ONE_SECOND = timedelta(seconds=1)
+_LATE_BY_AT_MOST = timedelta(days=6)  # a slot's nudge can go out this much later
 
 
 class Rhythm(StrEnum):
@@ -54,7 +59,7 @@ class Rhythm(StrEnum):
     OFF = "off"
 
 
-#: Minimum number of local calendar days between two nudges.
+#: Local calendar days from one slot to the next.
 INTERVAL_DAYS: dict[Rhythm, int] = {Rhythm.WEEKLY: 7, Rhythm.BIWEEKLY: 14, Rhythm.MONTHLY: 28}
 
 _SLOWER = {Rhythm.WEEKLY: Rhythm.BIWEEKLY, Rhythm.BIWEEKLY: Rhythm.MONTHLY}
@@ -162,11 +167,16 @@ def _free_day(rule: NudgeRule, day: date) -> bool:
     return not paused and day.weekday() not in rule.weekend
 
 
+def _in_hours(wall: time) -> bool:
+    """08:00 up to and including the minute 21:00 (what a clock on the wall shows)."""
+    return wall >= DAY_START and wall.replace(second=0, microsecond=0) <= DAY_END
+
+
 def is_allowed(rule: NudgeRule, instant: datetime) -> bool:
     """Whether a nudge may go out at ``instant`` (allowed hours, no weekend, no pause)."""
     _aware(instant, "instant")
     local = instant.astimezone(rule.tz)
-    return DAY_START <= local.time() <= DAY_END and _free_day(rule, local.date())
+    return _in_hours(local.time()) and _free_day(rule, local.date())
 
 
 def next_allowed(rule: NudgeRule, instant: datetime) -> datetime:
@@ -174,7 +184,7 @@ def next_allowed(rule: NudgeRule, instant: datetime) -> datetime:
     _aware(instant, "instant")
     local = instant.astimezone(rule.tz)
     day, wall = local.date(), local.time()
-    if wall <= DAY_END and _free_day(rule, day):
+    if wall.replace(second=0, microsecond=0) <= DAY_END and _free_day(rule, day):
         if wall >= DAY_START:
             return instant.astimezone(UTC)
         candidate = local_instant(day, DAY_START, rule.tz)
@@ -195,9 +205,11 @@ def next_nudge_at(
     """The next nudge instant (UTC) strictly after ``now``, or None when the rhythm is off.
 
     The slot is the rule's weekday (moved past the weekend if needed) at ``rule.at`` local
-    time, on a local date at least ``interval`` days after the local date of
-    ``last_nudge`` and after ``paused_until``. After downtime this is one slot in the
-    future, never one per missed period.
+    time, after ``paused_until``, in the week that ends ``interval`` days after the
+    local date of ``last_nudge``: the slot that follows the one ``last_nudge`` was sent
+    for, even when it went out up to six days late, and never sooner than half the
+    interval after it. After downtime this is one slot in the future, never one per
+    missed period.
     """
     interval = rule.interval
     if interval is None or paused_for_good(rule):
@@ -207,7 +219,8 @@ def next_nudge_at(
     earliest = now.astimezone(tz).date()
     if last_nudge is not None:
         _aware(last_nudge, "last_nudge")
-        earliest = max(earliest, last_nudge.astimezone(tz).date() + interval)
+        gap = max(interval - _LATE_BY_AT_MOST, interval / 2)
+        earliest = max(earliest, last_nudge.astimezone(tz).date() + timedelta(days=gap.days))
     if rule.paused_until is not None:
         earliest = max(earliest, rule.paused_until + _ONE_DAY)
     day = earliest + timedelta(days=(rule.slot_weekday - earliest.weekday()) % 7)

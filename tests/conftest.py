@@ -48,7 +48,7 @@ START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 T = TypeVar("T")
 
 # ``world``, ``person`` and ``set_up`` for the in-memory flow tests.
-pytest_plugins = ["flow_fixtures"]
+pytest_plugins = ["flow_fixtures", "nudge_dispatch_fixtures"]
 
 
 # --- time -----------------------------------------------------------------------------

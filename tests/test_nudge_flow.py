@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 
 import pytest
 from flow_harness import texts
@@ -180,6 +181,20 @@ def test_the_prompt_varies_over_the_days(person: NudgePerson, world: NudgeWorld)
         asked.append(assert_nudge(person.send(NudgeDue()), world.now).text)
     assert len(set(asked)) >= 2
     assert set(asked) <= set(PROMPTS)
+
+
+@pytest.mark.parametrize("rhythm", [Rhythm.WEEKLY, Rhythm.BIWEEKLY, Rhythm.MONTHLY])
+def test_every_rhythm_hears_every_phrasing_and_never_the_same_twice(
+    person: NudgePerson, rhythm: Rhythm
+) -> None:
+    person.set_schedule(replace(RULE, rhythm=rhythm))
+    asked = []
+    for _ in range(24):
+        assert person.nudge is not None
+        person.nudge = replace(person.nudge, unanswered=0)  # answered: no slowing down
+        asked.append(assert_nudge(person.due_at_next(), person.world.now).text)
+    assert set(asked) == set(PROMPTS)
+    assert all(a != b for a, b in pairwise(asked)), asked
 
 
 def test_a_second_nudge_while_the_first_is_unanswered(person: NudgePerson) -> None:

@@ -236,9 +236,10 @@ async def test_mark_sent_uses_the_stored_rule(database: Database) -> None:
     await schedule(database, person, NOW, rule)
     await mark_sent(database, person)
     stored = await row(database, person)
-    # Tuesday 14:45 in Kathmandu; two weeks on is Tuesday 17 March, the slot Thursday 19th.
+    # Sent on Tuesday 3 March, 14:45 in Kathmandu, for the slot of Thursday 26 February:
+    # the next fortnightly slot is Thursday 12 March.
     assert stored is not None
-    assert stored.next_nudge_at == datetime(2026, 3, 19, 3, 45, tzinfo=UTC)
+    assert stored.next_nudge_at == datetime(2026, 3, 12, 3, 45, tzinfo=UTC)
 
 
 async def test_release_gives_the_claim_back_at_once(database: Database) -> None:

@@ -1,0 +1,110 @@
+"""Pacing of the nudge dispatcher: the overall rate, and a gap between sends to one chat.
+
+The ``Pacer`` runs on a virtual monotonic clock. The one test that measures real time is
+the pacing of 40 nudges at 20 per second through a real ``NudgeDispatcher``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time as real_time
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from nudge_dispatch_support import TUESDAY_AMSTERDAM, Outbox
+
+import bot.nudge_dispatch as nudge_dispatch
+from bot.conversation import Conversations
+from bot.nudge_dispatch import DispatchLimits, NudgeDispatcher, Pacer
+from flows.replies import SaveNudgeRule
+from flows.schedule import NudgeRule
+from storage.database import Database
+from storage.nudge_store import Nudges
+from storage.repositories import People
+
+if TYPE_CHECKING:
+    from tests.conftest import FakeClock
+
+# The fixture ``outbox``.
+
+
+# --- pacing ---------------------------------------------------------------------------
+
+
+class VirtualTime:
+    """A monotonic clock and a sleep that moves it on (for the Pacer alone)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.time = SimpleNamespace(monotonic=lambda: self.now)
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(asyncio, name)
+
+
+@pytest.fixture
+def virtual(monkeypatch: pytest.MonkeyPatch) -> VirtualTime:
+    fake = VirtualTime()
+    monkeypatch.setattr(nudge_dispatch, "asyncio", fake)
+    monkeypatch.setattr(nudge_dispatch, "time", fake.time)
+    return fake
+
+
+async def test_pacer_spaces_sends_to_the_overall_rate(virtual: VirtualTime) -> None:
+    pacer = Pacer(per_second=20, chat_gap=1.0)
+    start = virtual.now
+    times = []
+    for chat in range(40):
+        await pacer.wait(chat)
+        times.append(virtual.now - start)
+    assert times == pytest.approx([n * 0.05 for n in range(40)])
+    for first in times:  # any one second holds at most 20 sends
+        assert sum(1 for t in times if first <= t < first + 1.0 - 1e-6) <= 20
+
+
+async def test_pacer_keeps_a_second_between_two_sends_to_one_chat(virtual: VirtualTime) -> None:
+    pacer = Pacer(per_second=1000, chat_gap=1.0)
+    start = virtual.now
+    await pacer.wait(7)
+    await pacer.wait(8)
+    await pacer.wait(7)
+    assert virtual.now - start == pytest.approx(1.0)
+    virtual.now += 5
+    before = virtual.now
+    await pacer.wait(7)
+    assert virtual.now == before, "after a pause nothing waits"
+
+
+async def test_pacer_counts_the_gap_from_when_a_send_finished(virtual: VirtualTime) -> None:
+    pacer = Pacer(per_second=1000, chat_gap=1.0)
+    start = virtual.now
+    await pacer.wait(7)
+    virtual.now += 0.3  # the request took 0.3 s to reach Telegram and come back
+    pacer.sent(7)
+    await pacer.wait(7)
+    assert virtual.now - start == pytest.approx(1.3)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_forty_due_nudges_at_twenty_a_second_take_about_two_seconds(
+    conversations: Conversations, database: Database, outbox: Outbox, clock: FakeClock
+) -> None:
+    rule = NudgeRule("Europe/Amsterdam")
+    async with database.transaction() as session:
+        for number in range(5001, 5041):
+            person = await People(session).add("telegram", number, number, "en", clock.now)
+            await Nudges(session).apply(person.id, [SaveNudgeRule(rule, TUESDAY_AMSTERDAM)])
+    dispatcher = NudgeDispatcher(conversations, outbox, DispatchLimits(per_second=20))
+    clock.now = TUESDAY_AMSTERDAM
+    started = real_time.monotonic()
+    report = await dispatcher.tick()
+    elapsed = real_time.monotonic() - started
+    assert (report.claimed, report.sent) == (40, 40)
+    assert len({s.chat_id for s in outbox.sent}) == 40
+    assert 1.85 <= elapsed < 15, f"40 nudges at 20/s took {elapsed:.2f} s"
+    spread = outbox.sent_monotonic[-1] - outbox.sent_monotonic[0]
+    assert spread >= 1.85
