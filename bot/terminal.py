@@ -11,7 +11,7 @@ import asyncio
 import os
 import re
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
@@ -86,16 +86,25 @@ class TerminalChat:
             return
         if outcome.notice:
             self._print(f"({outcome.notice})")
-        for reply in outcome.replies:
-            self._show_reply(reply)
+        if outcome.replies:
+            self._show_replies(outcome.replies)
 
-    def _show_reply(self, reply: Reply) -> None:
-        self.buttons = [button for row in reply.buttons for button in row]
-        lines = ["", reply.text]
-        if reply.file is not None:
-            lines.append(f"  [{self._save(reply.file)}]")
-        lines += [f"  {n}) {b.label}" for n, b in enumerate(self.buttons, start=1)]
-        self._print("\n".join(lines))
+    def _show_replies(self, replies: Iterable[Reply]) -> None:
+        """Print one answer of the bot; its buttons are numbered on across its messages.
+
+        Typed numbers refer to the buttons printed last, so a number never means two
+        things: after /stories in the middle of a question, the stories are 1-8 and
+        the question's options come after them.
+        """
+        self.buttons = []
+        for reply in replies:
+            lines = ["", reply.text]
+            if reply.file is not None:
+                lines.append(f"  [{self._save(reply.file)}]")
+            for button in (button for row in reply.buttons for button in row):
+                self.buttons.append(button)
+                lines.append(f"  {len(self.buttons)}) {button.label}")
+            self._print("\n".join(lines))
 
     def _events(self, line: str) -> list[Event] | str:
         """The events a typed line stands for, or a message when the numbers are wrong."""
@@ -163,7 +172,7 @@ class TerminalChat:
             conversations.clock(),
         )
         if reply is not None:
-            self._show_reply(reply)
+            self._show_replies([reply])
 
 
 def stdin_reader(stream: TextIO = sys.stdin) -> Callable[[], Awaitable[str | None]]:

@@ -32,7 +32,7 @@ class Action(StrEnum):
     DISCARD_YES = "xy"  # story
     RESUME = "r"  # story
     FRESH = "f"  # story: discard this draft and start afresh
-    LIST = "l"
+    LIST = "l"  # page of the story list, from 1 (a bare "l" from older messages: page 1)
     LANGUAGE = "lg"  # language code
     TO_STORY = "ts"  # check-in story: turn it into a learning story
     SNOOZE_TODAY = "zl"  # nudge stamp
@@ -81,7 +81,7 @@ ARITY: dict[Action, int] = {
     Action.DISCARD_YES: 1,
     Action.RESUME: 1,
     Action.FRESH: 1,
-    Action.LIST: 0,
+    Action.LIST: 1,
     Action.LANGUAGE: 1,
     Action.TO_STORY: 1,
     Action.SNOOZE_TODAY: 1,
@@ -114,6 +114,8 @@ ARITY: dict[Action, int] = {
     Action.QUOTE_KEEP: 1,
     Action.QUOTE_WITHDRAW: 1,
 }
+# Buttons sent by older versions, read as what they meant then.
+LEGACY: dict[str, str] = {"l": "l|1"}  # the story list, before it had pages
 STORY_ARG = 0  # for actions that name a story, it is always the first argument
 STORY_ACTIONS = frozenset(
     {
@@ -193,6 +195,7 @@ def decode(data: str | None) -> Pressed | None:
     """Parse callback data; None for anything that is not one of our buttons."""
     if not data or len(data.encode()) > MAX_BYTES:
         return None
+    data = LEGACY.get(data, data)
     head, *args = data.split(SEPARATOR)
     try:
         action = Action(head)

@@ -187,7 +187,8 @@ def _on_press(turn: Turn, press: Press) -> Outcome:
             idle = State(draft_id=turn.state.draft_id)
             return turn.outcome(idle, Reply(texts.later, edit=True))
         case Action.LIST:
-            listing = render.story_list(turn.guide, turn.view.story_list or (), turn.view.language)
+            headers, page = turn.view.story_list or (), render.requested_page(pressed.args[0])
+            listing = render.story_list(turn.guide, headers, turn.view.language, page, edit=True)
             return turn.outcome(None, listing)
         case Action.LANGUAGE:
             return _set_language(turn, pressed.args[0])

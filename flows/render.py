@@ -17,6 +17,7 @@ MESSAGE_LIMIT = 4096  # Telegram counts UTF-16 code units
 ANSWER_PREVIEW = 450
 TITLE_PREVIEW = 48
 SELECTED = "✅ "
+STORIES_PER_PAGE = 8
 
 
 def utf16_len(text: str) -> int:
@@ -123,7 +124,9 @@ def card_reply(guide: Guide, story: StoryView, language: str, *, edit: bool = Fa
         delete = Button(guide.privacy.delete_story, encode(Action.DISCARD, story.id))
         withdraw = Button(guide.teams.quote_withdraw, encode(Action.QUOTE_WITHDRAW, story.id))
         shared = [withdraw] if story.quote_released else []
-        buttons = _rows([change], shared, [Button(texts.to_list, encode(Action.LIST))], [delete])
+        buttons = _rows(
+            [change], shared, [Button(texts.to_list, encode(Action.LIST, "1"))], [delete]
+        )
     return Reply(card_text(guide, story, language), buttons, edit=edit)
 
 
@@ -155,19 +158,49 @@ def discard_question(guide: Guide, story: StoryView) -> Reply:
     return Reply(question, buttons, edit=True)
 
 
-def story_list(guide: Guide, headers: tuple[StoryHeader, ...], language: str) -> Reply:
-    """The person's stories, newest first, one button each."""
+def story_list(
+    guide: Guide,
+    headers: tuple[StoryHeader, ...],
+    language: str,
+    page: int = 1,
+    *,
+    edit: bool = False,
+) -> Reply:
+    """One page of the person's stories, newest first, one button each.
+
+    A page past either end (a forged or stale button) shows the nearest page.
+    """
     texts = guide.texts
     if not headers:
-        return Reply(texts.stories_empty)
+        return Reply(texts.stories_empty, edit=edit)
+    pages = -(-len(headers) // STORIES_PER_PAGE)
+    page = min(max(page, 1), pages)
+    first = (page - 1) * STORIES_PER_PAGE
+    shown = headers[first : first + STORIES_PER_PAGE]
     rows = []
-    for header in headers:
+    for header in shown:
         title = fit(header.title or texts.untitled, TITLE_PREVIEW)
         if header.status is StoryStatus.DRAFT:
             title = f"{title} {texts.draft_marker}"
         label = texts.story_line.format(date=local_date(header.created_at, language), title=title)
         rows.append([Button(label, encode(Action.CARD, header.id))])
-    return Reply(texts.stories_title, _rows(*rows))
+    turn_page = []
+    if page > 1:
+        turn_page.append(Button(texts.stories_newer, encode(Action.LIST, str(page - 1))))
+    if page < pages:
+        turn_page.append(Button(texts.stories_older, encode(Action.LIST, str(page + 1))))
+    text = texts.stories_title
+    if pages > 1:
+        where = texts.stories_page.format(
+            first=first + 1, last=first + len(shown), total=len(headers)
+        )
+        text = f"{text}\n{where}"
+    return Reply(text, _rows(*rows, turn_page), edit=edit)
+
+
+def requested_page(text: str) -> int:
+    """The page a story-list button asks for: its digits, else the first page."""
+    return int(text) if text.isascii() and text.isdigit() else 1
 
 
 def welcome(guide: Guide, *, returning: bool = False) -> Reply:

@@ -53,6 +53,9 @@ class Texts(_Strict):
     start_fresh: str
     in_progress: str
     stories_title: str
+    stories_page: str
+    stories_newer: str
+    stories_older: str
     stories_empty: str
     story_line: str
     to_list: str

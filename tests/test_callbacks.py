@@ -35,7 +35,7 @@ EXAMPLES: dict[Action, tuple[str | int, ...]] = {
     Action.DISCARD_YES: (4,),
     Action.RESUME: (5,),
     Action.FRESH: (6,),
-    Action.LIST: (),
+    Action.LIST: ("17",),
     Action.LANGUAGE: ("nl",),
     Action.TO_STORY: (BIGGEST_STORY_ID,),
     Action.SNOOZE_TODAY: ("abc123",),
@@ -141,7 +141,8 @@ def test_bad_ids(text: str) -> None:
         "go\n",
         "go|",  # BEGIN takes no arguments
         "go|x",
-        "l|1",
+        "l|1|2",  # LIST takes one page number
+        "l|",
         "ok",  # CONFIRM needs a story
         "ok|1|2",
         "t|1|how",  # TOGGLE needs three
@@ -169,6 +170,11 @@ def test_bad_ids(text: str) -> None:
 )
 def test_malformed_data_decodes_to_none(data: str | None) -> None:
     assert decode(data) is None
+
+
+def test_a_bare_list_button_from_older_messages_is_the_first_page() -> None:
+    assert decode("l") == Pressed(Action.LIST, None, ("1",))
+    assert decode("l|3") == Pressed(Action.LIST, None, ("3",))
 
 
 def test_exactly_64_bytes_is_accepted() -> None:

@@ -33,6 +33,7 @@ PLACEHOLDERS = {
     "card_draft_title": {"date"},
     "draft_exists": {"date"},
     "story_line": {"date", "title"},
+    "stories_page": {"first", "last", "total"},
     "private_only": {"link"},
     "edit_saved": {"question"},
     "no_such_option": {"number"},

@@ -53,7 +53,8 @@ def everything_rendered(guide: Guide) -> Iterator[tuple[str, Reply]]:
         for status in StoryStatus
         for title in (LONGEST, None)
     )
-    yield "story list", render.story_list(guide, headers, language)
+    for page in (1, 2, len(headers) // 8, len(headers) // 8 + 1, 10**60):
+        yield f"story list page {page}", render.story_list(guide, headers, language, page)
     yield "empty story list", render.story_list(guide, (), language)
     yield "welcome", render.welcome(guide)
     yield "welcome back", render.welcome(guide, returning=True)

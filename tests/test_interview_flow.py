@@ -22,7 +22,7 @@ def test_needs_loads_the_stories_in_play() -> None:
     assert interview.needs(state, Media(MediaKind.PHOTO)) == Needs(frozenset({5, 6}))
     assert interview.needs(state, Command("stories")) == Needs(frozenset({5, 6}), True)
     assert interview.needs(State(), Press(encode(Action.CARD, 9))) == Needs(frozenset({9}))
-    assert interview.needs(state, Press(encode(Action.LIST))) == Needs(frozenset({5, 6}), True)
+    assert interview.needs(state, Press(encode(Action.LIST, "2"))) == Needs(frozenset({5, 6}), True)
     assert interview.needs(State(), Press("garbage")) == Needs()
     assert interview.needs(State(), Edited("x", 42)) == Needs(edited_message_id=42)
 
