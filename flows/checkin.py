@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flows.events import Text
+from flows.events import Text, is_blank
 from flows.replies import CreateStory, Outcome, Reply, SaveAnswer
 from flows.states import State, StoryKind
 from flows.turn import (
@@ -33,7 +33,7 @@ def start(turn: Turn) -> Outcome:
 
 def answer_nudge(turn: Turn, message: Text) -> Outcome:
     """The reply to a nudge opens a check-in with it as the first answer."""
-    if not message.text.strip():
+    if is_blank(message.text):
         return turn.outcome(None, Reply(turn.guide.texts.empty_text))
     story = new_story(turn, StoryKind.CHECKIN)
     key = turn.questions(story).opening.key

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -72,6 +73,11 @@ class NudgeDue:
 
 
 Event = Command | Text | Edited | Press | Media | Location | NudgeDue
+
+
+def is_blank(text: str) -> bool:
+    """No visible character: only spaces, line breaks, zero-width and direction marks."""
+    return all(unicodedata.category(char)[0] in "ZC" for char in text)
 
 
 def parse_command(text: str) -> Command | None:

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from flows import nudge_settings, quotes, render
 from flows.callbacks import Action, Pressed, decode
-from flows.events import Command, Edited, Event, Press, Text
+from flows.events import Command, Edited, Event, Press, Text, is_blank
 from flows.guide import QuestionKind, guide_for, guides
 from flows.replies import (
     CompleteStory,
@@ -130,7 +130,7 @@ def _on_text(turn: Turn, message: Text) -> Outcome:
     texts = turn.guide.texts
     story, key = turn.current, turn.state.question
     if turn.state.step is Step.QUESTION and story and key:
-        if not message.text.strip():
+        if is_blank(message.text):
             return turn.outcome(None, Reply(texts.empty_text))
         question = turn.questions(story).question(key)
         is_choices = question is not None and question.kind is QuestionKind.CHOICES
@@ -152,7 +152,7 @@ def _on_edit(turn: Turn, edited: Edited) -> Outcome:
     question = turn.questions(story).question(found.question) if found and story else None
     if not found or not story or not question:
         return turn.outcome(None, Reply(texts.edit_not_an_answer))
-    if not edited.text.strip():
+    if is_blank(edited.text):
         return turn.outcome(None, Reply(texts.empty_text))
     old = story.answer(question.key)
     save = SaveAnswer(

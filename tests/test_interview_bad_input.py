@@ -44,7 +44,10 @@ def test_media_is_explained_and_changes_nothing(
     assert repr(person.world.stories) == stored
 
 
-@pytest.mark.parametrize("text", ["", " ", "\n\t  \r\n", "\xa0", "\u3000\u2003"])
+@pytest.mark.parametrize(
+    "text",
+    ["", " ", "\n\t  \r\n", "\xa0", "\u3000\u2003", "\u200b", "\u200f\u200e \u200d", "\ufeff"],
+)
 def test_empty_text_is_not_an_answer(person: Person, text: str) -> None:
     person.to_question("how")
     person.tap(option("how", "feedback"))
@@ -97,7 +100,8 @@ def test_card_with_longest_answers_everywhere_fits(person: Person) -> None:
         "e\u0301\u0301\u0301 zalgo-ish",
         "{answer} {0} {} %s",  # looks like a placeholder, is not one
         "<b>not html</b> *not markdown*",
-        "\u200b",  # a zero-width space is not whitespace: it is kept as typed
+        "\u200bword\u200b",  # zero-width spaces around a word are kept as typed
+        "👍",  # an emoji alone is an answer
     ],
 )
 def test_unusual_answers_are_stored_unchanged(person: Person, text: str) -> None:
