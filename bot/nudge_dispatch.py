@@ -26,6 +26,7 @@ from storage.nudge_store import DueNudge, Nudges
 
 log = logging.getLogger(__name__)
 Sender = Callable[[int, Outcome], Awaitable[None]]
+Decided = dict[int, tuple[int | None, Outcome]]  # person id -> (chat id, what to send)
 DECIDE_CHUNK = 50  # nudges decided per transaction: short write locks on SQLite
 
 
@@ -141,21 +142,37 @@ class NudgeDispatcher:
             return await Nudges(session).claim_due(now, self.limits.batch, self.limits.lease)
 
     async def _deliver_all(self, batch: list[DueNudge], report: TickReport) -> None:
-        """Decide a chunk in one transaction, send it concurrently, record it in one more."""
-        for first in range(0, len(batch), DECIDE_CHUNK):
-            chunk = [due.person_id for due in batch[first : first + DECIDE_CHUNK]]
-            try:
-                decided = await self.conversations.nudge_many(chunk)
-            except Exception as exc:
-                log.error("nudges: a batch failed, claims run out: %s", without_messages(exc))
-                report.failed += len(chunk)
-                continue
-            results = await self._send_all(decided, report)
-            await self._record(results)
+        """Decide a chunk in one transaction, send it concurrently, record it in one more.
 
-    async def _send_all(
-        self, decided: dict[int, tuple[int | None, Outcome]], report: TickReport
-    ) -> dict[int, Result]:
+        The next chunk is decided while this one is sent, so the database work does not
+        leave gaps in the paced sending.
+        """
+        chunks = [
+            [due.person_id for due in batch[first : first + DECIDE_CHUNK]]
+            for first in range(0, len(batch), DECIDE_CHUNK)
+        ]
+        upcoming: asyncio.Task[Decided | None] | None = None
+        try:
+            for index, chunk in enumerate(chunks):
+                decided = await (upcoming or self._decide(chunk, report))
+                upcoming = None
+                if index + 1 < len(chunks):
+                    upcoming = asyncio.create_task(self._decide(chunks[index + 1], report))
+                if decided is not None:
+                    await self._record(await self._send_all(decided, report))
+        finally:
+            if upcoming is not None:  # an error above: the claims of that chunk run out
+                upcoming.cancel()
+
+    async def _decide(self, chunk: list[int], report: TickReport) -> Decided | None:
+        try:
+            return await self.conversations.nudge_many(chunk)
+        except Exception as exc:
+            log.error("nudges: a batch failed, claims run out: %s", without_messages(exc))
+            report.failed += len(chunk)
+            return None
+
+    async def _send_all(self, decided: Decided, report: TickReport) -> dict[int, Result]:
         gate = asyncio.Semaphore(self.limits.concurrency)
         results: dict[int, Result] = {}
 

@@ -108,3 +108,42 @@ async def test_forty_due_nudges_at_twenty_a_second_take_about_two_seconds(
     assert 1.85 <= elapsed < 15, f"40 nudges at 20/s took {elapsed:.2f} s"
     spread = outbox.sent_monotonic[-1] - outbox.sent_monotonic[0]
     assert spread >= 1.85
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_the_next_chunk_is_decided_while_this_one_is_sent(
+    conversations: Conversations,
+    database: Database,
+    outbox: Outbox,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Deciding in the database must not leave gaps in the paced sending."""
+    rule = NudgeRule("Europe/Amsterdam")
+    people = 2 * nudge_dispatch.DECIDE_CHUNK + 1
+    async with database.transaction() as session:
+        for number in range(7001, 7001 + people):
+            person = await People(session).add("telegram", number, number, "en", clock.now)
+            await Nudges(session).apply(person.id, [SaveNudgeRule(rule, TUESDAY_AMSTERDAM)])
+    events: list[str] = []
+    decide = conversations.nudge_many
+
+    async def recorded(person_ids: list[int]) -> Any:
+        events.append(f"decide {len(person_ids)}")
+        return await decide(person_ids)
+
+    async def send(chat_id: int, outcome: Any) -> None:
+        events.append("send")
+        await outbox(chat_id, outcome)
+
+    monkeypatch.setattr(conversations, "nudge_many", recorded)
+    dispatcher = NudgeDispatcher(conversations, send, DispatchLimits(per_second=1000))
+    clock.now = TUESDAY_AMSTERDAM
+    report = await dispatcher.tick()
+    assert (report.claimed, report.sent) == (people, people)
+    decisions = [i for i, event in enumerate(events) if event.startswith("decide")]
+    assert len(decisions) == 3
+    sends = [i for i, event in enumerate(events) if event == "send"]
+    # The second chunk is being decided before the first has been sent in full.
+    assert decisions[1] < sends[nudge_dispatch.DECIDE_CHUNK - 1]
+    assert len({s.chat_id for s in outbox.sent}) == people, "each once"
