@@ -144,14 +144,15 @@ class NudgeDispatcher:
     async def _deliver_all(self, batch: list[DueNudge], report: TickReport) -> None:
         """Decide a chunk in one transaction, send it concurrently, record it in one more.
 
-        The next chunk is decided while this one is sent, so the database work does not
-        leave gaps in the paced sending.
+        The next chunk is decided while this one is sent, and this one is recorded while
+        the next is sent, so the database work leaves no gaps in the paced sending.
         """
         chunks = [
             [due.person_id for due in batch[first : first + DECIDE_CHUNK]]
             for first in range(0, len(batch), DECIDE_CHUNK)
         ]
         upcoming: asyncio.Task[Decided | None] | None = None
+        recording: asyncio.Task[None] | None = None
         try:
             for index, chunk in enumerate(chunks):
                 decided = await (upcoming or self._decide(chunk, report))
@@ -159,10 +160,18 @@ class NudgeDispatcher:
                 if index + 1 < len(chunks):
                     upcoming = asyncio.create_task(self._decide(chunks[index + 1], report))
                 if decided is not None:
-                    await self._record(await self._send_all(decided, report))
-        finally:
-            if upcoming is not None:  # an error above: the claims of that chunk run out
-                upcoming.cancel()
+                    results = await self._send_all(decided, report)
+                    if recording is not None:
+                        await recording
+                    recording = asyncio.create_task(self._record(results))
+            if recording is not None:
+                await recording
+                recording = None
+        finally:  # only after an error
+            if upcoming is not None:
+                upcoming.cancel()  # its claims run out and a later tick tries again
+            if recording is not None:
+                await asyncio.wait([recording])  # what went out is still marked sent
 
     async def _decide(self, chunk: list[int], report: TickReport) -> Decided | None:
         try:
