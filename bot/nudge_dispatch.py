@@ -163,7 +163,7 @@ class NudgeDispatcher:
                     results = await self._send_all(decided, report)
                     if recording is not None:
                         await recording
-                    recording = asyncio.create_task(self._record(results))
+                    recording = asyncio.create_task(self._record(results, decided))
             if recording is not None:
                 await recording
                 recording = None
@@ -201,11 +201,14 @@ class NudgeDispatcher:
             report.count(result)
         return results
 
-    async def _record(self, results: dict[int, Result]) -> None:
+    async def _record(self, results: dict[int, Result], decided: Decided) -> None:
         """Mark sent nudges and give other claims back, in one transaction."""
         now = self.conversations.clock()
         async with self.conversations.database.transaction() as session:
             nudges = Nudges(session)
+            for person_id, result in results.items():
+                if result is Result.SENT:  # e.g. a slower rhythm, said in this nudge
+                    await nudges.delivered(person_id, decided[person_id][1].effects)
             done = (Result.SENT, Result.REFUSED, Result.NOWHERE)
             sent = {p: r is Result.SENT for p, r in results.items() if r in done}
             if sent:

@@ -65,7 +65,7 @@ def on_due(turn: Turn) -> Outcome:
     effects: list[Effect] = []
     if nudge.unanswered >= UNANSWERED_BEFORE_SLOWING and slower(rule.rhythm) is not rule.rhythm:
         slowed = replace(rule, rhythm=slower(rule.rhythm))
-        effects.append(SaveNudgeRule(slowed, nudge.next_at))
+        effects.append(SaveNudgeRule(slowed, nudge.next_at, on_delivery=True))
         rhythm = nudge_render.rhythm_name(turn.guide, slowed.rhythm)
         lines.append(turn.guide.checkin.texts.slowed_down.format(rhythm=rhythm))
     opening = turn.guide.questionnaire(StoryKind.CHECKIN).opening

@@ -89,10 +89,15 @@ class SetLanguage:
 
 @dataclass(frozen=True)
 class SaveNudgeRule:
-    """Store new check-in settings and when the next check-in is due (None: none)."""
+    """Store new check-in settings and when the next check-in is due (None: none).
+
+    ``on_delivery``: only once the check-in that says so has reached the person (the
+    dispatcher stores it with the delivery; a check-in that never arrives changes nothing).
+    """
 
     rule: NudgeRule
     next_at: datetime | None
+    on_delivery: bool = False
 
 
 @dataclass(frozen=True)

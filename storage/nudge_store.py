@@ -8,7 +8,7 @@ the lease runs out, and the nudge is sent again (at most once more).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 
 from sqlalchemy import and_, func, or_, select, update
@@ -63,11 +63,11 @@ class Nudges:
         return NudgeView(rule_of(row), row.next_nudge_at, row.last_nudge_at, row.unanswered)
 
     async def apply(self, person_id: int, effects: Iterable[Effect]) -> None:
-        """Carry out the schedule effects of a flow's outcome."""
+        """Carry out the schedule effects of a flow's outcome (not those awaiting delivery)."""
         row = await self.session.get(NudgeSchedule, person_id)
         for effect in effects:
             match effect:
-                case SaveNudgeRule():
+                case SaveNudgeRule() if not effect.on_delivery:
                     if row is None:
                         row = NudgeSchedule(person_id=person_id, unanswered=0, blocked=False)
                         self.session.add(row)
@@ -80,6 +80,16 @@ class Nudges:
                     row.unanswered = 0
                     row.blocked = False
         await self.session.flush()
+
+    async def delivered(self, person_id: int, effects: Iterable[Effect]) -> None:
+        """The check-in went out: carry out the effects that waited for its delivery."""
+        waiting = [
+            replace(e, on_delivery=False)
+            for e in effects
+            if isinstance(e, SaveNudgeRule) and e.on_delivery
+        ]
+        if waiting:
+            await self.apply(person_id, waiting)
 
     async def claim_due(self, now: datetime, limit: int, lease: timedelta) -> list[DueNudge]:
         """Claim up to ``limit`` due nudges for ``lease``; others skip them meanwhile."""

@@ -80,6 +80,7 @@ class NudgePerson(Person):
 
     nudge: NudgeView | None = None
     outcomes: list[Outcome] = field(default_factory=list)
+    on_delivery: list[SaveNudgeRule] = field(default_factory=list)  # until mark_sent
 
     # --- the runner ---------------------------------------------------------------------
 
@@ -100,6 +101,8 @@ class NudgePerson(Person):
 
     def _apply(self, effect: object, now: datetime) -> None:
         match effect:
+            case SaveNudgeRule() if effect.on_delivery:
+                self.on_delivery.append(replace(effect, on_delivery=False))
             case SaveNudgeRule():
                 last = self.nudge.last_at if self.nudge else None
                 self.nudge = NudgeView(effect.rule, effect.next_at, last, 0)
@@ -119,7 +122,11 @@ class NudgePerson(Person):
     # --- the dispatcher -----------------------------------------------------------------
 
     def mark_sent(self, at: datetime | None = None) -> None:
-        """The nudge went out: count it and plan the next one (``Nudges.mark_sent``)."""
+        """The nudge went out: what waited for it, then count it and plan the next one
+        (``Nudges.delivered`` and ``Nudges.mark_sent``)."""
+        for effect in self.on_delivery:
+            self._apply(effect, self.world.now)
+        self.on_delivery.clear()
         assert self.nudge is not None
         now = self.world.now if at is None else at
         self.nudge = replace(

@@ -16,6 +16,7 @@ import pytest
 from nudge_dispatch_support import (
     ANN,
     EN,
+    FAST,
     SLOWED,
     SQLITE_ONLY,
     TUESDAY_AMSTERDAM,
@@ -31,6 +32,7 @@ from nudge_dispatch_support import (
     step_of,
     utc,
 )
+from telegram.error import NetworkError
 
 from bot.conversation import Conversations, Speaker
 from bot.nudge_dispatch import DispatchLimits, NudgeDispatcher
@@ -205,6 +207,26 @@ async def test_three_unanswered_nudges_slow_the_rhythm_down(
     assert row.unanswered == 1, "the count starts again at the slower rhythm"
     await run_until(dispatcher, clock, fourth + timedelta(days=13), timedelta(hours=12))
     assert len(outbox.sent) == 4, "no nudge in the week in between"
+
+
+async def test_a_slower_rhythm_only_comes_with_the_nudge_that_says_so(
+    conversations: Conversations, dispatcher: NudgeDispatcher, outbox: Outbox, clock: FakeClock
+) -> None:
+    person = await enrol(conversations)
+    for week in range(3):
+        clock.now = TUESDAY_AMSTERDAM + timedelta(weeks=week)
+        await dispatcher.tick()
+    clock.now = TUESDAY_AMSTERDAM + timedelta(weeks=3)
+    outbox.fail(ANN.chat_id, *[NetworkError("down") for _ in range(FAST.network_retries + 1)])
+    await dispatcher.tick()
+    assert len(outbox.sent) == 3, "the fourth nudge did not arrive"
+    row = await schedule_row(conversations.database, person)
+    assert (row.rhythm, row.unanswered) == (Rhythm.WEEKLY.value, 3), "nothing changed yet"
+    clock.now += FAST.lease + timedelta(minutes=1)  # its claim ran out: tried again
+    await dispatcher.tick()
+    assert len(outbox.sent) == 4 and outbox.sent[3].text.startswith(SLOWED)
+    row = await schedule_row(conversations.database, person)
+    assert (row.rhythm, row.unanswered) == (Rhythm.BIWEEKLY.value, 1)
 
 
 @SQLITE_ONLY

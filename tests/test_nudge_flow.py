@@ -222,7 +222,7 @@ def test_three_unanswered_nudges_slow_the_rhythm_down_once(person: NudgePerson) 
 
     fourth = person.due_at_next()
     slower = replace(RULE, rhythm=Rhythm.BIWEEKLY)
-    assert fourth.effects == (SaveNudgeRule(slower, due_at),)
+    assert fourth.effects == (SaveNudgeRule(slower, due_at, on_delivery=True),)
     reply = assert_nudge(fourth, due_at)
     line, prompt = reply.text.split("\n\n")
     assert line == slowed_line(Rhythm.BIWEEKLY)
