@@ -207,7 +207,7 @@ class Conversations:
         )
         outcome = dialogue.step(view, event)
         await stories.apply(person, outcome.effects, now)
-        await nudges.apply(person.id, outcome.effects)
+        await nudges.apply(person.id, outcome.effects, now)
         await Teams(session, self.cipher).apply(person, outcome.effects, now)
         if any(isinstance(effect, ForgetPerson) for effect in outcome.effects):
             await erase_person(session, person.id)

@@ -62,8 +62,14 @@ class Nudges:
             return None
         return NudgeView(rule_of(row), row.next_nudge_at, row.last_nudge_at, row.unanswered)
 
-    async def apply(self, person_id: int, effects: Iterable[Effect]) -> None:
-        """Carry out the schedule effects of a flow's outcome (not those awaiting delivery)."""
+    async def apply(
+        self, person_id: int, effects: Iterable[Effect], now: datetime | None = None
+    ) -> None:
+        """Carry out the schedule effects of a flow's outcome (not those awaiting delivery).
+
+        A person who had blocked the bot and writes again gets their next check-in at
+        their next regular slot after ``now``, not the one that was waiting meanwhile.
+        """
         row = await self.session.get(NudgeSchedule, person_id)
         for effect in effects:
             match effect:
@@ -77,6 +83,9 @@ class Nudges:
                 case SetNextNudge() if row is not None:
                     row.next_nudge_at = effect.at
                 case PersonActive() if row is not None:
+                    if row.blocked and now is not None and row.next_nudge_at is not None:
+                        last = row.last_nudge_at
+                        row.next_nudge_at = next_nudge_at(rule_of(row), now=now, last_nudge=last)
                     row.unanswered = 0
                     row.blocked = False
         await self.session.flush()

@@ -8,7 +8,7 @@ trouble does not hold up the others.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import pytest
@@ -84,6 +84,10 @@ async def test_a_blocked_bot_stops_nudging_until_the_person_writes(
     await conversations.handle(ANN, Text("Hello again", message_id=5))
     row = await schedule_row(conversations.database, person)
     assert (row.blocked, row.unanswered) == (False, 0)
+    assert (await dispatcher.tick()).claimed == 0, "not the nudge that waited meanwhile"
+    # their next regular slot: Tuesday 31 March, 10:00 in Amsterdam (summer time)
+    assert row.next_nudge_at == datetime(2026, 3, 31, 8, 0, tzinfo=UTC)
+    clock.now = row.next_nudge_at
     assert (await dispatcher.tick()).claimed == 1, "nudging resumes"
 
 

@@ -195,6 +195,8 @@ async def test_a_blocked_chat_is_not_nudged_until_the_person_writes(
             await user.wait_for_message()
             await tg.wait_until_idle()
             assert not (await schedule_row(bot, user.chat_id)).blocked
+            assert (await dispatcher.tick()).claimed == 0, "not the one that waited meanwhile"
+            clock.now = AMSTERDAM_TUESDAY + timedelta(weeks=3)  # their next regular slot
             report = await dispatcher.tick()
             assert report.sent == 1
             assert is_nudge(await user.wait_for_message())
