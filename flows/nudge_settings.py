@@ -8,6 +8,7 @@ from datetime import date, time, timedelta
 
 from flows import nudge_render
 from flows.callbacks import Action, Pressed, encode
+from flows.dates import parse_date
 from flows.events import Command, Location, Text
 from flows.places import Place, find_places, local_time_text, quick_picks, zone_at
 from flows.replies import Button, Outcome, Reply, SaveNudgeRule
@@ -20,7 +21,6 @@ SUGGESTED_PLACES = ("Den Haag", "Brussels", "London", "New York", "Nairobi", "Be
 MAX_CANDIDATES = 6
 PAUSE_DAYS = {"7": 7, "14": 14, "30": 30}
 _TIME = re.compile(r"^\s*(\d{1,2})(?:\s*[:.h]\s*(\d{2}))?\s*$")
-_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 
 
 def _idle(turn: Turn) -> State:
@@ -175,8 +175,12 @@ def _pause_prompt(turn: Turn) -> Outcome:
 
 
 def _pause_until_text(turn: Turn, text: str) -> Outcome:
-    until, nudge = parse_date(text), turn.view.nudge
-    if until is None or nudge is None or until < turn.view.now.astimezone(nudge.rule.tz).date():
+    nudge = turn.view.nudge
+    if nudge is None:
+        return turn.outcome(None, Reply(turn.guide.settings.pause_invalid))
+    today = turn.view.now.astimezone(nudge.rule.tz).date()
+    until = parse_date(text, turn.guide.language, today)
+    if until is None or until < today:
         return turn.outcome(None, Reply(turn.guide.settings.pause_invalid))  # past: no pause
     return _pause(turn, nudge, until)
 
@@ -217,14 +221,3 @@ def parse_time(text: str) -> time | None:
         return None
     at = time(hour, minute)
     return at if DAY_START <= at <= DAY_END else None
-
-
-def parse_date(text: str) -> date | None:
-    """'2027-01-15' -> a date, else None."""
-    match = _DATE.match(text)
-    if not match:
-        return None
-    try:
-        return date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        return None

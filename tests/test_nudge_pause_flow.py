@@ -118,7 +118,13 @@ def test_pause_with_a_date(person: NudgePerson, world: NudgeWorld) -> None:
 
 
 @pytest.mark.parametrize(
-    ("typed", "until"), [("2027-01-15", date(2027, 1, 15)), (" 2026-4-1 ", date(2026, 4, 1))]
+    ("typed", "until"),
+    [
+        ("2027-01-15", date(2027, 1, 15)),
+        (" 2026-4-1 ", date(2026, 4, 1)),
+        ("15-01-2027", date(2027, 1, 15)),
+        ("15 January", date(2027, 1, 15)),  # the clock says March 2026: next January
+    ],
 )
 def test_typing_a_date_on_the_pause_page(person: NudgePerson, typed: str, until: date) -> None:
     person.command("pause")
@@ -130,7 +136,9 @@ def test_typing_a_date_on_the_pause_page(person: NudgePerson, typed: str, until:
     assert outcome.state == State()
 
 
-@pytest.mark.parametrize("typed", ["15-01-2027", "2027-02-30", "2027/01/15", "soon", "2027-13-01"])
+@pytest.mark.parametrize(
+    "typed", ["2027-02-30", "2027/01/15", "soon", "2027-13-01", "1 March 2026", "01-03-2026"]
+)
 def test_a_bad_date_on_the_pause_page(person: NudgePerson, typed: str) -> None:
     person.command("pause")
     outcome = person.say(typed)
