@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 
 from bot.log_privacy import keep_people_out_of_logs
 from bot.settings import ConfigError, Settings
-from storage.crypto import TextCipher, load_keys
+from storage.crypto import EncryptionKeyError, TextCipher, load_keys
 from storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -88,7 +88,17 @@ async def open_services(
         cipher = TextCipher(source.keys)
         if migrate:
             await database.upgrade()
-        await database.check_key(cipher)
+        try:
+            await database.check_key(cipher)
+        except EncryptionKeyError:
+            if source.generated_file is None:
+                raise
+            source.generated_file.unlink()  # a new key cannot read what the lost one wrote
+            raise EncryptionKeyError(
+                f"there is no encryption key at {source.generated_file}, but this database "
+                "holds text encrypted with one: restore that key file from your backup, or "
+                "set LEERVERHAAL_ENCRYPTION__KEYS (see the README, 'Keys')"
+            ) from None
     except BaseException:
         await database.dispose()
         raise

@@ -171,3 +171,13 @@ async def test_open_services_with_a_key_that_does_not_fit(clean_env: Path) -> No
     (clean_env / "data" / "secret.key").write_text(Fernet.generate_key().decode() + "\n")
     with pytest.raises(EncryptionKeyError, match="does not match"):
         await open_services(Settings(data_dir=clean_env / "data"))
+
+
+async def test_a_lost_key_file_is_said_and_not_replaced(clean_env: Path) -> None:
+    first = await open_services(Settings(data_dir=clean_env / "data"))
+    await first.close()
+    key_file = clean_env / "data" / "secret.key"
+    key_file.unlink()
+    with pytest.raises(EncryptionKeyError, match=r"no encryption key at .*restore"):
+        await open_services(Settings(data_dir=clean_env / "data"))
+    assert not key_file.exists(), "no stray new key that would hide the lost one"
