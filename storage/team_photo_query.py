@@ -14,6 +14,7 @@ only when the storytellers of the window pass it too.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from sqlalchemy import ColumnElement, case, func, select
@@ -47,6 +48,14 @@ def _month_of_completion(period: Period) -> ColumnElement[int]:
         (Story.completed_at < _month_end(period.year, month), month) for month in period.months
     ]
     return case(*whens, else_=period.months[-1])
+
+
+def _month_sets(pairs: Iterable[tuple[int, int]]) -> MonthContributors:
+    """(person, month) pairs as the people of each month."""
+    found: dict[int, set[int]] = {}
+    for person_id, number in pairs:
+        found.setdefault(int(number), set()).add(person_id)
+    return {number: frozenset(people) for number, people in found.items()}
 
 
 class TeamPhotoQuery:
@@ -95,10 +104,9 @@ class TeamPhotoQuery:
         query = select(Story.person_id, month).where(*_in_window(team_id, period)).distinct()
         if kind is not None:
             query = query.where(Story.kind == kind.value)
-        found: dict[int, set[int]] = {}
-        for person_id, number in await self.session.execute(query):
-            found.setdefault(int(number), set()).add(person_id)
-        return {number: frozenset(people) for number, people in found.items()}
+        return _month_sets(
+            (person_id, month) for person_id, month in await self.session.execute(query)
+        )
 
     async def contributors_by_question(
         self, team_id: int, period: Period
@@ -111,13 +119,10 @@ class TeamPhotoQuery:
             .where(*_in_window(team_id, period))
             .group_by(Choice.question, Story.person_id, month)
         )
-        found: dict[str, dict[int, set[int]]] = {}
+        pairs: dict[str, list[tuple[int, int]]] = {}
         for question, person_id, number in rows:
-            found.setdefault(question, {}).setdefault(int(number), set()).add(person_id)
-        return {
-            question: {number: frozenset(people) for number, people in months.items()}
-            for question, months in found.items()
-        }
+            pairs.setdefault(question, []).append((person_id, number))
+        return {question: _month_sets(found) for question, found in pairs.items()}
 
     async def totals(self, team_id: int, period: Period) -> dict[str, int]:
         """How many stories and check-ins, by kind."""
