@@ -105,7 +105,7 @@ class TeamPhotoQuery:
         if kind is not None:
             query = query.where(Story.kind == kind.value)
         return _month_sets(
-            (person_id, month) for person_id, month in await self.session.execute(query)
+            (person_id, number) for person_id, number in await self.session.execute(query)
         )
 
     async def contributors_by_question(
