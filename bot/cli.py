@@ -23,7 +23,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--config", help="TOML config file (default: ./leerverhaal.toml)")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("run", help="run the Telegram bot (long polling)")
+    run = commands.add_parser("run", help="run the Telegram bot (long polling, or --webhook)")
+    run.add_argument(
+        "--webhook", action="store_true", help="take updates by webhook (telegram.webhook.*)"
+    )
     commands.add_parser("chat", help="tell a learning story in this terminal")
     db = commands.add_parser("db", help="database migrations")
     db_commands = db.add_subparsers(dest="db_command", required=True)
@@ -101,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run":
             from bot.telegram_app import run_bot
 
-            return run_bot(settings)
+            return run_bot(settings, webhook=args.webhook)
         return asyncio.run(_with_services(settings, args))
     except (ConfigError, EncryptionKeyError) as exc:
         print(f"leerverhaal: {exc}", file=sys.stderr)

@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,15 +30,27 @@ from storage.crypto import TextCipher
 from storage.database import Database
 from storage.erasure import erase_person, reclaim_space
 from storage.export import gather
+from storage.inbox import InboxKey, NotYourTurn, Turn, first_time
 from storage.models import Person
 from storage.nudge_store import Nudges
-from storage.repositories import People, StaleDecision, Stories, Updates
+from storage.repositories import People, StaleDecision, Stories
 from storage.team_store import Teams
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 MAX_ATTEMPTS = 5
 PersonFinder = Callable[[AsyncSession, datetime], Awaitable[Person | None]]
+Finisher = Callable[[AsyncSession, Outcome, datetime], Awaitable[None]]
+
+
+class Acknowledgement(Protocol):
+    """The engine's part of a step, done in the step's own transaction."""
+
+    async def begin(self, session: AsyncSession, now: datetime) -> Turn:
+        """Mark the update handled (or find it already was, or not yet its turn)."""
+
+    async def finish(self, session: AsyncSession, outcome: Outcome, now: datetime) -> None:
+        """Store what the step says in the outbox."""
 
 
 def utc_now() -> datetime:
@@ -64,6 +77,20 @@ class ConcurrentUpdate(RuntimeError):
     """Another update of the same person kept winning the race."""
 
 
+@dataclass(frozen=True)
+class OnceOnly:
+    """An acknowledgement that only remembers the update's key: handled once, no outbox."""
+
+    key: InboxKey
+
+    async def begin(self, session: AsyncSession, now: datetime) -> Turn:
+        """Remember the key; ALREADY when it was remembered before."""
+        return Turn.HANDLED_NOW if await first_time(session, self.key, now) else Turn.ALREADY
+
+    async def finish(self, session: AsyncSession, outcome: Outcome, now: datetime) -> None:
+        """Nothing to store: the caller sends the replies itself."""
+
+
 class Conversations:
     """Handles events for people, one transaction per event."""
 
@@ -87,9 +114,21 @@ class Conversations:
         self.bot_username: str | None = None  # set by the Telegram adapter once known
 
     async def handle(
-        self, speaker: Speaker, event: Event, update_id: int | None = None
+        self,
+        speaker: Speaker,
+        event: Event,
+        update_id: int | None = None,
+        *,
+        ack: Acknowledgement | None = None,
     ) -> Outcome | None:
-        """Decide and store one step; None when this update was already handled."""
+        """Decide and store one step; None when this update was already handled.
+
+        ``ack``: the engine marks the update handled and stores the replies in the
+        same transaction (raises NotYourTurn while an older update of theirs waits).
+        ``update_id`` alone only makes sure one update is handled once.
+        """
+        if ack is None and update_id is not None:
+            ack = OnceOnly(InboxKey(0, update_id))
 
         async def find(session: AsyncSession, now: datetime) -> Person | None:
             people = People(session)
@@ -99,22 +138,31 @@ class Conversations:
                     speaker.channel, speaker.external_id, speaker.chat_id, speaker.language, now
                 )
                 log.info("person %d: first contact", person.id)
-            if update_id is not None and not await Updates(session).first_time(update_id, now):
-                log.info("person %d: update already handled, skipped", person.id)
-                return None
+            if ack is not None:
+                turn = await ack.begin(session, now)
+                if turn is Turn.ALREADY:
+                    log.info("person %d: update already handled, skipped", person.id)
+                    return None
+                if turn is Turn.NOT_YET:
+                    raise NotYourTurn
             if speaker.chat_id is not None and person.chat_id != speaker.chat_id:
                 person.chat_id = speaker.chat_id
             return person
 
-        found = await self._with_retries(find, event)
+        found = await self._with_retries(find, event, ack.finish if ack else None)
         return found[1] if found else None
+
+    @staticmethod
+    def needs_cleanup(outcome: Outcome) -> bool:
+        """Whether ``after_reply`` has work to do for this outcome (after /forget)."""
+        return any(isinstance(e, ForgetPerson) for e in outcome.effects)
 
     async def after_reply(self, outcome: Outcome | None) -> None:
         """Once the reply went out: after /forget, VACUUM so the deleted words leave the file.
 
         A single deleted story needs no VACUUM: SQLite's secure_delete overwrites it.
         """
-        if outcome is not None and any(isinstance(e, ForgetPerson) for e in outcome.effects):
+        if outcome is not None and self.needs_cleanup(outcome):
             await reclaim_space(self.database)
 
     async def nudge(self, person_id: int) -> tuple[int | None, Outcome] | None:
@@ -126,11 +174,11 @@ class Conversations:
         return await self._with_retries(find, NudgeDue())
 
     async def _with_retries(
-        self, find: PersonFinder, event: Event
+        self, find: PersonFinder, event: Event, finish: Finisher | None = None
     ) -> tuple[int | None, Outcome] | None:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
-                return await self._attempt(find, event)
+                return await self._attempt(find, event, finish)
             except (_Retry, StaleDecision):
                 log.debug("person changed concurrently; retrying (attempt %d)", attempt)
             except (IntegrityError, OperationalError) as exc:
@@ -139,13 +187,19 @@ class Conversations:
                 log.warning("database conflict (%s); retrying", type(exc).__name__)
         raise ConcurrentUpdate("could not store the update after several attempts")
 
-    async def _attempt(self, find: PersonFinder, event: Event) -> tuple[int | None, Outcome] | None:
+    async def _attempt(
+        self, find: PersonFinder, event: Event, finish: Finisher | None
+    ) -> tuple[int | None, Outcome] | None:
         now = self.clock()
         async with self.database.transaction() as session:
             person = await find(session, now)
             if person is None:
                 return None
-            return person.chat_id, await self._step(session, person, event, now)
+            chat_id = person.chat_id  # (the row is gone after /forget)
+            outcome = await self._step(session, person, event, now)
+            if finish is not None:
+                await finish(session, outcome, now)
+            return chat_id, outcome
 
     async def nudge_many(self, person_ids: list[int]) -> dict[int, tuple[int | None, Outcome]]:
         """Decide several due check-ins in one transaction (the dispatcher's batches).

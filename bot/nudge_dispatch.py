@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -20,6 +19,7 @@ from enum import StrEnum
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.conversation import Conversations
+from bot.engine.pacing import Pacer
 from bot.log_privacy import without_messages
 from flows.replies import Outcome
 from storage.nudge_store import DueNudge, Nudges
@@ -76,33 +76,6 @@ class TickReport:
             self.blocked += 1
         else:
             self.failed += 1
-
-
-class Pacer:
-    """Spaces sends to an overall rate and keeps a gap between sends to one chat."""
-
-    def __init__(self, per_second: float, chat_gap: float = 1.0) -> None:
-        self.interval = 1.0 / per_second
-        self.chat_gap = chat_gap
-        self._next = 0.0
-        self._last_by_chat: dict[int, float] = {}
-
-    async def wait(self, chat_id: int) -> None:
-        """Return when a message to this chat may be sent."""
-        now = time.monotonic()
-        slot = max(self._next, now, self._last_by_chat.get(chat_id, -1e9) + self.chat_gap)
-        self._next = max(self._next, now) + self.interval
-        self._last_by_chat[chat_id] = slot
-        if len(self._last_by_chat) > 50_000:
-            horizon = now - self.chat_gap
-            self._last_by_chat = {c: t for c, t in self._last_by_chat.items() if t > horizon}
-        if slot > now:
-            await asyncio.sleep(slot - now)
-
-    def sent(self, chat_id: int) -> None:
-        """A message to this chat has just gone out: the gap to the next counts from now."""
-        now = time.monotonic()
-        self._last_by_chat[chat_id] = max(self._last_by_chat.get(chat_id, now), now)
 
 
 @dataclass

@@ -14,6 +14,7 @@ tries again. A facilitator who blocked the bot is skipped until the next window.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -151,14 +152,18 @@ def photo_deliverer(
 
 
 def schedule_photo_delivery(
-    jobs: JobQueue[ContextTypes.DEFAULT_TYPE], deliverer: PhotoDeliverer
+    jobs: JobQueue[ContextTypes.DEFAULT_TYPE],
+    deliverer: PhotoDeliverer,
+    leading: Callable[[], bool] = lambda: True,
 ) -> None:
-    """Check for due photos every ``plan.tick``, the first time a minute after start."""
+    """Check for due photos every ``plan.tick``, the first time a minute after start
+    (on the leading instance)."""
     if deliverer.plan.rhythm is DeliveryRhythm.OFF:
         return
 
     async def deliver(_context: ContextTypes.DEFAULT_TYPE) -> None:
-        await deliverer.tick()
+        if leading():
+            await deliverer.tick()
 
     jobs.run_repeating(
         deliver,

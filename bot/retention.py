@@ -16,6 +16,7 @@ stories wait.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -128,11 +129,16 @@ async def tell_on_arrival(
     return notice_reply(notices[0], retention, now)
 
 
-def schedule_retention(jobs: JobQueue[ContextTypes.DEFAULT_TYPE], job: RetentionJob) -> None:
-    """Run the job daily, the first time a few minutes after start."""
+def schedule_retention(
+    jobs: JobQueue[ContextTypes.DEFAULT_TYPE],
+    job: RetentionJob,
+    leading: Callable[[], bool] = lambda: True,
+) -> None:
+    """Run the job daily, the first time a few minutes after start (on the leading instance)."""
 
     async def run(_context: ContextTypes.DEFAULT_TYPE) -> None:
-        await job.run()
+        if leading():
+            await job.run()
 
     jobs.run_repeating(
         run,

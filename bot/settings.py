@@ -7,11 +7,13 @@ encryption keys, a database password) come from the environment or a file.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from contextvars import ContextVar
 from datetime import timedelta
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
@@ -46,6 +48,48 @@ class ConfigError(ValueError):
     """The configuration cannot be used; the message says what to change."""
 
 
+class WebhookSettings(BaseModel):
+    """Webhook mode (``leerverhaal run --webhook``): Telegram POSTs updates to ``url``.
+
+    The process listens on ``listen``:``port`` behind a reverse proxy that forwards
+    ``url``'s path. The secret token comes from the environment
+    (LEERVERHAAL_TELEGRAM__WEBHOOK__SECRET_TOKEN) or ``secret_token_file``.
+    """
+
+    url: str | None = None
+    secret_token: SecretStr | None = None
+    secret_token_file: Path | None = None
+    listen: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+    max_connections: int = Field(default=40, ge=1, le=100)
+
+    def read_secret(self) -> str:
+        """The secret Telegram sends with every update (1-256 of A-Z, a-z, 0-9, _ and -)."""
+        secret = self.secret_token.get_secret_value().strip() if self.secret_token else ""
+        if not secret and self.secret_token_file:
+            try:
+                secret = self.secret_token_file.expanduser().read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise ConfigError(f"cannot read the webhook secret file: {exc.strerror}") from None
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise ConfigError(
+                "webhook mode needs a secret token of 1-256 letters, digits, _ or -: set "
+                "LEERVERHAAL_TELEGRAM__WEBHOOK__SECRET_TOKEN or telegram.webhook.secret_token_file"
+            )
+        return secret
+
+    def public_url(self) -> str:
+        """The URL Telegram posts to; it must be https (Telegram refuses plain http)."""
+        if not self.url:
+            raise ConfigError("webhook mode needs telegram.webhook.url (the public https URL)")
+        return self.url
+
+    @property
+    def path(self) -> str:
+        """The path of the public URL, where this process takes updates."""
+        return urlsplit(self.url or "").path or "/"
+
+
 class TelegramSettings(BaseModel):
     """How to reach Telegram."""
 
@@ -56,6 +100,7 @@ class TelegramSettings(BaseModel):
     poll_timeout: int = Field(default=30, ge=0, le=50)
     max_messages_per_second: float = Field(default=30.0, gt=0)
     admins: list[int] = Field(default_factory=list)
+    webhook: WebhookSettings = Field(default_factory=WebhookSettings)
 
     def read_token(self) -> str:
         """The bot token, from the environment or the token file."""
@@ -84,6 +129,21 @@ class NudgeSettings(BaseModel):
     lease_seconds: int = Field(default=300, ge=10)
     concurrency: int = Field(default=8, ge=1, le=100)
     network_retries: int = Field(default=3, ge=0, le=10)
+
+
+class EngineSettings(BaseModel):
+    """How updates are handled: how many people at once, and how instances share work."""
+
+    concurrency: int = Field(default=16, ge=1, le=256)
+    claim_seconds: int = Field(default=30, ge=5, le=3600)
+    lease_seconds: int = Field(default=20, ge=5, le=300)
+    renew_seconds: int = Field(default=5, ge=1, le=100)
+
+    @model_validator(mode="after")
+    def _renew_within_lease(self) -> EngineSettings:
+        if self.renew_seconds * 2 > self.lease_seconds:
+            raise ValueError("engine.renew_seconds must be at most half of engine.lease_seconds")
+        return self
 
 
 class DatabaseSettings(BaseModel):
@@ -162,6 +222,7 @@ class Settings(BaseSettings):
     encryption: EncryptionSettings = Field(default_factory=EncryptionSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     nudges: NudgeSettings = Field(default_factory=NudgeSettings)
+    engine: EngineSettings = Field(default_factory=EngineSettings)
     teams: TeamSettings = Field(default_factory=TeamSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
@@ -219,6 +280,11 @@ def load_settings(explicit: str | Path | None = None) -> Settings:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path.name} is not valid TOML: {exc}") from None
+        if "secret_token" in raw.get("telegram", {}).get("webhook", {}):
+            raise ConfigError(
+                "put the webhook secret in LEERVERHAAL_TELEGRAM__WEBHOOK__SECRET_TOKEN or "
+                "telegram.webhook.secret_token_file, never in the config file"
+            )
         if "token" in raw.get("telegram", {}):
             raise ConfigError(
                 "put the bot token in LEERVERHAAL_TELEGRAM__TOKEN or telegram.token_file, "

@@ -1,168 +1,58 @@
-"""The Telegram adapter: builds the Application, translates updates into flow events.
+"""The Telegram bot, built in one place: the Application, the engine, the jobs.
 
-Handlers only translate: business rules live in ``flows/``. Handler order:
-group chats first (one polite line, nothing stored), then private commands,
-text, edited text, button presses, and any other kind of message.
+python-telegram-bot provides the ``Bot`` (HTTP to the Bot API) and the JobQueue;
+updates come in through our own polling loop or webhook server into the durable
+engine (``bot.engine``), never through PTB's updater, whose acknowledgement
+comes before handling. The engine paces every send, so there is no PTB rate
+limiter (its 429 handling pauses every chat).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
+from typing import Any
 
-from telegram import BotCommand, BotCommandScopeAllPrivateChats, Message, Update
-from telegram.constants import ChatType
-from telegram.ext import (
-    AIORateLimiter,
-    Application,
-    ApplicationBuilder,
-    CallbackQueryHandler,
-    ContextTypes,
-    MessageHandler,
-    filters,
-)
+from aiohttp import web
+from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
-from bot.conversation import Clock, Conversations, Speaker, utc_now
-from bot.log_privacy import keep_people_out_of_logs, without_messages
-from bot.nudge_dispatch import DispatchLimits, NudgeDispatcher, Sender
+from bot.conversation import Clock, Conversations, utc_now
+from bot.engine.engine import Engine, EngineLimits
+from bot.engine.pacing import Pacer
+from bot.engine.sender import SendLimits
+from bot.instance_lock import single_process
+from bot.log_privacy import keep_people_out_of_logs
+from bot.nudge_dispatch import DispatchLimits, NudgeDispatcher
 from bot.photo_delivery import photo_deliverer, schedule_photo_delivery
 from bot.retention import RetentionJob, schedule_retention
 from bot.services import Services, open_services
 from bot.settings import Settings
-from bot.telegram_replies import send_outcome
-from flows import interview
-from flows.events import Edited, Event, Location, Media, MediaKind, Press, Text, parse_command
-from flows.guide import guide_for, guides, language_from_telegram
-from flows.replies import Outcome
-from storage.repositories import Updates
+from bot.telegram_polling import poll
+from bot.telegram_replies import send_part
+from bot.telegram_updates import CHANNEL, error_reply, update_handler
+from bot.webhook import serve_webhook
+from flows.guide import guides
+from storage.inbox import Inbox
+from storage.nudge_store import Nudges
+from storage.outbox import Outbox
 
 log = logging.getLogger(__name__)
-CHANNEL = "telegram"
 CONVERSATIONS = "conversations"
 DISPATCHER = "nudge_dispatcher"
+ENGINE = "engine"
+NUDGE_TICK = "send_due_nudges"
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
-PRIVATE = filters.ChatType.PRIVATE
-
-_MEDIA_FILTERS: tuple[tuple[filters.BaseFilter, MediaKind], ...] = (
-    (filters.Sticker.ALL, MediaKind.STICKER),
-    (filters.PHOTO, MediaKind.PHOTO),
-    (filters.VOICE | filters.VIDEO_NOTE, MediaKind.VOICE),
-    (filters.AUDIO, MediaKind.AUDIO),
-    (filters.VIDEO | filters.ANIMATION, MediaKind.VIDEO),
-    (filters.Document.ALL, MediaKind.DOCUMENT),
-    (filters.LOCATION | filters.VENUE, MediaKind.LOCATION),
-    (filters.CONTACT, MediaKind.CONTACT),
-)
+App = Application[Any, Any, Any, Any, Any, Any]
 
 
-def _speaker(update: Update) -> Speaker | None:
-    user, chat = update.effective_user, update.effective_chat
-    if user is None or chat is None:
-        return None
-    return Speaker(CHANNEL, user.id, chat.id, language_from_telegram(user.language_code))
-
-
-async def _handle(update: Update, context: ContextTypes.DEFAULT_TYPE, event: Event) -> None:
-    """Run one event through the flow and send what it decided."""
-    speaker = _speaker(update)
-    if speaker is None or speaker.chat_id is None:
-        return
-    conversations: Conversations = context.application.bot_data[CONVERSATIONS]
-    outcome = await conversations.handle(speaker, event, update.update_id)
-    try:
-        await send_outcome(context.bot, speaker.chat_id, outcome, update.callback_query)
-    finally:
-        await conversations.after_reply(outcome)
-
-
-async def on_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """In a group: one polite line pointing to a private chat; nothing is stored."""
-    chat, user = update.effective_chat, update.effective_user
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-    if chat is None or update.message is None:
-        return
-    language = language_from_telegram(user.language_code if user else None)
-    reply = interview.private_only(language, f"https://t.me/{context.bot.username}")
-    await context.bot.send_message(chat.id, reply.text)
-
-
-async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Any /command in a private chat, known or not."""
-    message = update.message
-    command = parse_command(message.text or "") if message else None
-    if command is not None:
-        await _handle(update, context, command)
-
-
-async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A text message in a private chat: usually an answer."""
-    message = update.message
-    if message is not None:
-        await _handle(update, context, Text(message.text or "", message.message_id))
-
-
-async def on_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """An edited text message: it may update an earlier answer."""
-    message = update.edited_message
-    if message is not None and message.text is not None:
-        await _handle(update, context, Edited(message.text, message.message_id))
-
-
-async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A button press; its data is checked by the flow, never trusted."""
-    query = update.callback_query
-    if query is None:
-        return
-    chat = update.effective_chat
-    if chat is None or chat.type != ChatType.PRIVATE:
-        await query.answer()
-        return
-    await _handle(update, context, Press(query.data or ""))
-
-
-async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A shared location: it may set the person's time zone."""
-    message = update.message
-    if message is not None and message.location is not None:
-        where = message.location
-        await _handle(update, context, Location(where.latitude, where.longitude))
-
-
-async def on_other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A sticker, photo, voice note or anything else that is not text."""
-    message = update.effective_message
-    if isinstance(message, Message):
-        kind = next((k for f, k in _MEDIA_FILTERS if f.check_update(update)), MediaKind.OTHER)
-        await _handle(update, context, Media(kind))
-
-
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log the failure without anyone's words or ids, and tell the person kindly."""
-    error = context.error
-    log.error("error while handling an update: %s", without_messages(error) if error else "?")
-    if not isinstance(update, Update) or update.effective_chat is None:
-        return
-    if update.effective_chat.type != ChatType.PRIVATE:
-        return
-    user = update.effective_user
-    language = language_from_telegram(user.language_code if user else None)
-    try:
-        if update.callback_query is not None:
-            await update.callback_query.answer()
-        await context.bot.send_message(update.effective_chat.id, guide_for(language).texts.error)
-    except Exception as exc:  # the error handler must never raise
-        log.warning("could not send the error message: %s", type(exc).__name__)
-
-
-async def on_start(application: Application) -> None:  # type: ignore[type-arg]
-    """Once connected: remember the bot's username (for invite links), set the menu."""
-    application.bot_data[CONVERSATIONS].bot_username = application.bot.username
-    await set_commands(application)
-
-
-async def set_commands(application: Application) -> None:  # type: ignore[type-arg]
+async def set_commands(application: App) -> None:
     """Register the command menu in every language (setMyCommands)."""
     scope = BotCommandScopeAllPrivateChats()
     for code, guide in guides().items():
@@ -172,81 +62,20 @@ async def set_commands(application: Application) -> None:  # type: ignore[type-a
             await application.bot.set_my_commands(commands, scope=scope)
 
 
-def register_handlers(application: Application) -> None:  # type: ignore[type-arg]
-    """All handlers, in the order they are tried."""
-    message = filters.UpdateType.MESSAGE
-    application.add_handler(MessageHandler(~PRIVATE & message, on_group))
-    application.add_handler(MessageHandler(PRIVATE & message & filters.COMMAND, on_command))
-    application.add_handler(MessageHandler(PRIVATE & message & filters.TEXT, on_text))
-    application.add_handler(
-        MessageHandler(PRIVATE & filters.UpdateType.EDITED_MESSAGE & filters.TEXT, on_edited)
+def engine_limits(settings: Settings) -> EngineLimits:
+    """The engine's limits from the settings."""
+    engine = settings.engine
+    return EngineLimits(
+        concurrency=engine.concurrency,
+        claim=timedelta(seconds=engine.claim_seconds),
+        lease_seconds=engine.lease_seconds,
+        renew_seconds=engine.renew_seconds,
+        send=SendLimits(),
     )
-    application.add_handler(CallbackQueryHandler(on_press))
-    application.add_handler(MessageHandler(PRIVATE & message & filters.LOCATION, on_location))
-    application.add_handler(MessageHandler(PRIVATE & message, on_other_message))
-    application.add_error_handler(on_error)
-
-
-async def forget_old_updates(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Hourly: drop records of handled updates older than two days."""
-    conversations: Conversations = context.application.bot_data[CONVERSATIONS]
-    cutoff = conversations.clock() - timedelta(days=2)
-    async with conversations.database.transaction() as session:
-        forgotten = await Updates(session).forget_before(cutoff)
-    log.debug("forgot %d handled updates", forgotten)
-
-
-def build_application(
-    settings: Settings, services: Services, clock: Clock = utc_now
-) -> Application:  # type: ignore[type-arg]
-    """The Application, built in one place, with its services attached."""
-    limiter = AIORateLimiter(
-        overall_max_rate=settings.telegram.max_messages_per_second,
-        overall_time_period=1,
-        max_retries=3,
-    )
-    application = (
-        ApplicationBuilder()
-        .token(settings.telegram.read_token())
-        .base_url(settings.telegram.base_url)
-        .base_file_url(settings.telegram.base_file_url)
-        .rate_limiter(limiter)
-        .post_init(on_start)
-        .build()
-    )
-    keep_people_out_of_logs()
-    policy = settings.privacy.policy()
-    conversations = Conversations(
-        services.database,
-        services.cipher,
-        clock,
-        policy=policy,
-        team_rules=settings.teams.rules(),
-        admins={(CHANNEL, user_id) for user_id in settings.telegram.admins},
-    )
-    application.bot_data[CONVERSATIONS] = conversations
-    register_handlers(application)
-    assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
-    jobs = application.job_queue
-    jobs.run_repeating(forget_old_updates, interval=3600, first=60)
-    if not policy.retention.forever:
-        retention = RetentionJob(services.database, policy.retention, _sender(application), clock)
-        schedule_retention(jobs, retention)
-    schedule_photo_delivery(jobs, photo_deliverer(settings, services, _sender(application), clock))
-    if settings.nudges.enabled:
-        dispatcher = NudgeDispatcher(conversations, _sender(application), dispatch_limits(settings))
-        application.bot_data[DISPATCHER] = dispatcher
-        jobs.run_repeating(
-            send_due_nudges,
-            interval=settings.nudges.tick_seconds,
-            first=1,
-            job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
-        )
-    return application
 
 
 def dispatch_limits(settings: Settings) -> DispatchLimits:
-    """The nudge sender's limits from the settings."""
+    """The check-in sender's limits from the settings."""
     nudges = settings.nudges
     return DispatchLimits(
         per_second=nudges.per_second,
@@ -257,35 +86,182 @@ def dispatch_limits(settings: Settings) -> DispatchLimits:
     )
 
 
-def _sender(application: Application) -> Sender:  # type: ignore[type-arg]
-    async def send(chat_id: int, outcome: Outcome) -> None:
-        await send_outcome(application.bot, chat_id, outcome)
-
-    return send
+def bot_id_of(token: str) -> int:
+    """A bot's id is the number before the colon of its token."""
+    return int(token.split(":", 1)[0])
 
 
-async def send_due_nudges(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The periodic tick: the database says who is due, not the scheduler's memory."""
-    dispatcher: NudgeDispatcher = context.application.bot_data[DISPATCHER]
-    await dispatcher.tick()
+def build_application(settings: Settings, services: Services, clock: Clock = utc_now) -> App:
+    """The Application with its engine, conversations and jobs attached."""
+    token = settings.telegram.read_token()
+    application: App = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(settings.telegram.base_url)
+        .base_file_url(settings.telegram.base_file_url)
+        .updater(None)
+        .build()
+    )
+    keep_people_out_of_logs()
+    database, cipher = services.database, services.cipher
+    policy = settings.privacy.policy()
+    conversations = Conversations(
+        database,
+        cipher,
+        clock,
+        policy=policy,
+        team_rules=settings.teams.rules(),
+        admins={(CHANNEL, user_id) for user_id in settings.telegram.admins},
+    )
+    bot_id = bot_id_of(token)
+
+    async def blocked(chat_id: int) -> None:
+        async with database.transaction() as session:
+            await Outbox(session, cipher, bot_id).drop_chat(chat_id)
+            await Nudges(session).block_chat(chat_id)
+
+    engine = Engine(
+        database,
+        cipher,
+        bot_id,
+        clock=clock,
+        send_part=partial(send_part, application.bot),
+        on_blocked=blocked,
+        pacer=Pacer(settings.telegram.max_messages_per_second, chat_gap=1.0),
+        limits=engine_limits(settings),
+    )
+    engine.handler = update_handler(application.bot, engine, conversations)
+    engine.poison_reply = error_reply
+    application.bot_data[CONVERSATIONS] = conversations
+    application.bot_data[ENGINE] = engine
+    _schedule_jobs(application, settings, services, engine, clock)
+    return application
 
 
-def run_bot(settings: Settings) -> int:
-    """``leerverhaal run``: open storage, then poll Telegram until stopped."""
-    settings.telegram.read_token()  # fail early and clearly without a token
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    services = loop.run_until_complete(open_services(settings))
+def _schedule_jobs(
+    application: App, settings: Settings, services: Services, engine: Engine, clock: Clock
+) -> None:
+    """Check-ins, team photos, retention and the inbox's clean-up: on the leader only."""
+    assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
+    jobs, leading, send = application.job_queue, engine.leadership, engine.sender.send_now
+    policy = settings.privacy.policy()
+
+    async def forget_old_updates(_context: ContextTypes.DEFAULT_TYPE) -> None:
+        if leading():
+            async with services.database.transaction() as session:
+                forgotten = await Inbox(session, services.cipher).forget_before(
+                    clock() - timedelta(days=2)
+                )
+            log.debug("forgot %d handled updates", forgotten)
+
+    jobs.run_repeating(forget_old_updates, interval=3600, first=60)
+    if not policy.retention.forever:
+        retention = RetentionJob(services.database, policy.retention, send, clock)
+        schedule_retention(jobs, retention, leading)
+    schedule_photo_delivery(jobs, photo_deliverer(settings, services, send, clock), leading)
+    if settings.nudges.enabled:
+        conversations: Conversations = application.bot_data[CONVERSATIONS]
+        dispatcher = NudgeDispatcher(conversations, send, dispatch_limits(settings))
+        application.bot_data[DISPATCHER] = dispatcher
+
+        async def send_due_nudges(_context: ContextTypes.DEFAULT_TYPE) -> None:
+            """The database says who is due, not the scheduler's memory."""
+            if leading():
+                await dispatcher.tick()
+
+        jobs.run_repeating(
+            send_due_nudges,
+            name=NUDGE_TICK,
+            interval=settings.nudges.tick_seconds,
+            first=1,
+            job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+        )
+
+
+@dataclass
+class RunningBot:
+    """A started bot: its Application, engine and the tasks that bring updates in."""
+
+    app: App
+    engine: Engine
+    services: Services
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    webhook: web.AppRunner | None = None
+
+
+@contextlib.asynccontextmanager
+async def running(
+    settings: Settings,
+    services: Services,
+    clock: Clock = utc_now,
+    *,
+    webhook: bool = False,
+    long_poll: int | None = None,
+) -> AsyncIterator[RunningBot]:
+    """Start the bot (polling, or the webhook server), yield it, and stop it cleanly."""
+    app = build_application(settings, services, clock)
+    engine: Engine = app.bot_data[ENGINE]
+    await app.initialize()
+    app.bot_data[CONVERSATIONS].bot_username = app.bot.username
+    await set_commands(app)
+    await engine.start(exclusive=services.database.is_sqlite)
+    await app.start()
+    bot = RunningBot(app, engine, services)
+    try:
+        if webhook:
+            hook = settings.telegram.webhook
+            secret = hook.read_secret()
+            bot.webhook = await serve_webhook(
+                app.bot, engine, listen=hook.listen, port=hook.port, path=hook.path, secret=secret
+            )
+            await app.bot.set_webhook(
+                hook.public_url(),
+                secret_token=secret,
+                allowed_updates=ALLOWED_UPDATES,
+                max_connections=hook.max_connections,
+            )
+        else:
+            timeout = settings.telegram.poll_timeout if long_poll is None else long_poll
+            bot.tasks.append(
+                asyncio.create_task(
+                    poll(app.bot, engine, long_poll=timeout, allowed_updates=ALLOWED_UPDATES),
+                    name="polling",
+                )
+            )
+        yield bot
+    finally:
+        for task in bot.tasks:
+            task.cancel()
+        await asyncio.gather(*bot.tasks, return_exceptions=True)
+        if bot.webhook is not None:
+            await bot.webhook.cleanup()
+        await app.stop()
+        await engine.stop()
+        await app.shutdown()
+
+
+async def _serve(settings: Settings, *, webhook: bool) -> int:
+    services = await open_services(settings)
     for notice in services.notices:
         log.warning("%s", notice)
-    application = build_application(settings, services)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
     try:
-        application.run_polling(
-            allowed_updates=ALLOWED_UPDATES,
-            timeout=settings.telegram.poll_timeout,
-            close_loop=False,
-        )
+        async with running(settings, services, webhook=webhook):
+            log.info("running (%s); stop with Ctrl+C", "webhook" if webhook else "polling")
+            await stop.wait()
     finally:
-        loop.run_until_complete(services.close())
-        loop.close()
+        await services.close()
     return 0
+
+
+def run_bot(settings: Settings, *, webhook: bool = False) -> int:
+    """``leerverhaal run``: one process per SQLite file, any number on PostgreSQL."""
+    settings.telegram.read_token()  # fail early and clearly without a token
+    if webhook:
+        settings.telegram.webhook.read_secret()
+        settings.telegram.webhook.public_url()
+    with single_process(settings):
+        return asyncio.run(_serve(settings, webhook=webhook))

@@ -1,26 +1,27 @@
-"""Rendering flow replies as Telegram messages, keyboards and callback answers."""
+"""Rendering flow replies as Telegram calls: one part of a delivery at a time.
+
+A delivery's parts are, in order: the answer to the pressed button (when there
+is one), then each reply. The first reply marked ``edit`` replaces the message
+the button was on; should Telegram refuse that edit, it is sent as a new message.
+"""
 
 from __future__ import annotations
 
 import logging
 
-from telegram import (
-    CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    InputFile,
-    Message,
-)
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest
 from telegram.ext import ExtBot
 
 from bot.log_privacy import without_messages
 from flows.render import MESSAGE_LIMIT, fit
 from flows.replies import Outcome, Reply
+from storage.outbox import Delivery
 
 log = logging.getLogger(__name__)
 NOTICE_LIMIT = 200  # Telegram's limit for callback answers
 CAPTION_LIMIT = 1024
+NOT_MODIFIED = "not modified"
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -35,12 +36,63 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     )
 
 
-async def _edit(message: Message, reply: Reply) -> bool:
-    """Replace a message's text and buttons; False when Telegram will not edit it."""
+def delivery_of(
+    chat_id: int,
+    outcome: Outcome | None,
+    query_id: str | None = None,
+    message_id: int | None = None,
+) -> Delivery:
+    """What a step says to a chat, with the button press it answers."""
+    if outcome is None:
+        return Delivery(chat_id, (), query_id)
+    notice = fit(outcome.notice, NOTICE_LIMIT) if outcome.notice else None
+    return Delivery(chat_id, outcome.replies, query_id, notice, message_id)
+
+
+def _edit_index(delivery: Delivery) -> int | None:
+    """Which reply replaces the button's message: the first marked ``edit``, if any."""
+    if delivery.message_id is None:
+        return None
+    return next((i for i, reply in enumerate(delivery.replies) if reply.edit), None)
+
+
+async def send_part(bot: ExtBot[None], delivery: Delivery, part: int) -> None:
+    """Make the Bot API call for one part; raises what Telegram answered, except
+    "message is not modified" (already as wanted) and a refused edit (sent anew)."""
+    if part == 0:
+        if delivery.query_id is not None:
+            await _answer_query(bot, delivery)
+        return
+    index = part - 1
+    reply = delivery.replies[index]
+    chat_id = delivery.chat_id
+    if reply.file is not None:
+        await _send_file(bot, chat_id, reply)
+        return
+    if index == _edit_index(delivery) and await _edit(bot, delivery, reply):
+        return
+    await bot.send_message(chat_id, fit(reply.text, MESSAGE_LIMIT), reply_markup=keyboard(reply))
+
+
+async def _answer_query(bot: ExtBot[None], delivery: Delivery) -> None:
+    assert delivery.query_id is not None
     try:
-        await message.edit_text(fit(reply.text, MESSAGE_LIMIT), reply_markup=keyboard(reply))
+        await bot.answer_callback_query(delivery.query_id, delivery.notice)
+    except BadRequest as exc:  # too old (a reply that waited): the spinner stopped by itself
+        log.info("could not answer a button press: %s", without_messages(exc))
+
+
+async def _edit(bot: ExtBot[None], delivery: Delivery, reply: Reply) -> bool:
+    """Replace the button's message; False when Telegram will not edit it."""
+    try:
+        await bot.edit_message_text(
+            fit(reply.text, MESSAGE_LIMIT),
+            chat_id=delivery.chat_id,
+            message_id=delivery.message_id,
+            reply_markup=keyboard(reply),
+        )
     except BadRequest as exc:
-        if "not modified" in exc.message.lower():
+        if NOT_MODIFIED in exc.message.lower():
             return True
         log.info("could not edit a message; sending a new one: %s", without_messages(exc))
         return False
@@ -58,23 +110,8 @@ async def _send_file(bot: ExtBot[None], chat_id: int, reply: Reply) -> None:
         await bot.send_document(chat_id, upload, caption=caption, reply_markup=keyboard(reply))
 
 
-async def send_outcome(
-    bot: ExtBot[None], chat_id: int, outcome: Outcome | None, query: CallbackQuery | None = None
-) -> None:
-    """Send what a flow decided: answer the button press, edit or send messages."""
-    if query is not None:
-        notice = fit(outcome.notice, NOTICE_LIMIT) if outcome and outcome.notice else None
-        await query.answer(notice)
-    if outcome is None:
-        return
-    editable = query.message if query and isinstance(query.message, Message) else None
-    for reply in outcome.replies:
-        if reply.file is not None:
-            await _send_file(bot, chat_id, reply)
-            continue
-        if reply.edit and editable is not None and await _edit(editable, reply):
-            editable = None  # edit only the message the button was on, once
-            continue
-        await bot.send_message(
-            chat_id, fit(reply.text, MESSAGE_LIMIT), reply_markup=keyboard(reply)
-        )
+async def send_outcome(bot: ExtBot[None], chat_id: int, outcome: Outcome | None) -> None:
+    """Send what a flow decided, directly (operator commands that run without the engine)."""
+    delivery = delivery_of(chat_id, outcome)
+    for part in range(1, delivery.parts):
+        await send_part(bot, delivery, part)

@@ -174,3 +174,12 @@ def alembic_config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
+
+
+def is_transient(error: BaseException) -> bool:
+    """A database error that may pass by itself: locked, unreachable, connection dropped."""
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+    if isinstance(error, OperationalError | InterfaceError | OSError | TimeoutError):
+        return True
+    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)

@@ -162,6 +162,15 @@ class Nudges:
             update(NudgeSchedule).where(NudgeSchedule.person_id == person_id).values(**values)
         )
 
+    async def block_chat(self, chat_id: int) -> None:
+        """The person in this chat blocked the bot: no check-ins until they write again."""
+        await self.session.execute(
+            update(NudgeSchedule)
+            .where(NudgeSchedule.person_id.in_(select(Person.id).where(Person.chat_id == chat_id)))
+            .values(blocked=True, claimed_until=None)
+            .execution_options(synchronize_session=False)
+        )
+
     async def due_count(self, now: datetime) -> int:
         """How many nudges are due and not claimed (for tests and monitoring)."""
         count = await self.session.scalar(

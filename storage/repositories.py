@@ -20,7 +20,7 @@ from flows.replies import (
 from flows.states import State, StoryKind, StoryStatus
 from flows.views import AnswerView, EditedAnswer, StoryHeader, StoryView
 from storage.crypto import TextCipher
-from storage.models import Answer, Choice, HandledUpdate, Person, Story
+from storage.models import Answer, Choice, Person, Story
 
 
 class StaleDecision(Exception):
@@ -95,29 +95,6 @@ class People:
             .execution_options(synchronize_session=False)
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
-class Updates:
-    """Which Telegram updates were handled, so a redelivered one is skipped."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def first_time(self, update_id: int, now: datetime) -> bool:
-        """Record an update as handled; False when it already was."""
-        known = await self.session.get(HandledUpdate, update_id)
-        if known is not None:
-            return False
-        self.session.add(HandledUpdate(update_id=update_id, handled_at=now))
-        await self.session.flush()  # a concurrent duplicate fails here and is retried
-        return True
-
-    async def forget_before(self, cutoff: datetime) -> int:
-        """Drop records older than ``cutoff``; returns how many."""
-        result = await self.session.execute(
-            delete(HandledUpdate).where(HandledUpdate.handled_at < cutoff)
-        )
-        return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 class Stories:

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from pydantic import SecretStr
 from sqlalchemy import func, select
-from telegram.ext import Application
 
-from bot.conversation import Clock
-from bot.services import Services, open_services
+from bot.conversation import Clock, utc_now
+from bot.services import open_services
 from bot.settings import DatabaseSettings, Settings, TelegramSettings
-from bot.telegram_app import ALLOWED_UPDATES, build_application
+from bot.telegram_app import RunningBot, running
 from storage.models import Person, Story
 from tests.fake_telegram import FakeTelegram
 
@@ -33,17 +30,10 @@ def bot_settings(tg: FakeTelegram, data_dir: Path, database_url: str | None = No
     )
 
 
-@dataclass
-class RunningBot:
-    """A started Application and the services behind it."""
-
-    app: Application[Any, Any, Any, Any, Any, Any]
-    services: Services
-
-    async def count(self, model: type[Person] | type[Story]) -> int:
-        """How many rows a table holds."""
-        async with self.services.database.transaction() as session:
-            return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+async def count(bot: RunningBot, model: type[Person] | type[Story]) -> int:
+    """How many rows a table holds."""
+    async with bot.services.database.transaction() as session:
+        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
 
 
 @asynccontextmanager
@@ -53,20 +43,8 @@ async def running_bot(settings: Settings, clock: Clock | None = None) -> AsyncIt
     ``clock`` replaces the real clock of the flows and the nudge dispatcher (a FakeClock).
     """
     services = await open_services(settings)
-    if clock is None:
-        app = build_application(settings, services)
-    else:
-        app = build_application(settings, services, clock)
-    await app.initialize()
-    if app.post_init is not None:
-        await app.post_init(app)
-    await app.start()
-    assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES)
     try:
-        yield RunningBot(app, services)
+        async with running(settings, services, clock or utc_now, long_poll=1) as bot:
+            yield bot
     finally:
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
         await services.close()

@@ -23,7 +23,7 @@ from flows.states import State, Step, StoryStatus
 from flows.views import AnswerView, StoryView
 from storage.crypto import TextCipher
 from storage.database import Database
-from storage.models import HandledUpdate, Person, Story
+from storage.models import InboxUpdate, Person, Story
 from storage.repositories import People, Stories
 
 if TYPE_CHECKING:
@@ -180,7 +180,7 @@ async def test_full_interview_stores_a_complete_story(
     assert normalised(story.answers) == normalised(EXPECTED)
     assert State.from_json(stored_person.state) == State()
     async with conversations.database.transaction() as session:
-        handled = await session.scalar(select(func.count()).select_from(HandledUpdate))
+        handled = await session.scalar(select(func.count()).select_from(InboxUpdate))
     assert handled == next(person.updates) - 100  # one per update, numbered from 100
 
     async with conversations.database.transaction() as session:

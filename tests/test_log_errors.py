@@ -13,6 +13,7 @@ from bot import photo_delivery, telegram_replies
 from flows.replies import Reply
 from storage.crypto import TextCipher
 from storage.database import Database
+from storage.outbox import Delivery
 
 if TYPE_CHECKING:
     from tests.conftest import FakeClock
@@ -41,9 +42,9 @@ async def test_a_photo_that_cannot_be_counted_is_logged_without_the_message(
 
 
 class _Unedited:
-    """A message Telegram will not edit, saying why in words that quote it."""
+    """A bot whose messages Telegram will not edit, saying why in words that quote them."""
 
-    async def edit_text(self, *_args: object, **_kwargs: object) -> None:
+    async def edit_message_text(self, *_args: object, **_kwargs: object) -> None:
         raise BadRequest(f"Message can't be edited: {SECRET}")
 
 
@@ -51,6 +52,8 @@ async def test_a_message_that_cannot_be_edited_is_logged_without_telegrams_words
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     with caplog.at_level(logging.DEBUG):
-        assert not await telegram_replies._edit(_Unedited(), Reply("new"))  # type: ignore[arg-type]
+        delivery = Delivery(7, (Reply("new", edit=True),), "query", message_id=3)
+        unedited = _Unedited()
+        assert not await telegram_replies._edit(unedited, delivery, Reply("new"))  # type: ignore[arg-type]
     assert "BadRequest (message withheld)" in caplog.text
     assert SECRET not in caplog.text

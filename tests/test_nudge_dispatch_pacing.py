@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from nudge_dispatch_support import TUESDAY_AMSTERDAM, Outbox
 
+import bot.engine.pacing as pacing
 import bot.nudge_dispatch as nudge_dispatch
 from bot.conversation import Conversations
 from bot.nudge_dispatch import DispatchLimits, NudgeDispatcher, Pacer
@@ -50,7 +51,8 @@ class VirtualTime:
 def virtual(monkeypatch: pytest.MonkeyPatch) -> VirtualTime:
     fake = VirtualTime()
     monkeypatch.setattr(nudge_dispatch, "asyncio", fake)
-    monkeypatch.setattr(nudge_dispatch, "time", fake.time)
+    monkeypatch.setattr(pacing, "asyncio", fake)
+    monkeypatch.setattr(pacing, "time", fake.time)
     return fake
 
 

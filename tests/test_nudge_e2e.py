@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from bot.nudge_dispatch import NudgeDispatcher
 from bot.settings import NudgeSettings, Settings
-from bot.telegram_app import DISPATCHER, send_due_nudges
+from bot.telegram_app import DISPATCHER, NUDGE_TICK
 from flows.callbacks import Action, encode
 from flows.replies import SaveNudgeRule
 from flows.schedule import NudgeRule
@@ -53,7 +53,7 @@ def nudge_settings(tg: FakeTelegram, data_dir: Path, database_url: str) -> Setti
 def dispatcher_of(bot: RunningBot) -> NudgeDispatcher:
     """The Application's dispatcher, with its periodic JobQueue tick taken away."""
     assert bot.app.job_queue is not None
-    for job in bot.app.job_queue.get_jobs_by_name(send_due_nudges.__name__):
+    for job in bot.app.job_queue.get_jobs_by_name(NUDGE_TICK):
         job.schedule_removal()
     dispatcher: NudgeDispatcher = bot.app.bot_data[DISPATCHER]
     return dispatcher

@@ -11,7 +11,7 @@ from bot import conversation
 from flows.guide import guide_for
 from storage.models import Person, Story
 from tests.fake_telegram import FakeTelegram, FakeUser
-from tests.telegram_support import TOKEN, bot_settings, running_bot
+from tests.telegram_support import TOKEN, bot_settings, count, running_bot
 from tests.test_telegram_e2e import EN, OPENING, tell_whole_story
 
 P = EN.privacy
@@ -55,8 +55,8 @@ async def test_export_and_forget_on_telegram(tmp_path: Path, database_url: str) 
             await user.send("/stories")
             assert (await user.wait_for_message()).text == EN.texts.stories_empty
             await tg.wait_until_idle()
-            assert await bot.count(Story) == 0
-            assert await bot.count(Person) == 1  # the /stories just now: a fresh start
+            assert await count(bot, Story) == 0
+            assert await count(bot, Person) == 1  # the /stories just now: a fresh start
         tg.assert_no_violations()
 
 
@@ -74,7 +74,7 @@ async def test_forget_cancelled_and_privacy_in_dutch(tmp_path: Path) -> None:
             await user.press_button(nl.privacy.forget_no)
             assert (await user.wait_for_edit()).text == nl.privacy.forget_cancelled
             await tg.wait_until_idle()
-            assert await bot.count(Person) == 1
+            assert await count(bot, Person) == 1
             menu = dict(tg.commands_for("nl", {"type": "all_private_chats"}))
             assert menu["forget"] == nl.commands.forget and menu["export"] == nl.commands.export
         tg.assert_no_violations()

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from flows.guide import guide_for
 from storage.models import Answer, Choice, Person, Story
 from tests.fake_telegram import FakeTelegram, FakeUser
-from tests.telegram_support import TOKEN, RunningBot, bot_settings, running_bot
+from tests.telegram_support import TOKEN, RunningBot, bot_settings, count, running_bot
 
 EN = guide_for("en")
 NL = guide_for("nl")
@@ -201,7 +201,7 @@ async def test_group_chat_gets_one_line_and_nothing_is_stored(tmp_path: Path) ->
             [line] = tg.messages_in(-100500)
             assert "private chat" in (line.text or "") and "t.me/" in (line.text or "")
             await tg.wait_until_idle()
-            assert await bot.count(Person) == 0
+            assert await count(bot, Person) == 0
         tg.assert_no_violations()
 
 

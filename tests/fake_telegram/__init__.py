@@ -9,8 +9,17 @@ Usage::
         user = tg.user(42, "Ann", language_code="nl")
         await user.send("/start")
         reply = await user.wait_for_message()
+
+Webhook mode: when the bot calls setWebhook (or a test calls ``tg.set_webhook(url)``),
+queued updates are POSTed to the URL, one chat at a time and re-sent until answered 2xx;
+``tg.spread_webhook([...])`` spreads them over several bot instances and
+``await tg.wait_webhook_idle()`` waits until all were accepted.
+
+Faults: ``fail_next`` (error answers), ``delay``/``hold`` (slow answers that still take
+effect) and ``reset_connections`` (no answer at all, no effect).
 """
 
+from ._faults import BLOCKED, NOT_MODIFIED, Delay
 from ._model import (
     ApiCall,
     ApiError,
@@ -22,17 +31,23 @@ from ._model import (
 )
 from ._server import FakeTelegram
 from ._user import FakeUser
+from ._webhook import SECRET_HEADER, WebhookAttempt
 from ._wire import utf16_len
 
 __all__ = [
+    "BLOCKED",
+    "NOT_MODIFIED",
+    "SECRET_HEADER",
     "ApiCall",
     "ApiError",
     "BotMessage",
     "Button",
     "CallbackAnswer",
+    "Delay",
     "ErrorRecord",
     "FakeTelegram",
     "FakeUser",
     "UploadedFile",
+    "WebhookAttempt",
     "utf16_len",
 ]

@@ -26,6 +26,7 @@ class InspectMixin:
     commands: dict[tuple[str, str], list[dict[str, Any]]]
     send_times: dict[int, list[float]]
     _chats: dict[int, ChatState]
+    webhook_url: str
     _updates: list[dict[str, Any]]
     _open_queries: dict[str, dict[str, Any]]
     _delivered_upto: int
@@ -63,7 +64,9 @@ class InspectMixin:
 
     @property
     def pending_updates(self) -> int:
-        """Queued updates the bot has not fetched yet."""
+        """Queued updates the bot has not fetched yet (webhook: not accepted yet)."""
+        if self.webhook_url:
+            return len(self._updates)
         return sum(1 for u in self._updates if u["update_id"] > self._delivered_upto)
 
     def commands_for(

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from ._faults import NOT_MODIFIED
 from ._model import ApiError, BotMessage, CallbackAnswer, ChatState, UploadedFile
 from ._wire import Upload, check_markup, check_text
 
@@ -32,10 +33,6 @@ CHAT_ACTIONS = frozenset(
     }
 )
 _COMMAND_RE = re.compile(r"[a-z0-9_]{1,32}")
-NOT_MODIFIED = (
-    "Bad Request: message is not modified: specified new message content and reply markup "
-    "are exactly the same as a current content and reply markup of the message"
-)
 SETTINGS_METHODS = ("setMyDescription", "setMyShortDescription", "setMyName", "setChatMenuButton")
 
 
@@ -56,11 +53,9 @@ class BotMethods:
     commands: dict[tuple[str, str], list[dict[str, Any]]]
     bot_settings: dict[str, Params]
     send_times: dict[int, list[float]]
-    webhook_url: str
     _chats: dict[int, ChatState]
     _files: dict[str, UploadedFile]
     _open_queries: dict[str, dict[str, Any]]
-    _updates: list[dict[str, Any]]
     _file_ids: itertools.count[int]
 
     def method_table(self) -> dict[str, Handler]:
@@ -82,9 +77,6 @@ class BotMethods:
             "setMyCommands": self._set_my_commands,
             "getMyCommands": self._get_my_commands,
             "deleteMyCommands": self._delete_my_commands,
-            "setWebhook": self._set_webhook,
-            "deleteWebhook": self._delete_webhook,
-            "getWebhookInfo": self._get_webhook_info,
         }
         for name in SETTINGS_METHODS:
             table[name] = self._setting(name)
@@ -295,7 +287,7 @@ class BotMethods:
             "file_path": f"{file.kind}s/{file.file_id}",
         }
 
-    # --- commands and webhook ---------------------------------------------------------------
+    # --- commands ---------------------------------------------------------------------
 
     def _set_my_commands(self, params: Params, files: Files) -> bool:
         commands = params.get("commands")
@@ -315,22 +307,3 @@ class BotMethods:
     def _delete_my_commands(self, params: Params, files: Files) -> bool:
         self.commands.pop(commands_key(params), None)
         return True
-
-    def _set_webhook(self, params: Params, files: Files) -> bool:
-        self.webhook_url = str(params.get("url") or "")
-        if params.get("drop_pending_updates"):
-            self._updates.clear()
-        return True
-
-    def _delete_webhook(self, params: Params, files: Files) -> bool:
-        self.webhook_url = ""
-        if params.get("drop_pending_updates"):
-            self._updates.clear()
-        return True
-
-    def _get_webhook_info(self, params: Params, files: Files) -> dict[str, Any]:
-        return {
-            "url": self.webhook_url,
-            "has_custom_certificate": False,
-            "pending_update_count": len(self._updates),
-        }

@@ -1,4 +1,4 @@
-"""The FakeTelegram server: HTTP plumbing, long polling, person API and error injection."""
+"""The FakeTelegram server: HTTP plumbing, long polling and the person API."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any, Self
 
 from aiohttp import web
 
+from ._faults import BLOCKED, Delay, FaultsMixin, ResetConnection, ResetWindow
 from ._inspect import InspectMixin
 from ._methods import BotMethods
 from ._model import (
@@ -24,21 +25,18 @@ from ._model import (
     UploadedFile,
 )
 from ._user import FakeUser
+from ._webhook import WebhookMixin
 from ._wire import read_params
 
-DEFAULT_DESCRIPTIONS = {
-    400: "Bad Request",
-    403: "Forbidden: bot was blocked by the user",
-    409: "Conflict",
-    500: "Internal Server Error",
-    502: "Bad Gateway",
-}
-BLOCKED = "Forbidden: bot was blocked by the user"
 _NOT_DEFAULT_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 
 
-class FakeTelegram(InspectMixin, BotMethods):
-    """A fake Bot API server on 127.0.0.1 for end-to-end tests with a real PTB Application."""
+class FakeTelegram(InspectMixin, BotMethods, FaultsMixin, WebhookMixin):
+    """A fake Bot API server on 127.0.0.1 for end-to-end tests with a real PTB Application.
+
+    ``webhook_timeout``/``webhook_retry_delay``: seconds a webhook POST may take, and to wait
+    before a failed one is sent again.
+    """
 
     def __init__(
         self,
@@ -47,6 +45,8 @@ class FakeTelegram(InspectMixin, BotMethods):
         username: str = "leerverhaal_test_bot",
         first_name: str = "Leerverhaal",
         settle: float = 0.2,
+        webhook_timeout: float = 60.0,
+        webhook_retry_delay: float = 1.0,
     ) -> None:
         self.token = token
         self.settle = settle
@@ -70,8 +70,8 @@ class FakeTelegram(InspectMixin, BotMethods):
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.bot_settings: dict[str, dict[str, Any]] = {}
         self.send_times: dict[int, list[float]] = {}
-        self.webhook_url = ""
         self.get_updates_calls = 0
+        self.resets: list[ApiCall] = []
         self._chats: dict[int, ChatState] = {}
         self._users: dict[int, FakeUser] = {}
         self._files: dict[str, UploadedFile] = {}
@@ -84,13 +84,18 @@ class FakeTelegram(InspectMixin, BotMethods):
         self._allowed_updates: frozenset[str] | None = None
         self._failures: list[Failure] = []
         self._blocked: set[int] = set()
+        self._delays: list[Delay] = []
+        self._holding: list[tuple[ApiCall, Delay]] = []
+        self._reset_windows: list[ResetWindow] = []
         self._event = asyncio.Event()
         self._last_activity = time.monotonic()
         self._poll_generation = 0
         self._closing = False
         self._runner: web.AppRunner | None = None
         self._port = 0
-        self._handlers = {name.lower(): (name, fn) for name, fn in self.method_table().items()}
+        self._init_webhook(webhook_timeout, webhook_retry_delay)
+        table = self.method_table() | self.webhook_methods()
+        self._handlers = {name.lower(): (name, fn) for name, fn in table.items()}
 
     # --- lifecycle --------------------------------------------------------------------------
 
@@ -121,8 +126,11 @@ class FakeTelegram(InspectMixin, BotMethods):
         await web.SockSite(self._runner, sock).start()
 
     async def stop(self) -> None:
-        """Answer pending long polls with no updates and stop the server."""
+        """Stop pushing, answer held calls and pending long polls, and stop the server."""
         self._closing = True
+        await self._close_webhook()
+        self.clear_delays()
+        self.clear_resets()
         self._bump()
         if self._runner is not None:
             runner, self._runner = self._runner, None
@@ -144,10 +152,17 @@ class FakeTelegram(InspectMixin, BotMethods):
         method = request.match_info["method"]
         name, handler = self._handlers.get(method.lower(), (method, None))
         params: dict[str, Any] = {}
+        delay: Delay | None = None
         try:
             if request.match_info["token"] != self.token:
                 raise ApiError(401, "Unauthorized")
             params, files = await read_params(request)
+            if self._resetting(name):
+                raise ResetConnection
+            delay = self._take_delay(name, params)
+            if delay is not None and not delay.effect_first:
+                await self._hold(delay, name, params)
+                delay = None
             if name == "getUpdates":
                 self.get_updates_calls += 1
             else:
@@ -165,6 +180,8 @@ class FakeTelegram(InspectMixin, BotMethods):
                 result = handler(params, files)
             body: dict[str, Any] = {"ok": True, "result": result}
             status = 200
+        except ResetConnection:
+            return self._abort(request, name, params)
         except ApiError as error:
             if error.violation or error.injected or error.error_code != 409:
                 # (a long poll superseded by the next one, as on PTB's stop, is not recorded)
@@ -181,6 +198,8 @@ class FakeTelegram(InspectMixin, BotMethods):
             body, status = error.to_json(), error.error_code
         finally:
             self._bump()
+        if delay is not None:
+            await self._hold(delay, name, params)
         return web.json_response(body, status=status)
 
     async def _download(self, request: web.Request) -> web.Response:
@@ -189,14 +208,6 @@ class FakeTelegram(InspectMixin, BotMethods):
             raise web.HTTPNotFound()
         mime_type = file.mime_type or "application/octet-stream"
         return web.Response(body=file.content, content_type=mime_type)
-
-    def _check_injected(self, name: str, params: dict[str, Any]) -> None:
-        for failure in self._failures:
-            if failure.method == name.lower() and failure.chat_id in (None, params.get("chat_id")):
-                failure.times -= 1
-                if failure.times <= 0:
-                    self._failures.remove(failure)
-                raise failure.error
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         if self.webhook_url:
@@ -217,6 +228,8 @@ class FakeTelegram(InspectMixin, BotMethods):
         self._poll_generation += 1
         generation = self._poll_generation
         while True:
+            if self._resetting("getUpdates"):
+                raise ResetConnection
             if generation != self._poll_generation:
                 raise ApiError(
                     409,
@@ -293,36 +306,16 @@ class FakeTelegram(InspectMixin, BotMethods):
         state = self._chats.get(chat_id)
         return list(state.bot_messages) if state else []
 
-    def fail_next(
-        self,
-        method: str,
-        chat_id: int | None = None,
-        *,
-        error_code: int = 429,
-        description: str | None = None,
-        retry_after: int | None = None,
-        times: int = 1,
-    ) -> None:
-        """Make the next ``times`` calls of ``method`` (optionally for one chat) fail."""
-        if error_code == 429 and retry_after is None:
-            retry_after = 1
-        if description is None:
-            description = DEFAULT_DESCRIPTIONS.get(error_code, f"Error {error_code}")
-            if error_code == 429:
-                description = f"Too Many Requests: retry after {retry_after}"
-        error = ApiError(
-            error_code, description, retry_after=retry_after, violation=False, injected=True
-        )
-        self._failures.append(Failure(method.lower(), chat_id, error, times))
+    def sent_count(self, chat_id: int) -> int:
+        """How many messages the bot sent to a chat (deleted ones included)."""
+        return len(self.messages_in(chat_id))
 
-    def block(self, chat_id: int) -> None:
-        """Answer every call for this chat with 403 "bot was blocked by the user"."""
-        self._blocked.add(chat_id)
-
-    def unblock(self, chat_id: int) -> None:
-        """Undo :meth:`block`."""
-        self._blocked.discard(chat_id)
-
-    def is_blocked(self, chat_id: int) -> bool:
-        """Whether the chat is blocked."""
-        return chat_id in self._blocked
+    def summary(self, limit: int = 15) -> str:
+        """What the bot did, plus held calls, resets and webhook answers (no message texts)."""
+        extra = f"held calls: {len(self._holding)}, connection resets: {len(self.resets)}"
+        if self.webhook_url:
+            extra += (
+                f", webhook POSTs in flight: {self.webhook_in_flight},"
+                f" answers: {dict(self.webhook_statuses)}"
+            )
+        return f"{super().summary(limit)}\n{extra}"

@@ -1,0 +1,249 @@
+"""The engine: received updates in, through the lanes and the flows, replies out.
+
+``receive`` commits updates to the inbox before the caller tells Telegram they
+arrived (the next getUpdates offset, or a webhook's 200). The lanes then hand
+each update to the adapter's handler, which runs the step with a ``Ticket``: the
+update is marked handled and the replies are put in the outbox in the step's
+own transaction. Updates that a crash or another instance left behind are
+claimed again once their lease has run out (on SQLite, where only one process
+runs, at once on start).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.engine.lanes import Lanes
+from bot.engine.leader import Leadership
+from bot.engine.pacing import Pacer
+from bot.engine.sender import OnBlocked, Sender, SendLimits, SendPart
+from bot.log_privacy import without_messages
+from flows.replies import Outcome
+from storage.crypto import TextCipher
+from storage.database import Database, is_transient
+from storage.inbox import Inbox, Received, Turn
+from storage.outbox import Delivery, Outbox, Pending
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], datetime]
+Handler = Callable[[Received], Awaitable[None]]
+PoisonReply = Callable[[Received], Delivery | None]
+AFTER_DELIVERY_WAIT = 60.0  # seconds an after-delivery task waits for the delivery at most
+
+
+@dataclass(frozen=True)
+class EngineLimits:
+    """How many updates at once, and how long claims last."""
+
+    concurrency: int = 16
+    claim: timedelta = timedelta(seconds=30)
+    recover_seconds: float = 2.0
+    batch: int = 100
+    attempts: int = 3
+    lease_seconds: float = 20.0
+    renew_seconds: float = 5.0
+    send: SendLimits = field(default_factory=SendLimits)
+
+
+class Ticket:
+    """One update's bookkeeping inside the transaction of its step."""
+
+    def __init__(
+        self, engine: Engine, received: Received, make: Callable[[Outcome], Delivery]
+    ) -> None:
+        self.engine = engine
+        self.received = received
+        self.make = make
+        self.pending: Pending | None = None
+
+    async def begin(self, session: AsyncSession, now: datetime) -> Turn:
+        """Mark the update handled, if it is its turn and it was not yet."""
+        inbox = Inbox(session, self.engine.cipher)
+        return await inbox.mark_handled(self.received.key, self.received.lane, now)
+
+    async def finish(self, session: AsyncSession, outcome: Outcome, now: datetime) -> None:
+        """Put the step's replies in the outbox."""
+        self.pending = await self.engine.store_delivery(session, self.make(outcome), now)
+
+    def hand_over(self) -> asyncio.Future[None] | None:
+        """After the commit: hand the replies to this instance's sender.
+
+        Returns a future done once they were delivered here (None when another
+        instance sends them, or there is nothing to send).
+        """
+        if self.pending is None or not self.engine.leadership():
+            return None
+        delivered = self.engine.sender.when_sent(self.pending.id)
+        self.engine.hand_over(self.pending)
+        return delivered
+
+
+class Engine:
+    """Inbox, lanes, outbox and sender of one bot, in one process."""
+
+    def __init__(
+        self,
+        database: Database,
+        cipher: TextCipher,
+        bot_id: int,
+        *,
+        clock: Clock,
+        send_part: SendPart,
+        on_blocked: OnBlocked,
+        pacer: Pacer,
+        limits: EngineLimits | None = None,
+    ) -> None:
+        self.database = database
+        self.cipher = cipher
+        self.bot_id = bot_id
+        self.clock = clock
+        self.limits = limits or EngineLimits()
+        self.leadership = Leadership(
+            database, clock, lease=self.limits.lease_seconds, renew=self.limits.renew_seconds
+        )
+        self.sender = Sender(
+            database,
+            cipher,
+            bot_id,
+            send_part,
+            pacer,
+            clock=clock,
+            is_leader=self.leadership,
+            on_blocked=on_blocked,
+            limits=self.limits.send,
+        )
+        self.handler: Handler | None = None
+        self.poison_reply: PoisonReply = lambda _received: None
+        self.lanes = Lanes(
+            self._handle, self._poison, concurrency=self.limits.concurrency,
+            attempts=self.limits.attempts,
+        )  # fmt: skip
+        self._tasks: list[asyncio.Task[None]] = []
+
+    # --- updates in ------------------------------------------------------------------------
+
+    async def receive(self, received: Sequence[Received]) -> None:
+        """Commit updates to the inbox, then queue the new ones. Raises when storing failed."""
+        now = self.clock()
+        async with self.database.transaction() as session:
+            new = await Inbox(session, self.cipher).store(received, now, now + self.limits.claim)
+        self.lanes.submit(new)
+
+    async def recover(self, *, ignore_leases: bool = False) -> int:
+        """Claim updates left unhandled (a crash, another instance); returns how many."""
+        now = self.clock()
+        async with self.database.transaction() as session:
+            claimed = await Inbox(session, self.cipher).claim(
+                self.bot_id,
+                now,
+                now + self.limits.claim,
+                self.limits.batch,
+                skip=[key.update_id for key in self.lanes.held if key.bot_id == self.bot_id],
+                ignore_leases=ignore_leases,
+            )
+        if claimed:
+            log.info("claimed %d updates left unhandled", len(claimed))
+        self.lanes.submit(claimed)
+        return len(claimed)
+
+    def ticket(self, received: Received, make: Callable[[Outcome], Delivery]) -> Ticket:
+        """The bookkeeping for one update's step."""
+        return Ticket(self, received, make)
+
+    async def settle(self, received: Received, delivery: Delivery | None) -> None:
+        """Mark an update handled that needs no step, with what to say (if anything)."""
+        now = self.clock()
+        pending = None
+        async with self.database.transaction() as session:
+            turn = await Inbox(session, self.cipher).mark_handled(received.key, received.lane, now)
+            if turn is Turn.HANDLED_NOW and delivery is not None:
+                pending = await self.store_delivery(session, delivery, now)
+        if pending is not None:
+            self.hand_over(pending)
+
+    async def _handle(self, received: Received) -> None:
+        assert self.handler is not None, "the adapter sets Engine.handler"
+        await self.handler(received)
+
+    async def _poison(self, received: Received) -> None:
+        log.error("an update could not be handled; the person is told something went wrong")
+        await self.settle(received, self.poison_reply(received))
+
+    # --- replies out -----------------------------------------------------------------------
+
+    async def store_delivery(
+        self, session: AsyncSession, delivery: Delivery, now: datetime
+    ) -> Pending | None:
+        """Put a delivery in the outbox (claimed for our sender when we are the sender)."""
+        if not delivery.replies and delivery.query_id is None:
+            return None
+        claim = now + self.limits.send.claim if self.leadership() else None
+        return await Outbox(session, self.cipher, self.bot_id).add(delivery, now, claim)
+
+    def after(self, delivered: asyncio.Future[None] | None, then: Awaitable[None]) -> None:
+        """Run ``then`` once a delivery went out (or at once), without holding up the lane."""
+
+        async def later() -> None:
+            if delivered is not None:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(asyncio.shield(delivered), AFTER_DELIVERY_WAIT)
+            await then
+
+        task = asyncio.create_task(later(), name="after-delivery")
+        self._tasks.append(task)
+        task.add_done_callback(self._tasks.remove)
+
+    def hand_over(self, pending: Pending) -> None:
+        """After the commit: our sender sends it now, or the leader's finds it."""
+        if self.leadership():
+            self.sender.submit([pending])
+
+    # --- running ---------------------------------------------------------------------------
+
+    async def start(self, *, exclusive: bool) -> None:
+        """Start leadership, sender and recovery. ``exclusive``: the only process (SQLite)."""
+        await self.leadership.try_hold()
+        if exclusive:
+            with contextlib.suppress(Exception):
+                while await self.recover(ignore_leases=True) >= self.limits.batch:
+                    pass
+        self._tasks = [
+            asyncio.create_task(self.leadership.run(), name="leadership"),
+            asyncio.create_task(self.sender.run(), name="sender"),
+            asyncio.create_task(self.sender.flush(), name="sender-flush"),
+            asyncio.create_task(self._recover_forever(), name="recovery"),
+        ]
+
+    async def _recover_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self.limits.recover_seconds)
+            try:
+                await self.recover()
+            except Exception as exc:
+                if not is_transient(exc):
+                    log.error("could not claim waiting updates: %s", without_messages(exc))
+
+    async def drain(self) -> None:
+        """Wait until what was received is handled and sent (callers bound the wait)."""
+        await self.lanes.idle()
+        await self.sender.idle()
+
+    async def stop(self) -> None:
+        """Stop: what is still waiting stays in the database for the next start."""
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        left = await self.lanes.stop()
+        await self.sender.stop()
+        if left:
+            with contextlib.suppress(Exception):
+                async with self.database.transaction() as session:
+                    await Inbox(session, self.cipher).release(left)
+        await self.leadership.give_up()

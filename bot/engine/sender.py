@@ -1,0 +1,290 @@
+"""The sender: delivers the outbox, one chat in order, chats side by side.
+
+Replies decided by this instance are handed over in memory the moment their
+transaction commits; replies stored by other instances (or left by a crash) are
+claimed from the outbox by the instance that holds the sender lease. What
+Telegram answers decides what happens next, for that chat only:
+
+- 429: this chat waits ``retry_after``; other chats keep flowing.
+- 403 (blocked): the person is marked unreachable, the chat's replies are dropped.
+- 400: that part is refused for good and skipped ("message is not modified" is done).
+- A timeout: the message may have arrived. It is sent once more; a second timeout
+  counts as delivered. So a slow Bot API causes at most one repeat.
+- Network errors: retried with backoff up to ``retry_cap`` seconds apart, given up
+  after ``give_up_after`` (Telegram itself forgets undelivered updates after a day).
+
+A delivery leaves the outbox once sent. A crash between sending and deleting
+sends that delivery again after the restart (at least once).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+
+from bot.engine.pacing import Pacer
+from bot.log_privacy import without_messages
+from flows.replies import Outcome
+from storage.crypto import TextCipher
+from storage.database import Database, is_transient
+from storage.outbox import Delivery, Outbox, Pending
+
+log = logging.getLogger(__name__)
+REPEAT = {1: "sending it once more", 2: "counted as delivered"}
+SendPart = Callable[[Delivery, int], Awaitable[None]]
+OnBlocked = Callable[[int], Awaitable[None]]
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class SendLimits:
+    """How the sender paces and retries."""
+
+    claim: timedelta = timedelta(seconds=60)
+    poll_seconds: float = 0.2
+    batch: int = 200
+    retry_cap: float = 30.0
+    give_up_after: timedelta = timedelta(hours=24)
+    flush_seconds: float = 0.05
+
+
+def retry_seconds(error: RetryAfter) -> float:
+    """Telegram's ``retry_after`` in seconds."""
+    wait = error.retry_after
+    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+
+
+class Sender:
+    """Delivers outbox rows; sends only while ``is_leader()`` says this instance may."""
+
+    def __init__(
+        self,
+        database: Database,
+        cipher: TextCipher,
+        bot_id: int,
+        send_part: SendPart,
+        pacer: Pacer,
+        *,
+        clock: Clock,
+        is_leader: Callable[[], bool],
+        on_blocked: OnBlocked,
+        limits: SendLimits | None = None,
+    ) -> None:
+        self.database = database
+        self.cipher = cipher
+        self.bot_id = bot_id
+        self.send_part = send_part
+        self.pacer = pacer
+        self.clock = clock
+        self.is_leader = is_leader
+        self.on_blocked = on_blocked
+        self.limits = limits or SendLimits()
+        self._chats: dict[int, list[Pending]] = {}
+        self._held: set[int] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._settled: list[int] = []
+        self._progress: dict[int, int] = {}
+        self._waiters: dict[int, asyncio.Future[None]] = {}
+        self._wake = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    def outbox(self, session: AsyncSession) -> Outbox:
+        """The outbox of this bot in a session."""
+        return Outbox(session, self.cipher, self.bot_id)
+
+    # --- taking work ---------------------------------------------------------------------
+
+    def submit(self, pending: Iterable[Pending]) -> None:
+        """Deliveries to send, each chat's in the order they were stored."""
+        for item in pending:
+            if item.id in self._held:
+                continue
+            self._held.add(item.id)
+            self._idle.clear()
+            queue = self._chats.get(item.delivery.chat_id)
+            if queue is None:
+                self._chats[item.delivery.chat_id] = [item]
+                task = asyncio.create_task(self._run_chat(item.delivery.chat_id), name="chat")
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+            else:
+                queue.append(item)
+                queue.sort(key=lambda p: p.id)
+
+    def when_sent(self, pending_id: int) -> asyncio.Future[None]:
+        """A future that is done once this instance delivered (or dropped) that delivery."""
+        return self._waiters.setdefault(pending_id, asyncio.get_running_loop().create_future())
+
+    def _finished(self, pending_id: int) -> None:
+        waiter = self._waiters.pop(pending_id, None)
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    def nudge(self) -> None:
+        """Something was stored for another instance's sender: look now, not at the next poll."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Claim what others stored (or a crash left) while this instance is the sender."""
+        while True:
+            if self.is_leader():
+                try:
+                    claimed = await self._claim()
+                except Exception as exc:
+                    claimed = []
+                    if not is_transient(exc):
+                        log.error("could not read the outbox: %s", without_messages(exc))
+                self.submit(claimed)
+                if len(claimed) >= self.limits.batch:
+                    continue
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.limits.poll_seconds)
+
+    async def flush(self) -> None:
+        """Periodically: delete what was delivered, in one statement."""
+        while True:
+            await asyncio.sleep(self.limits.flush_seconds)
+            await self.settle()
+
+    async def settle(self) -> None:
+        """Delete delivered rows and record progress now (kept for later on failure)."""
+        settled, self._settled = self._settled, []
+        progress, self._progress = self._progress, {}
+        if not settled and not progress:
+            return
+        try:
+            async with self.database.transaction() as session:
+                outbox = self.outbox(session)
+                await outbox.done(settled)
+                for pending_id, parts in progress.items():
+                    await outbox.progress(pending_id, parts)
+            self._held.difference_update(settled)
+        except Exception as exc:
+            log.warning("could not record deliveries yet: %s", type(exc).__name__)
+            self._settled.extend(settled)
+            self._progress = progress | self._progress
+
+    async def idle(self) -> None:
+        """Return once nothing is waiting to be sent here."""
+        await self._idle.wait()
+
+    async def stop(self) -> None:
+        """Stop sending; record what went out and give the rest back to the outbox."""
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.settle()
+        left, self._held = list(self._held), set()
+        self._chats.clear()
+        if left:
+            try:
+                async with self.database.transaction() as session:
+                    await self.outbox(session).release(left)
+            except Exception as exc:
+                log.warning("could not give back claims (%s); they run out", type(exc).__name__)
+
+    async def _claim(self) -> list[Pending]:
+        now = self.clock()
+        async with self.database.transaction() as session:
+            return await self.outbox(session).claim(
+                now, now + self.limits.claim, self.limits.batch, skip=list(self._held)
+            )
+
+    async def send_now(self, chat_id: int, outcome: Outcome) -> None:
+        """For jobs that keep their own records (check-ins, photos, retention notices).
+
+        Paced with everything else; a timeout is repeated once, then counted as
+        delivered; any other failure is raised as Telegram answered it.
+        """
+        delivery = Delivery(chat_id, outcome.replies)
+        for part in range(1, delivery.parts):
+            for attempt in (1, 2):
+                await self.pacer.wait(chat_id, chat_gap=0)
+                try:
+                    await self.send_part(delivery, part)
+                    break
+                except TimedOut:
+                    log.warning("a message timed out (%d); %s", attempt, REPEAT[attempt])
+
+    # --- delivering ----------------------------------------------------------------------
+
+    async def _run_chat(self, chat_id: int) -> None:
+        queue = self._chats[chat_id]
+        try:
+            while queue:
+                if not self.is_leader():
+                    return  # another instance sends from now on; our claims run out
+                pending = queue[0]
+                delivered = await self._deliver(pending)
+                if delivered:
+                    queue.pop(0)
+                    self._settled.append(pending.id)
+                    self._finished(pending.id)
+                else:  # blocked: nothing more reaches this chat
+                    self._settled.extend(p.id for p in queue)
+                    for dropped in queue:
+                        self._finished(dropped.id)
+                    queue.clear()
+                    await self.on_blocked(chat_id)
+        finally:
+            for pending in self._chats.pop(chat_id, []):
+                self._held.discard(pending.id)
+            if not self._chats:
+                self._idle.set()
+
+    async def _deliver(self, pending: Pending) -> bool:
+        """Send every part not yet sent; False when the person blocked the bot."""
+        delivery = pending.delivery
+        part = max(pending.sent_parts, 0 if delivery.query_id else 1)
+        timed_out_at: int | None = None
+        failures = 0
+        while part < delivery.parts:
+            await self.pacer.wait(delivery.chat_id, chat_gap=0)
+            try:
+                await self.send_part(delivery, part)
+            except RetryAfter as exc:
+                seconds = retry_seconds(exc)
+                log.warning("Telegram asks one chat to wait %.1f s", seconds)
+                await asyncio.sleep(seconds)
+                continue
+            except Forbidden:
+                log.info("a chat blocked the bot; its replies are dropped")
+                return False
+            except TimedOut:
+                if timed_out_at == part:
+                    log.warning("a message timed out twice; counted as delivered")
+                    part += 1
+                    continue
+                timed_out_at = part
+                failures += 1
+            except BadRequest as exc:
+                log.warning("Telegram refused a message: %s", without_messages(exc))
+                part += 1
+                continue
+            except NetworkError as exc:
+                failures += 1
+                log.warning("network error while sending (%s); retrying", type(exc).__name__)
+            except TelegramError as exc:
+                log.error("Telegram refused a message: %s", without_messages(exc))
+                part += 1
+                continue
+            else:
+                part += 1
+                failures = 0
+                continue
+            if self.clock() - pending.created_at > self.limits.give_up_after:
+                log.error("gave up a reply after %s of failures", self.limits.give_up_after)
+                return True
+            if failures == 1 and part > pending.sent_parts:
+                self._progress[pending.id] = part
+            await asyncio.sleep(min(self.limits.retry_cap, 0.25 * 2**failures))
+        return True

@@ -1,0 +1,203 @@
+"""The outbox: replies stored in the transaction that decided them, until Telegram took them.
+
+A ``Delivery`` is everything one step says to one chat, in order: the answer to
+the button that was pressed, edits of that button's message, new messages and
+files. It is stored encrypted (it holds the person's words when a card or an
+export repeats them) and deleted once delivered.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from flows.replies import Button, File, Reply
+from storage.crypto import TextCipher
+from storage.models import OutboxMessage
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What one step says to one chat: ``query_id`` is the pressed button's query to answer
+    (with ``notice``), ``message_id`` the message it was on (where edits go)."""
+
+    chat_id: int
+    replies: tuple[Reply, ...] = ()
+    query_id: str | None = None
+    notice: str | None = None
+    message_id: int | None = None
+
+    @property
+    def parts(self) -> int:
+        """How many Bot API calls it takes at most: the button's answer, then each reply."""
+        return len(self.replies) + 1
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A stored delivery not yet (fully) sent."""
+
+    id: int
+    delivery: Delivery
+    created_at: datetime
+    sent_parts: int = 0
+
+
+def _reply_json(reply: Reply) -> dict[str, Any]:
+    data: dict[str, Any] = {"t": reply.text}
+    if reply.buttons:
+        data["b"] = [[[b.label, b.data] for b in row] for row in reply.buttons]
+    if reply.edit:
+        data["e"] = True
+    if reply.file is not None:
+        data["f"] = {
+            "n": reply.file.filename,
+            "d": base64.b64encode(reply.file.data).decode("ascii"),
+            "p": reply.file.picture,
+        }
+    return data
+
+
+def _reply_from(data: dict[str, Any]) -> Reply:
+    file = data.get("f")
+    return Reply(
+        text=data["t"],
+        buttons=tuple(
+            tuple(Button(label, code) for label, code in row) for row in data.get("b", ())
+        ),
+        edit=bool(data.get("e")),
+        file=File(file["n"], base64.b64decode(file["d"]), bool(file["p"])) if file else None,
+    )
+
+
+def encode(delivery: Delivery) -> str:
+    """The delivery as compact JSON (without the chat id, which has its own column)."""
+    data: dict[str, Any] = {"r": [_reply_json(reply) for reply in delivery.replies]}
+    if delivery.query_id is not None:
+        data["q"] = delivery.query_id
+    if delivery.notice is not None:
+        data["n"] = delivery.notice
+    if delivery.message_id is not None:
+        data["m"] = delivery.message_id
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+
+def decode(chat_id: int, text: str) -> Delivery:
+    """The delivery back from ``encode``."""
+    data = json.loads(text)
+    return Delivery(
+        chat_id=chat_id,
+        replies=tuple(_reply_from(reply) for reply in data["r"]),
+        query_id=data.get("q"),
+        notice=data.get("n"),
+        message_id=data.get("m"),
+    )
+
+
+class Outbox:
+    """Adds, claims and settles deliveries of one bot; flushes, never commits."""
+
+    def __init__(self, session: AsyncSession, cipher: TextCipher, bot_id: int) -> None:
+        self.session = session
+        self.cipher = cipher
+        self.bot_id = bot_id
+
+    async def add(self, delivery: Delivery, now: datetime, claim_until: datetime | None) -> Pending:
+        """Store a delivery; ``claim_until``: this instance sends it itself meanwhile."""
+        row = OutboxMessage(
+            bot_id=self.bot_id,
+            chat_id=delivery.chat_id,
+            payload=self.cipher.encrypt(encode(delivery)),
+            created_at=now,
+            claimed_until=claim_until,
+            sent_parts=0,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return Pending(row.id, delivery, now)
+
+    async def claim(
+        self, now: datetime, until: datetime, limit: int, skip: Sequence[int] = ()
+    ) -> list[Pending]:
+        """Claim the oldest deliveries that nobody holds."""
+        query = (
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.bot_id == self.bot_id,
+                or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+            )
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        if skip:
+            query = query.where(OutboxMessage.id.not_in(list(skip)))
+        rows = list((await self.session.scalars(query)).all())
+        if not rows:
+            return []
+        await self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_([row.id for row in rows]))
+            .values(claimed_until=until)
+            .execution_options(synchronize_session=False)
+        )
+        return [
+            Pending(
+                row.id,
+                decode(row.chat_id, self.cipher.decrypt(row.payload)),
+                row.created_at,
+                row.sent_parts,
+            )
+            for row in rows
+        ]
+
+    async def done(self, ids: Sequence[int]) -> None:
+        """Delivered (or given up): the rows go."""
+        if ids:
+            await self.session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(list(ids))))
+
+    async def progress(self, pending_id: int, sent_parts: int) -> None:
+        """Remember how far a delivery got, so a restart does not repeat those parts."""
+        await self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == pending_id)
+            .values(sent_parts=sent_parts)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def release(self, ids: Sequence[int]) -> None:
+        """Give claims back (an instance stopping), so the next sender takes them at once."""
+        if ids:
+            await self.session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(list(ids)))
+                .values(claimed_until=None)
+                .execution_options(synchronize_session=False)
+            )
+
+    async def drop_chat(self, chat_id: int) -> int:
+        """Telegram will not deliver to this chat (blocked): its waiting replies go."""
+        result = await self.session.execute(
+            delete(OutboxMessage).where(
+                OutboxMessage.bot_id == self.bot_id, OutboxMessage.chat_id == chat_id
+            )
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def waiting(self) -> int:
+        """How many deliveries wait (for tests and health checks)."""
+        return int(
+            await self.session.scalar(
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(OutboxMessage.bot_id == self.bot_id)
+            )
+            or 0
+        )
