@@ -260,7 +260,7 @@ class Conversations:
             teams=await self._teams(session, person, needed.teams, now),
         )
         outcome = dialogue.step(view, event)
-        await stories.apply(person, outcome.effects, now)
+        await stories.apply(person, outcome.effects, now, view.stories)
         await nudges.apply(person.id, outcome.effects, now)
         await Teams(session, self.cipher).apply(person, outcome.effects, now)
         if any(isinstance(effect, ForgetPerson) for effect in outcome.effects):

@@ -18,6 +18,7 @@ from flows.replies import Effect, PersonActive, SaveNudgeRule, SetNextNudge
 from flows.schedule import NudgeRule, Rhythm, next_nudge_at
 from flows.views import NudgeView
 from storage.models import NudgeSchedule, Person
+from storage.repositories import known_schedules
 
 
 @dataclass(frozen=True)
@@ -55,9 +56,18 @@ class Nudges:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
+    async def _row(self, person_id: int) -> NudgeSchedule | None:
+        """The schedule row, from what this session already read when it can."""
+        known = known_schedules(self.session)
+        if person_id in known:
+            return known[person_id]
+        row = await self.session.get(NudgeSchedule, person_id)
+        known[person_id] = row
+        return row
+
     async def view(self, person_id: int) -> NudgeView | None:
         """A person's check-in settings, or None when they never set them up."""
-        row = await self.session.get(NudgeSchedule, person_id)
+        row = await self._row(person_id)
         if row is None:
             return None
         return NudgeView(rule_of(row), row.next_nudge_at, row.last_nudge_at, row.unanswered)
@@ -70,13 +80,14 @@ class Nudges:
         A person who had blocked the bot and writes again gets their next check-in at
         their next regular slot after ``now``, not the one that was waiting meanwhile.
         """
-        row = await self.session.get(NudgeSchedule, person_id)
+        row = await self._row(person_id)
         for effect in effects:
             match effect:
                 case SaveNudgeRule() if not effect.on_delivery:
                     if row is None:
                         row = NudgeSchedule(person_id=person_id, unanswered=0, blocked=False)
                         self.session.add(row)
+                        known_schedules(self.session)[person_id] = row
                     _store_rule(row, effect.rule)
                     row.next_nudge_at = effect.next_at
                     row.unanswered = 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
@@ -20,7 +20,16 @@ from flows.replies import (
 from flows.states import State, StoryKind, StoryStatus
 from flows.views import AnswerView, EditedAnswer, StoryHeader, StoryView
 from storage.crypto import TextCipher
-from storage.models import Answer, Choice, Person, Story
+from storage.inbox import insert_for
+from storage.models import Answer, Choice, NudgeSchedule, Person, Story
+
+KNOWN_SCHEDULES = "known_nudge_schedules"
+
+
+def known_schedules(session: AsyncSession) -> dict[int, NudgeSchedule | None]:
+    """Check-in schedules this session already read, by person (None: they have none)."""
+    known: dict[int, NudgeSchedule | None] = session.info.setdefault(KNOWN_SCHEDULES, {})
+    return known
 
 
 class StaleDecision(Exception):
@@ -34,11 +43,24 @@ class People:
         self.session = session
 
     async def find(self, channel: str, external_id: int, *, lock: bool = False) -> Person | None:
-        """The person known under this channel id, optionally locking their row."""
-        query = select(Person).where(Person.channel == channel, Person.external_id == external_id)
+        """The person known under this channel id, optionally locking their row.
+
+        Their check-in schedule comes along in the same statement (``Nudges.view`` then
+        needs no query of its own).
+        """
+        query = (
+            select(Person, NudgeSchedule)
+            .outerjoin(NudgeSchedule, NudgeSchedule.person_id == Person.id)
+            .where(Person.channel == channel, Person.external_id == external_id)
+        )
         if lock:
-            query = query.with_for_update()
-        return await self.session.scalar(query)
+            query = query.with_for_update(of=Person)
+        row = (await self.session.execute(query)).first()
+        if row is None:
+            return None
+        person, schedule = row
+        known_schedules(self.session)[person.id] = schedule
+        return person
 
     async def get(self, person_id: int, *, lock: bool = False) -> Person | None:
         """The person with this internal id, optionally locking their row."""
@@ -109,26 +131,28 @@ class Stories:
         ids = set(story_ids)
         if not ids:
             return {}
-        stories = (
-            await self.session.scalars(
-                select(Story).where(Story.id.in_(ids), Story.person_id == person_id)
+        rows = await self.session.execute(
+            select(Story, Answer, Choice.option)
+            .outerjoin(Answer, Answer.story_id == Story.id)
+            .outerjoin(
+                Choice, (Choice.story_id == Answer.story_id) & (Choice.question == Answer.question)
             )
-        ).all()
-        found = [s.id for s in stories]
-        answers = await self.session.scalars(select(Answer).where(Answer.story_id.in_(found)))
-        choices = await self.session.execute(
-            select(Choice.story_id, Choice.question, Choice.option).where(
-                Choice.story_id.in_(found)
-            )
+            .where(Story.id.in_(ids), Story.person_id == person_id)
         )
+        stories: dict[int, Story] = {}
+        answers: dict[tuple[int, str], Answer] = {}
         picked: dict[tuple[int, str], list[str]] = defaultdict(list)
-        for story_id, question, option in choices:
-            picked[(story_id, question)].append(option)
+        for story, answer, option in rows:
+            stories[story.id] = story
+            if answer is not None:
+                answers[(story.id, answer.question)] = answer
+                if option is not None:
+                    picked[(story.id, answer.question)].append(option)
         by_story: dict[int, dict[str, AnswerView]] = defaultdict(dict)
-        for answer in answers:
+        for (story_id, question), answer in answers.items():
             text = self.cipher.decrypt(answer.text_encrypted) if answer.text_encrypted else None
-            chosen = tuple(picked.pop((answer.story_id, answer.question), []))
-            by_story[answer.story_id][answer.question] = AnswerView(text, chosen, answer.skipped)
+            chosen = tuple(picked[(story_id, question)])
+            by_story[story_id][question] = AnswerView(text, chosen, answer.skipped)
         return {
             s.id: StoryView(
                 s.id,
@@ -139,7 +163,7 @@ class Stories:
                 team_id=s.team_id,
                 quote_released=s.quote_released,
             )
-            for s in stories
+            for s in stories.values()
         }
 
     async def headers(
@@ -174,8 +198,15 @@ class Stories:
         found = row.first()
         return EditedAnswer(found[0], found[1]) if found else None
 
-    async def apply(self, person: Person, effects: Iterable[Effect], now: datetime) -> None:
-        """Carry out a flow's effects for this person."""
+    async def apply(
+        self,
+        person: Person,
+        effects: Iterable[Effect],
+        now: datetime,
+        loaded: Mapping[int, StoryView] | None = None,
+    ) -> None:
+        """Carry out a flow's effects for this person (``loaded``: the stories as read)."""
+        loaded = loaded or {}
         for effect in effects:
             match effect:
                 case CreateStory():
@@ -191,7 +222,7 @@ class Stories:
                     )
                     await self.session.flush()
                 case SaveAnswer():
-                    await self._save_answer(person.id, effect, now)
+                    await self._save_answer(person.id, effect, now, loaded.get(effect.story_id))
                 case CompleteStory():
                     await self._update_story(
                         person.id,
@@ -224,31 +255,48 @@ class Stories:
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    async def _save_answer(self, person_id: int, effect: SaveAnswer, now: datetime) -> None:
+    async def _save_answer(
+        self, person_id: int, effect: SaveAnswer, now: datetime, loaded: StoryView | None
+    ) -> None:
+        """Upsert the answer in one statement; change only the choices that changed."""
         if not await self._update_story(person_id, effect.story_id, updated_at=now):
             return  # not this person's story: never write into someone else's
-        answer = await self.session.scalar(
-            select(Answer).where(
-                Answer.story_id == effect.story_id, Answer.question == effect.question
-            )
-        )
-        if answer is None:
-            answer = Answer(story_id=effect.story_id, question=effect.question)
-            self.session.add(answer)
-        answer.text_encrypted = self.cipher.encrypt(effect.text) if effect.text else None
-        answer.skipped = effect.skipped
-        answer.updated_at = now
+        values: dict[str, object] = {
+            "text_encrypted": self.cipher.encrypt(effect.text) if effect.text else None,
+            "skipped": effect.skipped,
+            "updated_at": now,
+        }
         if effect.detach_message:
-            answer.message_id = None
+            values["message_id"] = None
         elif effect.message_id is not None:
-            answer.message_id = effect.message_id
+            values["message_id"] = effect.message_id
+        insert = insert_for(self.session)(Answer).values(
+            story_id=effect.story_id, question=effect.question, **values
+        )
         await self.session.execute(
-            delete(Choice).where(
-                Choice.story_id == effect.story_id, Choice.question == effect.question
+            insert.on_conflict_do_update(
+                index_elements=["story_id", "question"],
+                set_={key: getattr(insert.excluded, key) for key in values},
             )
         )
-        self.session.add_all(
-            Choice(story_id=effect.story_id, question=effect.question, option=option)
-            for option in effect.choices
-        )
-        await self.session.flush()
+        had: set[str] | None = None  # the choices stored before, when the story was read
+        if loaded is not None:
+            before = loaded.answers.get(effect.question)
+            had = set(before.choices) if before is not None else set()
+        wanted = set(effect.choices)
+        of_answer = (Choice.story_id == effect.story_id) & (Choice.question == effect.question)
+        if had is None:  # not read: replace them all
+            await self.session.execute(delete(Choice).where(of_answer))
+        elif had - wanted:
+            gone = sorted(had - wanted)
+            await self.session.execute(delete(Choice).where(of_answer, Choice.option.in_(gone)))
+        new = wanted - (had or set())
+        if new:
+            await self.session.execute(
+                insert_for(self.session)(Choice).values(
+                    [
+                        {"story_id": effect.story_id, "question": effect.question, "option": o}
+                        for o in sorted(new)
+                    ]
+                )
+            )

@@ -151,11 +151,13 @@ async def test_version_check_catches_a_lost_update_without_the_row_lock(
     async def find_without_lock(self: People, *args: Any, lock: bool = False) -> Person | None:
         return await find(self, *args, lock=False)
 
-    async def racing_apply(self: Stories, person_row: Person, effects: Any, now: Any) -> None:
+    async def racing_apply(
+        self: Stories, person_row: Person, effects: Any, now: Any, loaded: Any = None
+    ) -> None:
         attempts.append(person_row.version)
         if len(attempts) <= 2:  # the first attempt of each: wait until both have read
             await asyncio.wait_for(both_read.wait(), timeout=5)
-        await apply(self, person_row, effects, now)
+        await apply(self, person_row, effects, now, loaded)
 
     async def counting_save_state(self: People, *args: Any, **kwargs: Any) -> bool:
         saved = await save_state(self, *args, **kwargs)
