@@ -17,10 +17,12 @@ from typing import Protocol
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.warmup import warm_up
 from flows import dialogue
 from flows.events import Event, NudgeDue
 from flows.guide import guide_for
 from flows.nudges import undelivered
+from flows.places import IndexNotReady, not_built_here
 from flows.policy import PrivacyPolicy
 from flows.replies import ForgetPerson, Outcome
 from flows.states import State, StoryKind
@@ -181,6 +183,8 @@ class Conversations:
                 return await self._attempt(find, event, finish)
             except (_Retry, StaleDecision):
                 log.debug("person changed concurrently; retrying (attempt %d)", attempt)
+            except IndexNotReady:  # built outside any transaction, then the step again
+                await warm_up()
             except (IntegrityError, OperationalError) as exc:
                 if attempt == MAX_ATTEMPTS:
                     raise
@@ -196,7 +200,8 @@ class Conversations:
             if person is None:
                 return None
             chat_id = person.chat_id  # (the row is gone after /forget)
-            outcome = await self._step(session, person, event, now)
+            with not_built_here():
+                outcome = await self._step(session, person, event, now)
             if finish is not None:
                 await finish(session, outcome, now)
             return chat_id, outcome

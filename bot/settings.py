@@ -99,6 +99,7 @@ class TelegramSettings(BaseModel):
     base_file_url: str = "https://api.telegram.org/file/bot"
     poll_timeout: int = Field(default=30, ge=0, le=50)
     max_messages_per_second: float = Field(default=30.0, gt=0)
+    read_timeout: float = Field(default=5.0, gt=0, le=120)  # seconds for a Bot API answer
     admins: list[int] = Field(default_factory=list)
     webhook: WebhookSettings = Field(default_factory=WebhookSettings)
 

