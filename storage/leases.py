@@ -21,22 +21,16 @@ class Leases:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def hold(
-        self, name: str, holder: str, now: datetime, until: datetime, *, take_over: bool = False
-    ) -> bool:
-        """Take or renew the lease ``name`` for ``holder``; False when someone else holds it.
-
-        ``take_over``: whoever holds it (the caller knows that holder is dead).
-        """
+    async def hold(self, name: str, holder: str, now: datetime, until: datetime) -> bool:
+        """Take or renew the lease ``name`` for ``holder``; False when someone else holds it."""
         await self.session.execute(
             insert_for(self.session)(Lease)
             .values(name=name, holder=holder, expires_at=until)
             .on_conflict_do_nothing(index_elements=["name"])
         )
-        free = or_(Lease.holder == holder, Lease.expires_at < now)
         result = await self.session.execute(
             update(Lease)
-            .where(Lease.name == name, *(() if take_over else (free,)))
+            .where(Lease.name == name, or_(Lease.holder == holder, Lease.expires_at < now))
             .values(holder=holder, expires_at=until)
             .execution_options(synchronize_session=False)
         )

@@ -124,19 +124,15 @@ class Outbox:
         return Pending(row.id, delivery, now)
 
     async def claim(
-        self,
-        now: datetime,
-        until: datetime,
-        limit: int,
-        skip: Sequence[int] = (),
-        *,
-        take_over: bool = False,
+        self, now: datetime, until: datetime, limit: int, skip: Sequence[int] = ()
     ) -> list[Pending]:
-        """Claim the oldest deliveries that nobody holds (``take_over``: held or not)."""
-        free = or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now)
+        """Claim the oldest deliveries that nobody holds."""
         query = (
             select(OutboxMessage)
-            .where(OutboxMessage.bot_id == self.bot_id, *(() if take_over else (free,)))
+            .where(
+                OutboxMessage.bot_id == self.bot_id,
+                or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+            )
             .order_by(OutboxMessage.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
@@ -194,13 +190,6 @@ class Outbox:
             )
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-    async def waiting_for(self, chat_id: int) -> bool:
-        """Whether a delivery to this chat is still waiting."""
-        query = select(OutboxMessage.id).where(
-            OutboxMessage.bot_id == self.bot_id, OutboxMessage.chat_id == chat_id
-        )
-        return await self.session.scalar(query.limit(1)) is not None
 
     async def waiting(self) -> int:
         """How many deliveries wait (for tests and health checks)."""

@@ -181,19 +181,11 @@ class Engine:
     async def store_delivery(
         self, session: AsyncSession, delivery: Delivery, now: datetime
     ) -> Pending | None:
-        """Put a delivery in the outbox; returned when claimed for our sender at once.
-
-        It is not claimed when another instance sends, nor while an earlier reply to
-        the chat waits (perhaps stored by another instance): the sender's claim then
-        takes them in order.
-        """
+        """Put a delivery in the outbox (claimed for our sender when we are the sender)."""
         if not delivery.replies and delivery.query_id is None:
             return None
-        outbox = Outbox(session, self.cipher, self.bot_id)
-        if not self.leadership() or await outbox.waiting_for(delivery.chat_id):
-            await outbox.add(delivery, now, None)
-            return None
-        return await outbox.add(delivery, now, now + self.limits.send.claim)
+        claim = now + self.limits.send.claim if self.leadership() else None
+        return await Outbox(session, self.cipher, self.bot_id).add(delivery, now, claim)
 
     def after(self, delivered: asyncio.Future[None] | None, then: Awaitable[None]) -> None:
         """Run ``then`` once a delivery went out (or at once), without holding up the lane."""
@@ -216,9 +208,8 @@ class Engine:
     # --- running ---------------------------------------------------------------------------
 
     async def start(self, *, exclusive: bool) -> None:
-        """Start leadership, sender and recovery. ``exclusive``: the only process (SQLite),
-        so the lease and the claims of a crashed predecessor are taken over at once."""
-        await self.leadership.try_hold(take_over=exclusive)
+        """Start leadership, sender and recovery. ``exclusive``: the only process (SQLite)."""
+        await self.leadership.try_hold()
         if exclusive:
             with contextlib.suppress(Exception):
                 while await self.recover(ignore_leases=True) >= self.limits.batch:
@@ -231,14 +222,13 @@ class Engine:
         ]
 
     async def _recover_forever(self) -> None:
-        """Claim what waits now (a predecessor's leftovers), then every ``recover_seconds``."""
         while True:
+            await asyncio.sleep(self.limits.recover_seconds)
             try:
                 await self.recover()
             except Exception as exc:
                 if not is_transient(exc):
                     log.error("could not claim waiting updates: %s", without_messages(exc))
-            await asyncio.sleep(self.limits.recover_seconds)
 
     async def drain(self) -> None:
         """Wait until what was received is handled and sent (callers bound the wait)."""

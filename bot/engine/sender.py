@@ -133,25 +133,15 @@ class Sender:
         self._wake.set()
 
     async def run(self) -> None:
-        """Claim what others stored (or a crash left) while this instance is the sender.
-
-        On becoming the sender it also takes what its predecessor had claimed (only
-        the sender claims, and that one has stopped), so each chat's replies stay in
-        order and none waits for a dead instance's claim to run out.
-        """
-        taken_over = False
+        """Claim what others stored (or a crash left) while this instance is the sender."""
         while True:
-            if not self.is_leader():
-                taken_over = False
-            else:
+            if self.is_leader():
                 try:
-                    claimed = await self._claim(take_over=not taken_over)
+                    claimed = await self._claim()
                 except Exception as exc:
                     claimed = []
                     if not is_transient(exc):
                         log.error("could not read the outbox: %s", without_messages(exc))
-                else:
-                    taken_over = taken_over or len(claimed) < self.limits.batch
                 self.submit(claimed)
                 if len(claimed) >= self.limits.batch:
                     continue
@@ -202,15 +192,11 @@ class Sender:
             except Exception as exc:
                 log.warning("could not give back claims (%s); they run out", type(exc).__name__)
 
-    async def _claim(self, *, take_over: bool = False) -> list[Pending]:
+    async def _claim(self) -> list[Pending]:
         now = self.clock()
         async with self.database.transaction() as session:
             return await self.outbox(session).claim(
-                now,
-                now + self.limits.claim,
-                self.limits.batch,
-                skip=list(self._held),
-                take_over=take_over,
+                now, now + self.limits.claim, self.limits.batch, skip=list(self._held)
             )
 
     async def send_now(self, chat_id: int, outcome: Outcome) -> None:
@@ -240,7 +226,7 @@ class Sender:
                 pending = queue[0]
                 delivered = await self._deliver(pending)
                 if delivered:
-                    queue.remove(pending)  # (an older one may have been sorted in meanwhile)
+                    queue.pop(0)
                     self._settled.append(pending.id)
                     self._finished(pending.id)
                 else:  # blocked: nothing more reaches this chat
