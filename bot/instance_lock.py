@@ -23,11 +23,14 @@ class AlreadyRunning(ConfigError):
 
 
 @contextmanager
-def single_process(settings: Settings) -> Iterator[None]:
-    """Hold the SQLite file's lock while the block runs; nothing to hold on PostgreSQL."""
+def single_process(settings: Settings) -> Iterator[bool]:
+    """Hold the SQLite file's lock while the block runs; nothing to hold on PostgreSQL.
+
+    Yields True when this process is now the only one on its database.
+    """
     url = make_url(settings.database_url)
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-        yield
+        yield False
         return
     path = Path(url.database).expanduser()
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -40,6 +43,6 @@ def single_process(settings: Settings) -> Iterator[None]:
                 f"another leerverhaal process is running on {path.name}: run one bot process "
                 "per SQLite database, or use PostgreSQL for several (see docs/DEPLOY.md)"
             ) from None
-        yield
+        yield True
     finally:
         os.close(descriptor)

@@ -199,14 +199,19 @@ async def running(
     *,
     webhook: bool = False,
     long_poll: int | None = None,
+    exclusive: bool | None = None,
 ) -> AsyncIterator[RunningBot]:
-    """Start the bot (polling, or the webhook server), yield it, and stop it cleanly."""
+    """Start the bot (polling, or the webhook server), yield it, and stop it cleanly.
+
+    ``exclusive``: no other process uses this database (default: when it is SQLite).
+    """
     app = build_application(settings, services, clock)
     engine: Engine = app.bot_data[ENGINE]
     await app.initialize()
     app.bot_data[CONVERSATIONS].bot_username = app.bot.username
     await set_commands(app)
-    await engine.start(exclusive=services.database.is_sqlite)
+    only = services.database.is_sqlite if exclusive is None else exclusive
+    await engine.start(exclusive=only)
     await app.start()
     bot = RunningBot(app, engine, services)
     try:
@@ -242,7 +247,7 @@ async def running(
         await app.shutdown()
 
 
-async def _serve(settings: Settings, *, webhook: bool) -> int:
+async def _serve(settings: Settings, *, webhook: bool, exclusive: bool) -> int:
     services = await open_services(settings)
     for notice in services.notices:
         log.warning("%s", notice)
@@ -251,7 +256,7 @@ async def _serve(settings: Settings, *, webhook: bool) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     try:
-        async with running(settings, services, webhook=webhook):
+        async with running(settings, services, webhook=webhook, exclusive=exclusive):
             log.info("running (%s); stop with Ctrl+C", "webhook" if webhook else "polling")
             await stop.wait()
     finally:
@@ -265,5 +270,5 @@ def run_bot(settings: Settings, *, webhook: bool = False) -> int:
     if webhook:
         settings.telegram.webhook.read_secret()
         settings.telegram.webhook.public_url()
-    with single_process(settings):
-        return asyncio.run(_serve(settings, webhook=webhook))
+    with single_process(settings) as only:
+        return asyncio.run(_serve(settings, webhook=webhook, exclusive=only))

@@ -29,14 +29,17 @@ async def poll(
 ) -> None:
     """Poll Telegram while this instance leads; store every batch before acknowledging it."""
     offset: int | None = None
+    webhook_deleted = False
     backoff = 0.5
     while True:
         if not engine.leadership():
             offset = None  # whoever leads meanwhile moved Telegram's offset on
+            webhook_deleted = False
             await engine.leadership.wait_until_held()
         try:
-            if offset is None:
+            if not webhook_deleted:  # getUpdates is refused while a webhook is set
                 await bot.delete_webhook()
+                webhook_deleted = True
             updates = await bot.get_updates(
                 offset=offset, timeout=long_poll, allowed_updates=allowed_updates
             )

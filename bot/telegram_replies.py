@@ -79,7 +79,7 @@ async def _answer_query(bot: ExtBot[None], delivery: Delivery) -> None:
     try:
         await bot.answer_callback_query(delivery.query_id, delivery.notice)
     except BadRequest as exc:  # too old (a reply that waited): the spinner stopped by itself
-        log.info("could not answer a button press: %s", without_messages(exc))
+        log.info("could not answer a button press (%s): too old", type(exc).__name__)
 
 
 async def _edit(bot: ExtBot[None], delivery: Delivery, reply: Reply) -> bool:

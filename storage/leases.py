@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.inbox import insert_for
@@ -21,8 +21,14 @@ class Leases:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def hold(self, name: str, holder: str, now: datetime, until: datetime) -> bool:
-        """Take or renew the lease ``name`` for ``holder``; False when someone else holds it."""
+    async def hold(
+        self, name: str, holder: str, now: datetime, until: datetime, *, take_over: bool = False
+    ) -> bool:
+        """Take or renew the lease ``name`` for ``holder``; False when someone else holds it.
+
+        ``take_over``: take it whoever holds it (the only process on its database,
+        whose predecessor cannot still be running).
+        """
         await self.session.execute(
             insert_for(self.session)(Lease)
             .values(name=name, holder=holder, expires_at=until)
@@ -30,7 +36,10 @@ class Leases:
         )
         result = await self.session.execute(
             update(Lease)
-            .where(Lease.name == name, or_(Lease.holder == holder, Lease.expires_at < now))
+            .where(
+                Lease.name == name,
+                true() if take_over else or_(Lease.holder == holder, Lease.expires_at < now),
+            )
             .values(holder=holder, expires_at=until)
             .execution_options(synchronize_session=False)
         )

@@ -266,7 +266,10 @@ class OutboxMessage(Base):
     """
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_chat", "bot_id", "chat_id", "id"),)
+    __table_args__ = (  # ids never reused on SQLite: the sender tracks deliveries by id
+        Index("ix_outbox_chat", "bot_id", "chat_id", "id"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     bot_id: Mapped[int] = mapped_column(BigInteger)

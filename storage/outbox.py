@@ -48,6 +48,7 @@ class Pending:
     delivery: Delivery
     created_at: datetime
     sent_parts: int = 0
+    claimed: bool = True  # by this instance's sender (False: its next claim takes it)
 
 
 def _reply_json(reply: Reply) -> dict[str, Any]:
@@ -121,18 +122,22 @@ class Outbox:
         )
         self.session.add(row)
         await self.session.flush()
-        return Pending(row.id, delivery, now)
+        return Pending(row.id, delivery, now, claimed=claim_until is not None)
 
     async def claim(
-        self, now: datetime, until: datetime, limit: int, skip: Sequence[int] = ()
+        self,
+        now: datetime,
+        until: datetime,
+        limit: int,
+        skip: Sequence[int] = (),
+        *,
+        take_over: bool = False,
     ) -> list[Pending]:
-        """Claim the oldest deliveries that nobody holds."""
+        """Claim the oldest deliveries that nobody holds (``take_over``: held or not)."""
+        free = or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now)
         query = (
             select(OutboxMessage)
-            .where(
-                OutboxMessage.bot_id == self.bot_id,
-                or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
-            )
+            .where(OutboxMessage.bot_id == self.bot_id, *(() if take_over else (free,)))
             .order_by(OutboxMessage.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
@@ -190,6 +195,13 @@ class Outbox:
             )
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def waiting_for(self, chat_id: int) -> list[int]:
+        """The deliveries to this chat that still wait."""
+        query = select(OutboxMessage.id).where(
+            OutboxMessage.bot_id == self.bot_id, OutboxMessage.chat_id == chat_id
+        )
+        return list((await self.session.scalars(query)).all())
 
     async def waiting(self) -> int:
         """How many deliveries wait (for tests and health checks)."""

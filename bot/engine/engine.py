@@ -126,6 +126,7 @@ class Engine:
             attempts=self.limits.attempts,
         )  # fmt: skip
         self._tasks: list[asyncio.Task[None]] = []
+        self.exclusive = False  # the only process on its database (SQLite)
 
     # --- updates in ------------------------------------------------------------------------
 
@@ -181,11 +182,22 @@ class Engine:
     async def store_delivery(
         self, session: AsyncSession, delivery: Delivery, now: datetime
     ) -> Pending | None:
-        """Put a delivery in the outbox (claimed for our sender when we are the sender)."""
+        """Put a delivery in the outbox, claimed for our sender when we are the sender.
+
+        Not while an earlier delivery to the chat waits that our sender does not hold
+        (stored by another instance, or claimed by a crashed sender): the sender's next
+        claim takes them all, in order.
+        """
         if not delivery.replies and delivery.query_id is None:
             return None
-        claim = now + self.limits.send.claim if self.leadership() else None
-        return await Outbox(session, self.cipher, self.bot_id).add(delivery, now, claim)
+        outbox = Outbox(session, self.cipher, self.bot_id)
+        claim = None
+        if self.leadership() and (
+            (self.exclusive and self.sender.caught_up)  # nobody else stores replies
+            or self.sender.holds(await outbox.waiting_for(delivery.chat_id))
+        ):
+            claim = now + self.limits.send.claim
+        return await outbox.add(delivery, now, claim)
 
     def after(self, delivered: asyncio.Future[None] | None, then: Awaitable[None]) -> None:
         """Run ``then`` once a delivery went out (or at once), without holding up the lane."""
@@ -201,15 +213,20 @@ class Engine:
         task.add_done_callback(self._tasks.remove)
 
     def hand_over(self, pending: Pending) -> None:
-        """After the commit: our sender sends it now, or the leader's finds it."""
-        if self.leadership():
+        """After the commit: our sender sends it now, or the sender's claim finds it."""
+        if self.leadership() and pending.claimed:
             self.sender.submit([pending])
 
     # --- running ---------------------------------------------------------------------------
 
     async def start(self, *, exclusive: bool) -> None:
-        """Start leadership, sender and recovery. ``exclusive``: the only process (SQLite)."""
-        await self.leadership.try_hold()
+        """Start leadership, sender and recovery.
+
+        ``exclusive``: the only process on its database (a SQLite file whose lock this
+        process holds): the lease and the claims of a crashed predecessor are taken at once.
+        """
+        self.exclusive = exclusive
+        await self.leadership.try_hold(take_over=exclusive)
         if exclusive:
             with contextlib.suppress(Exception):
                 while await self.recover(ignore_leases=True) >= self.limits.batch:
@@ -222,13 +239,13 @@ class Engine:
         ]
 
     async def _recover_forever(self) -> None:
-        while True:
-            await asyncio.sleep(self.limits.recover_seconds)
+        while True:  # at once on start too: a crashed predecessor's claims may have run out
             try:
                 await self.recover()
             except Exception as exc:
                 if not is_transient(exc):
                     log.error("could not claim waiting updates: %s", without_messages(exc))
+            await asyncio.sleep(self.limits.recover_seconds)
 
     async def drain(self) -> None:
         """Wait until what was received is handled and sent (callers bound the wait)."""

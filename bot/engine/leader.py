@@ -56,15 +56,22 @@ class Leadership:
         """True while this instance holds the lease."""
         return time.monotonic() < self._valid_until
 
-    async def try_hold(self) -> bool:
-        """Take or renew the lease once; True when this instance holds it now."""
+    async def try_hold(self, *, take_over: bool = False) -> bool:
+        """Take or renew the lease once; True when this instance holds it now.
+
+        ``take_over``: whoever held it (only for the one process on a SQLite file).
+        """
         was = self()
         started = time.monotonic()
         now = self.clock()
         try:
             async with self.database.transaction() as session:
                 held = await Leases(session).hold(
-                    self.name, self.holder, now, now + timedelta(seconds=self.lease)
+                    self.name,
+                    self.holder,
+                    now,
+                    now + timedelta(seconds=self.lease),
+                    take_over=take_over,
                 )
         except Exception as exc:
             log.warning("could not renew the %s lease (%s)", self.name, type(exc).__name__)

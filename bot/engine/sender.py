@@ -88,6 +88,7 @@ class Sender:
         self.limits = limits or SendLimits()
         self._chats: dict[int, list[Pending]] = {}
         self._held: set[int] = set()
+        self.caught_up = False  # holds everything left in the outbox since it became sender
         self._tasks: set[asyncio.Task[None]] = set()
         self._settled: list[int] = []
         self._progress: dict[int, int] = {}
@@ -119,6 +120,10 @@ class Sender:
                 queue.append(item)
                 queue.sort(key=lambda p: p.id)
 
+    def holds(self, pending_ids: Iterable[int]) -> bool:
+        """Whether all these deliveries are in this sender's hands."""
+        return all(pending_id in self._held for pending_id in pending_ids)
+
     def when_sent(self, pending_id: int) -> asyncio.Future[None]:
         """A future that is done once this instance delivered (or dropped) that delivery."""
         return self._waiters.setdefault(pending_id, asyncio.get_running_loop().create_future())
@@ -133,15 +138,25 @@ class Sender:
         self._wake.set()
 
     async def run(self) -> None:
-        """Claim what others stored (or a crash left) while this instance is the sender."""
+        """Claim what others stored (or a crash left) while this instance is the sender.
+
+        On becoming the sender it also takes what its predecessor had claimed (only
+        the sender claims, and that one has stopped), so each chat's replies stay in
+        order and none waits for a dead instance's claim to run out.
+        """
+        self.caught_up = False
         while True:
-            if self.is_leader():
+            if not self.is_leader():
+                self.caught_up = False
+            else:
                 try:
-                    claimed = await self._claim()
+                    claimed = await self._claim(take_over=not self.caught_up)
                 except Exception as exc:
                     claimed = []
                     if not is_transient(exc):
                         log.error("could not read the outbox: %s", without_messages(exc))
+                else:
+                    self.caught_up = self.caught_up or len(claimed) < self.limits.batch
                 self.submit(claimed)
                 if len(claimed) >= self.limits.batch:
                     continue
@@ -192,11 +207,15 @@ class Sender:
             except Exception as exc:
                 log.warning("could not give back claims (%s); they run out", type(exc).__name__)
 
-    async def _claim(self) -> list[Pending]:
+    async def _claim(self, *, take_over: bool = False) -> list[Pending]:
         now = self.clock()
         async with self.database.transaction() as session:
             return await self.outbox(session).claim(
-                now, now + self.limits.claim, self.limits.batch, skip=list(self._held)
+                now,
+                now + self.limits.claim,
+                self.limits.batch,
+                skip=list(self._held),
+                take_over=take_over,
             )
 
     async def send_now(self, chat_id: int, outcome: Outcome) -> None:
@@ -226,7 +245,7 @@ class Sender:
                 pending = queue[0]
                 delivered = await self._deliver(pending)
                 if delivered:
-                    queue.pop(0)
+                    queue.remove(pending)  # (an older one may have been sorted in meanwhile)
                     self._settled.append(pending.id)
                     self._finished(pending.id)
                 else:  # blocked: nothing more reaches this chat

@@ -3,7 +3,8 @@
 ``inbox_updates`` replaces ``handled_updates``: an update is stored before Telegram
 is told it arrived, and its key is kept once handled (per bot, so two bot tokens
 on one database never skip each other's updates). ``outbox`` holds replies until
-Telegram took them; ``leases`` names the one instance that polls and sends.
+Telegram took them (on SQLite with AUTOINCREMENT: a deleted delivery's id is never
+given to a new one); ``leases`` names the one instance that polls and sends.
 
 Revision ID: 0005
 Revises: 0004
@@ -52,6 +53,7 @@ def upgrade() -> None:
         sa.Column("claimed_until", WHEN, nullable=True),
         sa.Column("sent_parts", sa.Integer(), server_default="0", nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
+        sqlite_autoincrement=True,  # an id is never reused (the sender tracks them in memory)
     )
     op.create_index("ix_outbox_chat", "outbox", ["bot_id", "chat_id", "id"], unique=False)
     op.create_table(
