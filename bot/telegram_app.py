@@ -17,9 +17,8 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aiohttp import web
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
@@ -28,7 +27,7 @@ from bot.engine.engine import Engine, EngineLimits
 from bot.engine.pacing import Pacer
 from bot.engine.sender import SendLimits
 from bot.instance_lock import single_process
-from bot.log_privacy import keep_people_out_of_logs
+from bot.log_privacy import keep_people_out_of_logs, without_messages
 from bot.nudge_dispatch import DispatchLimits, NudgeDispatcher
 from bot.photo_delivery import photo_deliverer, schedule_photo_delivery
 from bot.retention import RetentionJob, schedule_retention
@@ -37,8 +36,8 @@ from bot.settings import Settings
 from bot.telegram_polling import poll
 from bot.telegram_replies import send_part
 from bot.telegram_updates import CHANNEL, error_reply, update_handler
-from bot.webhook import serve_webhook
 from flows.guide import guides
+from storage.database import is_transient
 from storage.inbox import Inbox
 from storage.nudge_store import Nudges
 from storage.outbox import Outbox
@@ -49,6 +48,9 @@ DISPATCHER = "nudge_dispatcher"
 ENGINE = "engine"
 NUDGE_TICK = "send_due_nudges"
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
+if TYPE_CHECKING:
+    from aiohttp.web import AppRunner
+
 App = Application[Any, Any, Any, Any, Any, Any]
 
 
@@ -137,7 +139,19 @@ def build_application(settings: Settings, services: Services, clock: Clock = utc
     application.bot_data[CONVERSATIONS] = conversations
     application.bot_data[ENGINE] = engine
     _schedule_jobs(application, settings, services, engine, clock)
+    application.add_error_handler(on_job_error)
     return application
+
+
+async def on_job_error(_update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A periodic job failed (it runs again at its next turn): logged without any data."""
+    error = context.error
+    if error is None:
+        return
+    if is_transient(error):
+        log.warning("a job could not reach the database (%s); next turn", type(error).__name__)
+    else:
+        log.error("a job failed: %s", without_messages(error))
 
 
 def _schedule_jobs(
@@ -188,7 +202,7 @@ class RunningBot:
     engine: Engine
     services: Services
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
-    webhook: web.AppRunner | None = None
+    webhook: AppRunner | None = None
 
 
 @contextlib.asynccontextmanager
@@ -216,6 +230,8 @@ async def running(
     bot = RunningBot(app, engine, services)
     try:
         if webhook:
+            from bot.webhook import serve_webhook  # aiohttp: loaded in webhook mode only
+
             hook = settings.telegram.webhook
             secret = hook.read_secret()
             bot.webhook = await serve_webhook(

@@ -21,7 +21,8 @@ from storage.database import is_transient
 from storage.inbox import Received
 
 log = logging.getLogger(__name__)
-MAX_BACKOFF = 10.0
+MAX_BACKOFF = 5.0
+STORE_BACKOFF = 2.0  # an update waits in memory, unacknowledged: try again soon
 
 
 async def poll(
@@ -45,7 +46,7 @@ async def poll(
             )
         except Conflict:
             log.warning("another process polls this bot; waiting")
-            await asyncio.sleep(MAX_BACKOFF)
+            await asyncio.sleep(2 * MAX_BACKOFF)
             continue
         except (NetworkError, TelegramError) as exc:
             log.warning("getUpdates failed (%s); retrying", type(exc).__name__)
@@ -72,4 +73,4 @@ async def _store(engine: Engine, received: list[Received]) -> None:
             else:
                 log.error("cannot store updates: %s", without_messages(exc))
             await asyncio.sleep(backoff)
-            backoff = min(backoff * 2, MAX_BACKOFF)
+            backoff = min(backoff * 2, STORE_BACKOFF)

@@ -10,12 +10,11 @@ import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Connection, event, select
+from sqlalchemy import Connection, event, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -26,7 +25,11 @@ from sqlalchemy.ext.asyncio import (
 from storage.crypto import KEY_CHECK, EncryptionKeyError, TextCipher
 from storage.models import Setting
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).parent / "migrations"
+SCHEMA_REVISION = "0005"  # the newest migration (a test checks it against Alembic's head)
 
 
 def sqlite_url(path: Path) -> str:
@@ -79,8 +82,9 @@ class Database:
             if database and database != ":memory:":
                 _create_private(Path(database))
         # Parameters (ciphertext, Telegram ids) never appear in logs or error messages.
+        pool: dict[str, Any] = {} if self.is_sqlite else {"pool_size": 24, "max_overflow": 8}
         self.engine = create_async_engine(
-            self.url, echo=echo, pool_pre_ping=not self.is_sqlite, hide_parameters=True
+            self.url, echo=echo, pool_pre_ping=not self.is_sqlite, hide_parameters=True, **pool
         )
         if self.is_sqlite:
             _sqlite_serialised(self.engine)
@@ -93,12 +97,27 @@ class Database:
             yield session
 
     async def upgrade(self, revision: str = "head") -> None:
-        """Run the Alembic migrations up to ``revision``."""
-        await self._migrate(command.upgrade, revision)
+        """Run the Alembic migrations up to ``revision``.
+
+        A database already at the newest schema is left alone without loading Alembic
+        (its modules would stay in the memory of a long-running bot).
+        """
+        if revision == "head" and await self._stored_revision() == SCHEMA_REVISION:
+            return
+        await self._migrate("upgrade", revision)
 
     async def downgrade(self, revision: str) -> None:
         """Run the Alembic migrations down to ``revision``."""
-        await self._migrate(command.downgrade, revision)
+        await self._migrate("downgrade", revision)
+
+    async def _stored_revision(self) -> str | None:
+        """The revision in ``alembic_version``, read with plain SQL (None: none yet)."""
+        async with self.engine.connect() as connection:
+            try:
+                stored = await connection.scalar(text("SELECT version_num FROM alembic_version"))
+            except DBAPIError:
+                return None
+        return str(stored) if stored is not None else None
 
     async def current_revision(self) -> str | None:
         """The migration the database is at, or None when it is empty."""
@@ -110,7 +129,7 @@ class Database:
         async with self.engine.connect() as connection:
             return await connection.run_sync(_read)
 
-    async def _migrate(self, action: Any, revision: str) -> None:
+    async def _migrate(self, action_name: str, revision: str) -> None:
         """Run Alembic in one transaction.
 
         On SQLite, foreign keys are off meanwhile: a migration that recreates a
@@ -118,6 +137,10 @@ class Database:
         would cascade and delete every row that refers to it. The references
         are checked before the commit instead.
         """
+
+        from alembic import command
+
+        action = getattr(command, action_name)
 
         def _run(connection: Connection) -> None:
             config = alembic_config()
@@ -169,8 +192,10 @@ class Database:
         await self.engine.dispose()
 
 
-def alembic_config() -> Config:
+def alembic_config() -> Config:  # (imported here: Alembic is only needed to migrate)
     """Alembic's configuration, pointing at the migrations shipped in this package."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config

@@ -216,6 +216,8 @@ class Engine:
         """After the commit: our sender sends it now, or the sender's claim finds it."""
         if self.leadership() and pending.claimed:
             self.sender.submit([pending])
+        else:
+            self.sender.nudge()  # ours, if we are the sender, finds it at once
 
     # --- running ---------------------------------------------------------------------------
 
@@ -225,7 +227,7 @@ class Engine:
         ``exclusive``: the only process on its database (a SQLite file whose lock this
         process holds): the lease and the claims of a crashed predecessor are taken at once.
         """
-        self.exclusive = exclusive
+        self.exclusive = self.sender.exclusive = exclusive
         await self.leadership.try_hold(take_over=exclusive)
         if exclusive:
             with contextlib.suppress(Exception):

@@ -49,8 +49,9 @@ class SendLimits:
 
     claim: timedelta = timedelta(seconds=60)
     poll_seconds: float = 0.2
+    idle_poll_seconds: float = 5.0
     batch: int = 200
-    retry_cap: float = 30.0
+    retry_cap: float = 5.0
     give_up_after: timedelta = timedelta(hours=24)
     flush_seconds: float = 0.05
 
@@ -89,6 +90,7 @@ class Sender:
         self._chats: dict[int, list[Pending]] = {}
         self._held: set[int] = set()
         self.caught_up = False  # holds everything left in the outbox since it became sender
+        self.exclusive = False  # the only process on its database (set by the engine)
         self._tasks: set[asyncio.Task[None]] = set()
         self._settled: list[int] = []
         self._progress: dict[int, int] = {}
@@ -161,21 +163,30 @@ class Sender:
                 if len(claimed) >= self.limits.batch:
                     continue
             self._wake.clear()
+            # The only process on its database stores nothing it does not hand over at
+            # once (else it wakes us): looking now and then is enough.
+            alone = self.exclusive and self.caught_up
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.limits.poll_seconds)
+                await asyncio.wait_for(
+                    self._wake.wait(),
+                    self.limits.idle_poll_seconds if alone else self.limits.poll_seconds,
+                )
 
     async def flush(self) -> None:
-        """Periodically: delete what was delivered, in one statement."""
+        """Periodically: delete what was delivered, in one statement (backing off while
+        the database does not answer)."""
+        pause = self.limits.flush_seconds
         while True:
-            await asyncio.sleep(self.limits.flush_seconds)
-            await self.settle()
+            await asyncio.sleep(pause)
+            recorded = await self.settle()
+            pause = self.limits.flush_seconds if recorded else min(pause * 2, 2.0)
 
-    async def settle(self) -> None:
+    async def settle(self) -> bool:
         """Delete delivered rows and record progress now (kept for later on failure)."""
         settled, self._settled = self._settled, []
         progress, self._progress = self._progress, {}
         if not settled and not progress:
-            return
+            return True
         try:
             async with self.database.transaction() as session:
                 outbox = self.outbox(session)
@@ -187,6 +198,8 @@ class Sender:
             log.warning("could not record deliveries yet: %s", type(exc).__name__)
             self._settled.extend(settled)
             self._progress = progress | self._progress
+            return False
+        return True
 
     async def idle(self) -> None:
         """Return once nothing is waiting to be sent here."""
@@ -267,7 +280,8 @@ class Sender:
         timed_out_at: int | None = None
         failures = 0
         while part < delivery.parts:
-            await self.pacer.wait(delivery.chat_id, chat_gap=0)
+            if part > 0:  # answering a button press is no message: not paced (nor by PTB's)
+                await self.pacer.wait(delivery.chat_id, chat_gap=0)
             try:
                 await self.send_part(delivery, part)
             except RetryAfter as exc:
