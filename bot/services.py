@@ -56,10 +56,11 @@ def _no_database_file(settings: Settings) -> bool:
 
 
 async def open_services(
-    settings: Settings, *, migrate: bool = True, existing: bool = False
+    settings: Settings, *, migrate: bool = True, existing: bool = False, apart: bool = False
 ) -> Services:
     """Open the database, run migrations, load the keys and check that they fit.
 
+    ``apart``: run a due migration in a child process (the long-running bot).
     ``existing``: an operator command that works on stored data; without a
     database it refuses (NotSetUp), and it never creates a key.
     """
@@ -87,7 +88,7 @@ async def open_services(
             )
         cipher = TextCipher(source.keys)
         if migrate:
-            await database.upgrade()
+            await (database.upgrade_apart() if apart else database.upgrade())
         try:
             await database.check_key(cipher)
         except EncryptionKeyError:

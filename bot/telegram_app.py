@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import warnings
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
+from telegram.warnings import PTBUserWarning
 
 from bot.conversation import Clock, Conversations, utc_now
 from bot.engine.engine import Engine, EngineLimits
@@ -107,6 +109,9 @@ def build_application(settings: Settings, services: Services, clock: Clock = utc
         .build()
     )
     keep_people_out_of_logs()
+    # Polling calls getUpdates through do_api_request on purpose (the inbox keeps the
+    # JSON as Telegram sent it), which PTB warns about.
+    warnings.filterwarnings("ignore", message=r"Please use 'Bot\.", category=PTBUserWarning)
     database, cipher = services.database, services.cipher
     policy = settings.privacy.policy()
     conversations = Conversations(
@@ -264,7 +269,7 @@ async def running(
 
 
 async def _serve(settings: Settings, *, webhook: bool, exclusive: bool) -> int:
-    services = await open_services(settings)
+    services = await open_services(settings, apart=True)
     for notice in services.notices:
         log.warning("%s", notice)
     stop = asyncio.Event()

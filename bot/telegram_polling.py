@@ -1,5 +1,8 @@
 """Long polling that loses nothing: each batch is committed before the next is asked for.
 
+The raw JSON of each update is what the inbox keeps (``getUpdates`` through
+``do_api_request``: parsed once, never turned back into a dict).
+
 python-telegram-bot's own updater asks for the next batch (which tells Telegram
 the last one arrived) as soon as it has queued the current one in memory; a crash
 then loses it. Here the offset moves on only once the batch is in the inbox.
@@ -22,6 +25,7 @@ from storage.inbox import Received
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = 5.0
+POLL_READ_MARGIN = 10.0  # seconds to wait for an answer beyond the long poll itself
 STORE_BACKOFF = 2.0  # an update waits in memory, unacknowledged: try again soon
 
 
@@ -41,8 +45,10 @@ async def poll(
             if not webhook_deleted:  # getUpdates is refused while a webhook is set
                 await bot.delete_webhook()
                 webhook_deleted = True
-            updates = await bot.get_updates(
-                offset=offset, timeout=long_poll, allowed_updates=allowed_updates
+            raw = await bot.do_api_request(
+                "getUpdates",
+                {"offset": offset, "timeout": long_poll, "allowed_updates": allowed_updates},
+                read_timeout=long_poll + POLL_READ_MARGIN,
             )
         except Conflict:
             log.warning("another process polls this bot; waiting")
@@ -54,10 +60,10 @@ async def poll(
             backoff = min(backoff * 2, MAX_BACKOFF)
             continue
         backoff = 0.5
-        if not updates:
+        if not raw:
             continue
-        await _store(engine, [received_from(bot.id, update) for update in updates])
-        offset = updates[-1].update_id + 1
+        await _store(engine, [received_from(bot, data) for data in raw])
+        offset = raw[-1]["update_id"] + 1
 
 
 async def _store(engine: Engine, received: list[Received]) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import Message, Update
 from telegram.constants import ChatType
@@ -58,9 +59,10 @@ def lane_of(update: Update) -> int | None:
     return update.effective_user.id if update.effective_user is not None else None
 
 
-def received_from(bot_id: int, update: Update) -> Received:
-    """An update as the inbox keeps it."""
-    return Received(InboxKey(bot_id, update.update_id), lane_of(update), update.to_dict())
+def received_from(bot: ExtBot[None], data: dict[str, Any]) -> Received:
+    """An update as Telegram sent it, as the inbox keeps it (parsed once, kept at hand)."""
+    update = Update.de_json(data, bot)
+    return Received(InboxKey(bot.id, update.update_id), lane_of(update), data, update)
 
 
 def _language(update: Update) -> str:
@@ -125,7 +127,8 @@ def update_handler(
     """The engine's handler: translate, run the step with its ticket, hand the replies over."""
 
     async def handle(received: Received) -> None:
-        update = Update.de_json(received.data, bot)
+        parsed = received.parsed
+        update = parsed if isinstance(parsed, Update) else Update.de_json(received.data, bot)
         meaning = translate(update, conversations.bot_username)
         if not isinstance(meaning, Incoming):
             await engine.settle(received, meaning)

@@ -15,7 +15,6 @@ from typing import Any
 
 from aiohttp import web
 from sqlalchemy import text
-from telegram import Update
 from telegram.ext import ExtBot
 
 from bot.engine.engine import Engine
@@ -35,11 +34,11 @@ def webhook_app(bot: ExtBot[None], engine: Engine, *, path: str, secret: str) ->
             return web.Response(status=403, text="forbidden")
         try:
             data: Any = await request.json()
-            update = Update.de_json(data, bot)
+            received = received_from(bot, data)
         except Exception:
             return web.Response(status=400, text="not an update")
         try:
-            await engine.receive([received_from(bot.id, update)])
+            await engine.receive([received])
         except Exception as exc:  # Telegram sends it again later
             log.warning("could not store an update (%s); Telegram retries", type(exc).__name__)
             return web.Response(status=503, text="try again")

@@ -6,8 +6,11 @@ the URL says so. All calls go through SQLAlchemy's asyncio support.
 
 from __future__ import annotations
 
+import asyncio
+import multiprocessing
 import os
 from collections.abc import AsyncIterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -106,6 +109,15 @@ class Database:
             return
         await self._migrate("upgrade", revision)
 
+    async def upgrade_apart(self) -> None:
+        """Like ``upgrade``, but a due migration runs in a child process: a long-running
+        bot then never holds Alembic and its templates in memory."""
+        if await self._stored_revision() == SCHEMA_REVISION:
+            return
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(1, mp_context=context) as pool:
+            await asyncio.get_running_loop().run_in_executor(pool, _upgrade_in_child, self.url)
+
     async def downgrade(self, revision: str) -> None:
         """Run the Alembic migrations down to ``revision``."""
         await self._migrate("downgrade", revision)
@@ -190,6 +202,19 @@ class Database:
     async def dispose(self) -> None:
         """Close every connection."""
         await self.engine.dispose()
+
+
+def _upgrade_in_child(url: str) -> None:
+    """In a child process: migrate the database at ``url`` to the newest schema."""
+
+    async def upgrade() -> None:
+        database = Database(url)
+        try:
+            await database.upgrade()
+        finally:
+            await database.dispose()
+
+    asyncio.run(upgrade())
 
 
 def alembic_config() -> Config:  # (imported here: Alembic is only needed to migrate)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -36,11 +36,15 @@ class InboxKey:
 
 @dataclass(frozen=True)
 class Received:
-    """An update to handle: its key, its lane (the chat it came from) and its JSON."""
+    """An update to handle: its key, its lane (the chat it came from) and its JSON.
+
+    ``parsed``: the adapter's own object for it, when it has one at hand (not stored).
+    """
 
     key: InboxKey
     lane: int | None
     data: dict[str, Any]
+    parsed: object = field(default=None, compare=False, repr=False)
 
 
 class NotYourTurn(Exception):

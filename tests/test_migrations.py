@@ -150,3 +150,17 @@ async def test_upgrades_keep_every_row_and_the_retention_notice(database_url: st
             assert count.scalar() == 1
     finally:
         await db.dispose()
+
+
+async def test_upgrade_apart_migrates_in_a_child_process(
+    database_url: str,
+) -> None:
+    """The long-running bot migrates in a child process; at head it does not even look."""
+    db = Database(database_url)
+    try:
+        await db.upgrade_apart()
+        assert await db.current_revision() == SCHEMA_REVISION
+        await db.upgrade_apart()  # at head: nothing to do
+        assert await _tables(db) >= APP_TABLES
+    finally:
+        await db.dispose()

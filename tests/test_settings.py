@@ -163,3 +163,39 @@ def test_settings_object_reads_the_environment(
     settings = Settings()
     assert settings.data_dir == clean_env / "elsewhere"
     assert settings.key_file == clean_env / "k" / "my.key"
+
+
+def test_webhook_secret_in_the_config_file_is_refused(clean_env: Path) -> None:
+    path = write_config(clean_env, '[telegram.webhook]\nsecret_token = "s3cret-value"\n')
+    with pytest.raises(ConfigError) as raised:
+        load_settings(path)
+    message = str(raised.value)
+    assert "LEERVERHAAL_TELEGRAM__WEBHOOK__SECRET_TOKEN" in message
+    assert "s3cret-value" not in message
+
+
+@pytest.mark.parametrize("secret", ["", "has spaces", "x" * 257, "slash/inside"])
+def test_webhook_mode_needs_a_well_formed_secret(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch, secret: str
+) -> None:
+    monkeypatch.setenv("LEERVERHAAL_TELEGRAM__WEBHOOK__SECRET_TOKEN", secret)
+    with pytest.raises(ConfigError, match="secret token of 1-256") as raised:
+        load_settings().telegram.webhook.read_secret()
+    assert not secret or secret not in str(raised.value)
+
+
+def test_webhook_settings_from_the_environment(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LEERVERHAAL_TELEGRAM__WEBHOOK__SECRET_TOKEN", "abc_DEF-123")
+    monkeypatch.setenv("LEERVERHAAL_TELEGRAM__WEBHOOK__URL", "https://bot.example.org/hook")
+    monkeypatch.setenv("LEERVERHAAL_TELEGRAM__WEBHOOK__PORT", "8443")
+    hook = load_settings().telegram.webhook
+    assert (hook.read_secret(), hook.path, hook.port) == ("abc_DEF-123", "/hook", 8443)
+    assert "abc_DEF-123" not in repr(hook)
+
+
+def test_the_lease_must_outlast_two_renewals(clean_env: Path) -> None:
+    path = write_config(clean_env, "[engine]\nlease_seconds = 10\nrenew_seconds = 6\n")
+    with pytest.raises(ConfigError, match="renew_seconds"):
+        load_settings(path)
