@@ -12,15 +12,12 @@ import argparse
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-
-from telegram.ext import ExtBot
+from typing import TYPE_CHECKING
 
 from bot.conversation import utc_now
-from bot.nudge_dispatch import Sender
 from bot.retention import RetentionJob
 from bot.services import Services
 from bot.settings import Settings
-from bot.telegram_replies import send_outcome
 from flows import export_render
 from flows.guide import guide_for
 from flows.replies import Outcome
@@ -29,6 +26,9 @@ from storage.export import gather
 from storage.keys import add_key, needing_old_keys, rotate, rotation_complete, write_keys
 from storage.repositories import People
 from storage.retention import ExpiringStories
+
+if TYPE_CHECKING:
+    from bot.nudge_dispatch import Sender
 
 COMMANDS = frozenset({"keys", "export-person", "retention"})
 NEW_KEY_HINT = (
@@ -160,6 +160,10 @@ async def _retention(services: Services, *, dry_run: bool) -> int:
 @asynccontextmanager
 async def telegram_sender(settings: Settings) -> AsyncIterator[Sender]:
     """Send outcomes through the configured bot (outside the running Application)."""
+    from telegram.ext import ExtBot  # here: most commands never talk to Telegram
+
+    from bot.telegram_replies import send_outcome
+
     telegram = settings.telegram
     bot: ExtBot[None] = ExtBot(
         telegram.read_token(), base_url=telegram.base_url, base_file_url=telegram.base_file_url

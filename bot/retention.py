@@ -19,12 +19,14 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import ContextTypes, JobQueue
+from typing import TYPE_CHECKING
 
 from bot.conversation import Clock, utc_now
-from bot.nudge_dispatch import Sender
+
+if TYPE_CHECKING:
+    from telegram.ext import ContextTypes, JobQueue
+
+    from bot.nudge_dispatch import Sender
 from flows.policy import Retention
 from flows.privacy import retention_notice
 from flows.replies import Outcome, Reply
@@ -71,6 +73,9 @@ class RetentionJob:
         cutoffs = self.retention.cutoffs(now)
         if cutoffs is None:
             return RetentionReport()
+        # here: the terminal chat imports this module, and it never talks to Telegram
+        from telegram.error import BadRequest, Forbidden, TelegramError
+
         async with self.database.transaction() as session:
             notices = await ExpiringStories(session).due_notices(cutoffs)
         told = unreachable = 0

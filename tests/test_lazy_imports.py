@@ -30,6 +30,18 @@ def test_no_heavy_library_is_imported_at_start_up() -> None:
     assert done.stdout.strip() == "[]"
 
 
+def test_the_terminal_chat_does_not_load_python_telegram_bot() -> None:
+    """``leerverhaal chat`` never talks to Telegram: its start-up does not pay for it."""
+    script = (
+        "import bot.cli, bot.terminal; import sys; "
+        "print(sorted(m for m in ('telegram', 'httpx') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
+
+
 async def test_warm_up_builds_the_place_index() -> None:
     await warm_up()
     await warm_up()  # a second call finds it built
