@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.replies import Button, File, Reply
@@ -112,17 +112,20 @@ class Outbox:
 
     async def add(self, delivery: Delivery, now: datetime, claim_until: datetime | None) -> Pending:
         """Store a delivery; ``claim_until``: this instance sends it itself meanwhile."""
-        row = OutboxMessage(
-            bot_id=self.bot_id,
-            chat_id=delivery.chat_id,
-            payload=self.cipher.encrypt(encode(delivery)),
-            created_at=now,
-            claimed_until=claim_until,
-            sent_parts=0,
+        new_id = await self.session.scalar(
+            insert(OutboxMessage)
+            .values(
+                bot_id=self.bot_id,
+                chat_id=delivery.chat_id,
+                payload=self.cipher.encrypt(encode(delivery)),
+                created_at=now,
+                claimed_until=claim_until,
+                sent_parts=0,
+            )
+            .returning(OutboxMessage.id)
         )
-        self.session.add(row)
-        await self.session.flush()
-        return Pending(row.id, delivery, now, claimed=claim_until is not None)
+        assert new_id is not None
+        return Pending(new_id, delivery, now, claimed=claim_until is not None)
 
     async def claim(
         self,
