@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, select, true, update
+from sqlalchemy import or_, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.inbox import insert_for
@@ -53,8 +53,3 @@ class Leases:
             .values(expires_at=now)
             .execution_options(synchronize_session=False)
         )
-
-    async def holder(self, name: str, now: datetime) -> str | None:
-        """Who holds the lease now, if anyone."""
-        row = await self.session.scalar(select(Lease).where(Lease.name == name))
-        return row.holder if row is not None and row.expires_at > now else None

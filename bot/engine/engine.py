@@ -126,7 +126,6 @@ class Engine:
             attempts=self.limits.attempts,
         )  # fmt: skip
         self._tasks: list[asyncio.Task[None]] = []
-        self.exclusive = False  # the only process on its database (SQLite)
 
     # --- updates in ------------------------------------------------------------------------
 
@@ -193,7 +192,7 @@ class Engine:
         outbox = Outbox(session, self.cipher, self.bot_id)
         claim = None
         if self.leadership() and (
-            (self.exclusive and self.sender.caught_up)  # nobody else stores replies
+            (self.sender.exclusive and self.sender.caught_up)  # nobody else stores replies
             or self.sender.holds(await outbox.waiting_for(delivery.chat_id))
         ):
             claim = now + self.limits.send.claim
@@ -227,7 +226,7 @@ class Engine:
         ``exclusive``: the only process on its database (a SQLite file whose lock this
         process holds): the lease and the claims of a crashed predecessor are taken at once.
         """
-        self.exclusive = self.sender.exclusive = exclusive
+        self.sender.exclusive = exclusive
         await self.leadership.try_hold(take_over=exclusive)
         if exclusive:
             with contextlib.suppress(Exception):
@@ -248,11 +247,6 @@ class Engine:
                 if not is_transient(exc):
                     log.error("could not claim waiting updates: %s", without_messages(exc))
             await asyncio.sleep(self.limits.recover_seconds)
-
-    async def drain(self) -> None:
-        """Wait until what was received is handled and sent (callers bound the wait)."""
-        await self.lanes.idle()
-        await self.sender.idle()
 
     async def stop(self) -> None:
         """Stop: what is still waiting stays in the database for the next start."""

@@ -11,10 +11,10 @@ nothing is lost by waiting. One that keeps failing otherwise is given up after
 from __future__ import annotations
 
 import asyncio
-import bisect
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 
+from bot.engine.queues import KeyedQueues
 from bot.log_privacy import without_messages
 from storage.database import is_transient
 from storage.inbox import InboxKey, NotYourTurn, Received
@@ -46,19 +46,13 @@ class Lanes:
         self.on_poison = on_poison
         self.attempts = attempts
         self._gate = asyncio.Semaphore(concurrency)
-        self._queues: dict[LaneKey, list[Received]] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._queues: KeyedQueues[LaneKey, Received] = KeyedQueues(self._run, _order, "lane")
         self._held: set[InboxKey] = set()
-        self._idle = asyncio.Event()
-        self._idle.set()
 
     @property
     def held(self) -> frozenset[InboxKey]:
         """Updates waiting or being handled here (recovery leaves them alone)."""
         return frozenset(self._held)
-
-    def __len__(self) -> int:
-        return len(self._held)
 
     def submit(self, items: Iterable[Received]) -> None:
         """Queue updates; each lane keeps update order, whatever order they come in."""
@@ -66,44 +60,21 @@ class Lanes:
             if item.key in self._held:
                 continue
             self._held.add(item.key)
-            self._idle.clear()
-            lane = _lane(item)
-            queue = self._queues.get(lane)
-            if queue is None:
-                self._queues[lane] = [item]
-                task = asyncio.create_task(self._run(lane), name="lane")
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
-            else:
-                bisect.insort(queue, item, key=_order)
-
-    async def idle(self) -> None:
-        """Return once nothing is queued or being handled."""
-        await self._idle.wait()
+            self._queues.put(_lane(item), item)
 
     async def stop(self) -> list[InboxKey]:
         """Stop handling; returns the updates that were still waiting here."""
         left = list(self._held)
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        self._queues.clear()
+        await self._queues.stop()
         self._held.clear()
-        self._idle.set()
         return left
 
-    async def _run(self, lane: LaneKey) -> None:
-        queue = self._queues[lane]
-        try:
-            while queue:
-                item = queue[0]
-                if await self._handle(item):
-                    queue.remove(item)
-                    self._held.discard(item.key)
-        finally:
-            self._queues.pop(lane, None)
-            if not self._held:
-                self._idle.set()
+    async def _run(self, _lane: LaneKey, queue: list[Received]) -> None:
+        while queue:
+            item = queue[0]
+            if await self._handle(item):
+                queue.remove(item)
+                self._held.discard(item.key)
 
     async def _handle(self, item: Received) -> bool:
         """Handle one update; False when an older one of its lane has to go first."""

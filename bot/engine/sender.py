@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.engine.pacing import Pacer
+from bot.engine.queues import KeyedQueues
 from bot.log_privacy import without_messages
 from flows.replies import Outcome
 from storage.crypto import TextCipher
@@ -54,6 +55,10 @@ class SendLimits:
     retry_cap: float = 5.0
     give_up_after: timedelta = timedelta(hours=24)
     flush_seconds: float = 0.05
+
+
+def _by_id(pending: Pending) -> int:
+    return pending.id
 
 
 def retry_seconds(error: RetryAfter) -> float:
@@ -87,17 +92,14 @@ class Sender:
         self.is_leader = is_leader
         self.on_blocked = on_blocked
         self.limits = limits or SendLimits()
-        self._chats: dict[int, list[Pending]] = {}
+        self._chats: KeyedQueues[int, Pending] = KeyedQueues(self._run_chat, _by_id, "chat")
         self._held: set[int] = set()
         self.caught_up = False  # holds everything left in the outbox since it became sender
         self.exclusive = False  # the only process on its database (set by the engine)
-        self._tasks: set[asyncio.Task[None]] = set()
         self._settled: list[int] = []
         self._progress: dict[int, int] = {}
         self._waiters: dict[int, asyncio.Future[None]] = {}
         self._wake = asyncio.Event()
-        self._idle = asyncio.Event()
-        self._idle.set()
 
     def outbox(self, session: AsyncSession) -> Outbox:
         """The outbox of this bot in a session."""
@@ -111,16 +113,7 @@ class Sender:
             if item.id in self._held:
                 continue
             self._held.add(item.id)
-            self._idle.clear()
-            queue = self._chats.get(item.delivery.chat_id)
-            if queue is None:
-                self._chats[item.delivery.chat_id] = [item]
-                task = asyncio.create_task(self._run_chat(item.delivery.chat_id), name="chat")
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
-            else:
-                queue.append(item)
-                queue.sort(key=lambda p: p.id)
+            self._chats.put(item.delivery.chat_id, item)
 
     def holds(self, pending_ids: Iterable[int]) -> bool:
         """Whether all these deliveries are in this sender's hands."""
@@ -136,7 +129,7 @@ class Sender:
             waiter.set_result(None)
 
     def nudge(self) -> None:
-        """Something was stored for another instance's sender: look now, not at the next poll."""
+        """A reply was stored without being handed over: look now, not at the next poll."""
         self._wake.set()
 
     async def run(self) -> None:
@@ -201,18 +194,12 @@ class Sender:
             return False
         return True
 
-    async def idle(self) -> None:
-        """Return once nothing is waiting to be sent here."""
-        await self._idle.wait()
-
     async def stop(self) -> None:
         """Stop sending; record what went out and give the rest back to the outbox."""
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        left = [pending.id for pending in self._chats.queued()]
+        await self._chats.stop()
         await self.settle()
-        left, self._held = list(self._held), set()
-        self._chats.clear()
+        self._held.clear()
         if left:
             try:
                 async with self.database.transaction() as session:
@@ -249,8 +236,7 @@ class Sender:
 
     # --- delivering ----------------------------------------------------------------------
 
-    async def _run_chat(self, chat_id: int) -> None:
-        queue = self._chats[chat_id]
+    async def _run_chat(self, chat_id: int, queue: list[Pending]) -> None:
         try:
             while queue:
                 if not self.is_leader():
@@ -267,11 +253,9 @@ class Sender:
                         self._finished(dropped.id)
                     queue.clear()
                     await self.on_blocked(chat_id)
-        finally:
-            for pending in self._chats.pop(chat_id, []):
+        finally:  # what is left (leadership lost): another instance's claim takes it
+            for pending in queue:
                 self._held.discard(pending.id)
-            if not self._chats:
-                self._idle.set()
 
     async def _deliver(self, pending: Pending) -> bool:
         """Send every part not yet sent; False when the person blocked the bot."""
