@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.records import PersonRecord, PhotoRecord, StoryRecord, TeamRecord
 from storage.crypto import TextCipher
 from storage.models import (
+    Answer,
     Facilitator,
     Membership,
     NudgeSchedule,
@@ -22,20 +23,27 @@ from storage.repositories import Stories
 
 async def gather(session: AsyncSession, cipher: TextCipher, person: Person) -> PersonRecord:
     """The person's record: identity, settings, team, and every story with its answers."""
+    last_answer = (
+        select(func.max(Answer.updated_at)).where(Answer.story_id == Story.id).scalar_subquery()
+    )
     rows = (
         await session.execute(
-            select(Story, Team.name)
+            select(Story, Team.name, last_answer)
             .outerjoin(Team, Team.id == Story.team_id)
             .where(Story.person_id == person.id)
             .order_by(Story.created_at, Story.id)
         )
     ).all()
-    views = await Stories(session, cipher).load(person.id, [story.id for story, _ in rows])
+    views = await Stories(session, cipher).load(person.id, [story.id for story, _, _ in rows])
     stories = tuple(
         StoryRecord(
-            views[story.id], story.updated_at, story.completed_at, team, story.retention_notice_at
+            views[story.id],
+            max(story.updated_at, answered or story.updated_at),
+            story.completed_at,
+            team,
+            story.retention_notice_at,
         )
-        for story, team in rows
+        for story, team, answered in rows
     )
     team = (
         await session.execute(

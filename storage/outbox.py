@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, case, delete, func, insert, literal, null, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.replies import Button, File, Reply
@@ -110,22 +110,51 @@ class Outbox:
         self.cipher = cipher
         self.bot_id = bot_id
 
-    async def add(self, delivery: Delivery, now: datetime, claim_until: datetime | None) -> Pending:
-        """Store a delivery; ``claim_until``: this instance sends it itself meanwhile."""
-        new_id = await self.session.scalar(
-            insert(OutboxMessage)
-            .values(
-                bot_id=self.bot_id,
-                chat_id=delivery.chat_id,
-                payload=self.cipher.encrypt(encode(delivery)),
-                created_at=now,
-                claimed_until=claim_until,
-                sent_parts=0,
+    async def add(
+        self,
+        delivery: Delivery,
+        now: datetime,
+        claim_until: datetime | None,
+        *,
+        unless_waiting_besides: Sequence[int] | None = None,
+    ) -> Pending:
+        """Store a delivery; ``claim_until``: this instance sends it itself meanwhile.
+
+        With ``unless_waiting_besides``, the claim is taken only when no other delivery
+        to the chat waits than those (the ones this instance holds), decided in the
+        same statement.
+        """
+        values = {
+            "bot_id": self.bot_id,
+            "chat_id": delivery.chat_id,
+            "payload": self.cipher.encrypt(encode(delivery)),
+            "created_at": now,
+            "claimed_until": claim_until,
+            "sent_parts": 0,
+        }
+        if claim_until is None or unless_waiting_besides is None:
+            statement = insert(OutboxMessage).values(**values)
+        else:
+            others = select(OutboxMessage.id).where(
+                OutboxMessage.bot_id == self.bot_id,
+                OutboxMessage.chat_id == delivery.chat_id,
+                OutboxMessage.id.not_in(list(unless_waiting_besides)),
             )
-            .returning(OutboxMessage.id)
-        )
-        assert new_id is not None
-        return Pending(new_id, delivery, now, claimed=claim_until is not None)
+            columns: dict[str, ColumnElement[Any]] = {
+                name: literal(value, getattr(OutboxMessage, name).type)
+                for name, value in values.items()
+            }
+            columns["claimed_until"] = case(
+                (others.exists(), null()), else_=columns["claimed_until"]
+            )
+            row = select(*(value.label(name) for name, value in columns.items()))
+            statement = insert(OutboxMessage).from_select(list(columns), row)
+        stored = (
+            await self.session.execute(
+                statement.returning(OutboxMessage.id, OutboxMessage.claimed_until)
+            )
+        ).one()
+        return Pending(stored.id, delivery, now, claimed=stored.claimed_until is not None)
 
     async def claim(
         self,
@@ -198,13 +227,6 @@ class Outbox:
             )
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-    async def waiting_for(self, chat_id: int) -> list[int]:
-        """The deliveries to this chat that still wait."""
-        query = select(OutboxMessage.id).where(
-            OutboxMessage.bot_id == self.bot_id, OutboxMessage.chat_id == chat_id
-        )
-        return list((await self.session.scalars(query)).all())
 
     async def waiting(self) -> int:
         """How many deliveries wait (for tests and health checks)."""

@@ -239,12 +239,15 @@ class Stories:
 
     async def delete(self, person_id: int, story_id: int) -> None:
         """Delete one of a person's stories with every answer and choice."""
-        owned = select(Story.id).where(Story.id == story_id, Story.person_id == person_id)
-        if await self.session.scalar(owned) is None:
+        if not await self._owns(person_id, story_id):
             return
         await self.session.execute(delete(Choice).where(Choice.story_id == story_id))
         await self.session.execute(delete(Answer).where(Answer.story_id == story_id))
         await self.session.execute(delete(Story).where(Story.id == story_id))
+
+    async def _owns(self, person_id: int, story_id: int) -> bool:
+        owned = select(Story.id).where(Story.id == story_id, Story.person_id == person_id)
+        return await self.session.scalar(owned) is not None
 
     async def _update_story(self, person_id: int, story_id: int, **values: object) -> bool:
         result = await self.session.execute(
@@ -258,8 +261,12 @@ class Stories:
     async def _save_answer(
         self, person_id: int, effect: SaveAnswer, now: datetime, loaded: StoryView | None
     ) -> None:
-        """Upsert the answer in one statement; change only the choices that changed."""
-        if not await self._update_story(person_id, effect.story_id, updated_at=now):
+        """Upsert the answer in one statement; change only the choices that changed.
+
+        The answer's ``updated_at`` records the change; the story row is not touched
+        (a story was last changed at the latest of its own and its answers' times).
+        """
+        if loaded is None and not await self._owns(person_id, effect.story_id):
             return  # not this person's story: never write into someone else's
         values: dict[str, object] = {
             "text_encrypted": self.cipher.encrypt(effect.text) if effect.text else None,

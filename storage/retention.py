@@ -7,8 +7,8 @@ Only once the notice went out is it recorded, with its time, on those stories
 (``Story.retention_notice_at``) and on the person
 (``Person.retention_notice_at``); ``updated_at`` is never touched. A story is
 deleted once it has expired and its notice is at least a week old; should the
-person change the story after being told, its deletion waits until a week after
-that change.
+person change the story (or one of its answers) after being told, its deletion
+waits until a week after that change.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy import ColumnElement, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.policy import Cutoffs
 from flows.states import StoryKind
 from storage.erasure import delete_rows
-from storage.models import Base, Person, Story
+from storage.models import Answer, Base, Person, Story
 
 
 @dataclass(frozen=True)
@@ -129,4 +129,7 @@ def _expired(cutoffs: Cutoffs) -> ColumnElement[bool]:
         (Story.created_at < cutoffs.delete_begun_before)
         & (Story.retention_notice_at < cutoffs.delete_warned_before)
         & (Story.updated_at < cutoffs.delete_warned_before)
+        & ~exists().where(
+            Answer.story_id == Story.id, Answer.updated_at >= cutoffs.delete_warned_before
+        )
     )

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -198,3 +199,25 @@ async def test_a_dropped_delivery_id_is_never_given_to_a_new_one(
         await outbox.drop_chat(10)
         new = await outbox.add(Delivery(11, (Reply("to someone else"),)), now, None)
     assert new.id > dropped.id
+
+
+async def test_a_new_delivery_is_claimed_only_behind_deliveries_the_sender_holds(
+    database: Database, cipher: TextCipher
+) -> None:
+    """Replies to one chat go in order: a new one is claimed for this instance's sender
+    only when every delivery still waiting for that chat is already in its hands."""
+    now, claim = START, START + timedelta(seconds=30)
+    reply = (Reply("…"),)
+    async with database.transaction() as session:
+        outbox = Outbox(session, cipher, bot_id=1)
+        elsewhere = await outbox.add(Delivery(10, reply), now, None)  # another instance's
+        behind = await outbox.add(Delivery(10, reply), now, claim, unless_waiting_besides=[])
+        first = await outbox.add(Delivery(20, reply), now, claim, unless_waiting_besides=[])
+        held = await outbox.add(Delivery(20, reply), now, claim, unless_waiting_besides=[first.id])
+        unheld = await outbox.add(Delivery(20, reply), now, claim, unless_waiting_besides=[])
+        plain = await outbox.add(Delivery(10, reply), now, claim)
+    assert not elsewhere.claimed and not behind.claimed and not unheld.claimed
+    assert first.claimed and held.claimed and plain.claimed
+    async with database.transaction() as session:
+        taken = await Outbox(session, cipher, bot_id=1).claim(now, claim, limit=10)
+    assert [p.id for p in taken] == [elsewhere.id, behind.id, unheld.id]

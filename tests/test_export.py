@@ -27,7 +27,7 @@ from bot.conversation import Conversations
 from bot.services import open_services
 from bot.settings import load_settings
 from bot.terminal import TerminalChat
-from flows.events import Command, Text
+from flows.events import Command, Edited, Text
 from flows.guide import guide_for
 from flows.replies import Outcome
 from storage.models import NudgeSchedule, Person, Story
@@ -187,3 +187,16 @@ async def test_the_terminal_saves_the_export_next_to_the_data(
     await chat.on_line("/forget")
     await chat.on_line("1")  # Yes, delete everything
     assert out.getvalue().rstrip().endswith(guide_for("en").privacy.forgotten)
+
+
+async def test_export_says_when_a_story_was_last_changed_an_edited_answer_included(
+    conversations: Conversations, clock: FakeClock
+) -> None:
+    alice = Chat(conversations)
+    await tell_whole_story(alice)
+    told = clock()
+    clock.advance(days=2)
+    assert await alice.send(Edited("Writing cables, now in half the time", 1)) is not None
+    _, data = _files(await alice.send(Command("export")))
+    [story] = data["stories"]
+    assert story["updated_at"] == clock().isoformat() != told.isoformat()

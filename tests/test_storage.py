@@ -196,7 +196,7 @@ async def test_saving_the_same_answer_twice_keeps_one_row(
         assert answer.message_id == 5  # kept when the new save has none
         assert answer.updated_at == later
         story = await session.get(Story, 11)
-        assert story is not None and story.updated_at == later
+        assert story is not None and story.updated_at < later, "an answer's time is its own"
         views = await Stories(session, cipher).load(person.id, [11])
     assert views[11].answers["who"] == AnswerView("het team", ("team",), False)
     joined = SaveAnswer(11, "who", "het team\nen meer", ("team",), detach_message=True)

@@ -190,13 +190,13 @@ class Engine:
         if not delivery.replies and delivery.query_id is None:
             return None
         outbox = Outbox(session, self.cipher, self.bot_id)
-        claim = None
-        if self.leadership() and (
-            (self.sender.exclusive and self.sender.caught_up)  # nobody else stores replies
-            or self.sender.holds(await outbox.waiting_for(delivery.chat_id))
-        ):
-            claim = now + self.limits.send.claim
-        return await outbox.add(delivery, now, claim)
+        if not self.leadership():
+            return await outbox.add(delivery, now, None)
+        claim = now + self.limits.send.claim
+        if self.sender.exclusive and self.sender.caught_up:  # nobody else stores replies
+            return await outbox.add(delivery, now, claim)
+        held = self.sender.held_for(delivery.chat_id)
+        return await outbox.add(delivery, now, claim, unless_waiting_besides=held)
 
     def after(self, delivered: asyncio.Future[None] | None, then: Awaitable[None]) -> None:
         """Run ``then`` once a delivery went out (or at once), without holding up the lane."""

@@ -93,7 +93,7 @@ class Sender:
         self.on_blocked = on_blocked
         self.limits = limits or SendLimits()
         self._chats: KeyedQueues[int, Pending] = KeyedQueues(self._run_chat, _by_id, "chat")
-        self._held: set[int] = set()
+        self._held: dict[int, int] = {}  # delivery id -> chat
         self.caught_up = False  # holds everything left in the outbox since it became sender
         self.exclusive = False  # the only process on its database (set by the engine)
         self._settled: list[int] = []
@@ -112,12 +112,12 @@ class Sender:
         for item in pending:
             if item.id in self._held:
                 continue
-            self._held.add(item.id)
+            self._held[item.id] = item.delivery.chat_id
             self._chats.put(item.delivery.chat_id, item)
 
-    def holds(self, pending_ids: Iterable[int]) -> bool:
-        """Whether all these deliveries are in this sender's hands."""
-        return all(pending_id in self._held for pending_id in pending_ids)
+    def held_for(self, chat_id: int) -> list[int]:
+        """The deliveries to this chat in this sender's hands (until recorded as sent)."""
+        return [pending_id for pending_id, chat in self._held.items() if chat == chat_id]
 
     def when_sent(self, pending_id: int) -> asyncio.Future[None]:
         """A future that is done once this instance delivered (or dropped) that delivery."""
@@ -186,7 +186,8 @@ class Sender:
                 await outbox.done(settled)
                 for pending_id, parts in progress.items():
                     await outbox.progress(pending_id, parts)
-            self._held.difference_update(settled)
+            for pending_id in settled:
+                self._held.pop(pending_id, None)
         except Exception as exc:
             log.warning("could not record deliveries yet: %s", type(exc).__name__)
             self._settled.extend(settled)
@@ -255,7 +256,7 @@ class Sender:
                     await self.on_blocked(chat_id)
         finally:  # what is left (leadership lost): another instance's claim takes it
             for pending in queue:
-                self._held.discard(pending.id)
+                self._held.pop(pending.id, None)
 
     async def _deliver(self, pending: Pending) -> bool:
         """Send every part not yet sent; False when the person blocked the bot."""
