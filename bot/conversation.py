@@ -24,7 +24,7 @@ from flows.guide import guide_for
 from flows.nudges import undelivered
 from flows.places import IndexNotReady, not_built_here
 from flows.policy import PrivacyPolicy
-from flows.replies import ForgetPerson, Outcome
+from flows.replies import ForgetPerson, Outcome, PersonActive
 from flows.states import State, StoryKind
 from flows.team_views import TeamNeeds, TeamRules, TeamsView
 from flows.views import PersonView
@@ -258,6 +258,7 @@ class Conversations:
             ),
             edited=edited,
             nudge=await nudges.view(person.id),
+            last_active=person.updated_at,  # the person's last own event (save_state active)
             record=await gather(session, self.cipher, person) if needed.export else None,
             policy=self.policy,
             is_admin=(person.channel, person.external_id) in self.admins,
@@ -272,7 +273,7 @@ class Conversations:
             await erase_person(session, person.id)
             log.info("person %d: erased", person.id)
             return outcome
-        active = not isinstance(event, NudgeDue)
+        active = PersonActive() in outcome.effects  # a due check-in is not the person acting
         if not await People(session).save_state(person, outcome.state, version, now, active=active):
             raise _Retry
         log.info(

@@ -6,13 +6,21 @@ from datetime import date, datetime, time
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime, get_day_names
+from babel.dates import format_date, format_datetime, format_time, get_day_names
 
 from flows.callbacks import Action, encode
 from flows.guide import Guide
 from flows.places import local_time_text
 from flows.replies import Button, Reply
-from flows.schedule import DAY_END, DAY_START, NudgeRule, Rhythm, paused_for_good
+from flows.schedule import (
+    DAY_END,
+    DAY_START,
+    NudgeRule,
+    Rhythm,
+    paused_for_good,
+    snooze_later_today,
+    snooze_tomorrow,
+)
 from flows.views import NudgeView
 
 RHYTHMS = (Rhythm.WEEKLY, Rhythm.BIWEEKLY, Rhythm.MONTHLY, Rhythm.OFF)
@@ -134,13 +142,47 @@ def zone_choices(prompt: str, zones: list[tuple[str, str]]) -> Reply:
     return Reply(prompt, _rows(buttons, 2))
 
 
-def nudge_buttons(guide: Guide, stamp: str) -> tuple[tuple[Button, ...], ...]:
-    """Later today, tomorrow, or skip this one."""
+def _days_ahead(at: datetime, now: datetime, tz: ZoneInfo) -> int:
+    """Local calendar days from ``now`` to ``at``."""
+    return (at.astimezone(tz).date() - now.astimezone(tz).date()).days
+
+
+def _day(at: datetime, days: int, tz: ZoneInfo, language: str) -> str:
+    """'Monday' within the coming week, 'Monday 16 March' further off."""
+    pattern = "EEEE" if days < 7 else "EEEE d MMMM"
+    return str(format_datetime(at, pattern, tzinfo=tz, locale=language))
+
+
+def snooze_moment(guide: Guide, at: datetime, now: datetime, zone: str) -> str:
+    """When a snoozed check-in comes, in the person's time and language: 'later today at
+    15:00', 'tomorrow at 10:00', 'on Monday at 10:00'."""
+    texts, tz = guide.checkin.texts, ZoneInfo(zone)
+    clock = str(format_time(at, "HH:mm", tzinfo=tz, locale=guide.language))
+    days = _days_ahead(at, now, tz)
+    if days <= 0:
+        return texts.when_later_today.format(time=clock)
+    if days == 1:
+        return texts.when_tomorrow.format(time=clock)
+    return texts.when_day.format(day=_day(at, days, tz, guide.language), time=clock)
+
+
+def next_day_label(guide: Guide, at: datetime, now: datetime, zone: str) -> str:
+    """The button for the next allowed day: 'Tomorrow', or its name ('Monday') after a weekend."""
+    tz = ZoneInfo(zone)
+    days = _days_ahead(at, now, tz)
+    if days <= 1:
+        return guide.checkin.texts.tomorrow
+    name = _day(at, days, tz, guide.language)
+    return name[:1].upper() + name[1:]
+
+
+def nudge_buttons(
+    guide: Guide, stamp: str, rule: NudgeRule, now: datetime
+) -> tuple[tuple[Button, ...], ...]:
+    """Later today (only while today has allowed time for it), the next allowed day, or skip."""
     texts = guide.checkin.texts
-    return (
-        (
-            Button(texts.later_today, encode(Action.SNOOZE_TODAY, stamp)),
-            Button(texts.tomorrow, encode(Action.SNOOZE_TOMORROW, stamp)),
-        ),
-        (Button(texts.skip_nudge, encode(Action.SKIP_NUDGE, stamp)),),
-    )
+    next_day = next_day_label(guide, snooze_tomorrow(rule, now), now, rule.zone)
+    snooze = [Button(next_day, encode(Action.SNOOZE_TOMORROW, stamp))]
+    if snooze_later_today(rule, now) is not None:
+        snooze.insert(0, Button(texts.later_today, encode(Action.SNOOZE_TODAY, stamp)))
+    return (tuple(snooze), (Button(texts.skip_nudge, encode(Action.SKIP_NUDGE, stamp)),))

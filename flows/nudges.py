@@ -4,6 +4,11 @@ A nudge is never sent while a story is under way, outside 08:00-21:00 local
 time or on the person's weekend: it is moved instead. After three unanswered
 nudges in a row the rhythm slows down one step (weekly, every two weeks, every
 four weeks), and the person is told so with the nudge that slows down.
+
+"Later today" is offered only while today still has allowed time for it; every snooze
+answer names the real moment ("on Monday at 10:00"). A check-in asked but never
+recorded as sent (a sender died in between) is asked again as a marked reminder of the
+same question, never as what looks like a new check-in.
 """
 
 from __future__ import annotations
@@ -61,18 +66,31 @@ def on_due(turn: Turn) -> Outcome:
         return Outcome(turn.state, (), (SetNextNudge(later),))
     if not is_allowed(rule, now):
         return Outcome(turn.state, (), (SetNextNudge(next_allowed(rule, now)),))
-    lines: list[str] = []
+    texts = turn.guide.checkin.texts
+    asked = _unrecorded(turn)
+    lines = [texts.reminder] if asked else []
     effects: list[Effect] = []
     if nudge.unanswered >= UNANSWERED_BEFORE_SLOWING and slower(rule.rhythm) is not rule.rhythm:
         slowed = replace(rule, rhythm=slower(rule.rhythm))
         effects.append(SaveNudgeRule(slowed, nudge.next_at, on_delivery=True))
         rhythm = nudge_render.rhythm_name(turn.guide, slowed.rhythm)
-        lines.append(turn.guide.checkin.texts.slowed_down.format(rhythm=rhythm))
+        lines.append(texts.slowed_down.format(rhythm=rhythm))
     opening = turn.guide.questionnaire(StoryKind.CHECKIN).opening
-    lines.append(phrasing(opening, rule, now))
-    buttons = nudge_render.nudge_buttons(turn.guide, stamp(now))
-    state = State(step=Step.NUDGED, draft_id=turn.state.draft_id)
+    lines.append(phrasing(opening, rule, asked or now))
+    buttons = nudge_render.nudge_buttons(turn.guide, stamp(now), rule, now)
+    state = State(step=Step.NUDGED, draft_id=turn.state.draft_id, asked_at=asked or now)
     return Outcome(state, (Reply("\n\n".join(lines), buttons),), tuple(effects))
+
+
+def _unrecorded(turn: Turn) -> datetime | None:
+    """When the check-in now waiting for an answer was decided, if it was never recorded
+    as sent: a sender that claimed it may have delivered it and died before recording
+    (its lease ran out), so asking again is a repeat of that question."""
+    state, nudge = turn.state, turn.view.nudge
+    if state.step is not Step.NUDGED or state.asked_at is None or nudge is None:
+        return None
+    recorded = nudge.last_at is not None and nudge.last_at >= state.asked_at
+    return None if recorded else state.asked_at
 
 
 def phrasing(question: Question, rule: NudgeRule, now: datetime) -> str:
@@ -99,11 +117,16 @@ def on_press(turn: Turn, pressed: Pressed) -> Outcome:
     state = State(draft_id=turn.state.draft_id)
     if nudge.rule.paused_until is not None:
         return Outcome(state, (Reply(texts.skipped, edit=True),))  # paused meanwhile
+    rule = nudge.rule
+    at: datetime | None
     match pressed.action:
         case Action.SNOOZE_TODAY:
-            at = snooze_later_today(nudge.rule, now)
-            return Outcome(state, (Reply(texts.snoozed_today, edit=True),), (SetNextNudge(at),))
+            at, line = snooze_later_today(rule, now), texts.snoozed
+            if at is None:  # a button from when today still had room, pressed too late
+                at, line = snooze_tomorrow(rule, now), texts.snoozed_too_late
         case Action.SNOOZE_TOMORROW:
-            at = snooze_tomorrow(nudge.rule, now)
-            return Outcome(state, (Reply(texts.snoozed_tomorrow, edit=True),), (SetNextNudge(at),))
-    return Outcome(state, (Reply(texts.skipped, edit=True),))
+            at, line = snooze_tomorrow(rule, now), texts.snoozed
+        case _:
+            return Outcome(state, (Reply(texts.skipped, edit=True),))
+    when = nudge_render.snooze_moment(turn.guide, at, now, rule.zone)
+    return Outcome(state, (Reply(line.format(when=when), edit=True),), (SetNextNudge(at),))

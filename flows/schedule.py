@@ -231,14 +231,22 @@ def next_nudge_at(
     return slot if is_allowed(rule, slot) else next_allowed(rule, slot)
 
 
-def snooze_later_today(rule: NudgeRule, now: datetime) -> datetime:
-    """Three hours (elapsed) after ``now`` if allowed, otherwise the next allowed instant."""
+def snooze_later_today(rule: NudgeRule, now: datetime) -> datetime | None:
+    """Three hours (elapsed) after ``now``, or the first allowed instant after that, when
+    it is still today (local); None when today has no allowed time left for it."""
     _aware(now, "now")
-    return next_allowed(rule, now + SNOOZE_LATER)
+    at = next_allowed(rule, now + SNOOZE_LATER)
+    return at if at.astimezone(rule.tz).date() == now.astimezone(rule.tz).date() else None
 
 
 def snooze_tomorrow(rule: NudgeRule, now: datetime) -> datetime:
-    """Tomorrow (local) at the rule's time, or the first allowed instant after that."""
+    """The rule's time on the next day (local) that is no weekend or pause day: tomorrow,
+    or past the weekend, keeping the person's hour."""
     _aware(now, "now")
-    tomorrow = now.astimezone(rule.tz).date() + _ONE_DAY
-    return next_allowed(rule, local_instant(tomorrow, rule.at, rule.tz))
+    day = now.astimezone(rule.tz).date() + _ONE_DAY
+    if rule.paused_until is not None and day <= rule.paused_until:
+        day = rule.paused_until + _ONE_DAY
+    while not _free_day(rule, day):
+        day += _ONE_DAY
+    at = local_instant(day, rule.at, rule.tz)
+    return at if is_allowed(rule, at) else next_allowed(rule, at)

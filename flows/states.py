@@ -56,6 +56,7 @@ class State(BaseModel):
     draft_id: int | None = None
     returning: bool = False  # after this question, go back to the card
     split: SplitAnswer | None = None  # see flows.long_text
+    asked_at: datetime | None = None  # NUDGED: when that check-in was decided (flows.nudges)
 
     def to_json(self) -> str:
         """Serialise for storage."""

@@ -7,7 +7,8 @@ carries the person's ``NudgeView``, and the schedule effects are applied the way
 
 - ``SaveNudgeRule``: new rule and next check-in, ``unanswered`` back to 0 (``last_at`` kept);
 - ``SetNextNudge``: only the next check-in moves (ignored without a schedule);
-- ``PersonActive``: ``unanswered`` back to 0 (ignored without a schedule).
+- ``PersonActive``: ``unanswered`` back to 0 (ignored without a schedule), and the view's
+  ``last_active`` from then on says when (like ``Person.updated_at``).
 
 ``mark_sent`` does what the dispatcher does after a nudge went out, and ``due`` plays one
 dispatcher round: decide a ``NudgeDue``, and mark it sent when it produced a message.
@@ -81,14 +82,15 @@ class NudgePerson(Person):
     nudge: NudgeView | None = None
     outcomes: list[Outcome] = field(default_factory=list)
     on_delivery: list[SaveNudgeRule] = field(default_factory=list)  # until mark_sent
+    last_active: datetime | None = None  # when the person last wrote or tapped
 
     # --- the runner ---------------------------------------------------------------------
 
     engine: ClassVar[Engine] = dialogue
 
     def _view_extras(self) -> dict[str, Any]:
-        """The check-in settings, which the runner always loads."""
-        return {"nudge": self.nudge}
+        """The check-in settings and when the person last acted, which the runner always loads."""
+        return {"nudge": self.nudge, "last_active": self.last_active}
 
     def _stepped(self, event: Event, outcome: Outcome) -> None:
         """Only the person's own events mark them as active; keep every outcome."""
@@ -110,6 +112,7 @@ class NudgePerson(Person):
                 if self.nudge is not None:
                     self.nudge = replace(self.nudge, next_at=effect.at)
             case PersonActive():
+                self.last_active = now
                 if self.nudge is not None:
                     self.nudge = replace(self.nudge, unanswered=0)
             case _:
@@ -238,21 +241,30 @@ def nudge_prompts(language: str = "en") -> tuple[str, ...]:
     return (opening.prompt, *opening.variants)
 
 
-def assert_nudge(outcome: Outcome, now: datetime, language: str = "en") -> Reply:
-    """A nudge: NUDGED, one new message ending in a prompt, three buttons stamped ``now``."""
+def assert_nudge(
+    outcome: Outcome,
+    now: datetime,
+    language: str = "en",
+    *,
+    later_today: bool = True,
+    next_day: str | None = None,
+) -> Reply:
+    """A nudge: NUDGED, one new message ending in a prompt, its buttons stamped ``now``:
+    later today (unless ``later_today`` is False), the next day ("Tomorrow" unless
+    ``next_day`` names it) and skip."""
     texts = guide_for(language).checkin.texts
     assert outcome.state.step is Step.NUDGED
     (reply,) = outcome.replies
     assert reply.text.rsplit("\n\n", 1)[-1] in nudge_prompts(language)
     assert not reply.edit
+    today = [texts.later_today] if later_today else []
     assert [[b.label for b in row] for row in reply.buttons] == [
-        [texts.later_today, texts.tomorrow],
+        [*today, next_day or texts.tomorrow],
         [texts.skip_nudge],
     ]
     mark = stamp(now)
+    actions = [Action.SNOOZE_TODAY] if later_today else []
     assert [b.data for row in reply.buttons for b in row] == [
-        encode(Action.SNOOZE_TODAY, mark),
-        encode(Action.SNOOZE_TOMORROW, mark),
-        encode(Action.SKIP_NUDGE, mark),
+        encode(action, mark) for action in (*actions, Action.SNOOZE_TOMORROW, Action.SKIP_NUDGE)
     ]
     return reply

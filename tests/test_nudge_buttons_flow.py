@@ -4,10 +4,19 @@ buttons of older nudges or with forged stamps."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta
 
 import pytest
-from nudge_harness import RULE, NudgePerson, NudgeWorld, assert_refused, local
+from nudge_harness import (
+    RULE,
+    NudgePerson,
+    NudgeWorld,
+    assert_nudge,
+    assert_refused,
+    local,
+    wall,
+)
 
 from flows.callbacks import Action, encode, encode_id
 from flows.events import NudgeDue
@@ -39,8 +48,8 @@ def person(person: NudgePerson) -> NudgePerson:
 @pytest.mark.parametrize(
     ("label", "line", "planned"),
     [
-        (C.later_today, C.snoozed_today, snooze_later_today),
-        (C.tomorrow, C.snoozed_tomorrow, snooze_tomorrow),
+        (C.later_today, "Fine, I'll ask again later today at 13:03.", snooze_later_today),
+        (C.tomorrow, "Fine, I'll ask again tomorrow at 10:00.", snooze_tomorrow),
         (C.skip_nudge, C.skipped, None),
     ],
 )
@@ -49,9 +58,9 @@ def test_the_nudge_buttons(
     world: NudgeWorld,
     label: str,
     line: str,
-    planned: Callable[[NudgeRule, datetime], datetime] | None,
+    planned: Callable[[NudgeRule, datetime], datetime | None] | None,
 ) -> None:
-    person.due()
+    person.due()  # Monday 10:00 in Amsterdam
     assert person.nudge is not None
     planned_before = person.nudge.next_at
     world.advance(minutes=3)
@@ -68,17 +77,84 @@ def test_the_nudge_buttons(
     assert person.nudge.unanswered == 0
 
 
-def test_later_today_and_tomorrow_land_where_expected(
+def test_later_today_and_tomorrow_land_where_they_say(
     person: NudgePerson, world: NudgeWorld
 ) -> None:
     person.due()
     assert person.tap(C.later_today).effects[0] == SetNextNudge(world.now + timedelta(hours=3))
     person.due()
     assert person.tap(C.tomorrow).effects[0] == SetNextNudge(local(date(2026, 3, 3), 10))
-    world.now = local(date(2026, 3, 2), 19)
+    world.now = local(date(2026, 3, 2), 18)  # 21:00 is still today's last allowed minute
+    assert_nudge(person.due(), world.now)
+    later = person.tap(C.later_today)
+    assert later.replies == (Reply("Fine, I'll ask again later today at 21:00.", edit=True),)
+    assert later.effects[0] == SetNextNudge(local(date(2026, 3, 2), 21))
+
+
+@pytest.mark.parametrize(("hour", "minute"), [(18, 1), (20, 4), (21, 0)])
+def test_an_evening_nudge_offers_no_later_today(
+    person: NudgePerson, world: NudgeWorld, hour: int, minute: int
+) -> None:
+    world.now = local(date(2026, 3, 2), hour, minute)  # Monday evening
+    assert_nudge(person.due(), world.now, later_today=False)
+    outcome = person.tap(C.tomorrow)
+    assert outcome.replies == (Reply("Fine, I'll ask again tomorrow at 10:00.", edit=True),)
+    assert outcome.effects[0] == SetNextNudge(local(date(2026, 3, 3), 10))
+
+
+def test_a_later_today_pressed_too_late_says_when_it_really_comes(
+    person: NudgePerson, world: NudgeWorld
+) -> None:
+    world.now = local(date(2026, 3, 2), 17)
     person.due()
-    # 22:00 is too late: the next allowed moment is tomorrow at 08:00
-    assert person.tap(C.later_today).effects[0] == SetNextNudge(local(date(2026, 3, 3), 8))
+    later_today = person.button(C.later_today).data
+    world.now = local(date(2026, 3, 2), 20, 4)  # the button is pressed hours later
+    outcome = person.press(later_today)
+    honest = "Later today is no longer possible, so I'll ask again tomorrow at 10:00."
+    assert outcome.replies == (Reply(honest, edit=True),)
+    assert outcome.effects == (SetNextNudge(local(date(2026, 3, 3), 10)), PersonActive())
+
+
+def test_a_later_today_pressed_on_the_weekend_says_monday(
+    person: NudgePerson, world: NudgeWorld
+) -> None:
+    world.now = local(date(2026, 3, 6), 12)  # Friday
+    person.due()
+    later_today = person.button(C.later_today).data
+    world.now = local(date(2026, 3, 7), 9)  # Saturday
+    outcome = person.press(later_today)
+    honest = "Later today is no longer possible, so I'll ask again on Monday at 10:00."
+    assert outcome.replies == (Reply(honest, edit=True),)
+    assert outcome.effects[0] == SetNextNudge(local(date(2026, 3, 9), 10))
+
+
+@pytest.mark.parametrize(("at", "said"), [(time(10), "10:00"), (time(9, 30), "09:30")])
+def test_tomorrow_on_a_friday_is_monday_at_the_persons_hour(
+    person: NudgePerson, world: NudgeWorld, at: time, said: str
+) -> None:
+    person.set_schedule(replace(RULE, at=at))
+    world.now = local(date(2026, 3, 6), 10)  # Friday; Saturday and Sunday are the weekend
+    assert_nudge(person.due(), world.now, next_day="Monday")
+    outcome = person.tap("Monday")
+    assert outcome.replies == (Reply(f"Fine, I'll ask again on Monday at {said}.", edit=True),)
+    assert outcome.effects[0] == SetNextNudge(local(date(2026, 3, 9), at.hour, at.minute))
+
+
+def test_a_snooze_is_told_in_the_persons_language_and_zone(world: NudgeWorld) -> None:
+    nl = guide_for("nl").checkin.texts
+    person = world.person(language="nl")
+    rule = NudgeRule("Asia/Kathmandu", weekend=frozenset({4, 5}))  # Friday and Saturday
+    person.set_schedule(rule)
+    world.now = wall("Asia/Kathmandu", date(2026, 3, 5), 10)  # Thursday
+    assert_nudge(person.due(), world.now, "nl", next_day="Zondag")
+    outcome = person.tap("Zondag")
+    assert outcome.replies == (Reply("Prima, ik vraag het zondag om 10:00 nog eens.", edit=True),)
+    assert outcome.effects[0] == SetNextNudge(wall("Asia/Kathmandu", date(2026, 3, 8), 10))
+    world.now = wall("Asia/Kathmandu", date(2026, 3, 8), 10, 15)
+    person.due()
+    outcome = person.tap(nl.later_today)
+    text = "Prima, ik vraag het later vandaag om 13:15 nog eens."
+    assert outcome.replies == (Reply(text, edit=True),)
 
 
 def test_a_button_within_minutes_of_the_nudge_still_counts(

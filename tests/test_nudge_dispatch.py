@@ -36,10 +36,11 @@ from telegram.error import NetworkError
 
 from bot.conversation import Conversations, Speaker
 from bot.nudge_dispatch import DispatchLimits, NudgeDispatcher
-from flows.callbacks import Action, decode
+from flows.callbacks import Action, decode, encode
 from flows.events import Command, Press, Text
 from flows.schedule import Rhythm
-from flows.states import Step
+from flows.states import State, Step
+from storage.models import Person
 
 if TYPE_CHECKING:
     from tests.conftest import FakeClock
@@ -144,6 +145,7 @@ async def test_someone_in_the_middle_of_a_story_is_asked_tomorrow(
     conversations: Conversations, dispatcher: NudgeDispatcher, outbox: Outbox, clock: FakeClock
 ) -> None:
     person = await enrol(conversations)
+    clock.now = TUESDAY_AMSTERDAM - timedelta(hours=1)
     started = await conversations.handle(ANN, Command("reflect"))
     assert started is not None and started.state.step is Step.QUESTION
     clock.now = TUESDAY_AMSTERDAM
@@ -154,6 +156,53 @@ async def test_someone_in_the_middle_of_a_story_is_asked_tomorrow(
     assert row.next_nudge_at == TUESDAY_AMSTERDAM + timedelta(days=1)
     assert await step_of(conversations.database, person) is Step.QUESTION, "the story goes on"
     assert (await dispatcher.tick()).claimed == 0
+    # Holding the check-in back is not the person acting: a day later the story is left.
+    clock.now = TUESDAY_AMSTERDAM + timedelta(days=1)
+    assert (await dispatcher.tick()).sent == 1
+    assert [s.at for s in outbox.sent] == [clock.now] and is_nudge(outbox.sent[0])
+
+
+@pytest.mark.parametrize("step", ["reflect", "review", "settings"])
+async def test_a_draft_left_13_hours_ago_no_longer_holds_the_nudge_back(
+    conversations: Conversations,
+    dispatcher: NudgeDispatcher,
+    outbox: Outbox,
+    clock: FakeClock,
+    step: str,
+) -> None:
+    person = await enrol(conversations)
+    clock.now = TUESDAY_AMSTERDAM - timedelta(hours=13)  # Monday 21:00 in Amsterdam
+    left = await leave_half_way(conversations, step)
+    clock.now = TUESDAY_AMSTERDAM
+    report = await dispatcher.tick()
+    assert (report.claimed, report.sent) == (1, 1)
+    assert [s.at for s in outbox.sent] == [TUESDAY_AMSTERDAM] and is_nudge(outbox.sent[0])
+    assert await step_of(conversations.database, person) is Step.NUDGED
+    async with conversations.database.transaction() as session:
+        stored = await session.get(Person, person)
+        assert stored is not None
+        assert State.from_json(stored.state).draft_id == left.draft_id, "the draft is kept"
+        assert stored.updated_at == TUESDAY_AMSTERDAM - timedelta(hours=13), "not an act"
+
+
+async def leave_half_way(conversations: Conversations, step: str) -> State:
+    """Start a story (or a settings page) and leave it there; the state it was left in."""
+    if step == "settings":
+        shown = await conversations.handle(ANN, Press(encode(Action.SETTINGS_PAGE, "time")))
+        assert shown is not None and shown.state.step is Step.SETTINGS_TIME
+        return shown.state
+    outcome = await conversations.handle(ANN, Command("reflect"))
+    if step == "review":
+        for _ in range(10):
+            assert outcome is not None
+            if outcome.state.step is Step.REVIEW:
+                break
+            outcome = await conversations.handle(ANN, Text("Writing shorter notes"))
+    assert outcome is not None and outcome.state.step is STEPS[step]
+    return outcome.state
+
+
+STEPS = {"reflect": Step.QUESTION, "review": Step.REVIEW}
 
 
 @SQLITE_ONLY

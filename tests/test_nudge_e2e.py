@@ -220,7 +220,7 @@ async def test_two_nudges_to_one_chat_are_a_second_apart(tmp_path: Path, databas
             assert is_nudge(first)
             await user.press_button(EN.checkin.texts.later_today, first.message_id)
             snoozed = await user.wait_for_edit(first.message_id)
-            assert snoozed.text == EN.checkin.texts.snoozed_today
+            assert snoozed.text == "Fine, I'll ask again later today at 13:00."
             later = AMSTERDAM_TUESDAY + timedelta(hours=3)
             assert (await schedule_row(bot, user.chat_id)).next_nudge_at == later
             clock.now = later

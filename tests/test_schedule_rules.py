@@ -195,29 +195,46 @@ def test_overdue_after_downtime_gives_one_future_slot(rhythm: Rhythm) -> None:
     ("local", "expected"),
     [
         (datetime(2026, 6, 15, 10, 0), datetime(2026, 6, 15, 13, 0)),
-        (datetime(2026, 6, 15, 18, 0), datetime(2026, 6, 15, 21, 0)),
-        (datetime(2026, 6, 15, 19, 0), datetime(2026, 6, 16, 8, 0)),
-        (datetime(2026, 6, 19, 19, 0), datetime(2026, 6, 22, 8, 0)),  # Friday → Monday
-        (datetime(2026, 6, 15, 3, 0), datetime(2026, 6, 15, 8, 0)),
+        (datetime(2026, 6, 15, 18, 0), datetime(2026, 6, 15, 21, 0)),  # the last minute
+        (datetime(2026, 6, 15, 18, 1), None),  # 21:01 is too late: today has no room
+        (datetime(2026, 6, 15, 19, 0), None),
+        (datetime(2026, 6, 15, 20, 4), None),
+        (datetime(2026, 6, 19, 19, 0), None),  # Friday evening
+        (datetime(2026, 6, 20, 10, 0), None),  # Saturday: the weekend
+        (datetime(2026, 6, 15, 3, 0), datetime(2026, 6, 15, 8, 0)),  # still today
+        (datetime(2026, 6, 15, 6, 0), datetime(2026, 6, 15, 9, 0)),
     ],
 )
-def test_snooze_later_today(local: datetime, expected: datetime) -> None:
+def test_snooze_later_today(local: datetime, expected: datetime | None) -> None:
     rule = NudgeRule(ZONE)
-    assert wall(snooze_later_today(rule, local.replace(tzinfo=rule.tz)), ZONE) == expected
+    later = snooze_later_today(rule, local.replace(tzinfo=rule.tz))
+    assert (None if later is None else wall(later, ZONE)) == expected
 
 
 @pytest.mark.parametrize(
-    ("local", "expected"),
+    ("local", "at", "expected"),
     [
-        (datetime(2026, 6, 15, 15, 0), datetime(2026, 6, 16, 10, 0)),
-        (datetime(2026, 6, 15, 23, 30), datetime(2026, 6, 16, 10, 0)),
-        (datetime(2026, 6, 19, 10, 0), datetime(2026, 6, 22, 8, 0)),  # Friday → Monday
-        (datetime(2026, 3, 28, 12, 0), datetime(2026, 3, 30, 8, 0)),
+        (datetime(2026, 6, 15, 15, 0), time(10), datetime(2026, 6, 16, 10, 0)),
+        (datetime(2026, 6, 15, 23, 30), time(10), datetime(2026, 6, 16, 10, 0)),
+        (datetime(2026, 6, 19, 10, 0), time(10), datetime(2026, 6, 22, 10, 0)),  # Fri → Mon
+        (datetime(2026, 6, 19, 20, 4), time(14, 30), datetime(2026, 6, 22, 14, 30)),
+        (datetime(2026, 6, 20, 9, 0), time(10), datetime(2026, 6, 22, 10, 0)),  # Sat → Mon
+        (datetime(2026, 3, 28, 12, 0), time(10), datetime(2026, 3, 30, 10, 0)),  # over DST
     ],
 )
-def test_snooze_tomorrow(local: datetime, expected: datetime) -> None:
-    rule = NudgeRule(ZONE)
+def test_snooze_tomorrow_keeps_the_persons_hour(
+    local: datetime, at: time, expected: datetime
+) -> None:
+    rule = NudgeRule(ZONE, at=at)
     assert wall(snooze_tomorrow(rule, local.replace(tzinfo=rule.tz)), ZONE) == expected
+
+
+def test_snooze_tomorrow_follows_the_persons_weekend_and_pause() -> None:
+    rule = NudgeRule(ZONE, weekend=frozenset({4, 5}), paused_until=date(2026, 6, 21))
+    thursday = datetime(2026, 6, 18, 12, tzinfo=rule.tz)
+    assert wall(snooze_tomorrow(rule, thursday), ZONE) == datetime(2026, 6, 22, 10, 0)
+    rule = replace(rule, paused_until=None)
+    assert wall(snooze_tomorrow(rule, thursday), ZONE) == datetime(2026, 6, 21, 10, 0)  # Sunday
 
 
 def test_snooze_tomorrow_over_dst_keeps_local_time() -> None:
