@@ -53,7 +53,8 @@ def configure_logging(settings: Settings, *, quiet: bool = False) -> None:
 
 
 async def _with_services(settings: Settings, args: argparse.Namespace) -> int:
-    existing = args.command in cli_privacy.COMMANDS  # stored data: migrated first, never created
+    # stored data: migrated first, never created
+    existing = args.command in cli_privacy.COMMANDS | cli_teams.ON_STORED_DATA
     migrate = (
         existing
         or args.command in ("run", "chat", "team")

@@ -28,11 +28,13 @@ from flows.photo_export import PhotoFormat, photo_file
 from flows.team_photo import assemble, not_enough_text
 from flows.team_render import invite_link, shown_code
 from flows.team_views import Role, TeamRef
+from storage.crypto import write_private
 from storage.repositories import People
 from storage.team_photo_query import TeamPhotoQuery
 from storage.team_store import Teams
 
 COMMANDS = frozenset({"team", "photo"})
+ON_STORED_DATA = frozenset({"photo"})  # refused without a database, as cli_privacy's commands
 TELEGRAM = "telegram"  # the channel whose user ids operators type
 
 
@@ -117,6 +119,14 @@ async def _facilitator(
         print("leerverhaal: nobody with that Telegram id has talked to the bot", file=sys.stderr)
         return 1
     if args.add is not None:
+        member_of = await teams.team_of(person.id)
+        if member_of is not None and member_of.id == team.id:
+            print(
+                f"leerverhaal: that person is a member of {team.name}; a member cannot also "
+                "facilitate the team (they would count in the photo they see)",
+                file=sys.stderr,
+            )
+            return 1
         added = await teams.add_facilitator(team.id, person.id, utc_now())
         print(f"{'now' if added else 'already'} a facilitator of {team.name}")
     else:
@@ -127,10 +137,11 @@ async def _facilitator(
 
 async def _photo(services: Services, teams: Teams, team: TeamRef, args: argparse.Namespace) -> int:
     period = parse_period(args.period)
-    if period is None or period.start > utc_now():
+    now = utc_now()
+    if period is None or period.end > now:
         print(
             "leerverhaal: --period must be a month (2026-07), quarter (2026-Q3), "
-            "half-year (2026-H2) or year (2026) that has begun",
+            "half-year (2026-H2) or year (2026) that has ended",
             file=sys.stderr,
         )
         return 2
@@ -138,13 +149,14 @@ async def _photo(services: Services, teams: Teams, team: TeamRef, args: argparse
     minimum = services.settings.privacy.min_group_size
     quotes = services.settings.teams.quotes
     query = TeamPhotoQuery(teams.session, services.cipher)
-    data = await query.photo(team, period, minimum, quotes, guide_for(None).opening.key)
+    opening = guide_for(None).opening.key
+    data = await query.photo(team, period, now, minimum=minimum, quotes=quotes, opening_key=opening)
     photo = assemble(guide, data, minimum)
     if photo is None:
         print(not_enough_text(guide, data), file=sys.stderr)
         return 1
     fmt = PhotoFormat(args.format)
     out: Path = args.out or Path(f"team-photo-{team.id}-{period}.{fmt.value}")
-    await asyncio.to_thread(out.write_bytes, photo_file(guide, photo, str(period), fmt))
-    print(f"wrote {out}")
+    await asyncio.to_thread(write_private, out, photo_file(guide, photo, str(period), fmt))
+    print(f"wrote {out} (readable only by you)")
     return 0

@@ -106,15 +106,23 @@ class PhotoDeliverer:
             deliveries = Deliveries(session)
             query = TeamPhotoQuery(session, self.cipher)
             before = await deliveries.delivered(seat.person_id, seat.team.id, period)
-            contributions = sum((await query.totals(seat.team.id, period)).values())
+            now, opening = self.clock(), guide_for(None).opening.key
+            minimum = self.policy.min_group_size
+            contributions = await query.contributions(
+                seat.team, period, now, minimum=minimum, opening_key=opening
+            )
             if not is_new(contributions, before):
                 return None
-            opening = guide_for(None).opening.key
-            minimum = self.policy.min_group_size
-            data = await query.photo(seat.team, period, minimum, self.rules.quotes, opening)
+            data = await query.photo(
+                seat.team,
+                period,
+                now,
+                minimum=minimum,
+                quotes=self.rules.quotes,
+                opening_key=opening,
+            )
             if not data.disclosable:
                 return None
-            now = self.clock()
             await deliveries.record(seat.person_id, seat.team.id, period, contributions, now)
             return data, before
 

@@ -123,10 +123,14 @@ def parse_period(text: str) -> Period | None:
     return None
 
 
-def recent_periods(now: datetime) -> tuple[Period, ...]:
-    """What a facilitator is offered: this and the last window of every span."""
+def ended_periods(now: datetime) -> tuple[Period, ...]:
+    """What a facilitator is offered: the last two ended windows of every span.
+
+    Only ended windows: two looks at a running one could differ by one person. The
+    month that just ended is offered from the first moment of the next (UTC).
+    """
     offered: list[Period] = []
     for span in Span:
-        current = Period.containing(span, now)
-        offered += [current, current.previous()]
+        last = Period.containing(span, now).previous()
+        offered += [last, last.previous()]
     return tuple(offered)

@@ -15,6 +15,8 @@ from flows.guide import Guide
 from flows.photo_chart import chart_png
 from flows.team_photo import TeamPhoto, recurring_text, summary_text
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
 
 class PhotoFormat(StrEnum):
     """The file formats of ``leerverhaal photo``."""
@@ -31,7 +33,7 @@ def photo_file(guide: Guide, photo: TeamPhoto, period: str, fmt: PhotoFormat) ->
         case PhotoFormat.PNG:
             return chart_png(photo, guide.teams.chart_axis)
         case PhotoFormat.CSV:
-            return _csv(photo, period).encode("utf-8")
+            return _csv(guide, photo, period).encode("utf-8")
         case PhotoFormat.JSON:
             return (json.dumps(_data(photo, period), ensure_ascii=False, indent=2) + "\n").encode()
     return _markdown(guide, photo).encode("utf-8")
@@ -53,21 +55,34 @@ def _markdown(guide: Guide, photo: TeamPhoto) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _csv(photo: TeamPhoto, period: str) -> str:
-    """One row per count: team, period, section, item, count (totals first)."""
+def _csv(guide: Guide, photo: TeamPhoto, period: str) -> str:
+    """One row per fact: team, period, section, item, count.
+
+    Totals first, then each question's counts (a withheld question: one row that
+    says so, without a count), the recurring threads and the shared quotes.
+    """
+    rows: list[tuple[str, str, int | str]] = [
+        ("totals", "stories", photo.stories),
+        ("totals", "checkins", photo.checkins),
+        ("totals", "contributors", photo.contributors),
+    ]
+    for section in photo.sections:
+        if section.withheld:
+            rows.append((section.key, guide.teams.photo_withheld, ""))
+        rows += [(section.key, label, count) for label, count in section.items]
+    rows += [("recurring", label, "") for label in photo.recurring]
+    rows += [("quotes", quote, "") for quote in photo.quotes]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["team", "period", "section", "item", "count"])
-    for item, count in (
-        ("stories", photo.stories),
-        ("checkins", photo.checkins),
-        ("contributors", photo.contributors),
-    ):
-        writer.writerow([photo.team, period, "totals", item, count])
-    for section in photo.sections:
-        for label, count in section.items:
-            writer.writerow([photo.team, period, section.key, label, count])
+    team = _cell(photo.team)
+    writer.writerows((team, period, key, _cell(item), count) for key, item, count in rows)
     return out.getvalue()
+
+
+def _cell(text: str) -> str:
+    """Text a spreadsheet will not run as a formula (a quote may start with '=')."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _data(photo: TeamPhoto, period: str) -> dict[str, object]:

@@ -51,7 +51,7 @@ def on_press(turn: Turn, pressed: Pressed) -> Outcome:
         picker = team_render.period_picker(turn.guide, team, turn.view.now, edit=True)
         return turn.outcome(None, picker)
     period = parse_period(pressed.args[1])
-    if period is None or period.start > turn.view.now:
+    if period is None or period.end > turn.view.now:  # only ended windows are offered
         return turn.outcome(notice=turn.guide.texts.invalid_button)
     photo = teams.photo
     if photo is None or photo.team.id != team.id or photo.period != period:

@@ -30,7 +30,7 @@ from flows.periods import Period, Span
 from flows.render import MESSAGE_LIMIT, fit
 from flows.team_views import PhotoData
 
-MonthContributors = Mapping[int, frozenset[int]]  # month (1-12) -> pseudonymous person ids
+MonthContributors = Mapping[int, frozenset[str]]  # month (1-12) -> people (random tokens)
 QUOTE_LIMIT = 300
 THREADS_PER_QUESTION = 2
 
@@ -55,7 +55,7 @@ def _covered(period: Period, months: MonthContributors, minimum: int) -> set[int
     return covered
 
 
-def _people(chosen: Iterable[int], months: MonthContributors) -> frozenset[int]:
+def _people(chosen: Iterable[int], months: MonthContributors) -> frozenset[str]:
     return frozenset().union(*(months.get(month, frozenset()) for month in chosen))
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flows.callbacks import Action, encode
 from flows.guide import Guide
-from flows.periods import recent_periods
+from flows.periods import ended_periods
 from flows.replies import Button, Reply
 from flows.team_photo import period_label
 from flows.team_views import Role, TeamRef
@@ -41,10 +41,10 @@ def team_buttons(teams: tuple[TeamRef, ...], action: Action) -> tuple[tuple[Butt
 
 
 def period_picker(guide: Guide, team: TeamRef, now: datetime, *, edit: bool = False) -> Reply:
-    """This and the last month, quarter, half-year and year, two to a row."""
+    """The last two ended months, quarters, half-years and years, two to a row."""
     buttons = [
         Button(period_label(guide, p), encode(Action.PHOTO_PERIOD, team.id, str(p)))
-        for p in recent_periods(now)
+        for p in ended_periods(now)
     ]
     rows = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
     return Reply(guide.teams.photo_pick_period.format(team=team.name), rows, edit=edit)

@@ -159,6 +159,8 @@ def _offer_join(turn: Turn) -> Outcome:
     if isinstance(invite, Outcome):
         return invite
     team = invite.team
+    if (refused := _both_roles(turn, invite)) is not None:
+        return refused
     if invite.role is Role.FACILITATOR:
         if teams.facilitated(team.id):
             return turn.outcome(None, Reply(texts.already_facilitator.format(team=team.name)))
@@ -173,6 +175,17 @@ def _offer_join(turn: Turn) -> Outcome:
     return turn.outcome(None, team_render.confirm_join(turn.guide, text, invite.code, invite.role))
 
 
+def _both_roles(turn: Turn, invite: InviteView) -> Outcome | None:
+    """Nobody is both a member and a facilitator of one team (one could then count
+    themselves toward the minimum of the photo they see): the second role is refused."""
+    texts, teams, team = turn.guide.teams, _teams(turn), invite.team
+    if invite.role is Role.FACILITATOR and teams.team is not None and teams.team.id == team.id:
+        return turn.outcome(None, Reply(texts.member_cannot_facilitate.format(team=team.name)))
+    if invite.role is Role.MEMBER and teams.facilitated(team.id):
+        return turn.outcome(None, Reply(texts.facilitator_cannot_join.format(team=team.name)))
+    return None
+
+
 def _join(turn: Turn) -> Outcome:
     """'Yes' under an invite: the code is checked again, then the person joins."""
     texts = turn.guide.teams
@@ -180,6 +193,8 @@ def _join(turn: Turn) -> Outcome:
     if isinstance(invite, Outcome):
         return invite
     name = invite.team.name
+    if (refused := _both_roles(turn, invite)) is not None:
+        return refused
     if invite.role is Role.FACILITATOR:
         done = Reply(texts.facilitator_added.format(team=name), edit=True)
         return Outcome(turn.state, (done,), (BecomeFacilitator(invite.team.id, invite.code),))

@@ -111,8 +111,12 @@ class CheckinTexts(_Strict):
     later_today: str
     tomorrow: str
     skip_nudge: str
-    snoozed_today: str
-    snoozed_tomorrow: str
+    snoozed: str  # {when}: when_later_today, when_tomorrow or when_day
+    snoozed_too_late: str  # a "later today" pressed when today has no allowed time left
+    when_later_today: str
+    when_tomorrow: str
+    when_day: str
+    reminder: str  # above a check-in asked again because its sending was not recorded
     skipped: str
     slowed_down: str
     stale_nudge: str
@@ -234,6 +238,8 @@ class TeamTexts(_Strict):
     facilitator_yes: str
     facilitator_added: str
     already_facilitator: str
+    member_cannot_facilitate: str
+    facilitator_cannot_join: str
     team_none: str
     team_current: str
     team_facilitates: str

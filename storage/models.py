@@ -7,6 +7,7 @@ Free text (what a person wrote) is only ever stored encrypted, in
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -64,6 +65,11 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def new_photo_token() -> str:
+    """A random stand-in for a person in frozen team photos (``PhotoMonthPerson``)."""
+    return secrets.token_hex(8)
+
+
 class Person(Base):
     """Someone who talks to the bot, with where their conversation stands.
 
@@ -72,6 +78,8 @@ class Person(Base):
     erasure (AUTOINCREMENT on SQLite, a sequence on PostgreSQL), so an old log
     line never points at someone new. ``retention_notice_at``: when the person
     was last told that stories of theirs will be deleted (``storage.retention``).
+    ``photo_token``: random; stands for the person in frozen team photos, and once
+    the row is erased nothing links it to anyone.
     """
 
     __tablename__ = "persons"
@@ -89,6 +97,7 @@ class Person(Base):
     retention_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    photo_token: Mapped[str] = mapped_column(String(16), default=new_photo_token)
 
 
 class Team(Base):
@@ -153,6 +162,93 @@ class PhotoDelivery(Base):
     period: Mapped[str] = mapped_column(String(16), primary_key=True)
     contributions: Mapped[int] = mapped_column(Integer)
     delivered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PhotoMonth(Base):
+    """One ended month of a team's photo, frozen the first time a photo needed it.
+
+    Every photo of an ended window is read from its months' frozen rows, so later
+    edits and erasures never change what a facilitator saw (nor let two looks be
+    subtracted). Counts over the team's storytellers, facilitators of the team left out.
+    """
+
+    __tablename__ = "photo_months"
+
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True
+    )
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # "2026-10" (UTC)
+    stories: Mapped[int] = mapped_column(Integer)
+    checkins: Mapped[int] = mapped_column(Integer)
+    frozen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PhotoWindow(Base):
+    """A window's photo as worked out from its frozen months, kept so a year reads one row.
+
+    Only a cache: the same months and ``minimum`` always give the same result. ``counts``: JSON
+    ``[[question, option, count], ...]`` of the shown questions; ``withheld``: JSON list.
+    """
+
+    __tablename__ = "photo_windows"
+
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True
+    )
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)  # "2026", "2026-Q3"...
+    minimum: Mapped[int] = mapped_column(Integer, primary_key=True)
+    disclosable: Mapped[bool] = mapped_column(Boolean)
+    stories: Mapped[int] = mapped_column(Integer)
+    checkins: Mapped[int] = mapped_column(Integer)
+    contributors: Mapped[int] = mapped_column(Integer)
+    counts: Mapped[str] = mapped_column(Text)
+    withheld: Mapped[str] = mapped_column(Text)
+    quotes_shown: Mapped[bool] = mapped_column(Boolean)
+
+
+class PhotoMonthCount(Base):
+    """How many stories and check-ins of a frozen month picked one option."""
+
+    __tablename__ = "photo_month_counts"
+
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True
+    )
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    question: Mapped[str] = mapped_column(String(32), primary_key=True)
+    option: Mapped[str] = mapped_column(String(32), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class PhotoMonthPerson(Base):
+    """Who (as a ``Person.photo_token``) contributed to a frozen month, per scope.
+
+    Scope ``*``: anything; ``#story``: a story; a question's key: a pick in it. The
+    disclosure rule needs the people of each month, not only their number.
+    """
+
+    __tablename__ = "photo_month_people"
+
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True
+    )
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(32), primary_key=True)
+    token: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+
+class PhotoMonthQuote(Base):
+    """A shared opening answer frozen with its month: gone when withdrawn or erased."""
+
+    __tablename__ = "photo_month_quotes"
+    __table_args__ = (Index("ix_photo_month_quotes_team_month", "team_id", "month"),)
+
+    story_id: Mapped[int] = mapped_column(
+        ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    month: Mapped[str] = mapped_column(String(7))
+    text_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Story(Base):

@@ -1,61 +1,65 @@
-"""Counting a team's photo in SQL: GROUP BY over the stored choice keys.
+"""A team's photo for one ended window, read from its frozen months.
 
-Only confirmed stories and check-ins count, by the window their confirmation
-falls in. Nothing is loaded per story: the database returns the counts per
-option, the totals per kind, and the distinct (person, month) pairs that the
-disclosure rule needs. When a window may not be shown, nothing else is read.
+Only windows that have ended are ever shown: a running window could differ by
+one person between two looks. Each month of the window is frozen the first
+time a photo needs it (``storage.photo_months``), and the photo is worked out
+from its months alone, so edits and erasures after that never change it. What
+a window works out to is kept (``PhotoWindow``), so a year reads one row.
 
-The same rule applies to each question on its own, over the people who picked
+The disclosure rule (``flows.team_photo.disclosable``) is applied to the people
+of the window, then to each question on its own over the people who picked
 something in it: check-ins answer only "how", so four check-ins and one story
 would otherwise show that one storyteller's helpers and obstacles. A question
-that fails the rule is withheld (its counts are not read), and quotes appear
+that fails the rule is withheld (its counts are left out), and quotes appear
 only when the storytellers of the window pass it too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import UTC, datetime
+import json
+from dataclasses import replace
+from datetime import datetime
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.periods import Period
-from flows.states import StoryKind, StoryStatus
-from flows.team_photo import MonthContributors, disclosable
+from flows.team_photo import disclosable
 from flows.team_views import OptionCount, PhotoData, TeamRef
 from storage.crypto import TextCipher
-from storage.models import Answer, Choice, Story
+from storage.inbox import insert_for
+from storage.models import PhotoWindow
+from storage.photo_months import ANYTHING, STORYTELLERS, FrozenWindow, PhotoMonths
 
 
-def _in_window(team_id: int, period: Period) -> tuple[ColumnElement[bool], ...]:
-    """Confirmed stories of a team whose confirmation falls in the window."""
-    return (
-        Story.team_id == team_id,
-        Story.status == StoryStatus.COMPLETE.value,
-        Story.completed_at >= period.start,
-        Story.completed_at < period.end,
+def worked_out(
+    team: TeamRef, period: Period, window: FrozenWindow, minimum: int
+) -> tuple[PhotoData, bool]:
+    """The photo of a window from its frozen months (no quotes yet), and whether quotes
+    may be shown."""
+    people = window.scope(ANYTHING)
+    if not disclosable(period, people, minimum):
+        return PhotoData(team, period, disclosable=False), False
+    withheld = frozenset(
+        question
+        for question, answered in window.questions().items()
+        if not disclosable(period, answered, minimum)
     )
-
-
-def _month_end(year: int, month: int) -> datetime:
-    return datetime(year + month // 12, month % 12 + 1, 1, tzinfo=UTC)
-
-
-def _month_of_completion(period: Period) -> ColumnElement[int]:
-    """CASE expression: the month number (1-12) a story of the window was confirmed in."""
-    whens = [
-        (Story.completed_at < _month_end(period.year, month), month) for month in period.months
-    ]
-    return case(*whens, else_=period.months[-1])
-
-
-def _month_sets(pairs: Iterable[tuple[int, int]]) -> MonthContributors:
-    """(person, month) pairs as the people of each month."""
-    found: dict[int, set[int]] = {}
-    for person_id, number in pairs:
-        found.setdefault(int(number), set()).add(person_id)
-    return {number: frozenset(people) for number, people in found.items()}
+    data = PhotoData(
+        team,
+        period,
+        disclosable=True,
+        stories=window.stories,
+        checkins=window.checkins,
+        contributors=len(frozenset().union(*people.values())),
+        counts=tuple(
+            OptionCount(question, option, count)
+            for (question, option), count in sorted(window.counts.items())
+            if question not in withheld
+        ),
+        withheld=withheld,
+    )
+    return data, disclosable(period, window.scope(STORYTELLERS), minimum)
 
 
 class TeamPhotoQuery:
@@ -63,103 +67,75 @@ class TeamPhotoQuery:
 
     def __init__(self, session: AsyncSession, cipher: TextCipher) -> None:
         self.session = session
-        self.cipher = cipher
+        self.months = PhotoMonths(session, cipher)
 
     async def photo(
-        self, team: TeamRef, period: Period, minimum: int, quotes: int, opening_key: str
+        self,
+        team: TeamRef,
+        period: Period,
+        now: datetime,
+        *,
+        minimum: int,
+        quotes: int,
+        opening_key: str,
     ) -> PhotoData:
-        """The counted photo, or an empty one marked not disclosable."""
-        months = await self.contributors_by_month(team.id, period)
-        if not disclosable(period, months, minimum):
+        """The photo, or an empty one marked not disclosable (always so while it runs)."""
+        if period.end > now:
             return PhotoData(team, period, disclosable=False)
-        totals = await self.totals(team.id, period)
-        by_question = await self.contributors_by_question(team.id, period)
-        withheld = frozenset(
-            question
-            for question, people in by_question.items()
-            if not disclosable(period, people, minimum)
-        )
-        quotes_shown = quotes > 0 and disclosable(
-            period, await self.contributors_by_month(team.id, period, StoryKind.STORY), minimum
-        )
-        return PhotoData(
-            team,
-            period,
-            disclosable=True,
-            stories=totals.get(StoryKind.STORY.value, 0),
-            checkins=totals.get(StoryKind.CHECKIN.value, 0),
-            contributors=len(frozenset().union(*months.values())),
-            counts=await self.counts(team.id, period, withheld),
-            withheld=withheld,
-            quotes=(
-                await self.quotes(team.id, period, opening_key, quotes) if quotes_shown else ()
-            ),
-        )
+        data, quotes_shown = await self._window(team, period, now, minimum, opening_key)
+        if quotes_shown and quotes > 0:
+            data = replace(data, quotes=await self.months.quotes(team.id, period, quotes))
+        return data
 
-    async def contributors_by_month(
-        self, team_id: int, period: Period, kind: StoryKind | None = None
-    ) -> MonthContributors:
-        """Which (pseudonymous) people contributed in each month of the window."""
-        month = _month_of_completion(period).label("month")
-        query = select(Story.person_id, month).where(*_in_window(team_id, period)).distinct()
-        if kind is not None:
-            query = query.where(Story.kind == kind.value)
-        return _month_sets(
-            (person_id, number) for person_id, number in await self.session.execute(query)
-        )
+    async def contributions(
+        self, team: TeamRef, period: Period, now: datetime, *, minimum: int, opening_key: str
+    ) -> int:
+        """How many stories and check-ins an ended window holds, once it may be shown."""
+        data, _ = await self._window(team, period, now, minimum, opening_key)
+        return data.stories + data.checkins
 
-    async def contributors_by_question(
-        self, team_id: int, period: Period
-    ) -> dict[str, MonthContributors]:
-        """For each question: who picked anything in it, in each month of the window."""
-        month = _month_of_completion(period).label("month")
-        rows = await self.session.execute(
-            select(Choice.question, Story.person_id, month)
-            .join(Story, Story.id == Choice.story_id)
-            .where(*_in_window(team_id, period))
-            .group_by(Choice.question, Story.person_id, month)
+    async def _window(
+        self, team: TeamRef, period: Period, now: datetime, minimum: int, opening_key: str
+    ) -> tuple[PhotoData, bool]:
+        key = (PhotoWindow.team_id == team.id, PhotoWindow.period == str(period))
+        kept = await self.session.scalar(
+            select(PhotoWindow).where(*key, PhotoWindow.minimum == minimum)
         )
-        pairs: dict[str, list[tuple[int, int]]] = {}
-        for question, person_id, number in rows:
-            pairs.setdefault(question, []).append((person_id, number))
-        return {question: _month_sets(found) for question, found in pairs.items()}
-
-    async def totals(self, team_id: int, period: Period) -> dict[str, int]:
-        """How many stories and check-ins, by kind."""
-        rows = await self.session.execute(
-            select(Story.kind, func.count())
-            .where(*_in_window(team_id, period))
-            .group_by(Story.kind)
+        if kept is not None:
+            return _from_row(team, period, kept), kept.quotes_shown
+        await self.months.frozen(team.id, period, now, opening_key)
+        data, quotes_shown = worked_out(
+            team, period, await self.months.read(team.id, period), minimum
         )
-        return {kind: int(count) for kind, count in rows}
-
-    async def counts(
-        self, team_id: int, period: Period, withheld: frozenset[str] = frozenset()
-    ) -> tuple[OptionCount, ...]:
-        """How many stories picked each option of each shown question (GROUP BY in SQL)."""
-        rows = await self.session.execute(
-            select(Choice.question, Choice.option, func.count())
-            .join(Story, Story.id == Choice.story_id)
-            .where(*_in_window(team_id, period), Choice.question.not_in(withheld))
-            .group_by(Choice.question, Choice.option)
-        )
-        return tuple(OptionCount(q, o, int(n)) for q, o, n in rows)
-
-    async def quotes(
-        self, team_id: int, period: Period, opening_key: str, limit: int
-    ) -> tuple[str, ...]:
-        """Up to ``limit`` openings their authors shared, in random order."""
-        tokens = await self.session.scalars(
-            select(Answer.text_encrypted)
-            .join(Story, Story.id == Answer.story_id)
-            .where(
-                *_in_window(team_id, period),
-                Story.kind == StoryKind.STORY.value,
-                Story.quote_released.is_(True),
-                Answer.question == opening_key,
-                Answer.text_encrypted.is_not(None),
+        await self.session.execute(
+            insert_for(self.session)(PhotoWindow)
+            .values(
+                team_id=team.id,
+                period=str(period),
+                minimum=minimum,
+                disclosable=data.disclosable,
+                stories=data.stories,
+                checkins=data.checkins,
+                contributors=data.contributors,
+                counts=json.dumps([[c.question, c.option, c.count] for c in data.counts]),
+                withheld=json.dumps(sorted(data.withheld)),
+                quotes_shown=quotes_shown,
             )
-            .order_by(func.random())
-            .limit(limit)
+            .on_conflict_do_nothing(index_elements=["team_id", "period", "minimum"])
         )
-        return tuple(self.cipher.decrypt(token) for token in tokens if token)
+        return data, quotes_shown
+
+
+def _from_row(team: TeamRef, period: Period, row: PhotoWindow) -> PhotoData:
+    if not row.disclosable:
+        return PhotoData(team, period, disclosable=False)
+    return PhotoData(
+        team,
+        period,
+        disclosable=True,
+        stories=row.stories,
+        checkins=row.checkins,
+        contributors=row.contributors,
+        counts=tuple(OptionCount(q, o, int(n)) for q, o, n in json.loads(row.counts)),
+        withheld=frozenset(json.loads(row.withheld)),
+    )

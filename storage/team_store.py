@@ -31,6 +31,7 @@ from flows.team_effects import (
 from flows.team_views import InviteView, Role, TeamNeeds, TeamRef, TeamRules, TeamsView
 from storage.crypto import TextCipher
 from storage.models import Facilitator, Membership, Person, Story, Team, TeamInvite
+from storage.photo_months import PhotoMonths
 from storage.repositories import StaleDecision
 from storage.team_photo_query import TeamPhotoQuery
 
@@ -92,7 +93,9 @@ class Teams:
             team = next((t for t in facilitates if t.id == team_id), None)
             if team is not None:  # checked here too: nobody else's photo is ever counted
                 query = TeamPhotoQuery(self.session, self.cipher)
-                photo = await query.photo(team, period, minimum, rules.quotes, opening_key)
+                photo = await query.photo(
+                    team, period, now, minimum=minimum, quotes=rules.quotes, opening_key=opening_key
+                )
         return TeamsView(
             rules=rules,
             new_codes=(new_invite_code(), new_invite_code()),
@@ -170,11 +173,13 @@ class Teams:
                         person.join_failures = 0
                         person.join_locked_until = effect.locked_until
                 case ShareQuote():
-                    await self.session.execute(
+                    shared = await self.session.execute(
                         update(Story)
                         .where(Story.id == effect.story_id, Story.person_id == person.id)
                         .values(quote_released=effect.shared)
                     )
+                    if shared.rowcount and not effect.shared:  # type: ignore[attr-defined]
+                        await PhotoMonths(self.session, self.cipher).withdraw_quote(effect.story_id)
         await self.session.flush()
 
     async def _story_in_team(self, person_id: int, story_id: int) -> None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import json
 import re
+import stat
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,13 +15,15 @@ import pytest
 from cryptography.fernet import Fernet
 
 from bot.cli import main
+from flows.periods import Period, Span
 from flows.team_views import Role
 from storage.crypto import TextCipher
 from storage.database import Database
 from storage.team_store import Teams
-from tests.team_support import add_people, add_story
+from tests.team_support import TEAMS, add_people, add_story
 
 MARCH = datetime(2026, 3, 10, tzinfo=UTC)
+DECEMBER = datetime(2025, 12, 10, tzinfo=UTC)
 CIPHER = TextCipher((Fernet.generate_key(),))  # only to look codes up: no text is read
 
 
@@ -80,36 +85,39 @@ async def test_photo_files_obey_the_same_rules(
         async with database.transaction() as session:
             people = await add_people(session, 5, MARCH)
             for person in people[:4]:
+                await add_story(session, person, 1, DECEMBER, {"how": ["by_doing"]})
                 await add_story(session, person, 1, MARCH, {"how": ["by_doing"], "who": ["team"]})
+            await add_story(session, people[4], 1, MARCH, {"how": ["feedback"]})
     finally:
         await database.dispose()
     capsys.readouterr()
     out = clean_env / "photo.json"
     assert (
-        await run("photo", "1", "--period", "2026-03", "--format", "json", "--out", str(out)) == 1
+        await run("photo", "1", "--period", "2025-12", "--format", "json", "--out", str(out)) == 1
     )
     assert "Not enough people" in capsys.readouterr().err and not out.exists()
-
-    database = Database(cli_env)
-    try:
-        async with database.transaction() as session:
-            await add_story(session, people[4], 1, MARCH, {"how": ["feedback"]})
-    finally:
-        await database.dispose()
     assert (
         await run("photo", "1", "--period", "2026-03", "--format", "json", "--out", str(out)) == 0
     )
     photo = json.loads(out.read_text(encoding="utf-8"))
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600, "a photo may hold quotes"
     assert (photo["period"], photo["stories"], photo["contributors"]) == ("2026-03", 5, 5)
     how = next(s for s in photo["sections"] if s["question"] == "how")
     assert how["counts"] == [
         {"item": "By doing, trial and error", "count": 4},
         {"item": "Feedback", "count": 1},
     ]
+    png = clean_env / "team-photo-1-2026-Q1.png"
+    png.write_bytes(b"")
+    png.chmod(0o644)  # an older photo, written before photos were private
     assert await run("photo", "Embassy Madrid", "--period", "2026-Q1", "--format", "png") == 0
-    assert (clean_env / "team-photo-1-2026-Q1.png").read_bytes().startswith(b"\x89PNG")
-    assert await run("photo", "1", "--period", "2026", "--format", "md", "--language", "nl") == 0
-    markdown = (clean_env / "team-photo-1-2026.md").read_text(encoding="utf-8")
-    assert markdown.startswith("# Teamfoto · Embassy Madrid · 2026")
-    for period in ("2026-03-01", "2026-01..2026-03", "2999-01"):
+    assert png.read_bytes().startswith(b"\x89PNG") and stat.S_IMODE(png.stat().st_mode) == 0o600
+    assert await run("photo", "1", "--period", "2026-03", "--format", "csv") == 0
+    rows = list(csv.reader(io.StringIO((clean_env / "team-photo-1-2026-03.csv").read_text())))
+    assert ["Embassy Madrid", "2026-03", "who", TEAMS.photo_withheld, ""] in rows, "4 of 5"
+    assert await run("photo", "1", "--period", "2026-H1", "--format", "md", "--language", "nl") == 0
+    markdown = (clean_env / "team-photo-1-2026-H1.md").read_text(encoding="utf-8")
+    assert markdown.startswith("# Teamfoto · Embassy Madrid · 1e halfjaar 2026")
+    running = str(Period.containing(Span.YEAR, datetime.now(UTC)))
+    for period in ("2026-03-01", "2026-01..2026-03", "2999-01", running):
         assert await run("photo", "1", "--period", period) == 2

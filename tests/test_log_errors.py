@@ -28,10 +28,10 @@ async def test_a_photo_that_cannot_be_counted_is_logged_without_the_message(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    async def broken(*_args: object) -> dict[str, int]:
+    async def broken(*_args: object, **_kwargs: object) -> int:
         raise RuntimeError(SECRET)
 
-    monkeypatch.setattr(photo_delivery.TeamPhotoQuery, "totals", broken)
+    monkeypatch.setattr(photo_delivery.TeamPhotoQuery, "contributions", broken)
     await seed(database, cipher, 5)
     clock.now = MADRID_NINE
     with caplog.at_level(logging.DEBUG):

@@ -25,6 +25,11 @@ APP_TABLES = {
     "team_invites",
     "memberships",
     "facilitators",
+    "photo_months",
+    "photo_windows",
+    "photo_month_counts",
+    "photo_month_people",
+    "photo_month_quotes",
     "photo_deliveries",
     "settings",
 }

@@ -20,6 +20,7 @@ OPERATOR_COMMANDS = [
     ["keys", "prune"],
     ["export-person", "--person", "1"],
     ["retention", "run"],
+    ["photo", "1", "--period", "2026-01"],
 ]
 
 

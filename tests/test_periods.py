@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from flows.periods import Period, Span, parse_period, recent_periods
+from flows.periods import Period, Span, ended_periods, parse_period
 
 
 @pytest.mark.parametrize(
@@ -74,15 +74,17 @@ def test_containing_and_previous_cross_the_year() -> None:
     assert str(Period.containing(Span.YEAR, new_year).previous()) == "2026"
 
 
-def test_facilitators_are_offered_this_and_the_last_window_of_every_span() -> None:
-    offered = [str(p) for p in recent_periods(datetime(2026, 8, 15, tzinfo=UTC))]
+def test_facilitators_are_offered_the_last_two_ended_windows_of_every_span() -> None:
+    offered = [str(p) for p in ended_periods(datetime(2026, 8, 15, tzinfo=UTC))]
     assert offered == [
-        "2026-08",
         "2026-07",
-        "2026-Q3",
+        "2026-06",
         "2026-Q2",
-        "2026-H2",
+        "2026-Q1",
         "2026-H1",
-        "2026",
+        "2025-H2",
         "2025",
+        "2024",
     ]
+    first_moment = [str(p) for p in ended_periods(datetime(2026, 7, 1, tzinfo=UTC))]
+    assert first_moment[:3] == ["2026-06", "2026-05", "2026-Q2"], "there from its first day"

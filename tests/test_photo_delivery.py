@@ -97,19 +97,26 @@ async def test_the_month_just_ended_arrives_once_at_the_local_hour(
     assert (await photos.tick()).sent == 0, "not twice"
 
 
-async def test_nothing_below_the_minimum_until_something_new_makes_it(
+async def test_a_month_below_the_minimum_is_never_sent_and_stays_as_it_was(
     database: Database, cipher: TextCipher, clock: FakeClock, outbox: Outbox
 ) -> None:
     team, _, _ = await seed(database, cipher, 4)
     photos = deliverer(database, cipher, outbox, clock)
     clock.now = MADRID_NINE
     assert (await photos.tick()).sent == 0
-    async with database.transaction() as session:
+    async with database.transaction() as session:  # a row that appears in November later
         [late] = await add_people(session, 1, NOVEMBER, first=50)
         await add_story(session, late, team, NOVEMBER, {"who": ["team"]})
     clock.advance(minutes=15)
+    assert (await photos.tick()).sent == 0, "November was frozen at its first count"
+    async with database.transaction() as session:
+        people = await add_people(session, 5, NOVEMBER, first=60)
+        for person in people:
+            await add_story(session, person, team, datetime(2026, 12, 20, tzinfo=UTC))
+    clock.now = datetime(2027, 1, 1, 8, tzinfo=UTC)
     assert (await photos.tick()).sent == 1
     assert "mensen die meededen: 5" in outbox.sent[0][1].replies[0].text
+    assert "december 2026" in outbox.sent[0][1].replies[0].text
 
 
 async def test_without_a_zone_the_hour_is_utc(

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from bot.conversation import Conversations
 from flows.callbacks import Action, encode, encode_id
 from flows.replies import Outcome
+from flows.team_views import Role
 from storage.crypto import TextCipher
 from storage.database import Database
 from storage.models import Person, Story, Team
@@ -77,22 +78,45 @@ async def ask_photo(facilitator: Member, period_label: str = "March 2026") -> Ou
     return await facilitator.press(period_label)
 
 
+async def ask_period(facilitator: Member, team: int, period: str) -> Outcome:
+    """The button of an ended window the picker no longer offers (all ended ones are valid)."""
+    return await facilitator.press_data(encode(Action.PHOTO_PERIOD, team, period))
+
+
+def next_month(clock: FakeClock) -> None:
+    """To the first morning of the next month: the month that ended may be looked at."""
+    now = clock()
+    year, month = (now.year + 1, 1) if now.month == 12 else (now.year, now.month + 1)
+    clock.now = now.replace(year=year, month=month, day=1, hour=9)
+
+
 # --- the minimum ----------------------------------------------------------------------
 
 
-async def test_below_the_minimum_only_that_more_people_are_needed(runner: Conversations) -> None:
+async def test_below_the_minimum_only_that_more_people_are_needed(
+    runner: Conversations, clock: FakeClock
+) -> None:
     code, fay = await team_with_facilitator(runner, "Embassy Madrid", 50)
     await members_tell(runner, code, range(1, 5))
     await tell_story(Member(runner, 1), "A second story by the same person")
     await do_checkin(Member(runner, 2), "Again better", ["feedback"])
+    next_month(clock)
 
     hidden = await ask_photo(fay)
     (reply,) = hidden.replies
     assert reply.text == TEAMS.photo_not_enough.format(team="Embassy Madrid", period="March 2026")
     assert reply.file is None and not re.search(r"\b[1-9]\b", reply.text), "no count leaks"
 
+    for user_id in range(1, 5):  # in April the same four, a second story, and one more
+        await tell_story(Member(runner, user_id), f"April {user_id}", {"how": ["by_doing"]})
+    await tell_story(Member(runner, 1), "A second story by the same person")
+    await do_checkin(Member(runner, 2), "Again better", ["feedback"])
     await members_tell(runner, code, range(5, 6))
-    shown = await ask_photo(fay)
+    next_month(clock)
+    assert texts(await ask_photo(fay)).strip() == TEAMS.photo_not_enough.format(
+        team="Embassy Madrid", period="March 2026"
+    ), "March stays as it was"
+    shown = await ask_photo(fay, "April 2026")
     text, chart = shown.replies
     assert "people who took part: 5" in text.text
     assert "Stories: 6 · check-ins: 1" in text.text
@@ -108,7 +132,9 @@ async def test_a_quarter_that_would_single_out_a_month_stays_hidden(
     await members_tell(runner, code, range(11, 16))  # five others in April
     clock.advance(days=30)
     await members_tell(runner, code, range(21, 22))  # one more person in May
-    assert "people who took part: 5" in texts(await ask_photo(fay, "April 2026"))
+    clock.now = clock().replace(month=7, day=1)  # Q2 and H1 have ended
+    april = await ask_period(fay, await team_id(runner.database, "Embassy Madrid"), "2026-04")
+    assert "people who took part: 5" in texts(april)
     for hidden in ("May 2026", "Q2 2026", "H1 2026"):
         # Q2 minus April, or H1 minus Q1 and April, would be the one May person.
         outcome = await ask_photo(fay, hidden)
@@ -120,7 +146,7 @@ async def test_a_quarter_that_would_single_out_a_month_stays_hidden(
 
 
 async def test_one_storyteller_among_check_ins_is_not_singled_out(
-    runner: Conversations,
+    runner: Conversations, clock: FakeClock
 ) -> None:
     """Check-ins answer only "how": four of them and one story make five people, but
     who helped, what got in the way and the quote would all be that one person's."""
@@ -134,6 +160,7 @@ async def test_one_storyteller_among_check_ins_is_not_singled_out(
     picks = {"how": ["feedback"], "who": ["manager"], "obstacles": ["self_doubt"]}
     await tell_story(teller, "Chairing the meeting in French", picks)
     await teller.press(TEAMS.quote_share)
+    next_month(clock)
 
     photo = texts(await ask_photo(fay))
     assert "people who took part: 5" in photo
@@ -143,29 +170,51 @@ async def test_one_storyteller_among_check_ins_is_not_singled_out(
     assert photo.count(TEAMS.photo_withheld) == 2  # who was involved, what got in the way
 
 
-async def test_after_forget_a_persons_picks_leave_the_photo(runner: Conversations) -> None:
+async def test_forget_before_a_month_is_seen_leaves_no_trace_in_it(
+    runner: Conversations, clock: FakeClock
+) -> None:
     code, fay = await team_with_facilitator(runner, "Embassy Madrid", 50)
     members = await members_tell(runner, code, range(1, 7))  # six people, "by doing"
-    assert "By doing, trial and error — 6" in texts(await ask_photo(fay))
     await members[0].command("forget")
     await members[0].press(PRIVACY.forget_yes)
+    next_month(clock)
     shown = texts(await ask_photo(fay))
     assert "people who took part: 5" in shown and "By doing, trial and error — 5" in shown
-    await members[1].command("forget")
-    await members[1].press(PRIVACY.forget_yes)
-    hidden = await ask_photo(fay)
-    assert texts(hidden).strip() == TEAMS.photo_not_enough.format(
-        team="Embassy Madrid", period="March 2026"
+
+
+async def test_an_ended_month_once_seen_does_not_show_a_later_forget(
+    runner: Conversations, clock: FakeClock
+) -> None:
+    """Comparing two looks would show exactly the picks of whoever left in between; the
+    month stays as first seen, and only a quote its author took back disappears."""
+    code, fay = await team_with_facilitator(runner, "Embassy Madrid", 50)
+    members = await members_tell(runner, code, range(1, 7))
+    await tell_story(members[0], "Writing shorter cables", {"obstacles": ["self_doubt"]})
+    await members[0].press(TEAMS.quote_share)
+    next_month(clock)
+    before = texts(await ask_photo(fay))
+    assert "“Writing shorter cables”" in before and "people who took part: 6" in before
+    await members[0].command("forget")
+    await members[0].press(PRIVACY.forget_yes)
+    after = texts(await ask_photo(fay))
+    assert after == before.replace("\n  “Writing shorter cables”", "").replace(
+        f"\n\n{TEAMS.photo_quotes}", ""
     )
+    async with runner.database.transaction() as session:
+        gone = await session.scalar(select(Person.id).where(Person.external_id == 1))
+        assert gone is None, "the person's own rows are erased all the same"
 
 
 # --- who may see it -------------------------------------------------------------------
 
 
-async def test_only_the_teams_facilitators_get_its_photo(runner: Conversations) -> None:
+async def test_only_the_teams_facilitators_get_its_photo(
+    runner: Conversations, clock: FakeClock
+) -> None:
     code, fay = await team_with_facilitator(runner, "Embassy Madrid", 50)
     _, rob = await team_with_facilitator(runner, "Embassy Rabat", 60)
     ann, *_ = await members_tell(runner, code, range(1, 6))
+    next_month(clock)
     madrid = await team_id(runner.database, "Embassy Madrid")
     photo_button = encode(Action.PHOTO_PERIOD, madrid, MARCH)
     assert texts(await ask_photo(fay)).count("Embassy Madrid") >= 1
@@ -192,11 +241,13 @@ async def test_only_the_teams_facilitators_get_its_photo(runner: Conversations) 
     refused(await fay.press_data(photo_button))  # a former facilitator replaying her button
 
 
-async def test_only_fixed_windows_that_have_begun(runner: Conversations) -> None:
+async def test_only_fixed_windows_that_have_ended(runner: Conversations) -> None:
     code, fay = await team_with_facilitator(runner, "Embassy Madrid", 50)
     await members_tell(runner, code, range(1, 6))
     madrid = await team_id(runner.database, "Embassy Madrid")
-    for period in ("2026-04", "2027", "2026-03-01", "2026-W10", "x"):
+    offered = [b.label for b in buttons(await fay.command("photo"))]
+    assert offered[:3] == ["February 2026", "January 2026", "Q4 2025"], "only ended windows"
+    for period in ("2026-03", "2026-Q1", "2026", "2026-04", "2027", "2026-03-01", "2026-W10", "x"):
         outcome = await fay.press_data(f"pp|{encode_id(madrid)}|{period}")
         assert outcome.notice == EN.texts.invalid_button and outcome.replies == ()
 
@@ -205,7 +256,7 @@ async def test_only_fixed_windows_that_have_begun(runner: Conversations) -> None
 
 
 async def test_a_photo_holds_no_names_ids_times_or_unshared_words(
-    runner: Conversations,
+    runner: Conversations, clock: FakeClock
 ) -> None:
     code, fay = await team_with_facilitator(runner, "Embassy Madrid", 50)
     secrets = []
@@ -223,6 +274,7 @@ async def test_a_photo_holds_no_names_ids_times_or_unshared_words(
             )
     await do_checkin(Member(runner, 4_200_101), "CHECKIN-WORDS", ["feedback"])
     secrets.append("CHECKIN-WORDS")
+    next_month(clock)
 
     photo = await ask_photo(fay)
     _, chart = photo.replies
@@ -237,3 +289,52 @@ async def test_a_photo_holds_no_names_ids_times_or_unshared_words(
         assert str(value) not in said.replace("UNSHARED-4200101", ""), value
     assert not re.search(r"\d{1,2}:\d{2}|\d{4}-\d{2}-\d{2}|\b(Mon|Tue|2 Mar)", said)
     assert all(not r.buttons for r in photo.replies)
+
+
+# --- one person, one role -------------------------------------------------------------
+
+
+async def test_nobody_is_both_member_and_facilitator_of_one_team(
+    runner: Conversations, clock: FakeClock
+) -> None:
+    """Otherwise a facilitator counts toward the minimum of the photo they see: with
+    three accounts of their own and one real member, every count of 1 is that member's."""
+    member_code, facilitator_code = await new_team(runner, "Embassy Madrid")
+    fay = Member(runner, 50)
+    await accept(fay, f"f_{facilitator_code}")
+    await fay.command("start", f"j_{member_code}")
+    assert texts(fay.last).strip() == TEAMS.facilitator_cannot_join.format(team="Embassy Madrid")
+    ann = Member(runner, 1)
+    await accept(ann, f"j_{member_code}")
+    madrid = await team_id(runner.database, "Embassy Madrid")
+    async with runner.database.transaction() as session:
+        code = await Teams(session, runner.cipher).new_invite(madrid, Role.FACILITATOR, clock())
+    said = await ann.command("start", f"f_{code}")
+    assert texts(said).strip() == TEAMS.member_cannot_facilitate.format(team="Embassy Madrid")
+    assert TEAMS.facilitator_yes not in [b.label for b in buttons(said)]
+    async with runner.database.transaction() as session:
+        assert (
+            await Teams(session, runner.cipher).facilitated_by(
+                (await session.scalar(select(Person.id).where(Person.external_id == 1))) or 0
+            )
+            == ()
+        )
+
+
+async def test_facilitators_never_count_toward_the_minimum(
+    runner: Conversations, clock: FakeClock
+) -> None:
+    """A facilitator who told stories as a member before (or was made one by an operator)
+    is left out of the photo: four members and a facilitator are not five people."""
+    code, fay = await team_with_facilitator(runner, "Embassy Madrid", 50)
+    members = await members_tell(runner, code, range(1, 6))
+    madrid = await team_id(runner.database, "Embassy Madrid")
+    async with runner.database.transaction() as session:
+        first = await session.scalar(select(Person.id).where(Person.external_id == 1))
+        assert first is not None
+        await Teams(session, runner.cipher).add_facilitator(madrid, first, clock())
+    assert members
+    next_month(clock)
+    assert texts(await ask_photo(fay)).strip() == TEAMS.photo_not_enough.format(
+        team="Embassy Madrid", period="March 2026"
+    )

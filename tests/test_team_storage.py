@@ -9,15 +9,17 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import event, func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.periods import Period, Span
 from flows.states import StoryKind
 from flows.team_effects import BecomeFacilitator
-from flows.team_views import OptionCount, Role, TeamRef
+from flows.team_views import OptionCount, PhotoData, Role, TeamRef
 from storage.crypto import TextCipher
 from storage.database import Database
-from storage.models import Facilitator, Person, TeamInvite
+from storage.models import Facilitator, Person, PhotoMonth, TeamInvite
+from storage.photo_months import ANYTHING, FrozenWindow, PhotoMonths
 from storage.repositories import StaleDecision
 from storage.team_photo_query import TeamPhotoQuery
 from storage.team_store import Teams, code_hash, new_invite_code
@@ -70,24 +72,42 @@ async def seed_q3(database: Database, cipher: TextCipher) -> tuple[TeamRef, list
     return TeamRef(team, "Embassy Madrid"), p
 
 
+async def tokens(session: AsyncSession, ids: list[int]) -> list[str]:
+    """The photo tokens of these people, in the same order."""
+    found = {row[0]: row[1] for row in await session.execute(select(Person.id, Person.photo_token))}
+    return [found[i] for i in ids]
+
+
+async def look(
+    database: Database, cipher: TextCipher, team: TeamRef, period: Period = Q3, **rules: Any
+) -> PhotoData:
+    """The photo a facilitator would see now."""
+    given = {"minimum": 5, "quotes": 3, "opening_key": "change"} | rules
+    async with database.transaction() as session:
+        return await TeamPhotoQuery(session, cipher).photo(team, period, NOW, **given)
+
+
+async def frozen(database: Database, cipher: TextCipher, team: TeamRef) -> FrozenWindow:
+    async with database.transaction() as session:
+        return await PhotoMonths(session, cipher).read(team.id, Q3)
+
+
 async def test_the_photo_matches_hand_counted_fixtures(
     database: Database, cipher: TextCipher
 ) -> None:
     team, people = await seed_q3(database, cipher)
+    photo = await look(database, cipher, team, minimum=2)
+    window = await frozen(database, cipher, team)
     async with database.transaction() as session:
-        query = TeamPhotoQuery(session, cipher)
-        months = await query.contributors_by_month(team.id, Q3)
-        photo = await query.photo(team, Q3, 5, 3, "change")
-    assert months == {
-        7: frozenset({people[0], people[1]}),
-        8: frozenset({people[0], people[4]}),
-        9: frozenset({people[2], people[3], people[5]}),
+        p = await tokens(session, people)
+    assert window.scope(ANYTHING) == {
+        7: frozenset({p[0], p[1]}),
+        8: frozenset({p[0], p[4]}),
+        9: frozenset({p[2], p[3], p[5]}),
     }
     assert photo.disclosable
     assert (photo.stories, photo.checkins, photo.contributors) == (6, 1, 6)
-    async with database.transaction() as session:
-        counts = await TeamPhotoQuery(session, cipher).counts(team.id, Q3)
-    assert set(counts) == {
+    assert set(photo.counts) == {
         OptionCount("how", "by_doing", 3),
         OptionCount("how", "feedback", 2),
         OptionCount("who", "colleague", 1),
@@ -101,15 +121,12 @@ async def test_a_question_too_few_people_answered_is_withheld(
 ) -> None:
     """Six people took part, but only p0, p1 and p4 answered "how", p0 and p1 "who"."""
     team, people = await seed_q3(database, cipher)
+    at_three = await look(database, cipher, team, minimum=3)
+    at_five = await look(database, cipher, team, minimum=5)
+    window = await frozen(database, cipher, team)
     async with database.transaction() as session:
-        query = TeamPhotoQuery(session, cipher)
-        by_question = await query.contributors_by_question(team.id, Q3)
-        at_three = await query.photo(team, Q3, 3, 3, "change")
-        at_five = await query.photo(team, Q3, 5, 3, "change")
-    assert by_question["how"] == {
-        7: frozenset({people[0], people[1]}),
-        8: frozenset({people[0], people[4]}),
-    }
+        p = await tokens(session, people)
+    assert window.scope("how") == {7: frozenset({p[0], p[1]}), 8: frozenset({p[0], p[4]})}
     assert at_three.withheld == {"who", "obstacles"}
     assert set(at_three.counts) == {
         OptionCount("how", "by_doing", 3),
@@ -119,36 +136,46 @@ async def test_a_question_too_few_people_answered_is_withheld(
     assert at_five.counts == ()
 
 
-async def test_counting_happens_in_sql_with_group_by(
+async def test_months_are_counted_once_in_sql_then_read_as_aggregates(
     database: Database, cipher: TextCipher
 ) -> None:
+    """The first look counts each month with GROUP BY; every later look, of a quarter or
+    of a half-year, reads the one row its frozen months worked out to."""
     team, _ = await seed_q3(database, cipher)
-    async with database.transaction() as session:
-        query = TeamPhotoQuery(session, cipher)
-        with statements(database) as seen:
-            await query.photo(team, Q3, 5, 0, "change")
-    choices = [s for s in seen if re.search(r"\bFROM choices\b", s)]
-    assert len(choices) == 2
-    assert all("GROUP BY choices.question" in s for s in choices)
+    with statements(database) as first:
+        await look(database, cipher, team, quotes=0)
+    choices = [s for s in first if re.search(r"\bFROM choices\b", s)]
+    assert len(choices) == 2 * 3, "who picked what, and the counts: per month of Q3"
     assert any("GROUP BY choices.question, choices.option" in s for s in choices)
-    assert len(seen) == 4, "months, totals, who answered what, counts: a constant number"
-    assert all("stories.team_id =" in s for s in seen)
+    with statements(database) as quarter:
+        await look(database, cipher, team, quotes=0)
+    first_half = Period(2026, Span.HALF, 1)
+    await look(database, cipher, team, first_half, quotes=0)  # frozen first
+    with statements(database) as year:
+        await look(database, cipher, team, first_half, quotes=0)
+    for seen in (quarter, year):
+        assert not [s for s in seen if re.search(r"\bFROM (stories|choices|answers)\b", s)]
+    assert len(year) == len(quarter) == 1, "what the window worked out to, kept in one row"
 
 
-async def test_a_window_that_may_not_be_shown_reads_no_counts(
+async def test_a_window_that_may_not_be_shown_carries_no_numbers(
     database: Database, cipher: TextCipher
 ) -> None:
     async with database.transaction() as session:
         team = await add_team(session, "Small", NOW)
         for person in await add_people(session, 4, NOW):
             await add_story(session, person, team, JULY, {"how": ["by_doing"]})
-    async with database.transaction() as session:
-        query = TeamPhotoQuery(session, cipher)
-        with statements(database) as seen:
-            photo = await query.photo(TeamRef(team, "Small"), Q3, 5, 3, "change")
+    photo = await look(database, cipher, TeamRef(team, "Small"))
     assert not photo.disclosable
     assert (photo.stories, photo.checkins, photo.contributors, photo.counts) == (0, 0, 0, ())
-    assert len(seen) == 1
+
+
+async def test_a_running_window_is_never_counted(database: Database, cipher: TextCipher) -> None:
+    team, _ = await seed_q3(database, cipher)
+    photo = await look(database, cipher, team, Period(2026, Span.QUARTER, 4), minimum=1)
+    assert not photo.disclosable and photo.counts == ()
+    async with database.transaction() as session:
+        assert await session.scalar(select(func.count()).select_from(PhotoMonth)) == 0
 
 
 async def test_only_released_openings_of_the_window_are_quoted(
@@ -175,10 +202,9 @@ async def test_only_released_openings_of_the_window_are_quoted(
             cipher=cipher,
             kind=StoryKind.CHECKIN,
         )
-    async with database.transaction() as session:
-        query = TeamPhotoQuery(session, cipher)
-        three = await query.quotes(team, Q3, "change", 3)
-        every = await query.quotes(team, Q3, "change", 10)
+    ref = TeamRef(team, "Embassy Madrid")
+    three = (await look(database, cipher, ref, quotes=3)).quotes
+    every = (await look(database, cipher, ref, quotes=10)).quotes
     assert len(three) == 3 and set(three) <= {f"shared {i}" for i in range(5)}
     assert sorted(every) == [f"shared {i}" for i in range(5)]
 
