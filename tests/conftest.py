@@ -11,6 +11,9 @@ Database fixtures
       parameters are skipped, unless ``LEERVERHAAL_REQUIRE_POSTGRES=1`` (as in CI): then
       they fail.
 
+    ``database_url`` is empty; ``database`` is migrated to head, copied from a database
+    (or file) migrated once per session, so no test pays for every migration.
+
     A test that only makes sense on one database narrows the parameters with
     ``@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)``.
 
@@ -25,8 +28,10 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
+import shutil
 from collections.abc import AsyncIterator, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
@@ -148,33 +153,80 @@ async def _run_on_server(admin_url: str, statement: str) -> None:
         await connection.close()
 
 
-@pytest.fixture
-def postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
-    """A plain URL of a new, empty PostgreSQL database, dropped after the test."""
-    admin_url = request.getfixturevalue("postgres_server")
+@contextmanager
+def _postgres_database(admin_url: str, template: str | None = None) -> Iterator[str]:
+    """A new PostgreSQL database (empty, or a copy of ``template``), dropped afterwards."""
     name = TEST_DATABASE_PREFIX + secrets.token_hex(6)
-    _run_aside(_run_on_server(admin_url, f'CREATE DATABASE "{name}"'))
+    copy = f' TEMPLATE "{template}"' if template else ""
+    _run_aside(_run_on_server(admin_url, f'CREATE DATABASE "{name}"{copy}'))
     try:
         yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     finally:
         _run_aside(_run_on_server(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+@pytest.fixture
+def postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A plain URL of a new, empty PostgreSQL database, dropped after the test."""
+    with _postgres_database(request.getfixturevalue("postgres_server")) as url:
+        yield url
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A plain database URL (``sqlite:///...`` or ``postgresql://...``) for an empty database."""
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A plain database URL (``sqlite:///...`` or ``postgresql://...``): an empty database,
+    or, for a test that uses ``database``, a copy of the session's migrated one."""
+    migrated = "database" in request.fixturenames
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'leerverhaal.sqlite3'}"
-    url: str = request.getfixturevalue("postgres_url")
-    return url
+        path = tmp_path / "leerverhaal.sqlite3"
+        if migrated:
+            shutil.copyfile(request.getfixturevalue("migrated_sqlite"), path)
+        yield f"sqlite:///{path}"
+        return
+    admin_url = request.getfixturevalue("postgres_server")
+    template = request.getfixturevalue("migrated_postgres") if migrated else None
+    with _postgres_database(admin_url, template) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to head once per session, copied for each test."""
+    path = tmp_path_factory.mktemp("template") / "migrated.sqlite3"
+    _run_aside(_migrate(f"sqlite:///{path}"))
+    return path
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres(postgres_server: str) -> Iterator[str]:
+    """The name of a PostgreSQL database migrated to head once per session: the
+    template each test's database is copied from (a copy takes a fraction of running
+    every migration)."""
+    name = TEST_DATABASE_PREFIX + "template_" + secrets.token_hex(6)
+    _run_aside(_run_on_server(postgres_server, f'CREATE DATABASE "{name}"'))
+    try:
+        _run_aside(_migrate(make_url(postgres_server).set(database=name).render_as_string(False)))
+        yield name
+    finally:
+        drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+        _run_aside(_run_on_server(postgres_server, drop))
+
+
+async def _migrate(url: str) -> None:
+    db = Database(url)
+    try:
+        await db.upgrade()
+    finally:
+        await db.dispose()
 
 
 @pytest.fixture
 async def database(database_url: str) -> AsyncIterator[Database]:
-    """A ``Database`` migrated to head; disposed after the test."""
+    """A ``Database`` migrated to head (``database_url`` made it a copy of the session's
+    migrated one); disposed after the test."""
     db = Database(database_url)
     try:
-        await db.upgrade()
+        await db.upgrade()  # at head already: only looks
         yield db
     finally:
         await db.dispose()
