@@ -153,7 +153,7 @@ async def _photo(services: Services, teams: Teams, team: TeamRef, args: argparse
     data = await query.photo(team, period, now, minimum=minimum, quotes=quotes, opening_key=opening)
     photo = assemble(guide, data, minimum)
     if photo is None:
-        print(not_enough_text(guide, data), file=sys.stderr)
+        print(not_enough_text(guide, data, minimum), file=sys.stderr)
         return 1
     fmt = PhotoFormat(args.format)
     out: Path = args.out or Path(f"team-photo-{team.id}-{period}.{fmt.value}")

@@ -67,12 +67,17 @@ def new_story_id() -> int:
 
 @dataclass(frozen=True)
 class Speaker:
-    """Who is talking, as an adapter knows them (never logged)."""
+    """Who is talking, as an adapter knows them (never logged).
+
+    ``language_is_guess``: the adapter only guessed the language (Telegram's
+    language_code): a new person is then asked at their first greeting.
+    """
 
     channel: str
     external_id: int
     chat_id: int | None
     language: str
+    language_is_guess: bool = False
 
 
 class ConcurrentUpdate(RuntimeError):
@@ -137,7 +142,12 @@ class Conversations:
             person = await people.find(speaker.channel, speaker.external_id, lock=True)
             if person is None:
                 person = await people.add(
-                    speaker.channel, speaker.external_id, speaker.chat_id, speaker.language, now
+                    speaker.channel,
+                    speaker.external_id,
+                    speaker.chat_id,
+                    speaker.language,
+                    now,
+                    language_chosen=not speaker.language_is_guess,
                 )
                 log.info("person %d: first contact", person.id)
             if ack is not None:
@@ -264,6 +274,8 @@ class Conversations:
             is_admin=(person.channel, person.external_id) in self.admins,
             bot_username=self.bot_username,
             teams=await self._teams(session, person, needed.teams, now),
+            language_chosen=person.language_chosen,
+            welcomed=person.welcomed,
         )
         outcome = dialogue.step(view, event)
         await stories.apply(person, outcome.effects, now, view.stories)

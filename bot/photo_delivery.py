@@ -2,9 +2,11 @@
 
 A JobQueue tick reads who facilitates which team, works out with
 ``flows.photo_rhythm`` which window is due for each of them (in their own
-time zone), counts it, and sends the photos that may be shown and have
-something new. The truth about what was sent is ``photo_deliveries``, not the
-scheduler's memory, so a tick after downtime catches up.
+time zone), counts it, and sends the photos that have something new. The
+window that just ended is told once even when it stays below the minimum, as
+exactly that (no numbers). The truth about what was sent is
+``photo_deliveries``, not the scheduler's memory, so a tick after downtime
+catches up.
 
 A photo is recorded before it is sent (at most once): a crash in between
 loses that one photo; a network error forgets the record, so a later tick
@@ -29,7 +31,7 @@ from bot.services import Services
 from bot.settings import Settings
 from flows.guide import guide_for
 from flows.periods import Period
-from flows.photo_rhythm import DeliveryRhythm, due_period, is_new
+from flows.photo_rhythm import DeliveryRhythm, due_period, is_new, tells_closed
 from flows.photos import photo_replies
 from flows.policy import PrivacyPolicy
 from flows.replies import Outcome
@@ -101,7 +103,7 @@ class PhotoDeliverer:
     async def _claim(
         self, seat: FacilitatorSeat, period: Period
     ) -> tuple[PhotoData, int | None] | None:
-        """Count the photo; if it may be shown and has news, record it as delivered."""
+        """Count the photo; if it has news, record it as delivered (a closed one as 0)."""
         async with self.database.transaction() as session:
             deliveries = Deliveries(session)
             query = TeamPhotoQuery(session, self.cipher)
@@ -121,7 +123,7 @@ class PhotoDeliverer:
                 quotes=self.rules.quotes,
                 opening_key=opening,
             )
-            if not data.disclosable:
+            if not data.disclosable and not tells_closed(self.plan.rhythm, period, now):
                 return None
             await deliveries.record(seat.person_id, seat.team.id, period, contributions, now)
             return data, before

@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 
 from bot.log_privacy import keep_people_out_of_logs
 from bot.settings import ConfigError, Settings
+from flows.schedule import set_allowed_hours
 from storage.crypto import EncryptionKeyError, TextCipher, load_keys
 from storage.database import Database
 
@@ -62,8 +63,10 @@ async def open_services(
 
     ``apart``: run a due migration in a child process (the long-running bot).
     ``existing``: an operator command that works on stored data; without a
-    database it refuses (NotSetUp), and it never creates a key.
+    database it refuses (NotSetUp), and it never creates a key. The check-ins' allowed
+    hours are set here too, for the whole process.
     """
+    set_allowed_hours(settings.nudges.hours())
     refusal = NotSetUp(
         "there is no Leerverhaal database here yet: start the bot first "
         "(`leerverhaal run` or `leerverhaal chat`), or check the data directory and database url"

@@ -10,7 +10,7 @@ import os
 import re
 import tomllib
 from contextvars import ContextVar
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
@@ -32,10 +32,12 @@ from pydantic_settings import (
 
 from flows.photo_rhythm import DeliveryRhythm
 from flows.policy import PrivacyPolicy, Retention
+from flows.schedule import DAY_END, DAY_START, Hours
 from flows.team_views import TeamRules
 
 _CONFIG_FILE: ContextVar[Path | None] = ContextVar("config_file", default=None)
 DEFAULT_CONFIG_NAME = "leerverhaal.toml"
+NIGHT_ENDS, NIGHT_BEGINS = time(5), time(23)  # check-ins never go out at night
 
 
 def default_data_dir() -> Path:
@@ -121,15 +123,33 @@ class TelegramSettings(BaseModel):
 
 
 class NudgeSettings(BaseModel):
-    """How check-ins are sent. Telegram allows about 30 messages a second overall."""
+    """How check-ins are sent. Telegram allows about 30 messages a second overall.
+
+    ``earliest`` and ``latest``: the local hours within which check-ins go out and people
+    may choose their time (never at night: within 05:00-23:00).
+    """
 
     enabled: bool = True
+    earliest: time = DAY_START
+    latest: time = DAY_END
     tick_seconds: int = Field(default=30, ge=1, le=3600)
     per_second: float = Field(default=28.0, gt=0, le=1000)
     batch_size: int = Field(default=200, ge=1, le=10_000)
     lease_seconds: int = Field(default=300, ge=10)
     concurrency: int = Field(default=8, ge=1, le=100)
     network_retries: int = Field(default=3, ge=0, le=10)
+
+    @model_validator(mode="after")
+    def _daytime(self) -> NudgeSettings:
+        if not NIGHT_ENDS <= self.earliest < self.latest <= NIGHT_BEGINS:
+            raise ValueError(
+                "nudges.earliest must come before nudges.latest, both within 05:00-23:00"
+            )
+        return self
+
+    def hours(self) -> Hours:
+        """The allowed hours, as ``flows.schedule`` uses them."""
+        return Hours(self.earliest, self.latest)
 
 
 class EngineSettings(BaseModel):
@@ -201,7 +221,12 @@ class TeamSettings(BaseModel):
     def rules(self) -> TeamRules:
         """The rules as the team flows use them."""
         lock = timedelta(minutes=self.join_lock_minutes)
-        return TeamRules(join_attempts=self.join_attempts, join_lock=lock, quotes=self.quotes)
+        return TeamRules(
+            join_attempts=self.join_attempts,
+            join_lock=lock,
+            quotes=self.quotes,
+            delivery=self.delivery_rhythm,
+        )
 
 
 class LoggingSettings(BaseModel):

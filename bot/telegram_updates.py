@@ -2,8 +2,10 @@
 
 Only translation happens here: business rules live in ``flows/``. What an update
 becomes, in the order it is tried: in a group, one polite line pointing to a
-private chat (nothing stored about anyone); in a private chat a command, a text,
-an edited text, a button press, a location, or any other kind of message.
+private chat, said once per group and after that only to a command or a mention
+of the bot (only a keyed hash of the group is kept, nothing about anyone); in a
+private chat a command, a text, an edited text, a button press, a location, or
+any other kind of message.
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from telegram import Message, Update
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatType
 from telegram.ext import ExtBot, filters
 
@@ -24,6 +28,7 @@ from flows import interview
 from flows.events import Edited, Event, Location, Media, MediaKind, Press, Text, parse_command
 from flows.guide import guide_for, language_from_telegram
 from flows.replies import Outcome, Reply
+from storage.group_chats import first_word, group_key
 from storage.inbox import InboxKey, Received
 from storage.outbox import Delivery
 
@@ -50,6 +55,14 @@ class Incoming:
     event: Event
     query_id: str | None = None
     message_id: int | None = None  # the message whose button was pressed
+
+
+@dataclass(frozen=True)
+class GroupMessage:
+    """A message in a group: the pointer to a private chat, once per group unless addressed."""
+
+    delivery: Delivery
+    addressed: bool  # a command or a mention of the bot: always answered
 
 
 def lane_of(update: Update) -> int | None:
@@ -90,7 +103,24 @@ def _event(update: Update) -> Event | None:
     return Media(kind)
 
 
-def translate(update: Update, bot_username: str | None) -> Incoming | Delivery | None:
+def _addressed(message: Message, bot_username: str | None) -> bool | None:
+    """In a group: True for a command or a mention of this bot, None for another bot's."""
+    me = (bot_username or "").lower()
+    text = message.text or ""
+    if parse_command(text) is not None:
+        target = text.split(maxsplit=1)[0].partition("@")[2].lower()
+        return None if target and target != me else True
+    replied = message.reply_to_message
+    names = {replied.from_user.username} if replied and replied.from_user else set()
+    kinds: list[str | None] = [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
+    for entity, said in message.parse_entities(kinds).items():
+        names.add(entity.user.username if entity.user else said.removeprefix("@"))
+    return bool(me) and me in {(name or "").lower() for name in names}
+
+
+def translate(
+    update: Update, bot_username: str | None
+) -> Incoming | GroupMessage | Delivery | None:
     """What an update means: a flow event, a fixed reply (groups), or nothing."""
     chat, user = update.effective_chat, update.effective_user
     query = update.callback_query
@@ -99,12 +129,15 @@ def translate(update: Update, bot_username: str | None) -> Incoming | Delivery |
     if chat.type != ChatType.PRIVATE:
         if update.message is None:  # a button in a group: stop its spinner, nothing else
             return Delivery(chat.id, (), query.id) if query else None
+        addressed = _addressed(update.message, bot_username)
+        if addressed is None:  # a command for another bot in the group
+            return None
         reply = interview.private_only(_language(update), f"https://t.me/{bot_username}")
-        return Delivery(chat.id, (reply,))
+        return GroupMessage(Delivery(chat.id, (reply,)), addressed)
     event = _event(update)
     if event is None:
         return Delivery(chat.id, (), query.id) if query else None
-    speaker = Speaker(CHANNEL, user.id, chat.id, _language(update))
+    speaker = Speaker(CHANNEL, user.id, chat.id, _language(update), language_is_guess=True)
     message = query.message if query is not None else None
     message_id = message.message_id if isinstance(message, Message) else None
     return Incoming(speaker, event, query.id if query else None, message_id)
@@ -130,6 +163,9 @@ def update_handler(
         parsed = received.parsed
         update = parsed if isinstance(parsed, Update) else Update.de_json(received.data, bot)
         meaning = translate(update, conversations.bot_username)
+        if isinstance(meaning, GroupMessage):
+            await engine.settle(received, meaning.delivery, _once_per_group(engine, meaning))
+            return
         if not isinstance(meaning, Incoming):
             await engine.settle(received, meaning)
             return
@@ -146,3 +182,16 @@ def update_handler(
             engine.after(delivered, conversations.after_reply(outcome))
 
     return handle
+
+
+def _once_per_group(
+    engine: Engine, message: GroupMessage
+) -> Callable[[AsyncSession, datetime], Awaitable[bool]]:
+    """Say it the first time in a group (and remember that), then only when addressed."""
+    key = group_key(engine.cipher, message.delivery.chat_id)
+
+    async def deliver_if(session: AsyncSession, now: datetime) -> bool:
+        first = await first_word(session, key, now)
+        return first or message.addressed
+
+    return deliver_if

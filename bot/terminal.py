@@ -21,6 +21,7 @@ from bot.retention import tell_on_arrival
 from flows.events import Command, Event, Press, Text, parse_command
 from flows.guide import guide_for, language_from_telegram
 from flows.replies import Button, File, ForgetPerson, Outcome, Reply, SetLanguage
+from storage.repositories import People
 
 NUMBERS = re.compile(r"^\s*\d+(\s*[, ]\s*\d+)*\s*$")
 EXPORT_FILE = re.compile(r"^leerverhaal-\d{4}-\d{2}-\d{2}\.(md|json)$")  # export_render.files
@@ -49,8 +50,12 @@ class TerminalChat:
         self.out = out
         self.own_folder = files is not None  # else the current folder: never chmod-ed
         self.files = files or Path.cwd()
-        self.speaker = Speaker(
-            "terminal", LOCAL_USER, None, language or language_from_environment()
+        self.speaker = Speaker(  # a language from the environment is only a guess
+            "terminal",
+            LOCAL_USER,
+            None,
+            language or language_from_environment(),
+            language_is_guess=language is None,
         )
         self.buttons: list[Button] = []
         self.forgotten = False  # the last change was /forget: nothing is kept
@@ -141,11 +146,27 @@ class TerminalChat:
                     self._forget_files()
             for effect in outcome.effects:
                 if isinstance(effect, SetLanguage):
-                    self.speaker = replace(self.speaker, language=effect.language)
+                    self.speaker = replace(
+                        self.speaker, language=effect.language, language_is_guess=False
+                    )
             await self.conversations.after_reply(outcome)
+        if shown:
+            await self._follow_person()
+
+    async def _follow_person(self) -> None:
+        """Speak the language the person chose (stored), once they are known.
+
+        The terminal's own hint, number errors and goodbye use it too, so a Dutch
+        speaker at an English terminal is not greeted or left in English.
+        """
+        async with self.conversations.database.transaction() as session:
+            person = await People(session).find(self.speaker.channel, self.speaker.external_id)
+            if person is not None and person.language != self.speaker.language:
+                self.speaker = replace(self.speaker, language=person.language)
 
     async def run(self, read_line: Callable[[], Awaitable[str | None]]) -> None:
         """Greet, then handle lines until end of input."""
+        await self._follow_person()
         hint = guide_for(self.speaker.language).texts.terminal_hint
         self._print(hint)
         self._show(await self.conversations.handle(self.speaker, Command("start")))

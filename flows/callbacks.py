@@ -31,9 +31,10 @@ class Action(StrEnum):
     DISCARD = "x"  # story: ask to confirm
     DISCARD_YES = "xy"  # story
     RESUME = "r"  # story
-    FRESH = "f"  # story: discard this draft and start afresh
+    FRESH = "f"  # story: ask to confirm discarding this draft and starting afresh
     LIST = "l"  # page of the story list, from 1 (a bare "l" from older messages: page 1)
     LANGUAGE = "lg"  # language code
+    LANGUAGE_INVITE = "li"  # language code, invite ("j_..." or "f_..."): first contact by invite
     TO_STORY = "ts"  # check-in story: turn it into a learning story
     SNOOZE_TODAY = "zl"  # nudge stamp
     SNOOZE_TOMORROW = "zt"  # nudge stamp
@@ -64,6 +65,12 @@ class Action(StrEnum):
     QUOTE_SHARE = "qs"  # story: share its opening anonymously
     QUOTE_KEEP = "qk"  # story
     QUOTE_WITHDRAW = "qw"  # story: stop sharing it
+    FRESH_YES = "fx"  # story: discard this draft and start afresh
+    EXAMPLE = "eg"  # story, question, example number: show that example as a hint
+    NOTHING = "nt"  # story, question: nothing went better this time (a check-in's opening)
+    THROUGH_DONE = "nd"  # story: no answer to the optional question after "nothing"
+    LIST_STORIES = "ls"  # page of the list of learning stories only (no check-ins), from 1
+    SET_PLACE = "zp"  # city (geonames id), which of its names (0: its own)
 
 
 ARITY: dict[Action, int] = {
@@ -81,8 +88,14 @@ ARITY: dict[Action, int] = {
     Action.DISCARD_YES: 1,
     Action.RESUME: 1,
     Action.FRESH: 1,
+    Action.FRESH_YES: 1,
+    Action.EXAMPLE: 3,
+    Action.NOTHING: 2,
+    Action.THROUGH_DONE: 1,
     Action.LIST: 1,
+    Action.LIST_STORIES: 1,
     Action.LANGUAGE: 1,
+    Action.LANGUAGE_INVITE: 2,
     Action.TO_STORY: 1,
     Action.SNOOZE_TODAY: 1,
     Action.SNOOZE_TOMORROW: 1,
@@ -90,6 +103,7 @@ ARITY: dict[Action, int] = {
     Action.SETTINGS: 0,
     Action.SETTINGS_PAGE: 1,
     Action.SET_ZONE: 1,
+    Action.SET_PLACE: 2,
     Action.SET_RHYTHM: 1,
     Action.SET_WEEKDAY: 1,
     Action.SET_TIME: 1,
@@ -131,6 +145,10 @@ STORY_ACTIONS = frozenset(
         Action.DISCARD_YES,
         Action.RESUME,
         Action.FRESH,
+        Action.FRESH_YES,
+        Action.EXAMPLE,
+        Action.NOTHING,
+        Action.THROUGH_DONE,
         Action.TO_STORY,
         Action.QUOTE_SHARE,
         Action.QUOTE_KEEP,

@@ -8,9 +8,20 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flows import checkin, interview, long_text, nudge_settings, nudges, privacy, quotes, teams
+from flows import (
+    checkin,
+    greeting,
+    interview,
+    location_offer,
+    long_text,
+    nudge_settings,
+    nudges,
+    privacy,
+    quotes,
+    teams,
+)
 from flows.callbacks import Action, decode
-from flows.events import Command, Event, Location, Media, MediaKind, NudgeDue, Press, Text
+from flows.events import Command, Event, Location, NudgeDue, Press, Text
 from flows.guide import guide_for
 from flows.replies import Outcome, PersonActive
 from flows.states import State, Step
@@ -23,6 +34,7 @@ SETTINGS_ACTIONS = frozenset(
         Action.SETTINGS,
         Action.SETTINGS_PAGE,
         Action.SET_ZONE,
+        Action.SET_PLACE,
         Action.SET_RHYTHM,
         Action.SET_WEEKDAY,
         Action.SET_TIME,
@@ -56,6 +68,8 @@ def step(view: PersonView, event: Event) -> Outcome:
 
 def _route(turn: Turn, event: Event) -> Outcome:
     step_now = turn.state.step
+    if greeting.asks_language(turn, event):  # first contact: which language, before all
+        return greeting.ask_language(_leave_settings(turn), event)
     match event:
         case NudgeDue():
             return nudges.on_due(turn)
@@ -77,12 +91,14 @@ def _route(turn: Turn, event: Event) -> Outcome:
             return _on_press(turn, event)
         case Text() if step_now is Step.NUDGED:
             return checkin.answer_nudge(turn, event)
+        case Text() if step_now is Step.CHECKIN_THROUGH:
+            return checkin.answer_through(turn, event)
         case Text() if step_now in SETTINGS_STEPS:
             return nudge_settings.on_text(turn, event)
         case Location() if step_now is Step.SETTINGS_ZONE:
             return nudge_settings.on_location(turn, event)
-        case Location():
-            return interview.handle(turn, Media(MediaKind.LOCATION))
+        case Location():  # not asked for: offered for the check-ins
+            return location_offer.offer(turn, event)
     return interview.handle(turn, event)
 
 
@@ -92,8 +108,16 @@ def _on_press(turn: Turn, press: Press) -> Outcome:
         return interview.handle(turn, press)
     if pressed.action in NUDGE_ACTIONS:
         return nudges.on_press(turn, pressed)
+    if pressed.action in greeting.LANGUAGE_ACTIONS:
+        return greeting.on_press(turn, pressed)
+    if pressed.action in (Action.SET_ZONE, Action.SET_PLACE) and turn.state.step in IN_STORY:
+        # A place tapped mid-story (or offered for a shared location): the story keeps its place.
+        shown = nudge_settings.on_press(turn, pressed)
+        return replace(shown, state=turn.state, replies=(*shown.replies, *where_we_are(turn)))
     if pressed.action in SETTINGS_ACTIONS:
         return nudge_settings.on_press(turn, pressed)
+    if pressed.action is Action.THROUGH_DONE:
+        return checkin.through_done(turn, pressed)
     if pressed.action in privacy.PRIVACY_ACTIONS:
         return privacy.on_press(turn, pressed)
     if pressed.action in teams.TEAM_ACTIONS:
@@ -114,7 +138,8 @@ def _on_press(turn: Turn, press: Press) -> Outcome:
 
 
 def _leave_settings(turn: Turn) -> Turn:
-    """A command or a new story ends a settings page or an open nudge question."""
-    if turn.state.step not in (*SETTINGS_STEPS, Step.NUDGED):
+    """A command or a new story ends a settings page, an open nudge question, or the optional
+    question after a check-in where nothing went better."""
+    if turn.state.step not in (*SETTINGS_STEPS, Step.NUDGED, Step.CHECKIN_THROUGH):
         return turn
     return Turn(replace(turn.view, state=State(draft_id=turn.state.draft_id)), turn.guide)

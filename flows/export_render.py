@@ -33,7 +33,8 @@ def files(record: PersonRecord, guide: Guide, now: datetime) -> tuple[File, File
 
 def _answers(guide: Guide, story: StoryView) -> Iterator[tuple[str, str, Question | None]]:
     """(key, title, question) of every answer: the guide's order, then any it no longer asks."""
-    questions = guide.questionnaire(story.kind).questions
+    questionnaire = guide.questionnaire(story.kind)
+    questions = (*questionnaire.questions, *questionnaire.extras)
     for question in questions:
         if question.key in story.answers:
             yield question.key, question.title, question
@@ -99,6 +100,8 @@ def _nudge_data(nudge: NudgeView | None, blocked: bool) -> dict[str, Any] | None
     rule = nudge.rule
     return {
         "time_zone": rule.zone,
+        "place": rule.place,
+        "place_chosen_at": _when(rule.placed_at),
         "rhythm": rule.rhythm.value,
         "weekday": rule.weekday,
         "time": rule.at.strftime("%H:%M"),

@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from flows.phrases import Phrases
 from flows.states import StoryKind
 from flows.texts import CheckinTexts, Commands, PrivacyTexts, SettingsTexts, TeamTexts, Texts
 
@@ -33,11 +34,19 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Example(_Strict):
+    """A way to picture an answer: a short button, and the hint that tapping it shows."""
+
+    label: str = Field(min_length=1, max_length=60)
+    hint: str = Field(min_length=1)
+
+
 class Question(_Strict):
     """One question of the guide, with its quick-pick options (key -> label).
 
     ``variants`` are other ways to ask the same thing; one is picked per story so
-    that a recurring question does not always read the same.
+    that a recurring question does not always read the same. ``examples`` are
+    buttons that help a person picture an answer (the opening question has them).
     """
 
     key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,15}$")
@@ -46,6 +55,7 @@ class Question(_Strict):
     prompt: str = Field(min_length=1)
     variants: tuple[str, ...] = ()
     options: dict[str, str] = Field(default_factory=dict)
+    examples: tuple[Example, ...] = Field(default=(), max_length=4)
     photo_title: str | None = None  # its heading in the team photo (default: the title)
 
     @model_validator(mode="after")
@@ -66,13 +76,18 @@ class Question(_Strict):
 
 
 class Questionnaire(_Strict):
-    """The questions of one kind of story, in the order they are asked."""
+    """The questions of one kind of story, in the order they are asked.
+
+    ``extras`` are asked only on a branch (after a check-in where nothing went
+    better): they are not counted in "question 2 of 3" and never asked in turn.
+    """
 
     questions: tuple[Question, ...] = Field(min_length=1)
+    extras: tuple[Question, ...] = ()
 
     @model_validator(mode="after")
     def _well_formed(self) -> Questionnaire:
-        keys = [q.key for q in self.questions]
+        keys = [q.key for q in (*self.questions, *self.extras)]
         if len(set(keys)) != len(keys):
             raise ValueError("question keys must be unique")
         if self.questions[0].kind is not QuestionKind.TEXT:
@@ -80,8 +95,8 @@ class Questionnaire(_Strict):
         return self
 
     def question(self, key: str) -> Question | None:
-        """The question with this key, or None."""
-        return next((q for q in self.questions if q.key == key), None)
+        """The question with this key (an extra one too), or None."""
+        return next((q for q in (*self.questions, *self.extras) if q.key == key), None)
 
     def index(self, key: str) -> int:
         """Position of a question (0-based)."""
@@ -112,11 +127,13 @@ class Guide(_Strict):
     settings: SettingsTexts
     privacy: PrivacyTexts
     teams: TeamTexts
+    phrases: Phrases
 
     @model_validator(mode="before")
     @classmethod
     def _shared_options(cls, data: Any) -> Any:
-        """A check-in question may say ``options_from = "how"`` to reuse the guide's picks."""
+        """A check-in question may say ``options_from = "how"`` to reuse the guide's picks;
+        ``[[checkin.extras]]`` are the check-in's questions asked only on a branch."""
         if not isinstance(data, dict) or not isinstance(data.get("checkin"), dict):
             return data
         by_key = {q.get("key"): q for q in data.get("questions", []) if isinstance(q, dict)}
@@ -128,7 +145,7 @@ class Guide(_Strict):
                 source = by_key.get(question.pop("options_from"), {})
                 question["options"] = source.get("options", {})
             resolved.append(question)
-        checkin["questions"] = {"questions": resolved}
+        checkin["questions"] = {"questions": resolved, "extras": checkin.pop("extras", [])}
         return {**data, "checkin": checkin}
 
     @model_validator(mode="after")
@@ -185,9 +202,9 @@ def _shape(guide: Guide) -> dict[str, Any]:
     """The parts every language must share: keys, kinds, options, placeholders."""
     return {
         "questions": [
-            (kind.value, q.key, q.kind, tuple(q.options), len(q.variants))
+            (kind.value, q.key, q.kind, tuple(q.options), len(q.variants), len(q.examples))
             for kind in StoryKind
-            for q in guide.questionnaire(kind).questions
+            for q in (*guide.questionnaire(kind).questions, *guide.questionnaire(kind).extras)
         ],
         "placeholders": {
             **_section_placeholders("", guide.texts),

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flows import nudge_settings, quotes, render
+from flows import checkin, greeting, nudge_settings, quotes, render
 from flows.callbacks import Action, Pressed, decode
 from flows.events import Command, Edited, Event, Press, Text, is_blank
-from flows.guide import QuestionKind, guide_for, guides
+from flows.guide import Example, Question, QuestionKind, guide_for
+from flows.phrases import asks_stories_only, says_done
 from flows.replies import (
     CompleteStory,
     DeleteStory,
     Outcome,
     Reply,
     SaveAnswer,
-    SetLanguage,
 )
 from flows.states import State, Step, StoryKind, StoryStatus
 from flows.turn import (
@@ -47,7 +47,7 @@ def needs(state: State, event: Event) -> Needs:
     if isinstance(event, Press) and (pressed := decode(event.data)) is not None:
         if pressed.story_id is not None:
             ids.add(pressed.story_id)
-        story_list = pressed.action is Action.LIST
+        story_list = pressed.action in (Action.LIST, Action.LIST_STORIES)
     return Needs(frozenset(ids), story_list, edited)
 
 
@@ -67,7 +67,9 @@ def handle(turn: Turn, event: Event) -> Outcome:
             return _on_edit(turn, event)
         case Press():
             return _on_press(turn, event)
-    return turn.outcome(None, Reply(turn.guide.texts.media_not_supported))
+    # A photo, sticker or voice note: say so kindly, then show the question again.
+    again = where_we_are(turn) if turn.state.step in IN_STORY else ()
+    return turn.outcome(None, Reply(turn.guide.texts.media_not_supported), *again)
 
 
 def private_only(language: str | None, link: str) -> Reply:
@@ -94,15 +96,16 @@ def _on_command(turn: Turn, command: Command) -> Outcome:
         case "start":
             if turn.state.step in IN_STORY or turn.draft:
                 return begin(turn)
-            return turn.outcome(State(step=Step.WELCOME), render.welcome(turn.guide))
+            return greeting.greet(turn)
         case "reflect":
             return begin(turn)
         case "stories":
             headers = turn.view.story_list or ()
-            listing = render.story_list(turn.guide, headers, turn.view.language)
+            only = asks_stories_only(turn.guide.phrases, command.args)
+            listing = render.story_list(turn.guide, headers, turn.view.language, only_stories=only)
             return turn.outcome(None, listing, *where_we_are(turn))
         case "language":
-            return turn.outcome(None, render.language_menu(guides(), turn.guide))
+            return greeting.language_menu(turn)
         case "help":
             return turn.outcome(None, Reply(texts.help.strip()), *where_we_are(turn))
         case "cancel":
@@ -132,16 +135,44 @@ def _on_text(turn: Turn, message: Text) -> Outcome:
     if turn.state.step is Step.QUESTION and story and key:
         if is_blank(message.text):
             return turn.outcome(None, Reply(texts.empty_text))
-        question = turn.questions(story).question(key)
-        is_choices = question is not None and question.kind is QuestionKind.CHOICES
-        keep = story.answer(key).choices if is_choices else ()
-        save = SaveAnswer(story.id, key, message.text, keep, message_id=message.message_id)
-        return advance(turn, with_answer(story, save), key, save)
+        return _answer(turn, story, key, message)
     if turn.state.step is Step.REVIEW:
         return turn.outcome(None, Reply(texts.in_progress), *where_we_are(turn))
-    if turn.state.step is Step.WELCOME:
-        return turn.outcome(None, render.welcome(turn.guide, returning=True))
-    return turn.outcome(None, render.welcome(turn.guide, returning=True))
+    if turn.state.step is Step.WELCOME:  # under "Shall we begin?": "yes" is Begin
+        if greeting.agrees(message.text):
+            return begin(turn)
+        return turn.outcome(None, render.welcome(turn.guide, text=texts.tap_begin))
+    return greeting.greet(turn)
+
+
+def _answer(turn: Turn, story: StoryView, key: str, message: Text) -> Outcome:
+    """A typed answer to the question being asked.
+
+    Under a quick-pick question the words join the picks and the question stays open
+    until Done (typing "done" is Done). A check-in where nothing went better ends kindly.
+    """
+    question = turn.questions(story).question(key)
+    assert question is not None, "repaired() keeps the state's question in the guide"
+    if question.kind is QuestionKind.CHOICES:
+        if says_done(turn.guide.phrases, message.text):
+            return _done(turn, story, key)
+        picks = story.answer(key).choices
+        save = SaveAnswer(story.id, key, message.text, picks, message_id=message.message_id)
+        note = turn.guide.texts.words_added
+        reply = render.question_reply(turn.guide, with_answer(story, save), key, note=note)
+        return Outcome(turn.state, (reply,), (save,))
+    save = SaveAnswer(story.id, key, message.text, message_id=message.message_id)
+    if checkin.says_nothing_went_better(turn, story, key, message.text):
+        return checkin.nothing(turn, story, save)
+    return advance(turn, with_answer(story, save), key, save)
+
+
+def _done(turn: Turn, story: StoryView, key: str) -> Outcome:
+    """Done (or Keep): on with the answer as it is; nothing given counts as skipped."""
+    if not story.answer(key).is_empty:
+        return advance(turn, story, key)
+    save = SaveAnswer(story.id, key, None, (), skipped=True)
+    return advance(turn, with_answer(story, save), key, save)
 
 
 def _on_edit(turn: Turn, edited: Edited) -> Outcome:
@@ -163,7 +194,14 @@ def _on_edit(turn: Turn, edited: Edited) -> Outcome:
 
 # --- buttons --------------------------------------------------------------------------
 
-QUESTION_ACTIONS = (Action.TOGGLE, Action.DONE, Action.SKIP, Action.BACK)
+QUESTION_ACTIONS = (
+    Action.TOGGLE,
+    Action.DONE,
+    Action.SKIP,
+    Action.BACK,
+    Action.EXAMPLE,
+    Action.NOTHING,
+)
 
 
 def _on_press(turn: Turn, press: Press) -> Outcome:
@@ -186,25 +224,21 @@ def _on_press(turn: Turn, press: Press) -> Outcome:
                 return turn.outcome(notice=texts.stale_button)
             idle = State(draft_id=turn.state.draft_id)
             return turn.outcome(idle, Reply(texts.later, edit=True))
-        case Action.LIST:
+        case Action.LIST | Action.LIST_STORIES:
             headers, page = turn.view.story_list or (), render.requested_page(pressed.args[0])
-            listing = render.story_list(turn.guide, headers, turn.view.language, page, edit=True)
+            only = pressed.action is Action.LIST_STORIES
+            listing = render.story_list(
+                turn.guide, headers, turn.view.language, page, edit=True, only_stories=only
+            )
             return turn.outcome(None, listing)
         case Action.LANGUAGE:
-            return _set_language(turn, pressed.args[0])
+            return greeting.on_press(turn, pressed)
     return turn.outcome(notice=texts.invalid_button)
 
 
-def _set_language(turn: Turn, language: str) -> Outcome:
-    if language not in guides():
-        return turn.outcome(notice=turn.guide.texts.invalid_button)
-    switched = Turn(replace(turn.view, language=language), guide_for(language))
-    replies = (Reply(switched.guide.texts.language_set, edit=True), *where_we_are(switched))
-    return Outcome(turn.state, replies, (SetLanguage(language),))
-
-
 def _on_question_button(turn: Turn, pressed: Pressed) -> Outcome:
-    """Toggle, done, skip and back: valid only for the question being asked now."""
+    """Toggle, done, skip, back, an example, "nothing this time": valid only for the question
+    being asked now (the opening question has no Skip, and Done there only keeps an answer)."""
     texts = turn.guide.texts
     story, key = turn.current, turn.state.question
     if turn.story(pressed.story_id) is None:
@@ -220,7 +254,7 @@ def _on_question_button(turn: Turn, pressed: Pressed) -> Outcome:
     questions = turn.questions(story)
     question = questions.question(key)
     assert question is not None, "repaired() keeps the state's question in the guide"
-    answer = story.answer(key)
+    answer, index = story.answer(key), questions.index(key)
     match pressed.action:
         case Action.TOGGLE:
             option = pressed.args[1]
@@ -232,18 +266,30 @@ def _on_question_button(turn: Turn, pressed: Pressed) -> Outcome:
             updated = with_answer(story, save)
             reply = render.question_reply(turn.guide, updated, key, edit=True)
             return Outcome(turn.state, (reply,), (save,))
-        case Action.DONE | Action.SKIP:
-            if not answer.is_empty:
-                return advance(turn, story, key)
+        case Action.DONE if index > 0 or not answer.is_empty:  # the opening needs its answer
+            return _done(turn, story, key)
+        case Action.SKIP if index > 0:  # a skipped question keeps no picks and no words
             save = SaveAnswer(story.id, key, None, (), skipped=True)
             return advance(turn, with_answer(story, save), key, save)
+        case Action.EXAMPLE if (example := _example(question, pressed.args[1])) is not None:
+            note = f"{example.hint}\n\n{texts.text_hint}"
+            reply = render.question_reply(turn.guide, story, key, edit=True, note=note)
+            return turn.outcome(None, reply)
+        case Action.NOTHING if index == 0 and checkin.may_say_nothing(story):
+            return checkin.nothing(turn, story, checkin.nothing_answer(turn, story))
         case Action.BACK:
-            index = questions.index(key)
             if index == 0:
                 return turn.outcome(notice=texts.stale_button)
             previous = questions.questions[index - 1].key
             return ask(turn, story, previous, returning=False)
     return turn.outcome(notice=texts.invalid_button)
+
+
+def _example(question: Question, number: str) -> Example | None:
+    """The question's example with this number (from a button: never trusted)."""
+    if not (number.isascii() and number.isdigit()) or int(number) >= len(question.examples):
+        return None
+    return question.examples[int(number)]
 
 
 def _on_story_button(turn: Turn, pressed: Pressed, story: StoryView) -> Outcome:
@@ -289,9 +335,9 @@ def _on_story_button(turn: Turn, pressed: Pressed, story: StoryView) -> Outcome:
             if not is_draft:
                 return turn.outcome(None, render.card_reply(guide, story, language))
             return resume(turn, story)
-        case Action.FRESH:
-            if not is_draft:
-                return turn.outcome(notice=texts.invalid_button)
+        case Action.FRESH if is_draft:  # asks first, as Discard does
+            return turn.outcome(None, render.fresh_question(guide, story))
+        case Action.FRESH_YES if is_draft:
             fresh = Turn(replace(turn.view, state=State()), guide)
             return start_story(fresh, StoryKind.STORY, DeleteStory(story.id))
     return turn.outcome(notice=texts.invalid_button)

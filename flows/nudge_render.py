@@ -1,22 +1,19 @@
-"""How check-in settings and nudges look: menus, pickers and local dates (Babel)."""
+"""How check-in settings and nudges look: menus, pickers, places and local dates."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
-from typing import Literal
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime, format_time, get_day_names
-
-from flows.callbacks import Action, encode
+from flows.callbacks import Action, encode, encode_id
+from flows.dates import clock, day_text, moment, weekday_name
 from flows.guide import Guide
-from flows.places import local_time_text
+from flows.places import Place, local_time_text, zone_name
 from flows.replies import Button, Reply
 from flows.schedule import (
-    DAY_END,
-    DAY_START,
     NudgeRule,
     Rhythm,
+    allowed_hours,
     paused_for_good,
     snooze_later_today,
     snooze_tomorrow,
@@ -28,10 +25,17 @@ WEEKENDS: tuple[frozenset[int], ...] = (
     frozenset({5, 6}),
     frozenset({4, 5}),
     frozenset({4}),
+    frozenset({5}),
     frozenset({6}),
     frozenset(),
 )
-TIMES = tuple(time(hour) for hour in range(DAY_START.hour, DAY_END.hour + 1))
+
+
+def times() -> tuple[time, ...]:
+    """The whole hours within the allowed hours, for the time page's buttons."""
+    hours = allowed_hours()
+    first = hours.start.hour + (hours.start != time(hours.start.hour))
+    return tuple(time(hour) for hour in range(first, hours.end.hour + 1))
 
 
 def rhythm_name(guide: Guide, rhythm: Rhythm) -> str:
@@ -39,47 +43,75 @@ def rhythm_name(guide: Guide, rhythm: Rhythm) -> str:
     return str(getattr(guide.settings, f"rhythm_{rhythm.value}"))
 
 
-def day_name(day: int, language: str, width: Literal["abbreviated", "wide"] = "wide") -> str:
-    """The name of a weekday (0 = Monday)."""
-    return str(get_day_names(width, locale=language)[day])
-
-
 def weekend_name(guide: Guide, days: frozenset[int]) -> str:
     """'Sat–Sun', 'Fri', or 'no fixed weekend'."""
     if not days:
         return guide.settings.weekend_none
-    return "–".join(day_name(d, guide.language, "abbreviated") for d in sorted(days))
+    return "–".join(weekday_name(d, guide.language, "abbreviated") for d in sorted(days))
 
 
-def when(at: datetime | None, zone: str, language: str) -> str:
+def when(at: datetime | None, zone: str, language: str, now: datetime | None = None) -> str:
     """A future instant in the person's own time and language."""
-    if at is None:
-        return "—"
-    return str(format_datetime(at, "EEEE d MMMM, HH:mm", tzinfo=ZoneInfo(zone), locale=language))
+    return "—" if at is None else moment(at, zone, language, now)
 
 
-def long_date(day: date, language: str) -> str:
-    """A date spelled out in the person's language."""
-    return str(format_date(day, "long", locale=language))
+def place_name(rule: NudgeRule) -> str:
+    """Where the person is, as they named it, or their zone said as a place."""
+    return rule.place or zone_name(rule.zone)
+
+
+def place_data(place: Place) -> str:
+    """A button's data that chooses this place (a city, or a zone without one)."""
+    if place.id:
+        return encode(Action.SET_PLACE, encode_id(place.id), str(place.variant))
+    return encode(Action.SET_ZONE, place.zone)
+
+
+def place_choices(prompt: str, places: list[Place], now: datetime) -> Reply:
+    """A prompt with one button per place, named with its local time: 'Den Haag · 10:00'.
+
+    Places of the same name also show their country: 'Washington, GB · 15:00'.
+    """
+    names = [place.name for place in places]
+    buttons = []
+    for place in places:
+        shown = place.name
+        if names.count(place.name) > 1 and place.country:
+            shown = f"{place.name}, {place.country}"
+        buttons.append(Button(f"{shown} · {clock(now, place.zone)}", place_data(place)))
+    return Reply(prompt, _rows(buttons, 2))
+
+
+def weekend_note(guide: Guide, rule: NudgeRule) -> str:
+    """Why check-ins fall on another day than the chosen one, or ''."""
+    if rule.weekday == rule.slot_weekday:
+        return ""
+    note = guide.settings.weekend_day.format(
+        day=weekday_name(rule.weekday, guide.language),
+        slot=weekday_name(rule.slot_weekday, guide.language),
+    )
+    return note[:1].upper() + note[1:]  # "zaterdag valt …" begins a sentence
 
 
 def menu(guide: Guide, nudge: NudgeView, now: datetime, *, edit: bool = False) -> Reply:
     """The settings overview with a button for each thing to change."""
     texts, rule = guide.settings, nudge.rule
-    paused = ""
+    paused, today = "", now.astimezone(rule.tz).date()
     if paused_for_good(rule):
         paused = "\n" + texts.paused_open
-    elif rule.paused_until and rule.paused_until >= now.astimezone(rule.tz).date():
-        paused = texts.paused_line.format(date=long_date(rule.paused_until, guide.language))
+    elif rule.paused_until and rule.paused_until >= today:
+        paused = texts.paused_line.format(date=day_text(rule.paused_until, guide.language, today))
+    note = weekend_note(guide, rule)
     text = texts.menu.format(
-        zone=rule.zone,
+        place=place_name(rule),
         local_time=local_time_text(rule.zone, now, guide.language),
         rhythm=rhythm_name(guide, rule.rhythm),
-        weekday=day_name(rule.weekday, guide.language),
-        time=rule.at.strftime("%H:%M"),
+        weekday=weekday_name(rule.weekday, guide.language),
+        time=clock(rule.at),
+        day_note=f"\n{note}" if note else "",
         weekend=weekend_name(guide, rule.weekend),
         paused=paused,
-        next=when(nudge.next_at, rule.zone, guide.language),
+        next=when(nudge.next_at, rule.zone, guide.language, now),
     )
     page = Action.SETTINGS_PAGE
     buttons = (
@@ -103,8 +135,8 @@ def _rows(buttons: list[Button], per_row: int) -> tuple[tuple[Button, ...], ...]
     return tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))
 
 
-def page(guide: Guide, name: str, rule: NudgeRule | None, zones: list[tuple[str, str]]) -> Reply:
-    """One settings page: a prompt and its choices (``zones``: label, zone pairs)."""
+def page(guide: Guide, name: str) -> Reply:
+    """One settings page but the place's: a prompt and its choices."""
     texts, language = guide.settings, guide.language
     if name == "rhythm":
         options = [
@@ -112,13 +144,15 @@ def page(guide: Guide, name: str, rule: NudgeRule | None, zones: list[tuple[str,
         ]
         return Reply(texts.rhythm_prompt, _rows(options, 2), edit=True)
     if name == "day":
-        days = [Button(day_name(d, language), encode(Action.SET_WEEKDAY, str(d))) for d in range(7)]
+        days = [
+            Button(weekday_name(d, language), encode(Action.SET_WEEKDAY, str(d))) for d in range(7)
+        ]
         return Reply(texts.day_prompt, _rows(days, 2), edit=True)
     if name == "time":
-        times = [
-            Button(t.strftime("%H:%M"), encode(Action.SET_TIME, t.strftime("%H%M"))) for t in TIMES
-        ]
-        return Reply(texts.time_prompt, _rows(times, 4), edit=True)
+        hours = allowed_hours()
+        buttons = [Button(clock(t), encode(Action.SET_TIME, f"{t:%H%M}")) for t in times()]
+        prompt = texts.time_prompt.format(earliest=clock(hours.start), latest=clock(hours.end))
+        return Reply(prompt, _rows(buttons, 4), edit=True)
     if name == "weekend":
         weekends = [
             Button(
@@ -128,18 +162,10 @@ def page(guide: Guide, name: str, rule: NudgeRule | None, zones: list[tuple[str,
             for w in WEEKENDS
         ]
         return Reply(texts.weekend_prompt, _rows(weekends, 2), edit=True)
-    if name == "zone":
-        return zone_choices(texts.zone_prompt, zones)
     raise ValueError(f"no settings page {name!r}")
 
 
 PAGES = frozenset({"zone", "rhythm", "day", "time", "weekend"})
-
-
-def zone_choices(prompt: str, zones: list[tuple[str, str]]) -> Reply:
-    """A prompt with one button per candidate time zone."""
-    buttons = [Button(label, encode(Action.SET_ZONE, zone)) for label, zone in zones]
-    return Reply(prompt, _rows(buttons, 2))
 
 
 def _days_ahead(at: datetime, now: datetime, tz: ZoneInfo) -> int:
@@ -147,23 +173,25 @@ def _days_ahead(at: datetime, now: datetime, tz: ZoneInfo) -> int:
     return (at.astimezone(tz).date() - now.astimezone(tz).date()).days
 
 
-def _day(at: datetime, days: int, tz: ZoneInfo, language: str) -> str:
+def _day(at: datetime, now: datetime, tz: ZoneInfo, language: str) -> str:
     """'Monday' within the coming week, 'Monday 16 March' further off."""
-    pattern = "EEEE" if days < 7 else "EEEE d MMMM"
-    return str(format_datetime(at, pattern, tzinfo=tz, locale=language))
+    local, today = at.astimezone(tz).date(), now.astimezone(tz).date()
+    if _days_ahead(at, now, tz) < 7:
+        return weekday_name(local.weekday(), language)
+    return day_text(local, language, today)
 
 
 def snooze_moment(guide: Guide, at: datetime, now: datetime, zone: str) -> str:
     """When a snoozed check-in comes, in the person's time and language: 'later today at
     15:00', 'tomorrow at 10:00', 'on Monday at 10:00'."""
     texts, tz = guide.checkin.texts, ZoneInfo(zone)
-    clock = str(format_time(at, "HH:mm", tzinfo=tz, locale=guide.language))
+    at_time = clock(at, zone)
     days = _days_ahead(at, now, tz)
     if days <= 0:
-        return texts.when_later_today.format(time=clock)
+        return texts.when_later_today.format(time=at_time)
     if days == 1:
-        return texts.when_tomorrow.format(time=clock)
-    return texts.when_day.format(day=_day(at, days, tz, guide.language), time=clock)
+        return texts.when_tomorrow.format(time=at_time)
+    return texts.when_day.format(day=_day(at, now, tz, guide.language), time=at_time)
 
 
 def next_day_label(guide: Guide, at: datetime, now: datetime, zone: str) -> str:
@@ -172,7 +200,7 @@ def next_day_label(guide: Guide, at: datetime, now: datetime, zone: str) -> str:
     days = _days_ahead(at, now, tz)
     if days <= 1:
         return guide.checkin.texts.tomorrow
-    name = _day(at, days, tz, guide.language)
+    name = _day(at, now, tz, guide.language)
     return name[:1].upper() + name[1:]
 
 

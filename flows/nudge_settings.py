@@ -1,18 +1,33 @@
-"""Check-in settings: time zone, rhythm, day, time, weekend; pausing and resuming."""
+"""Check-in settings: place, rhythm, day, time, weekend; pausing and resuming.
+
+A place is confirmed at once when what the person typed names one place only; otherwise
+they choose among the candidates. Choosing another place counts as a move (and earns
+one question about it) unless it corrects the choice made shortly before.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flows import nudge_render
-from flows.callbacks import Action, Pressed, encode
-from flows.dates import parse_date
+from flows.callbacks import Action, Pressed, decode_id, encode
+from flows.dates import clock, day_text, parse_date
 from flows.events import Command, Location, Text
-from flows.places import Place, find_places, local_time_text, quick_picks, zone_at
+from flows.place_names import name_key
+from flows.places import (
+    Place,
+    find_places,
+    local_time_text,
+    nearest_place,
+    place_by_id,
+    quick_picks,
+    zone_at,
+    zone_name,
+)
 from flows.replies import Button, Outcome, Reply, SaveNudgeRule
-from flows.schedule import DAY_END, DAY_START, OPEN_PAUSE, NudgeRule, Rhythm, next_nudge_at
+from flows.schedule import OPEN_PAUSE, NudgeRule, Rhythm, allowed_hours, next_nudge_at
 from flows.states import State, Step
 from flows.turn import Turn
 from flows.views import NudgeView
@@ -20,6 +35,7 @@ from flows.views import NudgeView
 SUGGESTED_PLACES = ("Den Haag", "Brussels", "London", "New York", "Nairobi", "Beijing")
 MAX_CANDIDATES = 6
 PAUSE_DAYS = {"7": 7, "14": 14, "30": 30}
+CORRECTION = timedelta(minutes=15)  # another place chosen this soon corrects, not moves
 _TIME = re.compile(r"^\s*(\d{1,2})(?:\s*[:.h]\s*(\d{2}))?\s*$")
 
 
@@ -27,16 +43,19 @@ def _idle(turn: Turn) -> State:
     return State(draft_id=turn.state.draft_id)
 
 
-def _label(place: Place, turn: Turn) -> str:
-    where = f"{place.name}, {place.country}" if place.country else place.name
-    return f"{where} · {local_time_text(place.zone, turn.view.now, turn.guide.language)}"
-
-
 def _zone_page(turn: Turn, prompt: str) -> Outcome:
     """Ask where the person is; their next text or location answers."""
-    picks = [(_label(p, turn), p.zone) for p in quick_picks(SUGGESTED_PLACES)]
-    reply = nudge_render.zone_choices(prompt, picks)
+    picks = list(quick_picks(SUGGESTED_PLACES))
+    reply = nudge_render.place_choices(prompt, picks, turn.view.now)
     return turn.outcome(State(step=Step.SETTINGS_ZONE, draft_id=turn.state.draft_id), reply)
+
+
+def place_at(latitude: float, longitude: float) -> Place | None:
+    """The place of a shared location: its nearest city, else its zone; None at sea."""
+    zone = zone_at(latitude, longitude)
+    if zone is None:
+        return None
+    return nearest_place(latitude, longitude, zone) or Place(zone_name(zone), "", zone)
 
 
 def _save(turn: Turn, rule: NudgeRule, *before: Reply, edit: bool = True) -> Outcome:
@@ -81,22 +100,26 @@ def on_text(turn: Turn, message: Text) -> Outcome:
         places = find_places(message.text, limit=MAX_CANDIDATES)
         if not places:
             return turn.outcome(None, Reply(turn.guide.settings.zone_not_found))
-        picks = [(_label(p, turn), p.zone) for p in places]
-        return turn.outcome(None, nudge_render.zone_choices(turn.guide.settings.zone_pick, picks))
+        if len(places) == 1:  # one clear match: no need to ask which
+            return _set_place(turn, places[0], edit=False)
+        prompt = turn.guide.settings.zone_pick
+        return turn.outcome(None, nudge_render.place_choices(prompt, places, turn.view.now))
     if turn.state.step is Step.SETTINGS_TIME:
         at = parse_time(message.text)
         if at is None or turn.view.nudge is None:
-            return turn.outcome(None, Reply(turn.guide.settings.time_invalid))
+            hours, invalid = allowed_hours(), turn.guide.settings.time_invalid
+            text = invalid.format(earliest=clock(hours.start), latest=clock(hours.end))
+            return turn.outcome(None, Reply(text))
         return _save(turn, replace(turn.view.nudge.rule, at=at), edit=False)
     return _pause_until_text(turn, message.text)
 
 
 def on_location(turn: Turn, location: Location) -> Outcome:
-    """A shared location sets the time zone."""
-    zone = zone_at(location.latitude, location.longitude)
-    if zone is None:
+    """A shared location sets the place (its nearest city) and time zone."""
+    place = place_at(location.latitude, location.longitude)
+    if place is None:
         return turn.outcome(None, Reply(turn.guide.settings.location_unknown))
-    return _set_zone(turn, zone, edit=False)
+    return _set_place(turn, place, edit=False)
 
 
 def on_press(turn: Turn, pressed: Pressed) -> Outcome:
@@ -104,7 +127,9 @@ def on_press(turn: Turn, pressed: Pressed) -> Outcome:
     texts, nudge = turn.guide.settings, turn.view.nudge
     arg = pressed.args[0] if pressed.args else ""
     if pressed.action is Action.SET_ZONE:
-        return _set_zone(turn, arg, edit=True)
+        return _set_place(turn, Place(zone_name(arg), "", arg), edit=True)
+    if pressed.action is Action.SET_PLACE:
+        return _pressed_place(turn, pressed.args)
     if pressed.action is Action.CLOSE_SETTINGS:
         return _close(turn)
     if pressed.action is Action.SETTINGS_PAGE and arg not in nudge_render.PAGES:
@@ -119,7 +144,7 @@ def on_press(turn: Turn, pressed: Pressed) -> Outcome:
             return turn.outcome(_idle(turn), nudge_render.menu(turn.guide, nudge, turn.view.now))
         case Action.SETTINGS_PAGE:
             step = Step.SETTINGS_TIME if arg == "time" else Step.IDLE
-            reply = nudge_render.page(turn.guide, arg, rule, [])
+            reply = nudge_render.page(turn.guide, arg)
             return turn.outcome(State(step=step, draft_id=turn.state.draft_id), reply)
         case Action.SET_RHYTHM if arg in set(Rhythm):
             return _save(turn, replace(rule, rhythm=Rhythm(arg)))
@@ -131,25 +156,49 @@ def on_press(turn: Turn, pressed: Pressed) -> Outcome:
             return _save(turn, replace(rule, weekend=frozenset(int(c) for c in arg if c != "-")))
         case Action.PAUSE if arg in PAUSE_DAYS or arg == "0":
             today = turn.view.now.astimezone(rule.tz).date()
-            until = OPEN_PAUSE if arg == "0" else today + timedelta(PAUSE_DAYS[arg])
+            # "one week" from a Monday: paused up to and including Sunday, back on Monday
+            until = OPEN_PAUSE if arg == "0" else today + timedelta(PAUSE_DAYS[arg] - 1)
             return _pause(turn, nudge, until, edit=True)
     return turn.outcome(notice=turn.guide.texts.invalid_button)
 
 
-def _set_zone(turn: Turn, zone: str, *, edit: bool) -> Outcome:
-    """A new time zone: the next check-in follows it; a move earns one question."""
-    texts, old = turn.guide.settings, turn.view.nudge
+def _pressed_place(turn: Turn, args: tuple[str, ...]) -> Outcome:
+    """A city's button: its geonames id and which of its names was shown."""
+    city_id = decode_id(args[0])
+    place = None
+    if city_id is not None and args[1].isdigit() and len(args[1]) < 4:
+        place = place_by_id(city_id, int(args[1]))
+    if place is None:
+        return turn.outcome(notice=turn.guide.texts.invalid_button)
+    return _set_place(turn, place, edit=True)
+
+
+def _set_place(turn: Turn, place: Place, *, edit: bool) -> Outcome:
+    """A place chosen: the next check-in follows its zone; a real move earns one question."""
+    texts, old, now = turn.guide.settings, turn.view.nudge, turn.view.now
     try:
-        rule = replace(old.rule, zone=zone) if old else NudgeRule(zone)
+        if old is None:
+            rule = NudgeRule(place.zone, place=place.name, placed_at=now)
+        else:
+            rule = replace(old.rule, zone=place.zone, place=place.name, placed_at=now)
     except ValueError:
         return turn.outcome(notice=turn.guide.texts.invalid_button)
-    local = local_time_text(zone, turn.view.now, turn.guide.language)
-    replies = [Reply(texts.zone_set.format(zone=zone, local_time=local), edit=edit)]
+    local = local_time_text(place.zone, now, turn.guide.language)
+    replies = [Reply(texts.zone_set.format(place=place.name, local_time=local), edit=edit)]
     saved = _save(turn, rule, *replies)
-    if old is not None and old.rule.zone != zone:
+    if old is not None and is_move(old.rule, rule, now):
         button = Button(texts.reflect_on_move, encode(Action.REFLECT_MOVE))
         saved = replace(saved, replies=(*saved.replies, Reply(texts.moved, ((button,),))))
     return saved
+
+
+def is_move(old: NudgeRule, new: NudgeRule, now: datetime) -> bool:
+    """Another zone, or another named place, and not a correction of a recent choice."""
+    if old.placed_at is not None and now - old.placed_at <= CORRECTION:
+        return False
+    if old.zone != new.zone:
+        return True
+    return bool(old.place and new.place) and name_key(old.place) != name_key(new.place)
 
 
 def _close(turn: Turn) -> Outcome:
@@ -161,7 +210,9 @@ def _close(turn: Turn) -> Outcome:
         )
     if nudge.rule.rhythm is Rhythm.OFF:
         return turn.outcome(_idle(turn), Reply(texts.off, edit=True))
-    next_text = nudge_render.when(nudge.next_at, nudge.rule.zone, turn.guide.language)
+    next_text = nudge_render.when(
+        nudge.next_at, nudge.rule.zone, turn.guide.language, turn.view.now
+    )
     return turn.outcome(_idle(turn), Reply(texts.saved.format(next=next_text), edit=True))
 
 
@@ -186,25 +237,32 @@ def _pause_until_text(turn: Turn, text: str) -> Outcome:
 
 
 def _pause(turn: Turn, nudge: NudgeView, until: date, *, edit: bool = False) -> Outcome:
-    texts = turn.guide.settings
+    """Pause up to and including ``until``; say when check-ins come back."""
+    texts, language, now = turn.guide.settings, turn.guide.language, turn.view.now
     saved = _save(turn, replace(nudge.rule, paused_until=until))
     if until == OPEN_PAUSE:
         line = texts.paused_open
     else:
-        line = texts.paused_until.format(date=nudge_render.long_date(until, turn.guide.language))
+        effect = saved.effects[0]
+        assert isinstance(effect, SaveNudgeRule)
+        today = now.astimezone(nudge.rule.tz).date()
+        line = texts.paused_until.format(
+            date=day_text(until, language, today),
+            next=nudge_render.when(effect.next_at, nudge.rule.zone, language, now),
+        )
     return replace(saved, replies=(Reply(line, edit=edit),))
 
 
 def _resume(turn: Turn, nudge: NudgeView) -> Outcome:
-    texts = turn.guide.settings
-    today = turn.view.now.astimezone(nudge.rule.tz).date()
+    texts, language, now = turn.guide.settings, turn.guide.language, turn.view.now
+    today = now.astimezone(nudge.rule.tz).date()
     if nudge.rule.paused_until is None or nudge.rule.paused_until < today:
-        next_text = nudge_render.when(nudge.next_at, nudge.rule.zone, turn.guide.language)
+        next_text = nudge_render.when(nudge.next_at, nudge.rule.zone, language, now)
         return turn.outcome(_idle(turn), Reply(texts.not_paused.format(next=next_text)))
     saved = _save(turn, replace(nudge.rule, paused_until=None))
     effect = saved.effects[0]
     assert isinstance(effect, SaveNudgeRule)
-    next_text = nudge_render.when(effect.next_at, nudge.rule.zone, turn.guide.language)
+    next_text = nudge_render.when(effect.next_at, nudge.rule.zone, language, now)
     return replace(saved, replies=(Reply(texts.resumed.format(next=next_text)),))
 
 
@@ -220,4 +278,4 @@ def parse_time(text: str) -> time | None:
     if hour > 23 or minute > 59:
         return None
     at = time(hour, minute)
-    return at if DAY_START <= at <= DAY_END else None
+    return at if at in allowed_hours() else None

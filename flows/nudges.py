@@ -1,9 +1,11 @@
 """Nudges: deciding, when a check-in falls due, whether and how to ask.
 
-A nudge is never sent while a story is under way, outside 08:00-21:00 local
-time or on the person's weekend: it is moved instead. After three unanswered
-nudges in a row the rhythm slows down one step (weekly, every two weeks, every
-four weeks), and the person is told so with the nudge that slows down.
+A nudge is never sent while a story is under way, outside the allowed hours (07:00-21:00
+local time unless the installation set others) or on the person's weekend: it is moved
+instead. It greets, asks its question, and says that typing the answer is all it takes;
+a button pressed once the nudge is answered or has passed takes the buttons off it.
+After three unanswered nudges in a row the rhythm slows down one step (weekly, every two
+weeks, every four weeks), and the person is told so with the nudge that slows down.
 
 "Later today" is offered only while today still has allowed time for it; every snooze
 answer names the real moment ("on Monday at 10:00"). A check-in asked but never
@@ -14,7 +16,7 @@ same question, never as what looks like a new check-in.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from flows import nudge_render
 from flows.callbacks import Action, Pressed, decode_id, encode_id
@@ -36,6 +38,7 @@ from flows.turn import IN_STORY, Turn
 UNANSWERED_BEFORE_SLOWING = 3
 ABANDONED_AFTER = timedelta(hours=12)  # a story untouched this long no longer holds nudges back
 STAMP_TOLERANCE_MINUTES = 10
+RETIRED_WITHIN = 366 * 24 * 60  # minutes: older nudges' buttons only get a notice
 BUSY = (*IN_STORY, Step.SETTINGS_ZONE, Step.SETTINGS_TIME, Step.SETTINGS_PAUSE)
 
 
@@ -68,18 +71,39 @@ def on_due(turn: Turn) -> Outcome:
         return Outcome(turn.state, (), (SetNextNudge(next_allowed(rule, now)),))
     texts = turn.guide.checkin.texts
     asked = _unrecorded(turn)
-    lines = [texts.reminder] if asked else []
+    lines = [texts.reminder if asked else texts.nudge_greeting]
     effects: list[Effect] = []
     if nudge.unanswered >= UNANSWERED_BEFORE_SLOWING and slower(rule.rhythm) is not rule.rhythm:
         slowed = replace(rule, rhythm=slower(rule.rhythm))
         effects.append(SaveNudgeRule(slowed, nudge.next_at, on_delivery=True))
         rhythm = nudge_render.rhythm_name(turn.guide, slowed.rhythm)
         lines.append(texts.slowed_down.format(rhythm=rhythm))
-    opening = turn.guide.questionnaire(StoryKind.CHECKIN).opening
-    lines.append(phrasing(opening, rule, asked or now))
+    lines += [_question(turn, rule, asked or now), texts.nudge_hint]
     buttons = nudge_render.nudge_buttons(turn.guide, stamp(now), rule, now)
     state = State(step=Step.NUDGED, draft_id=turn.state.draft_id, asked_at=asked or now)
     return Outcome(state, (Reply("\n\n".join(lines), buttons),), tuple(effects))
+
+
+def _question(turn: Turn, rule: NudgeRule, asked: datetime) -> str:
+    """The check-in's question as the nudge asked at ``asked`` phrases it."""
+    return phrasing(turn.guide.questionnaire(StoryKind.CHECKIN).opening, rule, asked)
+
+
+def _retired(turn: Turn, mark: str) -> Outcome:
+    """A button of a nudge already answered, passed or skipped: its message keeps its
+    question but loses its buttons, and a short notice says why nothing happens."""
+    texts, nudge, minute = turn.guide.checkin.texts, turn.view.nudge, decode_id(mark)
+    now_minute = int(turn.view.now.timestamp()) // 60
+    if nudge is None or nudge.last_at is None or minute is None:
+        return turn.outcome(notice=texts.stale_nudge)  # no check-in was ever sent
+    if not 0 <= now_minute - minute <= RETIRED_WITHIN:
+        return turn.outcome(notice=texts.stale_nudge)  # forged, or from long ago
+    answered = _is_latest(turn, mark) and turn.state.step is not Step.NUDGED
+    asked = datetime.fromtimestamp(minute * 60, UTC)
+    question = Reply(f"{texts.nudge_greeting}\n\n{_question(turn, nudge.rule, asked)}", edit=True)
+    return turn.outcome(
+        None, question, notice=texts.nudge_answered if answered else texts.stale_nudge
+    )
 
 
 def _unrecorded(turn: Turn) -> datetime | None:
@@ -113,7 +137,7 @@ def on_press(turn: Turn, pressed: Pressed) -> Outcome:
     texts = turn.guide.checkin.texts
     nudge, now = turn.view.nudge, turn.view.now
     if nudge is None or turn.state.step is not Step.NUDGED or not _is_latest(turn, pressed.args[0]):
-        return turn.outcome(notice=texts.stale_nudge)  # an older or an answered nudge
+        return _retired(turn, pressed.args[0])  # an older or an answered nudge
     state = State(draft_id=turn.state.draft_id)
     if nudge.rule.paused_until is not None:
         return Outcome(state, (Reply(texts.skipped, edit=True),))  # paused meanwhile

@@ -1,7 +1,10 @@
 """The team photo as a file: Markdown, CSV, JSON or PNG (the same photo as in the chat).
 
-Like the chat, a file holds only the team, the period, counts, the recurring
-threads and shared quotes: no names, ids or dates finer than the period.
+Like the chat, a file holds only the team, the period, counts and their shares,
+the recurring threads and shared quotes: no names, ids or dates finer than the
+period. A share is of the stories and check-ins that were asked the question
+(``flows.team_photo``); the CSV and JSON give it as a fraction rounded to three
+places, for other programs.
 """
 
 from __future__ import annotations
@@ -13,9 +16,17 @@ from enum import StrEnum
 
 from flows.guide import Guide
 from flows.photo_chart import chart_png
-from flows.team_photo import TeamPhoto, recurring_text, summary_text
+from flows.team_photo import (
+    Section,
+    TeamPhoto,
+    heading_text,
+    item_text,
+    recurring_text,
+    summary_text,
+)
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+SHARE_PLACES = 3
 
 
 class PhotoFormat(StrEnum):
@@ -31,7 +42,7 @@ def photo_file(guide: Guide, photo: TeamPhoto, period: str, fmt: PhotoFormat) ->
     """The photo in one format; ``period`` is its stable name, such as 2026-Q3."""
     match fmt:
         case PhotoFormat.PNG:
-            return chart_png(photo, guide.teams.chart_axis)
+            return chart_png(guide, photo)
         case PhotoFormat.CSV:
             return _csv(guide, photo, period).encode("utf-8")
         case PhotoFormat.JSON:
@@ -45,8 +56,8 @@ def _markdown(guide: Guide, photo: TeamPhoto) -> str:
         if section.withheld:
             lines += ["", f"## {section.title}", "", guide.teams.photo_withheld]
         elif section.items:
-            lines += ["", f"## {section.title}", ""]
-            lines += [f"- {label}: {count}" for label, count in section.items]
+            lines += ["", f"## {heading_text(guide, section)}", ""]
+            lines += [f"- {item_text(guide, section, *item)}" for item in section.items]
     if recurring := recurring_text(guide, photo):
         lines += ["", recurring]
     if photo.quotes:
@@ -56,28 +67,42 @@ def _markdown(guide: Guide, photo: TeamPhoto) -> str:
 
 
 def _csv(guide: Guide, photo: TeamPhoto, period: str) -> str:
-    """One row per fact: team, period, section, item, count.
+    """One row per fact: team, period, section, item, count, asked, share.
 
-    Totals first, then each question's counts (a withheld question: one row that
-    says so, without a count), the recurring threads and the shared quotes.
+    Totals first, then each question's counts with how many stories and check-ins
+    were asked it and the share (a withheld question: one row that says so, without
+    a count), the recurring threads and the shared quotes.
     """
-    rows: list[tuple[str, str, int | str]] = [
-        ("totals", "stories", photo.stories),
-        ("totals", "checkins", photo.checkins),
-        ("totals", "contributors", photo.contributors),
+    rows: list[tuple[str, str, int | str, int | str, float | str]] = [
+        ("totals", "stories", photo.stories, "", ""),
+        ("totals", "checkins", photo.checkins, "", ""),
+        ("totals", "contributors", photo.contributors, "", ""),
     ]
     for section in photo.sections:
         if section.withheld:
-            rows.append((section.key, guide.teams.photo_withheld, ""))
-        rows += [(section.key, label, count) for label, count in section.items]
-    rows += [("recurring", label, "") for label in photo.recurring]
-    rows += [("quotes", quote, "") for quote in photo.quotes]
+            rows.append((section.key, guide.teams.photo_withheld, "", "", ""))
+        rows += [
+            (section.key, label, count, section.asked, _or_empty(_share(section, count)))
+            for label, count in section.items
+        ]
+    rows += [("recurring", label, "", "", "") for label in photo.recurring]
+    rows += [("quotes", quote, "", "", "") for quote in photo.quotes]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["team", "period", "section", "item", "count"])
+    writer.writerow(["team", "period", "section", "item", "count", "asked", "share"])
     team = _cell(photo.team)
-    writer.writerows((team, period, key, _cell(item), count) for key, item, count in rows)
+    writer.writerows((team, period, key, _cell(item), *rest) for key, item, *rest in rows)
     return out.getvalue()
+
+
+def _share(section: Section, count: int) -> float | None:
+    """The share as a fraction for other programs (None when nobody was asked)."""
+    share = section.share(count)
+    return None if share is None else round(share, SHARE_PLACES)
+
+
+def _or_empty(share: float | None) -> float | str:
+    return "" if share is None else share
 
 
 def _cell(text: str) -> str:
@@ -98,7 +123,11 @@ def _data(photo: TeamPhoto, period: str) -> dict[str, object]:
                 "question": s.key,
                 "title": s.title,
                 "withheld": s.withheld,
-                "counts": [{"item": label, "count": count} for label, count in s.items],
+                "asked": {"stories": s.asked_stories, "checkins": s.asked_checkins},
+                "counts": [
+                    {"item": label, "count": count, "share": _share(s, count)}
+                    for label, count in s.items
+                ],
             }
             for s in photo.sections
         ],

@@ -3,8 +3,10 @@
 At each rhythm (monthly by default) the photo of the window that just ended is
 due on the first day of the next window, at a local hour in the facilitator's
 own time zone, but never before that window has ended in UTC. It goes out
-only when it may be shown and has more contributions than what was already
-delivered for that window.
+once, and again only when it has more contributions than what was already
+delivered for that window. The window that just ended is told once even when it
+stays below the minimum, as exactly that (no numbers), so a facilitator is never
+left waiting for a photo that will not come.
 """
 
 from __future__ import annotations
@@ -52,6 +54,15 @@ def due_period(rhythm: DeliveryRhythm, zone: str, hour: int, now: datetime) -> P
     return ended.previous()
 
 
+def tells_closed(rhythm: DeliveryRhythm, period: Period, now: datetime) -> bool:
+    """True when ``period`` is the window that ended last: only then is it told that it
+    stays closed (never in a catch-up of an older window, such as one that ended before
+    the facilitator came)."""
+    span = SPAN_OF.get(rhythm)
+    return span is not None and period == Period.containing(span, now).previous()
+
+
 def is_new(contributions: int, delivered: int | None) -> bool:
-    """True when a window has more contributions than its last delivered photo showed."""
-    return contributions > (delivered or 0)
+    """True when nothing was delivered for a window yet, or it now has more contributions
+    than its last delivered photo showed (a closed window counts none)."""
+    return delivered is None or contributions > delivered

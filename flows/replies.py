@@ -82,9 +82,14 @@ class ForgetPerson:
 
 @dataclass(frozen=True)
 class SetLanguage:
-    """Remember the person's language."""
+    """Remember the language the person chose."""
 
     language: str
+
+
+@dataclass(frozen=True)
+class Welcomed:
+    """The person was shown the long first welcome: later greetings are short."""
 
 
 @dataclass(frozen=True)
@@ -119,6 +124,7 @@ Effect = (
     | DeleteStory
     | ForgetPerson
     | SetLanguage
+    | Welcomed
     | SaveNudgeRule
     | SetNextNudge
     | PersonActive

@@ -10,9 +10,11 @@ Local-time conventions:
 - A local time that does not exist (DST gap) becomes the first instant after the gap
   (02:30 in a 02:00→03:00 gap is 03:00); an ambiguous one (DST fold) is its first
   occurrence (``fold=0``).
-- Nudges only go out between :data:`DAY_START` and :data:`DAY_END` local time (both
-  inclusive, to the minute: a 21:00 check-in sent at 21:00:40 is still on time), never
-  on the rule's weekend days and never on or before ``paused_until``.
+- Nudges only go out within the allowed hours, local time: :data:`DAY_START` to
+  :data:`DAY_END` unless the installation set others at start-up (``set_allowed_hours``);
+  both inclusive, to the minute (a 21:00 check-in sent at 21:00:40 is still on time);
+  never on the rule's weekend days and never on or before ``paused_until``. A rule's
+  time outside the hours (they were narrowed since) goes out at their edge.
 - The rhythm counts in slots, not from the moment of sending: a weekly check-in that
   went out a day late (snoozed, held back by a story or the weekend) is followed by
   the usual slot of the next week, never by one a week after the late send.
@@ -30,24 +32,62 @@ __all__ = [
     "DAY_END",
     "DAY_START",
     "INTERVAL_DAYS",
+    "Hours",
     "NudgeRule",
     "Rhythm",
+    "allowed_hours",
     "is_allowed",
     "local_instant",
     "next_allowed",
     "next_nudge_at",
+    "set_allowed_hours",
     "slower",
     "snooze_later_today",
     "snooze_tomorrow",
 ]
 
 OPEN_PAUSE = date(9999, 12, 31)  # paused "until I resume"
-DAY_START = time(8)
+DAY_START = time(7)  # the allowed hours unless the installation sets others
 DAY_END = time(21)
+PLACE_LENGTH = 200  # characters of a place's name
 SNOOZE_LATER = timedelta(hours=3)
 _ONE_DAY = timedelta(days=1)
 _ONE_SECOND = timedelta(seconds=1)
 _LATE_BY_AT_MOST = timedelta(days=6)  # a slot's nudge can go out this much later
+
+
+@dataclass(frozen=True)
+class Hours:
+    """The local hours within which check-ins go out and a person may choose a time."""
+
+    start: time = DAY_START
+    end: time = DAY_END
+
+    def __post_init__(self) -> None:
+        if self.start.tzinfo is not None or self.end.tzinfo is not None:
+            raise ValueError("allowed hours are local wall times and must be naive")
+        if not self.start < self.end:
+            raise ValueError(f"allowed hours must start before they end: {self.start}-{self.end}")
+
+    def __contains__(self, wall: object) -> bool:
+        """Whether a wall time lies within, to the minute (21:00:40 is still 21:00)."""
+        if not isinstance(wall, time):
+            return False
+        return self.start <= wall and wall.replace(second=0, microsecond=0) <= self.end
+
+
+_hours = Hours()
+
+
+def allowed_hours() -> Hours:
+    """The hours in force."""
+    return _hours
+
+
+def set_allowed_hours(hours: Hours) -> None:
+    """Set the installation's hours, once at start-up (from its settings)."""
+    global _hours
+    _hours = hours
 
 
 class Rhythm(StrEnum):
@@ -86,8 +126,10 @@ class NudgeRule:
     """A person's nudge preferences, in their local time.
 
     ``weekday`` and ``weekend`` use Python weekdays (0 = Monday). If ``weekday`` is a
-    weekend day, nudges fall on the next non-weekend day, at the same time. Derived on
-    construction: ``tz`` (the loaded zone) and ``slot_weekday`` (the weekday actually used).
+    weekend day, nudges fall on the next non-weekend day, at the same time. ``place`` is
+    where the person said they are, as they named it ("Den Haag"; "" when only the zone is
+    known), chosen at ``placed_at``. Derived on construction: ``tz`` (the loaded zone) and
+    ``slot_weekday`` (the weekday actually used).
     """
 
     zone: str
@@ -96,6 +138,8 @@ class NudgeRule:
     at: time = time(10, 0)
     weekend: frozenset[int] = frozenset({5, 6})
     paused_until: date | None = None
+    place: str = ""
+    placed_at: datetime | None = None
     tz: ZoneInfo = field(init=False, repr=False, compare=False)
     slot_weekday: int = field(init=False, repr=False, compare=False)
 
@@ -117,8 +161,10 @@ class NudgeRule:
             raise ValueError("weekend cannot cover the whole week")
         if self.at.tzinfo is not None:
             raise ValueError("'at' is a local wall time and must be naive")
-        if not DAY_START <= self.at <= DAY_END:
-            raise ValueError(f"'at' must lie between {DAY_START} and {DAY_END}, not {self.at}")
+        if len(self.place) > PLACE_LENGTH:
+            raise ValueError(f"a place's name has at most {PLACE_LENGTH} characters")
+        if self.placed_at is not None:
+            _aware(self.placed_at, "placed_at")
         slot = self.weekday
         while slot in self.weekend:
             slot = (slot + 1) % 7
@@ -168,8 +214,8 @@ def _free_day(rule: NudgeRule, day: date) -> bool:
 
 
 def _in_hours(wall: time) -> bool:
-    """08:00 up to and including the minute 21:00 (what a clock on the wall shows)."""
-    return wall >= DAY_START and wall.replace(second=0, microsecond=0) <= DAY_END
+    """Within the allowed hours, to the minute (what a clock on the wall shows)."""
+    return wall in _hours
 
 
 def is_allowed(rule: NudgeRule, instant: datetime) -> bool:
@@ -184,17 +230,18 @@ def next_allowed(rule: NudgeRule, instant: datetime) -> datetime:
     _aware(instant, "instant")
     local = instant.astimezone(rule.tz)
     day, wall = local.date(), local.time()
-    if wall.replace(second=0, microsecond=0) <= DAY_END and _free_day(rule, day):
-        if wall >= DAY_START:
+    start, end = _hours.start, _hours.end
+    if wall.replace(second=0, microsecond=0) <= end and _free_day(rule, day):
+        if wall >= start:
             return instant.astimezone(UTC)
-        candidate = local_instant(day, DAY_START, rule.tz)
+        candidate = local_instant(day, start, rule.tz)
     else:
         if rule.paused_until is not None and day < rule.paused_until:
             day = rule.paused_until
         day += _ONE_DAY
         while not _free_day(rule, day):
             day += _ONE_DAY
-        candidate = local_instant(day, DAY_START, rule.tz)
+        candidate = local_instant(day, start, rule.tz)
     # Only an exotic transition (a gap swallowing the whole morning) gets here unallowed.
     return candidate if is_allowed(rule, candidate) else next_allowed(rule, candidate)
 

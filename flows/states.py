@@ -19,6 +19,7 @@ class Step(StrEnum):
     SETTINGS_ZONE = "settings_zone"  # waiting for a city name or a location
     SETTINGS_TIME = "settings_time"  # waiting for a typed time of day
     SETTINGS_PAUSE = "settings_pause"  # waiting for a typed date to pause until
+    CHECKIN_THROUGH = "checkin_through"  # nothing went better: a text may say what helped
 
 
 class StoryKind(StrEnum):

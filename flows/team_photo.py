@@ -16,6 +16,12 @@ question over the people who answered it, and withholds a question that fails.
 
 A recurring thread is an item at the top of its question that more than one
 story or check-in named (at most two per question when they tie).
+
+Units. A count is a number of stories and check-ins that picked an option (one
+person may tell several). Its share is of the stories and check-ins that were
+asked the question: every story for a story question, and the check-ins too for
+a question the check-in also asks ("how"). Storage counts stories and check-ins
+together per option, so a share cannot be split by kind.
 """
 
 from __future__ import annotations
@@ -23,10 +29,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from babel.dates import format_date
+from babel.numbers import format_percent
 
+from flows.dates import month_text
 from flows.guide import Guide, Question, QuestionKind
 from flows.periods import Period, Span
+from flows.privacy import amounts
 from flows.render import MESSAGE_LIMIT, fit
 from flows.team_views import PhotoData
 
@@ -63,6 +71,8 @@ def _people(chosen: Iterable[int], months: MonthContributors) -> frozenset[str]:
 class Section:
     """One quick-pick question of the photo: its heading and (label, count), largest first.
 
+    ``asked_stories`` and ``asked_checkins``: how many stories and check-ins of the
+    window were asked this question, the base of every share.
     ``withheld``: too few people answered it in the window; it shows no counts.
     """
 
@@ -70,6 +80,17 @@ class Section:
     title: str
     items: tuple[tuple[str, int], ...]
     withheld: bool = False
+    asked_stories: int = 0
+    asked_checkins: int = 0
+
+    @property
+    def asked(self) -> int:
+        """How many stories and check-ins were asked this question."""
+        return self.asked_stories + self.asked_checkins
+
+    def share(self, count: int) -> float | None:
+        """The part (0-1) of the stories and check-ins asked that picked an item."""
+        return min(count / self.asked, 1.0) if self.asked else None
 
     def threads(self) -> tuple[str, ...]:
         """The items at the top of this question, when more than one story named them."""
@@ -99,7 +120,7 @@ def period_label(guide: Guide, period: Period) -> str:
     texts = guide.teams
     match period.span:
         case Span.MONTH:
-            return str(format_date(period.start.date(), "LLLL y", locale=guide.language))
+            return month_text(period.start.date(), guide.language)
         case Span.QUARTER:
             return texts.period_quarter.format(number=period.index, year=period.year)
         case Span.HALF:
@@ -111,26 +132,26 @@ def _photo_questions(guide: Guide) -> tuple[Question, ...]:
     return tuple(q for q in guide.questions if q.kind is QuestionKind.CHOICES)
 
 
-def _section(
-    question: Question, counts: Mapping[tuple[str, str], int], withheld: frozenset[str]
-) -> Section:
+def _section(guide: Guide, question: Question, data: PhotoData) -> Section:
     """Counts of one question, largest first; ties keep the guide's order."""
     title = question.photo_title or question.title
-    if question.key in withheld:
-        return Section(question.key, title, (), withheld=True)
+    in_checkins = guide.checkin.questions.question(question.key) is not None
+    checkins = data.checkins if in_checkins else 0
+    if question.key in data.withheld:
+        return Section(question.key, title, (), True, data.stories, checkins)
+    counts = {(c.question, c.option): c.count for c in data.counts}
     order = list(question.options)
     picked = [(key, counts.get((question.key, key), 0)) for key in order]
     ranked = sorted((p for p in picked if p[1] > 0), key=lambda p: (-p[1], order.index(p[0])))
     items = tuple((question.options[key], count) for key, count in ranked)
-    return Section(question.key, title, items)
+    return Section(question.key, title, items, False, data.stories, checkins)
 
 
 def assemble(guide: Guide, data: PhotoData, minimum: int) -> TeamPhoto | None:
     """The photo in the guide's language, or None when it may not be shown."""
     if not data.disclosable or data.contributors < minimum:
         return None
-    counts = {(c.question, c.option): c.count for c in data.counts}
-    sections = tuple(_section(q, counts, data.withheld) for q in _photo_questions(guide))
+    sections = tuple(_section(guide, q, data) for q in _photo_questions(guide))
     recurring = tuple(label for section in sections for label in section.threads())
     period = period_label(guide, data.period)
     return TeamPhoto(
@@ -146,16 +167,43 @@ def assemble(guide: Guide, data: PhotoData, minimum: int) -> TeamPhoto | None:
     )
 
 
-def not_enough_text(guide: Guide, data: PhotoData) -> str:
-    """Said when a photo may not be shown: no numbers, only that more people are needed."""
+def not_enough_text(guide: Guide, data: PhotoData, minimum: int) -> str:
+    """Said when a photo may not be shown: no numbers, only that it stays below the minimum.
+
+    Only ended windows are ever counted, and they are frozen: it stays so.
+    """
     period = period_label(guide, data.period)
-    return guide.teams.photo_not_enough.format(team=data.team.name, period=period)
+    return guide.teams.photo_not_enough.format(team=data.team.name, period=period, minimum=minimum)
 
 
 def summary_text(guide: Guide, photo: TeamPhoto) -> str:
     """'Stories: 12 · check-ins: 8 · people who took part: 7'."""
     return guide.teams.photo_summary.format(
         stories=photo.stories, checkins=photo.checkins, people=photo.contributors
+    )
+
+
+def share_text(guide: Guide, share: float) -> str:
+    """'45%': a share in the reader's language."""
+    return str(format_percent(share, locale=guide.language))
+
+
+def heading_text(guide: Guide, section: Section) -> str:
+    """'How people learned (12 stories and 8 check-ins)': the title and what the shares
+    are of."""
+    if section.withheld or not section.asked:
+        return section.title
+    asked = amounts(guide.privacy, section.asked_stories, section.asked_checkins)
+    return f"{section.title} ({asked})"
+
+
+def item_text(guide: Guide, section: Section, label: str, count: int) -> str:
+    """'By doing, trial and error — 9 of 20 (45%)'; the count alone without a base."""
+    share = section.share(count)
+    if share is None:
+        return f"{label} — {count}"
+    return guide.teams.photo_item.format(
+        label=label, count=count, asked=section.asked, share=share_text(guide, share)
     )
 
 
@@ -173,8 +221,8 @@ def photo_text(guide: Guide, photo: TeamPhoto) -> str:
         if section.withheld:
             parts.append(f"▸ {section.title}\n  {guide.teams.photo_withheld}")
         elif section.items:
-            lines = [f"  {label} — {count}" for label, count in section.items]
-            parts.append("\n".join([f"▸ {section.title}", *lines]))
+            lines = [f"  {item_text(guide, section, *item)}" for item in section.items]
+            parts.append("\n".join([f"▸ {heading_text(guide, section)}", *lines]))
     if recurring := recurring_text(guide, photo):
         parts.append(recurring)
     if photo.quotes:

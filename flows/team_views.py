@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from flows.periods import Period
+from flows.photo_rhythm import DeliveryRhythm
 
 
 class Role(StrEnum):
@@ -50,6 +51,7 @@ class TeamRules:
     join_attempts: int = 5
     join_lock: timedelta = timedelta(hours=1)
     quotes: int = 3
+    delivery: DeliveryRhythm = DeliveryRhythm.MONTHLY  # photos sent unasked (told to facilitators)
 
 
 @dataclass(frozen=True)

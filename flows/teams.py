@@ -12,11 +12,13 @@ import math
 import re
 from dataclasses import replace
 
-from flows import photos, team_render
+from flows import photos, render, team_render
 from flows.callbacks import Action, Pressed, decode, decode_id, encode
 from flows.events import Command, Event, Press
 from flows.periods import parse_period
-from flows.replies import Button, Outcome, Reply
+from flows.photo_rhythm import DeliveryRhythm
+from flows.replies import Button, Outcome, Reply, Welcomed
+from flows.states import State, Step
 from flows.team_effects import (
     BecomeFacilitator,
     CreateTeam,
@@ -27,7 +29,7 @@ from flows.team_effects import (
     RevokeInvites,
 )
 from flows.team_views import InviteView, Role, TeamNeeds, TeamRef, TeamsView
-from flows.turn import Turn, where_we_are
+from flows.turn import IN_STORY, Turn, where_we_are
 from flows.views import Needs
 
 TEAM_COMMANDS = frozenset({"join", "team", "newteam", "teams", "photo"})
@@ -60,6 +62,11 @@ def is_invite_start(command: Command) -> bool:
     return command.name == "start" and bool(_PAYLOAD.match(command.args))
 
 
+def invite_code(command: Command) -> str | None:
+    """The well-formed code of an invite start (a deep link), else None."""
+    return normalised_code(command.args[2:]) if is_invite_start(command) else None
+
+
 def _typed_code(command: Command) -> str:
     """What the person offered as a code: /join CODE, /team CODE, or a deep link."""
     return command.args[2:] if is_invite_start(command) else command.args
@@ -76,6 +83,8 @@ def needs(event: Event, base: Needs) -> Needs:
             wanted = TeamNeeds()
         elif pressed.action is Action.JOIN_YES:
             wanted = TeamNeeds(invite_code=normalised_code(pressed.args[0]))
+        elif pressed.action is Action.LANGUAGE_INVITE:  # first contact by invite
+            wanted = TeamNeeds(invite_code=normalised_code(pressed.args[1][2:]))
         elif pressed.action is Action.PHOTO_PERIOD:
             team_id, period = decode_id(pressed.args[0]), parse_period(pressed.args[1])
             photo = (team_id, period) if team_id is not None and period is not None else None
@@ -104,7 +113,7 @@ def on_command(turn: Turn, command: Command) -> Outcome:
             return _show_team(turn)
     if not _typed_code(command).strip():
         return turn.outcome(None, Reply(turn.guide.teams.join_usage))
-    return _offer_join(turn)
+    return offer_join(turn)
 
 
 def on_press(turn: Turn, pressed: Pressed) -> Outcome:
@@ -152,7 +161,7 @@ def _locked_text(turn: Turn, teams: TeamsView) -> str:
     return turn.guide.teams.join_locked.format(minutes=max(1, math.ceil(seconds / 60)))
 
 
-def _offer_join(turn: Turn) -> Outcome:
+def offer_join(turn: Turn) -> Outcome:
     """A code was offered: ask to confirm, or say it was already done."""
     texts, teams = turn.guide.teams, _teams(turn)
     invite = _checked_invite(turn)
@@ -195,11 +204,31 @@ def _join(turn: Turn) -> Outcome:
     name = invite.team.name
     if (refused := _both_roles(turn, invite)) is not None:
         return refused
-    if invite.role is Role.FACILITATOR:
-        done = Reply(texts.facilitator_added.format(team=name), edit=True)
-        return Outcome(turn.state, (done,), (BecomeFacilitator(invite.team.id, invite.code),))
-    replies = (Reply(texts.joined.format(team=name), edit=True), *where_we_are(turn))
-    return Outcome(turn.state, replies, (JoinTeam(invite.team.id),))
+    first = not turn.view.welcomed  # first contact by invite: no welcome shown yet
+    if invite.role is Role.FACILITATOR:  # their role, introduced: it is their welcome
+        done = Reply(_facilitator_introduction(turn, name), edit=True)
+        became = BecomeFacilitator(invite.team.id, invite.code)
+        return Outcome(turn.state, (done,), (became, Welcomed()) if first else (became,))
+    joined = Reply(texts.joined.format(team=name), edit=True)
+    if first and turn.state.step not in IN_STORY:
+        state = State(step=Step.WELCOME, draft_id=turn.state.draft_id)
+        welcome = render.welcome(turn.guide)
+        return Outcome(state, (joined, welcome), (JoinTeam(invite.team.id), Welcomed()))
+    return Outcome(turn.state, (joined, *where_we_are(turn)), (JoinTeam(invite.team.id),))
+
+
+def _facilitator_introduction(turn: Turn, team: str) -> str:
+    """What a facilitator will see, when, and what never."""
+    texts = turn.guide.teams
+    delivery = {
+        DeliveryRhythm.MONTHLY: texts.facilitator_delivery_monthly,
+        DeliveryRhythm.QUARTERLY: texts.facilitator_delivery_quarterly,
+        DeliveryRhythm.HALF_YEARLY: texts.facilitator_delivery_half_yearly,
+        DeliveryRhythm.YEARLY: texts.facilitator_delivery_yearly,
+        DeliveryRhythm.OFF: texts.facilitator_delivery_off,
+    }[_teams(turn).rules.delivery]
+    size = turn.view.policy.min_group_size
+    return texts.facilitator_added.format(team=team, size=size, delivery=delivery)
 
 
 def _show_team(turn: Turn) -> Outcome:

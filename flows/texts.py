@@ -26,6 +26,8 @@ class Texts(_Strict):
     choices_hint: str
     text_hint: str
     current_answer: str
+    about: str  # above a question after the first: what the story is about
+    words_added: str  # typed words under a quick-pick question: the question stays open
     done: str
     keep: str
     skip: str
@@ -57,7 +59,13 @@ class Texts(_Strict):
     stories_newer: str
     stories_older: str
     stories_empty: str
+    stories_only_title: str
+    stories_only_empty: str
+    stories_only: str
+    stories_all: str
     story_line: str
+    kind_story: str
+    kind_checkin: str
     to_list: str
     draft_marker: str
     untitled: str
@@ -65,6 +73,7 @@ class Texts(_Strict):
     help: str
     language_prompt: str
     language_set: str
+    language_first: str  # at first contact, shown in every language at once
     media_not_supported: str
     empty_text: str
     stale_button: str
@@ -120,6 +129,14 @@ class CheckinTexts(_Strict):
     skipped: str
     slowed_down: str
     stale_nudge: str
+    nudge_greeting: str  # above a check-in's question
+    nudge_hint: str  # below it: typing the answer is all it takes
+    nudge_answered: str  # a check-in's button pressed after it was answered
+    nothing: str  # the button under a check-in's first question: nothing went better
+    nothing_thanks: str  # after "nothing": kind words, then the optional question
+    through_done: str  # the button that leaves the optional question unanswered
+    through_saved: str
+    nothing_closing: str
 
 
 class SettingsTexts(_Strict):
@@ -140,6 +157,8 @@ class SettingsTexts(_Strict):
     zone_pick: str
     zone_not_found: str
     location_unknown: str
+    location_offer: str  # a location shared outside /settings
+    location_use: str
     zone_set: str
     moved: str
     reflect_on_move: str
@@ -153,6 +172,7 @@ class SettingsTexts(_Strict):
     time_invalid: str
     weekend_prompt: str
     weekend_none: str
+    weekend_day: str  # {day} chosen is in the weekend, so check-ins come on {slot}
     saved: str
     off: str
     needs_zone: str
@@ -236,7 +256,12 @@ class TeamTexts(_Strict):
     join_locked: str
     facilitator_confirm: str
     facilitator_yes: str
-    facilitator_added: str
+    facilitator_added: str  # the role, introduced; {delivery} is one of the texts below
+    facilitator_delivery_monthly: str
+    facilitator_delivery_quarterly: str
+    facilitator_delivery_half_yearly: str
+    facilitator_delivery_yearly: str
+    facilitator_delivery_off: str
     already_facilitator: str
     member_cannot_facilitate: str
     facilitator_cannot_join: str
@@ -265,6 +290,7 @@ class TeamTexts(_Strict):
     photo_not_enough: str
     photo_title: str
     photo_summary: str
+    photo_item: str
     photo_recurring: str
     photo_withheld: str
     photo_quotes: str

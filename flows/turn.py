@@ -83,8 +83,7 @@ def where_we_are(turn: Turn) -> tuple[Reply, ...]:
         return (render.question_reply(turn.guide, story, turn.state.question),)
     if turn.state.step is Step.REVIEW and story:
         return (render.card_reply(turn.guide, story, turn.view.language),)
-    if turn.state.step is Step.WELCOME:
-        return (render.welcome(turn.guide),)
+    # The greeting (Step.WELCOME) is not shown again: its buttons above still work.
     return ()
 
 

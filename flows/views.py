@@ -108,3 +108,5 @@ class PersonView:
     is_admin: bool = False  # may create teams and invites
     bot_username: str | None = None  # for invite links (t.me/<bot>?start=...)
     teams: TeamsView | None = None  # loaded when Needs.teams
+    language_chosen: bool = True  # False: only guessed (Telegram's language_code), not asked
+    welcomed: bool = True  # False: the long first welcome was never shown

@@ -7,6 +7,8 @@ run without either, a key file is generated with owner-only permissions.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,6 +80,11 @@ class TextCipher:
         if not keys:
             raise EncryptionKeyError("at least one encryption key is needed")
         self._fernet = MultiFernet([Fernet(k) for k in keys])
+        self._hash_key = hashlib.sha256(b"leerverhaal-fingerprint:" + keys[0]).digest()
+
+    def fingerprint(self, value: str) -> str:
+        """A keyed hash (HMAC-SHA256, from the newest key) of a value not kept in the clear."""
+        return hmac.new(self._hash_key, value.encode("utf-8"), hashlib.sha256).hexdigest()
 
     def encrypt(self, text: str) -> bytes:
         """Encrypt a person's words."""

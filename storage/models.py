@@ -26,6 +26,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -79,7 +80,9 @@ class Person(Base):
     line never points at someone new. ``retention_notice_at``: when the person
     was last told that stories of theirs will be deleted (``storage.retention``).
     ``photo_token``: random; stands for the person in frozen team photos, and once
-    the row is erased nothing links it to anyone.
+    the row is erased nothing links it to anyone. ``language_chosen``: the person
+    picked ``language`` (False: only guessed from Telegram); ``welcomed``: they saw
+    the long first welcome (rows from before these existed count as both).
     """
 
     __tablename__ = "persons"
@@ -98,6 +101,8 @@ class Person(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     photo_token: Mapped[str] = mapped_column(String(16), default=new_photo_token)
+    language_chosen: Mapped[bool] = mapped_column(Boolean, default=False, server_default=true())
+    welcomed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=true())
 
 
 class Team(Base):
@@ -309,7 +314,9 @@ class NudgeSchedule(Base):
 
     ``next_nudge_at`` (UTC) is the truth the dispatcher reads; it is computed
     from the local rule by ``flows.schedule``. ``claimed_until`` is the lease of
-    a dispatcher that is sending this nudge right now.
+    a dispatcher that is sending this nudge right now. ``place`` is where the person
+    said they are, as they named it ("" when only the zone is known), chosen at
+    ``placed_at``.
     """
 
     __tablename__ = "nudge_schedules"
@@ -319,6 +326,8 @@ class NudgeSchedule(Base):
         ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True
     )
     zone: Mapped[str] = mapped_column(String(64))
+    place: Mapped[str | None] = mapped_column(String(200))
+    placed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     rhythm: Mapped[str] = mapped_column(String(16))
     weekday: Mapped[int] = mapped_column(Integer)
     at_minute: Mapped[int] = mapped_column(Integer)
@@ -384,6 +393,15 @@ class Lease(Base):
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     holder: Mapped[str] = mapped_column(String(64))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class GroupChat(Base):
+    """A group chat already pointed to a private chat, as a keyed hash (not a person's)."""
+
+    __tablename__ = "group_chats"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    told_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Setting(Base):

@@ -38,6 +38,8 @@ def rule_of(row: NudgeSchedule) -> NudgeRule:
         at=time(row.at_minute // 60, row.at_minute % 60),
         weekend=frozenset(int(d) for d in row.weekend if d.isdigit()),
         paused_until=row.paused_until,
+        place=row.place or "",
+        placed_at=row.placed_at,
     )
 
 
@@ -48,6 +50,8 @@ def _store_rule(row: NudgeSchedule, rule: NudgeRule) -> None:
     row.at_minute = rule.at.hour * 60 + rule.at.minute
     row.weekend = "".join(str(d) for d in sorted(rule.weekend))
     row.paused_until = rule.paused_until
+    row.place = rule.place
+    row.placed_at = rule.placed_at
 
 
 class Nudges:

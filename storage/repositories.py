@@ -16,6 +16,7 @@ from flows.replies import (
     Effect,
     SaveAnswer,
     SetLanguage,
+    Welcomed,
 )
 from flows.states import State, StoryKind, StoryStatus
 from flows.views import AnswerView, EditedAnswer, StoryHeader, StoryView
@@ -77,14 +78,23 @@ class People:
         return list((await self.session.scalars(query)).all())
 
     async def add(
-        self, channel: str, external_id: int, chat_id: int | None, language: str, now: datetime
+        self,
+        channel: str,
+        external_id: int,
+        chat_id: int | None,
+        language: str,
+        now: datetime,
+        *,
+        language_chosen: bool = True,
     ) -> Person:
-        """Register a new person with a fresh conversation."""
+        """Register a new person with a fresh conversation (``language_chosen``: not a guess)."""
         person = Person(
             channel=channel,
             external_id=external_id,
             chat_id=chat_id,
             language=language,
+            language_chosen=language_chosen,
+            welcomed=False,
             state=State().to_json(),
             version=0,
             created_at=now,
@@ -235,6 +245,9 @@ class Stories:
                     await self.delete(person.id, effect.story_id)
                 case SetLanguage():
                     person.language = effect.language
+                    person.language_chosen = True
+                case Welcomed():
+                    person.welcomed = True
         await self.session.flush()
 
     async def delete(self, person_id: int, story_id: int) -> None:

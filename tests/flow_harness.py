@@ -31,6 +31,7 @@ from flows.replies import (
     Reply,
     SaveAnswer,
     SetLanguage,
+    Welcomed,
 )
 from flows.states import State, StoryKind, StoryStatus
 from flows.views import AnswerView, EditedAnswer, Needs, PersonView, StoryHeader, StoryView
@@ -116,6 +117,8 @@ class Person:
     screen: Outcome | None = None  # the last outcome that showed something
     next_message_id: int = 1
     views: list[PersonView] = field(default_factory=list)
+    language_chosen: bool = True  # False: like a Telegram user, whose language is a guess
+    welcomed: bool = False  # like a new person: the first greeting is the long welcome
 
     # --- the runner ---------------------------------------------------------------------
 
@@ -139,6 +142,8 @@ class Person:
             stories=self._load(ids),
             story_list=self._headers() if needed.story_list else None,
             edited=edited,
+            language_chosen=self.language_chosen,
+            welcomed=self.welcomed,
             **self._view_extras(),
         )
         self.views.append(view)
@@ -224,6 +229,9 @@ class Person:
                 del self.world.stories[effect.story_id]
             case SetLanguage():
                 self.language = effect.language
+                self.language_chosen = True
+            case Welcomed():
+                self.welcomed = True
             case _:
                 raise AssertionError(f"unknown effect {effect!r}")
 
@@ -276,19 +284,28 @@ class Person:
         self.command("start")
         return self.tap(self.guide.texts.begin)
 
+    def answer(self, text: str) -> Outcome:
+        """Type an answer to the question being asked and go on: under a quick-pick question
+        typed words keep the question open, so this also taps Done there."""
+        story_id, key = self.state.story_id, self.state.question
+        outcome = self.say(text)
+        if story_id is not None and key is not None and self.state.question == key:
+            outcome = self.press(encode(Action.DONE, story_id, key))
+        return outcome
+
     def answer_all(self) -> Outcome:
         """Answer every remaining question with a short text, up to the card."""
         outcome = self.last
         assert outcome is not None
         while self.state.question is not None:
-            outcome = self.say(f"answer to {self.state.question}")
+            outcome = self.answer(f"answer to {self.state.question}")
         return outcome
 
     def to_question(self, key: str) -> int:
         """Begin a story and answer with text up to the question ``key``; the story's id."""
         self.begin()
         while self.state.question != key:
-            self.say(f"answer to {self.state.question}")
+            self.answer(f"answer to {self.state.question}")
         assert self.state.story_id is not None
         return self.state.story_id
 

@@ -187,7 +187,8 @@ async def run_until(
 
 
 def is_nudge(sent: Sent) -> bool:
-    return sent.text.split("\n\n")[-1] in CHECKIN_PROMPTS and sent.buttons == (
+    question = sent.text.split("\n\n")[-2:-1]  # between the greeting and the hint to type
+    return question[0] in CHECKIN_PROMPTS and sent.buttons == (
         EN.checkin.texts.later_today,
         EN.checkin.texts.tomorrow,
         EN.checkin.texts.skip_nudge,

@@ -30,10 +30,11 @@ from zoneinfo import ZoneInfo
 from flow_harness import Engine, Person, World, all_buttons
 
 from flows import dialogue
-from flows.callbacks import SEPARATOR, Action, encode
+from flows.callbacks import Action, decode, decode_id, encode
 from flows.events import Event, Location, NudgeDue
 from flows.guide import guide_for
 from flows.nudges import stamp
+from flows.places import Place, place_by_id, zone_name
 from flows.replies import Button, Outcome, PersonActive, Reply, SaveNudgeRule, SetNextNudge
 from flows.schedule import NudgeRule, next_nudge_at
 from flows.states import State, Step, StoryKind
@@ -52,7 +53,6 @@ QUICK_PICK_ZONES = [
     "Africa/Nairobi",
     "Asia/Shanghai",
 ]
-ZONE_PREFIX = Action.SET_ZONE.value + SEPARATOR
 
 
 @dataclass
@@ -184,17 +184,30 @@ def local(day: date, hour: int, minute: int = 0) -> datetime:
     return wall(AMSTERDAM, day, hour, minute)
 
 
+def chosen_place(button: Button) -> Place | None:
+    """The place a button chooses (a city, or a zone without one), or None."""
+    pressed = decode(button.data)
+    if pressed is None:
+        return None
+    if pressed.action is Action.SET_ZONE:
+        return Place(zone_name(pressed.args[0]), "", pressed.args[0])
+    if pressed.action is Action.SET_PLACE:
+        city_id = decode_id(pressed.args[0])
+        assert city_id is not None
+        return place_by_id(city_id, int(pressed.args[1]))
+    return None
+
+
 def zone_button(outcome: Outcome, zone: str) -> Button:
     """The button that picks this time zone."""
-    found = [b for b in all_buttons(outcome) if b.data == encode(Action.SET_ZONE, zone)]
+    found = [b for b in all_buttons(outcome) if (p := chosen_place(b)) and p.zone == zone]
     assert len(found) == 1, f"no single button for {zone}: {all_buttons(outcome)}"
     return found[0]
 
 
 def zones_offered(outcome: Outcome) -> list[str]:
     """The time zones offered by the buttons, in order."""
-    datas = [b.data for b in all_buttons(outcome)]
-    return [data.removeprefix(ZONE_PREFIX) for data in datas if data.startswith(ZONE_PREFIX)]
+    return [p.zone for b in all_buttons(outcome) if (p := chosen_place(b)) is not None]
 
 
 def only_active(outcome: Outcome) -> bool:
@@ -241,6 +254,11 @@ def nudge_prompts(language: str = "en") -> tuple[str, ...]:
     return (opening.prompt, *opening.variants)
 
 
+def nudge_question(reply: Reply) -> str:
+    """The question a nudge asks: the part before the hint to type the answer."""
+    return reply.text.split("\n\n")[-2]
+
+
 def assert_nudge(
     outcome: Outcome,
     now: datetime,
@@ -249,13 +267,17 @@ def assert_nudge(
     later_today: bool = True,
     next_day: str | None = None,
 ) -> Reply:
-    """A nudge: NUDGED, one new message ending in a prompt, its buttons stamped ``now``:
-    later today (unless ``later_today`` is False), the next day ("Tomorrow" unless
-    ``next_day`` names it) and skip."""
+    """A nudge: NUDGED, one new message that greets (or says it is a reminder), asks a
+    prompt and says to just type the answer; its buttons stamped ``now``: later today
+    (unless ``later_today`` is False), the next day ("Tomorrow" unless ``next_day`` names
+    it) and skip."""
     texts = guide_for(language).checkin.texts
     assert outcome.state.step is Step.NUDGED
     (reply,) = outcome.replies
-    assert reply.text.rsplit("\n\n", 1)[-1] in nudge_prompts(language)
+    parts = reply.text.split("\n\n")
+    assert parts[0] in (texts.nudge_greeting, texts.reminder)
+    assert parts[-1] == texts.nudge_hint
+    assert nudge_question(reply) in nudge_prompts(language)
     assert not reply.edit
     today = [texts.later_today] if later_today else []
     assert [[b.label for b in row] for row in reply.buttons] == [

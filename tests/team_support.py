@@ -131,6 +131,8 @@ async def tell_story(
             await member.press_data(encode(Action.TOGGLE, story_id, key, option))
         if key in typed:
             outcome = await member.say(typed[key])
+            if outcome.state.question == key:  # typed words keep a quick-pick question open
+                outcome = await member.press_data(encode(Action.DONE, story_id, key))
         else:
             action = Action.DONE if chosen.get(key) else Action.SKIP
             outcome = await member.press_data(encode(action, story_id, key))

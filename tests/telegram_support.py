@@ -14,7 +14,7 @@ from bot.services import open_services
 from bot.settings import DatabaseSettings, Settings, TelegramSettings
 from bot.telegram_app import RunningBot, running
 from storage.models import Person, Story
-from tests.fake_telegram import FakeTelegram
+from tests.fake_telegram import BotMessage, FakeTelegram, FakeUser
 
 TOKEN = "123456:TEST-TOKEN"
 
@@ -28,6 +28,20 @@ def bot_settings(tg: FakeTelegram, data_dir: Path, database_url: str | None = No
         ),
         database=DatabaseSettings(url=SecretStr(database_url) if database_url else None),
     )
+
+
+async def first_start(
+    user: FakeUser,
+    language: str = "English",
+    timeout: float = 10.0,  # noqa: ASYNC109
+) -> BotMessage:
+    """A person's very first /start: the language question (Telegram's language_code is only
+    a guess), a tap on ``language``, and the welcome in place of the question."""
+    await user.send("/start")
+    question = await user.wait_for_message(timeout=timeout)
+    assert [label for label, _ in question.buttons] == ["English", "Nederlands"], question.text
+    await user.press_button(language)
+    return await user.wait_for_edit(question.message_id, timeout=timeout)
 
 
 async def count(bot: RunningBot, model: type[Person] | type[Story]) -> int:

@@ -35,8 +35,14 @@ EXAMPLES: dict[Action, tuple[str | int, ...]] = {
     Action.DISCARD_YES: (4,),
     Action.RESUME: (5,),
     Action.FRESH: (6,),
+    Action.FRESH_YES: (6,),
+    Action.EXAMPLE: (BIGGEST_STORY_ID, "change", "2"),
+    Action.NOTHING: (BIGGEST_STORY_ID, "smoother"),
+    Action.THROUGH_DONE: (BIGGEST_STORY_ID,),
     Action.LIST: ("17",),
+    Action.LIST_STORIES: ("3",),
     Action.LANGUAGE: ("nl",),
+    Action.LANGUAGE_INVITE: ("nl", "j_abcdefghijklmnop"),
     Action.TO_STORY: (BIGGEST_STORY_ID,),
     Action.SNOOZE_TODAY: ("abc123",),
     Action.SNOOZE_TOMORROW: ("abc123",),
@@ -44,6 +50,7 @@ EXAMPLES: dict[Action, tuple[str | int, ...]] = {
     Action.SETTINGS: (),
     Action.SETTINGS_PAGE: ("weekend",),
     Action.SET_ZONE: ("America/Argentina/ComodRivadavia",),
+    Action.SET_PLACE: ("2f8xo", "215"),
     Action.SET_RHYTHM: ("biweekly",),
     Action.SET_WEEKDAY: ("4",),
     Action.SET_TIME: ("0930",),
@@ -92,9 +99,9 @@ def test_action_codes_are_unique_and_stable() -> None:
     # The codes are stored in messages already sent: they must never change.
     assert [a.value for a in Action] == [
         "go", "nn", "t", "d", "s", "b", "ok", "ch", "e", "c", "x", "xy", "r", "f", "l", "lg",
-        "ts", "zl", "zt", "zs", "so", "sp", "zz", "sr", "sd", "st", "sw", "sx", "mv", "pz",
+        "li", "ts", "zl", "zt", "zs", "so", "sp", "zz", "sr", "sd", "st", "sw", "sx", "mv", "pz",
         "ex", "fg", "fy", "fn", "jy", "jn", "tl", "ty", "ta", "ti", "tr", "pt", "pp", "qs",
-        "qk", "qw",
+        "qk", "qw", "fx", "eg", "nt", "nd", "ls", "zp",
     ]  # fmt: skip
 
 

@@ -5,7 +5,7 @@ the check-in that a reply to a nudge opens."""
 from __future__ import annotations
 
 import pytest
-from flow_harness import labels, option, texts
+from flow_harness import StoredAnswer, StoredStory, labels, option, texts
 from nudge_harness import AMSTERDAM, NudgePerson, NudgeWorld
 
 from flows.callbacks import Action, encode
@@ -76,7 +76,7 @@ def test_checkin_command_asks_the_opening_question(person: NudgePerson) -> None:
     (reply,) = outcome.replies
     assert reply.text.startswith(T.progress.format(number=1, total=2))
     prompt_in(reply.text)
-    assert labels(reply) == [T.skip]
+    assert labels(reply) == [C.nothing]  # no Skip: "nothing this time" instead
     stored = person.story(story_id)
     assert (stored.kind, stored.status) == (StoryKind.CHECKIN, StoryStatus.DRAFT)
 
@@ -99,7 +99,8 @@ def test_answering_the_opening_question_asks_how(person: NudgePerson) -> None:
         PersonActive(),
     )
     (reply,) = outcome.replies
-    assert reply.text.startswith(T.progress.format(number=2, total=2))
+    about = T.about.format(title="Briefings go smoother")
+    assert reply.text.startswith(f"{T.progress.format(number=2, total=2)}\n{about}\n\n")
     prompt_in(reply.text, HOW)
     assert labels(reply) == [*HOW.options.values(), T.done, T.back, T.skip]
 
@@ -127,18 +128,25 @@ def test_picking_how_and_done_completes_the_checkin(person: NudgePerson) -> None
     assert stored.answers["how"].choices == ("asking_colleague",)
 
 
-def test_typing_the_how_answer_also_completes_it(person: NudgePerson) -> None:
+def test_typed_how_words_wait_for_done(person: NudgePerson) -> None:
     story_id = start_checkin(person)
     person.say("Briefings go smoother")
+    before = person.state
     outcome = person.say("A colleague showed me")
-    assert outcome.state == State()
+    assert outcome.state == before
     assert outcome.effects == (
         SaveAnswer(story_id, "how", "A colleague showed me", message_id=2),
-        CompleteStory(story_id),
         PersonActive(),
     )
-    assert texts(outcome) == [C.closing]
-    assert person.story(story_id).status is StoryStatus.COMPLETE
+    (reply,) = outcome.replies
+    assert T.current_answer.format(answer="A colleague showed me") in reply.text
+    assert reply.text.endswith(T.words_added)
+    assert person.story(story_id).status is StoryStatus.DRAFT
+    done = person.say("Done!")
+    assert done.state == State()
+    assert done.effects == (CompleteStory(story_id), PersonActive())
+    assert texts(done) == [C.closing]
+    assert person.story(story_id).answers["how"].text == "A colleague showed me"
 
 
 def test_a_checkin_keeps_an_unfinished_learning_story(person: NudgePerson) -> None:
@@ -211,12 +219,14 @@ def test_turning_a_checkin_into_a_learning_story(person: NudgePerson) -> None:
 
 
 def test_a_checkin_without_opening_answer_starts_the_story_at_the_top(
-    person: NudgePerson,
+    person: NudgePerson, world: NudgeWorld
 ) -> None:
-    start_checkin(person)
-    person.tap(T.skip)
-    person.tap(T.skip)
-    outcome = person.tap(C.to_story)
+    # One from before the opening question lost its Skip: both answers skipped.
+    checkin_id = world.allocate_story_id()
+    old = StoredStory(checkin_id, person.id, StoryKind.CHECKIN, StoryStatus.COMPLETE, world.now)
+    old.answers = {key: StoredAnswer(None, (), True, None) for key in ("smoother", "how")}
+    world.stories[checkin_id] = old
+    outcome = person.press(encode(Action.TO_STORY, checkin_id))
     story_id = person.views[-1].new_story_id
     assert outcome.state.question == EN.opening.key
     assert outcome.effects == (CreateStory(story_id, StoryKind.STORY), PersonActive())
@@ -261,9 +271,16 @@ def test_checkins_appear_in_the_story_list_with_the_checkin_card(
     assert [b.data for b in rows] == [
         encode(Action.CARD, checkin_id),
         encode(Action.CARD, story_id),
+        encode(Action.LIST_STORIES, "1"),
     ]
     day = local_date(world.now, "en")
-    assert rows[0].label == T.story_line.format(date=day, title="Briefings go smoother")
+    assert rows[0].label == T.story_line.format(
+        date=day, kind=T.kind_checkin, title="Briefings go smoother"
+    )
+    assert rows[1].label == T.story_line.format(
+        date=local_date(world.now, "en"), kind=T.kind_story, title="answer to change"
+    )
+    assert rows[2].label == T.stories_only
 
     card = person.tap(rows[0].label)
     (reply,) = card.replies

@@ -95,7 +95,7 @@ async def test_photo_files_obey_the_same_rules(
     assert (
         await run("photo", "1", "--period", "2025-12", "--format", "json", "--out", str(out)) == 1
     )
-    assert "Not enough people" in capsys.readouterr().err and not out.exists()
+    assert "Fewer than 5 people" in capsys.readouterr().err and not out.exists()
     assert (
         await run("photo", "1", "--period", "2026-03", "--format", "json", "--out", str(out)) == 0
     )
@@ -103,9 +103,10 @@ async def test_photo_files_obey_the_same_rules(
     assert stat.S_IMODE(out.stat().st_mode) == 0o600, "a photo may hold quotes"
     assert (photo["period"], photo["stories"], photo["contributors"]) == ("2026-03", 5, 5)
     how = next(s for s in photo["sections"] if s["question"] == "how")
+    assert how["asked"] == {"stories": 5, "checkins": 0}
     assert how["counts"] == [
-        {"item": "By doing, trial and error", "count": 4},
-        {"item": "Feedback", "count": 1},
+        {"item": "By doing, trial and error", "count": 4, "share": 0.8},
+        {"item": "Feedback", "count": 1, "share": 0.2},
     ]
     png = clean_env / "team-photo-1-2026-Q1.png"
     png.write_bytes(b"")
@@ -114,7 +115,8 @@ async def test_photo_files_obey_the_same_rules(
     assert png.read_bytes().startswith(b"\x89PNG") and stat.S_IMODE(png.stat().st_mode) == 0o600
     assert await run("photo", "1", "--period", "2026-03", "--format", "csv") == 0
     rows = list(csv.reader(io.StringIO((clean_env / "team-photo-1-2026-03.csv").read_text())))
-    assert ["Embassy Madrid", "2026-03", "who", TEAMS.photo_withheld, ""] in rows, "4 of 5"
+    withheld = ["Embassy Madrid", "2026-03", "who", TEAMS.photo_withheld, "", "", ""]
+    assert withheld in rows, "4 of 5"
     assert await run("photo", "1", "--period", "2026-H1", "--format", "md", "--language", "nl") == 0
     markdown = (clean_env / "team-photo-1-2026-H1.md").read_text(encoding="utf-8")
     assert markdown.startswith("# Teamfoto · Embassy Madrid · 1e halfjaar 2026")

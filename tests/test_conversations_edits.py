@@ -41,7 +41,7 @@ async def test_an_edited_message_updates_the_stored_answer(
     edited = await person.send(Edited(CHANGE, message_id=41))
     assert edited is not None
     assert edited.replies[0].text == TEXTS.edit_saved.format(question=GUIDE.questions[0].title)
-    assert asked(edited) == "who"  # the interview stays where it was
+    assert asked(edited) == "how"  # the interview stays where it was
     await person.send(Edited("door feedback van Joost en Ria", message_id=42))
 
     unrelated = await person.send(Edited("iets anders", message_id=999))
@@ -78,6 +78,10 @@ async def test_forged_presses_on_someone_elses_story_change_nothing(
         encode(Action.DONE, story, "how"),
         encode(Action.SKIP, story, "how"),
         encode(Action.BACK, story, "how"),
+        encode(Action.FRESH_YES, story),
+        encode(Action.EXAMPLE, story, "change", "0"),
+        encode(Action.NOTHING, story, "change"),
+        encode(Action.THROUGH_DONE, story),
     ]
     for data in forged:
         outcome = await bob.send(Press(data))

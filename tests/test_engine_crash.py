@@ -46,10 +46,11 @@ from tests.telegram_support import TOKEN, bot_settings
 
 EN = guide_for("en")
 WELCOME = EN.texts.welcome.strip().splitlines()[0]
+ASKED = EN.texts.language_first  # a first /start on Telegram asks the language
 BOT_ID = int(TOKEN.split(":", 1)[0])
 PEOPLE = 10
 KILLS = 30
-ACTIONS = 15  # updates in one whole story: 5 typed, 10 taps
+ACTIONS = 17  # updates in one whole story: 5 typed, 12 taps
 SEED = 20260302
 LOG = "bot.stderr"
 REPLY_TIMEOUT = 90.0  # seconds a person waits for any one answer before the test fails
@@ -128,14 +129,19 @@ class Teller:
     async def tell_story(self) -> None:
         """The whole English guide with taps and typed answers, saved at the end."""
         opening, who, helped = self.words
-        await self.say("/start", WELCOME)
+        await self.say("/start", ASKED)
+        await self._act(  # the welcome takes the question's place
+            lambda: self._tap("English"),
+            lambda: any(WELCOME in (m.text or "") for m in self.user.messages),
+        )
         await self.press(EN.texts.begin, EN.opening.prompt)
         await self.say(opening, "How did you learn it?")
         await self.tick("By doing, trial and error")
         await self.tick("Feedback")
         await self.press(EN.texts.done, "Who was involved?")
         await self.tick("A more experienced colleague")
-        await self.say(who, "instruments or resources")
+        await self.say(who, EN.texts.words_added)  # typed words keep the question open
+        await self.press(EN.texts.done, "tools or resources")
         await self.press(EN.texts.skip, "got in the way")
         await self.tick("Doubting myself: “I should know this”")
         await self.press(EN.texts.done, "helped you most")
@@ -257,7 +263,7 @@ async def test_a_reply_held_by_telegram_when_the_process_dies(
         assert answered_before_kill == 1, "X's slow reply did not hold up Y's"
         assert len(y.user.all_messages) == 1, "Y's /start was handled and answered once"
         assert len(x.user.all_messages) == 2, "X's reply came again, once"
-        assert all(WELCOME in (m.text or "") for m in x.user.all_messages + y.user.all_messages)
+        assert all(ASKED in (m.text or "") for m in x.user.all_messages + y.user.all_messages)
         services = await open_services(bot_settings(tg, tmp_path, database_url), migrate=False)
         try:
             async with services.database.transaction() as session:
@@ -341,7 +347,7 @@ async def test_a_second_process_on_the_same_sqlite_file_is_refused(
             assert await second.wait() == ALREADY_RUNNING_EXIT
             user = tg.user(7100, NAMES[0], language_code="en")
             await user.send("/start")
-            assert WELCOME in ((await user.wait_for_message(timeout=20)).text or "")
+            assert ASKED in ((await user.wait_for_message(timeout=20)).text or "")
         finally:
             assert await first.stop() == 0
         refusal = second.stderr()

@@ -133,9 +133,9 @@ async def test_export_holds_blocked_check_ins_a_join_lock_and_retention_notices(
     for line in (
         P.file_checkins_blocked,
         P.file_join_failures.format(count=2),
-        P.file_join_locked.format(date="Mar 4, 2026"),
-        P.file_retention_told.format(date="Mar 3, 2026"),
-        P.file_story_told.format(date="Mar 3, 2026"),
+        P.file_join_locked.format(date="4 Mar 2026"),
+        P.file_retention_told.format(date="3 Mar 2026"),
+        P.file_story_told.format(date="3 Mar 2026"),
     ):
         assert line in markdown
 

@@ -32,7 +32,8 @@ PLACEHOLDERS = {
     "card_title": {"date"},
     "card_draft_title": {"date"},
     "draft_exists": {"date"},
-    "story_line": {"date", "title"},
+    "story_line": {"date", "kind", "title"},
+    "about": {"title"},
     "stories_page": {"first", "last", "total"},
     "private_only": {"link"},
     "edit_saved": {"question"},
@@ -234,6 +235,30 @@ def test_reordered_options_in_one_language_are_refused(tmp_path: Path) -> None:
 
     with pytest.raises(GuideError, match="options differ"):
         load_guides(write_copies(tmp_path, nl=reorder))
+
+
+def test_missing_example_in_one_language_is_refused(tmp_path: Path) -> None:
+    def drop(data: dict[str, Any]) -> None:
+        question(data, "change")["examples"].pop()
+
+    with pytest.raises(GuideError, match="nl: questions or options differ"):
+        load_guides(write_copies(tmp_path, nl=drop))
+
+
+def test_missing_checkin_extra_in_one_language_is_refused(tmp_path: Path) -> None:
+    def drop(data: dict[str, Any]) -> None:
+        del data["checkin"]["extras"]
+
+    with pytest.raises(GuideError, match="nl: questions or options differ"):
+        load_guides(write_copies(tmp_path, nl=drop))
+
+
+def test_missing_phrases_are_refused(tmp_path: Path) -> None:
+    def drop(data: dict[str, Any]) -> None:
+        del data["phrases"]["done"]
+
+    with pytest.raises(GuideError, match=r"(?s)nl\.toml.*phrases"):
+        load_guides(write_copies(tmp_path, nl=drop))
 
 
 def test_missing_question_in_one_language_is_refused(tmp_path: Path) -> None:

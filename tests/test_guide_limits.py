@@ -59,6 +59,9 @@ def everything_rendered(guide: Guide) -> Iterator[tuple[str, Reply]]:
     yield "welcome", render.welcome(guide)
     yield "welcome back", render.welcome(guide, returning=True)
     yield "language menu", render.language_menu(guides(), guide)
+    yield "first language question", render.first_language_question(guides(), guide)
+    invite = "f_" + "a" * 16
+    yield "first language question, invite", render.first_language_question(guides(), guide, invite)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

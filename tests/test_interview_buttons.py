@@ -18,6 +18,7 @@ STORY_ACTIONS = (
     Action.DISCARD_YES,
     Action.RESUME,
     Action.FRESH,
+    Action.FRESH_YES,
 )
 
 
@@ -125,6 +126,8 @@ def test_another_persons_story_is_refused(world: World) -> None:
             encode(Action.DONE, story, "how"),
             encode(Action.SKIP, story, "how"),
             encode(Action.BACK, story, "how"),
+            encode(Action.EXAMPLE, story, "change", "0"),
+            encode(Action.NOTHING, story, "change"),
         ):
             assert_refused(me.press(data), before, T.invalid_button)
     assert repr(other.stories) == stored

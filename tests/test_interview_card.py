@@ -18,7 +18,7 @@ def test_last_answer_shows_the_draft_card(person: Person) -> None:
     assert outcome.effects == ()
     assert outcome.state == State(step=Step.REVIEW, story_id=story_id, draft_id=story_id)
     (reply,) = outcome.replies
-    assert reply.text.startswith(T.card_draft_title.format(date="May 3, 2024"))
+    assert reply.text.startswith(T.card_draft_title.format(date="3 May 2024"))
     for question in EN.questions:
         assert "▸ " + question.title in reply.text
     assert "answer to change" in reply.text
@@ -29,11 +29,12 @@ def test_last_answer_shows_the_draft_card(person: Person) -> None:
 
 def test_card_shows_a_dash_for_skipped_questions(person: Person) -> None:
     person.begin()
+    person.say("Shorter cables")  # the opening question cannot be skipped
     while person.state.step is Step.QUESTION:
         person.tap(T.skip)
     card = person.last
     assert card is not None
-    assert card.replies[0].text.count("\n" + T.card_empty) == TOTAL
+    assert card.replies[0].text.count("\n" + T.card_empty) == TOTAL - 1
 
 
 def test_confirm_completes_the_story(person: Person) -> None:
@@ -47,7 +48,7 @@ def test_confirm_completes_the_story(person: Person) -> None:
     assert offer.text == EN.settings.offer, "a first story brings the offer of check-ins"
     assert final.edit is True
     assert final.buttons == ()
-    assert final.text.startswith(T.card_title.format(date="May 3, 2024"))
+    assert final.text.startswith(T.card_title.format(date="3 May 2024"))
     assert final.text.endswith(T.card_complete)
     assert thanks.text == T.saved
     assert person.stories[story_id].status is StoryStatus.COMPLETE
@@ -82,10 +83,14 @@ def test_change_an_answer_from_the_card(person: Person) -> None:
     )
     assert T.current_answer.format(answer="answer to how") in asked.replies[0].text
 
-    back = person.say("from a colleague's example")
-    assert back.effects[0] == SaveAnswer(
-        story_id, "how", "from a colleague's example", (), message_id=person.next_message_id - 1
+    typed = person.say("from a colleague's example")
+    assert typed.effects == (
+        SaveAnswer(
+            story_id, "how", "from a colleague's example", (), message_id=person.next_message_id - 1
+        ),
     )
+    assert typed.state == asked.state  # a quick-pick question stays open until Done
+    back = person.tap(T.done)
     assert back.state == State(step=Step.REVIEW, story_id=story_id, draft_id=story_id)
     assert "from a colleague's example" in back.replies[0].text
     assert labels(back.replies[0]) == [T.confirm, T.change, T.discard]
@@ -139,7 +144,7 @@ def test_discard_cancelled_shows_the_card_again(person: Person) -> None:
     assert outcome.state == before
     (reply,) = outcome.replies
     assert reply.edit is True
-    assert reply.text.startswith(T.card_draft_title.format(date="May 3, 2024"))
+    assert reply.text.startswith(T.card_draft_title.format(date="3 May 2024"))
     assert labels(reply) == [T.confirm, T.change, T.discard]
 
 
@@ -181,7 +186,8 @@ def test_reflect_after_cancel_offers_resume_or_afresh(person: Person) -> None:
         assert outcome.effects == ()
         assert outcome.state == State(draft_id=story_id)
         (reply,) = outcome.replies
-        assert reply.text == T.draft_exists.format(date="May 3, 2024")
+        about = T.about.format(title="answer to change")  # what the draft is about
+        assert reply.text == T.draft_exists.format(date="3 May 2024") + "\n" + about
         assert labels(reply) == [T.resume, T.start_fresh]
 
 
@@ -199,11 +205,11 @@ def test_resume_goes_to_the_first_unanswered_question(person: Person) -> None:
 
 
 def test_resume_counts_skipped_questions_as_answered(person: Person) -> None:
-    person.begin()
+    person.to_question("how")
     person.tap(T.skip)
     person.command("cancel")
     person.command("reflect")
-    assert person.tap(T.resume).state.question == "how"
+    assert person.tap(T.resume).state.question == "who"
 
 
 def test_resume_a_fully_answered_draft_shows_its_card(person: Person) -> None:
@@ -222,7 +228,15 @@ def test_start_afresh_deletes_the_draft_and_creates_a_new_story(person: Person) 
     assert old is not None
     person.command("cancel")
     person.command("reflect")
-    outcome = person.tap(T.start_fresh)
+    asked = person.tap(T.start_fresh)  # asks first, as Discard does
+    assert asked.effects == ()
+    assert asked.state == State(draft_id=old)
+    (question,) = asked.replies
+    assert question.edit is True
+    assert question.text == f"{T.discard_sure}\n{T.about.format(title='answer to change')}"
+    assert labels(question) == [T.discard_yes, T.resume]
+    assert list(person.stories) == [old]
+    outcome = person.tap(T.discard_yes)
     new = outcome.state.story_id
     assert new is not None and new != old
     assert outcome.effects == (DeleteStory(old), CreateStory(new, StoryKind.STORY))
@@ -246,8 +260,11 @@ def test_begin_or_reflect_mid_story_shows_where_we_are(person: Person) -> None:
 
 
 def test_text_when_idle_invites_to_begin(person: Person) -> None:
+    first = person.say("hello")
+    assert texts(first) == [T.welcome.strip()]  # a first message gets the long welcome
+    person.tap(T.not_now)
     outcome = person.say("hello")
-    assert outcome.state == State()
+    assert outcome.state == State(step=Step.WELCOME)
     assert outcome.effects == ()
     (reply,) = outcome.replies
     assert reply.text == T.welcome_back
@@ -259,4 +276,25 @@ def test_text_in_the_welcome_invites_again(person: Person) -> None:
     outcome = person.say("what is this?")
     assert outcome.state == State(step=Step.WELCOME)
     assert outcome.effects == ()
-    assert texts(outcome) == [T.welcome_back]
+    assert texts(outcome) == [T.tap_begin]
+    assert labels(outcome.replies[0]) == [T.begin, T.not_now]
+
+
+def test_start_afresh_can_still_go_on_with_the_draft(person: Person) -> None:
+    old = person.to_question("who")
+    person.command("cancel")
+    person.command("reflect")
+    person.tap(T.start_fresh)
+    outcome = person.tap(T.resume)
+    assert outcome.effects == ()
+    assert outcome.state == State(step=Step.QUESTION, story_id=old, question="who", draft_id=old)
+    assert list(person.stories) == [old]
+
+
+def test_start_afresh_on_a_finished_story_is_refused(person: Person) -> None:
+    story_id = person.complete_story()
+    for action in (Action.FRESH, Action.FRESH_YES):
+        outcome = person.press(encode(action, story_id))
+        assert outcome.notice == T.invalid_button
+        assert outcome.effects == ()
+    assert story_id in person.stories

@@ -9,7 +9,7 @@ from flows import interview
 from flows.callbacks import Action, encode
 from flows.events import Command, Edited, Media, MediaKind, Press, Text
 from flows.render import SELECTED
-from flows.replies import CreateStory, SaveAnswer
+from flows.replies import CreateStory, SaveAnswer, Welcomed
 from flows.states import State, Step, StoryKind, StoryStatus
 from flows.views import Needs
 
@@ -33,7 +33,7 @@ def test_needs_loads_the_stories_in_play() -> None:
 def test_start_welcomes(person: Person) -> None:
     outcome = person.command("start")
     assert outcome.state == State(step=Step.WELCOME)
-    assert outcome.effects == ()
+    assert outcome.effects == (Welcomed(),)
     (reply,) = outcome.replies
     assert reply.text == T.welcome.strip()
     assert labels(reply) == [T.begin, T.not_now]
@@ -52,8 +52,9 @@ def test_begin_creates_a_story_and_asks_the_opening_question(person: Person) -> 
     assert reply.text.startswith(T.progress.format(number=1, total=TOTAL))
     assert EN.opening.prompt in reply.text
     assert T.text_hint in reply.text
-    # The opening question has no Back and, while unanswered, no Keep: only Skip.
-    assert labels(reply) == [T.skip]
+    # The opening question has no Back, no Skip (a story needs it) and, while unanswered,
+    # no Keep: only examples that help picture an answer.
+    assert labels(reply) == [example.label for example in EN.opening.examples]
     assert person.stories[story_id].status is StoryStatus.DRAFT
 
 
@@ -153,13 +154,11 @@ def test_done_after_unpicking_everything_records_skipped(person: Person) -> None
 
 
 def test_skip_on_a_text_question(person: Person) -> None:
-    person.begin()
-    story_id = person.state.story_id
-    assert story_id is not None
+    story_id = person.to_question("helped_most")
     outcome = person.tap(T.skip)
-    assert outcome.effects == (SaveAnswer(story_id, "change", None, (), skipped=True),)
-    assert outcome.state.question == "how"
-    assert person.story().answers["change"].skipped
+    assert outcome.effects == (SaveAnswer(story_id, "helped_most", None, (), skipped=True),)
+    assert outcome.state.question == "next_step"
+    assert person.story().answers["helped_most"].skipped
 
 
 def test_skip_on_a_choices_question(person: Person) -> None:
@@ -177,7 +176,8 @@ def test_back_shows_the_previous_answer_and_keep_moves_on(person: Person) -> Non
     assert outcome.state.question == "change"
     (reply,) = outcome.replies
     assert T.current_answer.format(answer="I write shorter reports") in reply.text
-    assert labels(reply) == [T.keep, T.skip]  # no Back on the first question
+    examples = [example.label for example in EN.opening.examples]
+    assert labels(reply) == [*examples, T.keep]  # no Back, no Skip on the first question
     kept = person.tap(T.keep)
     assert kept.effects == ()
     assert kept.state.question == "how"
@@ -185,12 +185,13 @@ def test_back_shows_the_previous_answer_and_keep_moves_on(person: Person) -> Non
 
 
 def test_back_then_new_words_replace_the_answer(person: Person) -> None:
-    person.to_question("who")
+    person.to_question("how")
     person.tap(T.back)
-    outcome = person.say("By asking Ana")
+    outcome = person.say("I chair meetings calmly")
     assert isinstance(outcome.effects[0], SaveAnswer)
-    assert outcome.effects[0].text == "By asking Ana"
-    assert outcome.state.question == "who"
+    assert outcome.effects[0].text == "I chair meetings calmly"
+    assert outcome.state.question == "how"
+    assert person.story().answers["change"].text == "I chair meetings calmly"
 
 
 def test_no_back_on_the_first_question(person: Person) -> None:
@@ -209,13 +210,25 @@ def test_own_words_on_a_choices_question_keep_the_picks(person: Person) -> None:
     story_id = person.to_question("who")
     person.tap(option("who", "manager"))
     person.tap(option("who", "colleague"))
+    before = person.state
     outcome = person.send(Text("and my partner's sister", message_id=501))
     assert outcome.effects == (
         SaveAnswer(
             story_id, "who", "and my partner's sister", ("colleague", "manager"), message_id=501
         ),
     )
-    assert outcome.state.question == "resources"
+    # The question stays open: the words join the picks, and more may be ticked.
+    assert outcome.state == before
+    (reply,) = outcome.replies
+    assert not reply.edit
+    assert T.current_answer.format(answer="and my partner's sister") in reply.text
+    assert reply.text.endswith(T.words_added)
+    assert SELECTED + option("who", "manager") in labels(reply)
+    ticked = person.tap(option("who", "team"))
+    assert ticked.effects == (
+        SaveAnswer(story_id, "who", "and my partner's sister", ("colleague", "manager", "team")),
+    )
+    assert person.tap(T.done).state.question == "resources"
     person.tap(T.back)
     shown = person.last
     assert shown is not None
@@ -226,6 +239,5 @@ def test_own_words_on_a_choices_question_keep_the_picks(person: Person) -> None:
 def test_picking_after_typing_keeps_the_words(person: Person) -> None:
     story_id = person.to_question("resources")
     person.say("the intranet wiki")
-    person.tap(T.back)
     outcome = person.tap(option("resources", "tools"))
     assert outcome.effects == (SaveAnswer(story_id, "resources", "the intranet wiki", ("tools",)),)

@@ -49,8 +49,12 @@ def test_stories_newest_first_with_a_draft_marker(world: World, person: Person) 
     (reply,) = outcome.replies
     assert reply.text == T.stories_title
     assert labels(reply) == [
-        T.story_line.format(date="Jun 12, 2024", title=f"Writing shorter cables {T.draft_marker}"),
-        T.story_line.format(date="May 3, 2024", title="Chairing meetings"),
+        T.story_line.format(
+            date="12 Jun 2024",
+            kind=T.kind_story,
+            title=f"Writing shorter cables {T.draft_marker}",
+        ),
+        T.story_line.format(date="3 May 2024", kind=T.kind_story, title="Chairing meetings"),
     ]
     assert [b.data for row in reply.buttons for b in row] == [
         encode(Action.CARD, newer),
@@ -63,7 +67,9 @@ def test_story_without_an_opening_answer_is_untitled(person: Person) -> None:
     person.command("cancel")
     (reply,) = person.command("stories").replies
     assert labels(reply) == [
-        T.story_line.format(date="May 3, 2024", title=f"{T.untitled} {T.draft_marker}")
+        T.story_line.format(
+            date="3 May 2024", kind=T.kind_story, title=f"{T.untitled} {T.draft_marker}"
+        )
     ]
 
 
@@ -82,7 +88,7 @@ def test_tapping_a_complete_story_shows_its_card(person: Person) -> None:
     assert outcome.state == State()
     (reply,) = outcome.replies
     assert reply.edit is True
-    assert reply.text.startswith(T.card_title.format(date="May 3, 2024"))
+    assert reply.text.startswith(T.card_title.format(date="3 May 2024"))
     assert "Chairing meetings" in reply.text
     assert reply.text.endswith(T.card_complete)
     assert labels(reply) == [T.change, T.to_list, EN.privacy.delete_story]
@@ -141,7 +147,7 @@ def test_change_an_answer_of_a_completed_story(person: Person) -> None:
     )
     assert answer.state == State(), "a finished story's card leaves the person free"
     (card,) = answer.replies
-    assert card.text.startswith(T.card_title.format(date="May 3, 2024"))
+    assert card.text.startswith(T.card_title.format(date="3 May 2024"))
     assert "My mentor, really" in card.text
     assert labels(card) == [T.change, T.to_list, EN.privacy.delete_story]
     assert person.story(story_id).status is StoryStatus.COMPLETE
@@ -153,7 +159,7 @@ def test_changing_a_completed_story_keeps_the_draft(person: Person) -> None:
     draft = tell(person, "Writing shorter cables", complete=False)
     person.press(encode(Action.EDIT, done, "how"))
     assert person.state.draft_id == draft
-    person.say("by trying")
+    person.answer("by trying")
     assert person.state == State(draft_id=draft)
     person.press(encode(Action.EDIT, done, "who"))
     stopped = person.command("cancel")
@@ -166,7 +172,7 @@ def test_changing_a_completed_story_keeps_the_draft(person: Person) -> None:
 def test_reflect_after_changing_a_completed_story_starts_a_new_one(person: Person) -> None:
     done = tell(person, "Chairing meetings", complete=True)
     person.press(encode(Action.EDIT, done, "how"))
-    person.say("by trying")
+    person.answer("by trying")
     outcome = person.command("reflect")
     assert texts(outcome)[0] != T.in_progress
     assert any(isinstance(e, CreateStory) for e in outcome.effects)
@@ -221,7 +227,7 @@ def test_switch_to_dutch_mid_question_repeats_it_in_dutch(person: Person) -> Non
     assert person.language == "nl"
     # From now on everything is Dutch.
     assert texts(person.command("help"))[0] == NL.texts.help.strip()
-    following = person.say("Door te doen")
+    following = person.answer("Door te doen")
     assert following.replies[0].text.startswith(NL.texts.progress.format(number=3, total=TOTAL))
 
 

@@ -9,7 +9,7 @@ from flow_harness import Person, World, labels
 
 from flows.events import Command, Edited, Event, Media, MediaKind, Text
 from flows.guide import guide_for, language_from_telegram
-from flows.replies import CompleteStory, CreateStory, Effect, Outcome, SaveAnswer
+from flows.replies import CompleteStory, CreateStory, Effect, Outcome, SaveAnswer, Welcomed
 from flows.states import Step, StoryStatus
 
 NL = guide_for("nl")
@@ -53,22 +53,30 @@ class Expect:
 
 
 Q = Step.QUESTION
+EXAMPLES = tuple(example.label for example in NL.opening.examples)
+ABOUT = N.about.format(title="Ik schrijf nu kortere ambtsberichten.")
 QUESTION_BUTTONS = (N.done, N.back, N.skip)
 
 CONVERSATION: list[tuple[Event | Tap, Expect]] = [
     (
         Command("start"),
-        Expect(Step.WELCOME, says=(N.welcome.strip(),), buttons=(N.begin, N.not_now)),
+        Expect(
+            Step.WELCOME,
+            says=(N.welcome.strip(),),
+            effects=(Welcomed,),
+            buttons=(N.begin, N.not_now),
+        ),
     ),
     (
         Tap(N.begin),
-        Expect(Q, "change", (progress(1), NL.opening.prompt), (CreateStory,), (N.skip,)),
+        Expect(Q, "change", (progress(1), NL.opening.prompt), (CreateStory,), EXAMPLES),
     ),
-    (Media(MediaKind.VOICE), Expect(Q, "change", (N.media_not_supported,))),
+    (Tap(EXAMPLES[1]), Expect(Q, "change", (NL.opening.examples[1].hint,), buttons=EXAMPLES)),
+    (Media(MediaKind.VOICE), Expect(Q, "change", (N.media_not_supported, progress(1)))),
     (Text("   ", 1), Expect(Q, "change", (N.empty_text,))),
     (
         Text("Ik schrijf nu kortere ambtsberichten.", 2),
-        Expect(Q, "how", (progress(2),), (SaveAnswer,)),
+        Expect(Q, "how", (progress(2), ABOUT), (SaveAnswer,)),
     ),
     (
         Tap(opt("how", "by_doing")),
@@ -82,15 +90,19 @@ CONVERSATION: list[tuple[Event | Tap, Expect]] = [
     (Tap(opt("who", "experienced_colleague")), Expect(Q, "who", effects=(SaveAnswer,))),
     (
         Text("Vooral mijn collega op de post in Rabat", 3),
-        Expect(Q, "resources", effects=(SaveAnswer,)),
+        Expect(Q, "who", (N.words_added,), (SaveAnswer,)),
     ),
+    (Tap(N.done), Expect(Q, "resources", (progress(4), ABOUT))),
     (Tap(N.skip), Expect(Q, "obstacles", (progress(5),), (SaveAnswer,))),
     (Tap(N.back), Expect(Q, "resources", (progress(4),))),
     (Tap(opt("resources", "examples_templates")), Expect(Q, "resources", effects=(SaveAnswer,))),
     (Tap(N.done), Expect(Q, "obstacles", (progress(5),))),
     (Tap(opt("obstacles", "time_pressure")), Expect(Q, "obstacles", effects=(SaveAnswer,))),
     (Tap(opt("obstacles", "self_doubt")), Expect(Q, "obstacles", effects=(SaveAnswer,))),
-    (Tap(N.done), Expect(Q, "helped_most", (progress(6), N.text_hint), buttons=(N.back, N.skip))),
+    (
+        Text("Klaar!", 40),  # typed, it is the same as tapping Klaar
+        Expect(Q, "helped_most", (progress(6), N.text_hint), buttons=(N.back, N.skip)),
+    ),
     (
         Text("Een collega die zei: vraag het gewoon.", 4),
         Expect(Q, "next_step", effects=(SaveAnswer,)),
@@ -99,7 +111,9 @@ CONVERSATION: list[tuple[Event | Tap, Expect]] = [
     (
         Command("reflect"),
         Expect(
-            Step.IDLE, says=(N.draft_exists.format(date=DATE),), buttons=(N.resume, N.start_fresh)
+            Step.IDLE,
+            says=(N.draft_exists.format(date=DATE), ABOUT),
+            buttons=(N.resume, N.start_fresh),
         ),
     ),
     (
@@ -159,7 +173,9 @@ CONVERSATION: list[tuple[Event | Tap, Expect]] = [
             Step.IDLE,
             says=(N.stories_title,),
             buttons=(
-                N.story_line.format(date=DATE, title="Ik schrijf nu scherpere ambtsberichten."),
+                N.story_line.format(
+                    date=DATE, kind=N.kind_story, title="Ik schrijf nu scherpere ambtsberichten."
+                ),
             ),
         ),
     ),

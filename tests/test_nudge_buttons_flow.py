@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from flow_harness import find_button
 from nudge_harness import (
     RULE,
     NudgePerson,
@@ -22,12 +23,13 @@ from flows.callbacks import Action, encode, encode_id
 from flows.events import NudgeDue
 from flows.guide import guide_for
 from flows.nudges import stamp
-from flows.replies import PersonActive, Reply, SetNextNudge
+from flows.replies import Outcome, PersonActive, Reply, SetNextNudge
 from flows.schedule import NudgeRule, snooze_later_today, snooze_tomorrow
 from flows.states import State, Step
 
 EN = guide_for("en")
 C = EN.checkin.texts
+T = EN.texts
 
 
 @pytest.fixture
@@ -166,14 +168,53 @@ def test_a_button_within_minutes_of_the_nudge_still_counts(
     assert person.press(data).replies == (Reply(C.skipped, edit=True),)
 
 
+def assert_retired(outcome: Outcome, before: State, notice: str, asked: Reply) -> None:
+    """A button of a check-in that is over: a toast, and its message keeps the greeting and
+    the question but loses its buttons (and the hint to type); nothing else changes."""
+    assert outcome.notice == notice
+    greeting, question, _ = asked.text.split("\n\n")
+    assert outcome.replies == (Reply(f"{greeting}\n\n{question}", edit=True),)
+    assert outcome.effects == (PersonActive(),)
+    assert outcome.state == before
+
+
 def test_a_button_of_an_older_nudge_is_stale(person: NudgePerson) -> None:
-    person.due()
+    first = person.due().replies[0]
     old = [person.button(label).data for label in (C.later_today, C.tomorrow, C.skip_nudge)]
     person.due_at_next()
     before = person.state
     for data in old:
-        assert_refused(person.press(data), before, C.stale_nudge)
+        assert_retired(person.press(data), before, C.stale_nudge, first)
     assert person.state.step is Step.NUDGED
+
+
+@pytest.mark.parametrize("label", [C.later_today, C.tomorrow, C.skip_nudge])
+def test_a_button_of_an_answered_nudge_takes_the_buttons_off(
+    person: NudgePerson, label: str
+) -> None:
+    asked = person.due().replies[0]
+    data = person.button(label).data
+    how = person.say("Handing over the consular desk went smoothly")
+    before, planned = person.state, person.nudge
+    assert before.step is Step.QUESTION
+    outcome = person.press(data)
+    assert outcome.notice == "You've already answered this check-in. Thank you!"
+    assert_retired(outcome, before, C.nudge_answered, asked)
+    assert person.nudge == planned, "no snooze, no skip"
+    person.press(find_button(how, T.skip).data)  # the check-in's last question: done
+    assert_retired(person.press(data), person.state, C.nudge_answered, asked)
+
+
+def test_an_answered_dutch_nudge(world: NudgeWorld) -> None:
+    person = world.person(language="nl")
+    person.set_schedule(RULE)
+    asked = person.due().replies[0]
+    data = person.button(guide_for("nl").checkin.texts.tomorrow).data
+    person.say("Het overdragen ging soepel")
+    outcome = person.press(data)
+    assert outcome.notice == "Deze check-in heb je al beantwoord. Dank je!"
+    assert outcome.replies[0].text == asked.text.rsplit("\n\n", 1)[0]
+    assert outcome.replies[0].text.startswith("Hoi! Tijd voor een korte check-in.\n\n")
 
 
 @pytest.mark.parametrize(
@@ -192,9 +233,11 @@ def test_a_stamp_far_from_the_last_nudge_is_stale(person: NudgePerson) -> None:
     assert person.nudge is not None and person.nudge.last_at is not None
     minute = int(person.nudge.last_at.timestamp()) // 60
     before = person.state
-    for offset in (11, -11, 60 * 24 * 7):
+    for offset in (11, 60 * 24 * 7, -366 * 24 * 60 - 1):  # ahead of now, or over a year ago
         data = encode(Action.SNOOZE_TODAY, encode_id(minute + offset))
         assert_refused(person.press(data), before, C.stale_nudge)
+    earlier = person.press(encode(Action.SNOOZE_TODAY, encode_id(minute - 11)))
+    assert earlier.notice == C.stale_nudge and earlier.replies[0].edit  # an older message
 
 
 def test_nudge_buttons_without_settings_are_stale(world: NudgeWorld) -> None:

@@ -19,7 +19,6 @@ from sqlalchemy import select
 from bot.nudge_dispatch import NudgeDispatcher
 from bot.settings import NudgeSettings, Settings
 from bot.telegram_app import DISPATCHER, NUDGE_TICK
-from flows.callbacks import Action, encode
 from flows.replies import SaveNudgeRule
 from flows.schedule import NudgeRule
 from flows.states import StoryKind, StoryStatus
@@ -60,8 +59,11 @@ def dispatcher_of(bot: RunningBot) -> NudgeDispatcher:
 
 
 def is_nudge(message: BotMessage) -> bool:
-    return (message.text or "") in NUDGE_PROMPTS and [t for t, _ in message.buttons] == (
-        NUDGE_BUTTONS
+    question = (message.text or "").split("\n\n")[-2:-1]  # between greeting and hint
+    return (
+        bool(question)
+        and question[0] in NUDGE_PROMPTS
+        and [t for t, _ in message.buttons] == (NUDGE_BUTTONS)
     )
 
 
@@ -89,19 +91,14 @@ async def enrol_directly(bot: RunningBot, user: FakeUser, now: datetime, due: da
 
 
 async def set_up_checkins_in_kathmandu(user: FakeUser) -> None:
-    """Accept the offer, type the city, tap its time zone, tap Done."""
+    """Accept the offer, type the city (one place of that name: set at once), tap Done."""
     await user.press_button(EN.settings.set_up)
     assert EN.settings.zone_prompt in ((await user.wait_for_message()).text or "")
     await user.send("Kathmandu")
-    picks = await user.wait_for_message()
-    assert picks.text == EN.settings.zone_pick
-    data = encode(Action.SET_ZONE, "Asia/Kathmandu")
-    assert data in picks.callback_data
-    await user.press(data, picks.message_id)
-    zone_set = await user.wait_for_edit(picks.message_id)
-    assert "Asia/Kathmandu" in (zone_set.text or "")
+    zone_set = await user.wait_for_message()
+    assert (zone_set.text or "").startswith("Got it: Kathmandu (14:45, Monday).")
     menu = await user.wait_for_message()
-    assert "Asia/Kathmandu" in (menu.text or "")
+    assert "Place: Kathmandu (it is 14:45, Monday there now)" in (menu.text or "")
     await user.press_button(EN.settings.close_button, menu.message_id)
     closed = await user.wait_for_edit(menu.message_id)
     assert closed.text == EN.settings.saved.format(next="Tuesday 3 March, 10:00")
@@ -155,7 +152,9 @@ async def test_a_nudge_at_ten_in_kathmandu_answered_and_stored(
             listing = await user.wait_for_message()
             assert listing.text == EN.texts.stories_title
             labels = [label for row_ in listing.keyboard for label, _ in row_]
-            assert len(labels) == 2
+            assert len(labels) == 3
+            assert labels[-1] == EN.texts.stories_only  # a story and a check-in, each marked
+            assert f" · {EN.texts.kind_checkin}: {SMOOTHER[:20]}" in labels[0]
             assert any(SMOOTHER[:20] in label for label in labels), labels
             assert any(OPENING[:20] in label for label in labels), labels
 

@@ -10,7 +10,6 @@ from datetime import date, datetime, timedelta
 from itertools import pairwise
 
 import pytest
-from flow_harness import texts
 from nudge_harness import (
     MONDAY,
     RULE,
@@ -19,14 +18,14 @@ from nudge_harness import (
     assert_nudge,
     local,
     nudge_prompts,
-    only_active,
+    nudge_question,
     schedule_effects,
 )
 
 from flows.callbacks import Action, encode
 from flows.events import NudgeDue
 from flows.guide import guide_for
-from flows.replies import Outcome, PersonActive, Reply, SaveNudgeRule, SetNextNudge
+from flows.replies import Outcome, PersonActive, Reply, SaveNudgeRule, SetNextNudge, Welcomed
 from flows.schedule import Rhythm, next_allowed, snooze_tomorrow
 from flows.states import State, Step
 
@@ -69,7 +68,11 @@ def test_a_due_nudge_asks_the_checkin_question(person: NudgePerson, world: Nudge
     assert outcome.effects == ()
     assert outcome.state == State(step=Step.NUDGED, asked_at=world.now)
     reply = assert_nudge(outcome, world.now)
-    assert reply.text in PROMPTS
+    assert nudge_question(reply) in PROMPTS
+    assert reply.text == (
+        f"Hello! Time for a short check-in.\n\n{nudge_question(reply)}\n\n"
+        "Just type your answer here: a few words are enough."
+    )
 
 
 def test_a_nudge_keeps_an_unfinished_story_to_come_back_to(
@@ -168,12 +171,12 @@ def test_a_draft_left_an_hour_ago_still_holds_the_nudge_back(
 @pytest.mark.parametrize(
     ("now", "moved_to"),
     [
-        (local(date(2026, 3, 2), 7, 59), local(date(2026, 3, 2), 8)),  # before 08:00
-        (local(date(2026, 3, 2), 21, 1), local(date(2026, 3, 3), 8)),  # after 21:00
-        (local(date(2026, 3, 3), 2), local(date(2026, 3, 3), 8)),  # at night
-        (local(date(2026, 3, 7), 10), local(date(2026, 3, 9), 8)),  # Saturday
-        (local(date(2026, 3, 8), 20), local(date(2026, 3, 9), 8)),  # Sunday
-        (local(date(2026, 3, 6), 22), local(date(2026, 3, 9), 8)),  # Friday night
+        (local(date(2026, 3, 2), 6, 59), local(date(2026, 3, 2), 7)),  # before 07:00
+        (local(date(2026, 3, 2), 21, 1), local(date(2026, 3, 3), 7)),  # after 21:00
+        (local(date(2026, 3, 3), 2), local(date(2026, 3, 3), 7)),  # at night
+        (local(date(2026, 3, 7), 10), local(date(2026, 3, 9), 7)),  # Saturday
+        (local(date(2026, 3, 8), 20), local(date(2026, 3, 9), 7)),  # Sunday
+        (local(date(2026, 3, 6), 22), local(date(2026, 3, 9), 7)),  # Friday night
     ],
 )
 def test_a_nudge_outside_the_allowed_hours_is_moved(
@@ -185,7 +188,7 @@ def test_a_nudge_outside_the_allowed_hours_is_moved(
     assert next_allowed(RULE, now) == moved_to
 
 
-@pytest.mark.parametrize("hour", [8, 21])
+@pytest.mark.parametrize("hour", [7, 21])
 def test_the_edges_of_the_allowed_hours_are_allowed(
     person: NudgePerson, world: NudgeWorld, hour: int
 ) -> None:
@@ -198,7 +201,7 @@ def test_a_nudge_follows_the_persons_own_weekend(person: NudgePerson, world: Nud
     person.set_schedule(rule)
     world.now = local(date(2026, 3, 6), 10)  # a Friday
     moved = person.send(NudgeDue())
-    assert moved.effects == (SetNextNudge(local(date(2026, 3, 8), 8)),)  # Sunday
+    assert moved.effects == (SetNextNudge(local(date(2026, 3, 8), 7)),)  # Sunday
     world.now = local(date(2026, 3, 8), 10)
     assert_nudge(person.send(NudgeDue()), world.now)
 
@@ -207,7 +210,7 @@ def test_a_nudge_during_a_pause_waits_for_its_end(person: NudgePerson, world: Nu
     person.set_schedule(replace(RULE, paused_until=date(2026, 3, 10)))
     outcome = person.send(NudgeDue())
     assert outcome.replies == ()
-    # The regular slot after the pause: Tuesday 17 March at 10:00, not 08:00 on the 11th.
+    # The regular slot after the pause: Tuesday 17 March at 10:00, not 07:00 on the 11th.
     assert outcome.effects == (SetNextNudge(local(date(2026, 3, 17), 10)),)
 
 
@@ -216,7 +219,7 @@ def test_the_prompt_varies_over_the_days(person: NudgePerson, world: NudgeWorld)
     asked = []
     for day in range(7):
         world.now = MONDAY + timedelta(days=day)
-        asked.append(assert_nudge(person.due(), world.now).text)
+        asked.append(nudge_question(assert_nudge(person.due(), world.now)))
         assert person.nudge is not None
         person.nudge = replace(person.nudge, unanswered=0)  # answered: no slowing down
     assert len(set(asked)) >= 2
@@ -232,7 +235,7 @@ def test_every_rhythm_hears_every_phrasing_and_never_the_same_twice(
     for _ in range(24):
         assert person.nudge is not None
         person.nudge = replace(person.nudge, unanswered=0)  # answered: no slowing down
-        asked.append(assert_nudge(person.due_at_next(), person.world.now).text)
+        asked.append(nudge_question(assert_nudge(person.due_at_next(), person.world.now)))
     assert set(asked) == set(PROMPTS)
     assert all(a != b for a, b in pairwise(asked)), asked
 
@@ -258,7 +261,7 @@ def test_three_unanswered_nudges_slow_the_rhythm_down_once(person: NudgePerson) 
     for _ in range(3):
         outcome = person.due_at_next()
         assert outcome.effects == ()
-        assert len(outcome.replies[0].text.split("\n\n")) == 1
+        assert len(outcome.replies[0].text.split("\n\n")) == 3  # greeting, question, hint
     assert person.nudge is not None and person.nudge.unanswered == 3
     due_at = person.nudge.next_at
     assert due_at is not None
@@ -267,7 +270,8 @@ def test_three_unanswered_nudges_slow_the_rhythm_down_once(person: NudgePerson) 
     slower = replace(RULE, rhythm=Rhythm.BIWEEKLY)
     assert fourth.effects == (SaveNudgeRule(slower, due_at, on_delivery=True),)
     reply = assert_nudge(fourth, due_at)
-    line, prompt = reply.text.split("\n\n")
+    greeting, line, prompt, hint = reply.text.split("\n\n")
+    assert (greeting, hint) == (C.nudge_greeting, C.nudge_hint)
     assert line == slowed_line(Rhythm.BIWEEKLY)
     assert "every two weeks" in line
     assert prompt in PROMPTS
@@ -279,7 +283,7 @@ def test_three_unanswered_nudges_slow_the_rhythm_down_once(person: NudgePerson) 
 
     fifth = person.due_at_next()
     assert fifth.effects == ()
-    assert fifth.replies[0].text in PROMPTS
+    assert nudge_question(fifth.replies[0]) in PROMPTS
 
 
 def test_biweekly_slows_to_monthly_and_monthly_stays(person: NudgePerson) -> None:
@@ -290,12 +294,12 @@ def test_biweekly_slows_to_monthly_and_monthly_stays(person: NudgePerson) -> Non
     monthly = replace(RULE, rhythm=Rhythm.MONTHLY)
     assert [type(e) for e in slowed.effects] == [SaveNudgeRule]
     assert person.nudge is not None and person.nudge.rule == monthly
-    assert slowed.replies[0].text.startswith(slowed_line(Rhythm.MONTHLY))
+    assert slowed.replies[0].text.split("\n\n")[1] == slowed_line(Rhythm.MONTHLY)
 
     for _ in range(5):
         outcome = person.due_at_next()
         assert outcome.effects == ()
-        assert outcome.replies[0].text in PROMPTS
+        assert nudge_question(outcome.replies[0]) in PROMPTS
     assert person.nudge.rule == monthly
     assert person.nudge.unanswered == 6
 
@@ -340,7 +344,8 @@ def test_a_moved_nudge_does_not_mark_the_person_active(
     world.now = local(date(2026, 3, 7), 10)
     outcome = person.send(NudgeDue())
     assert PersonActive() not in outcome.effects
-    assert only_active(person.say("hello"))
+    said = person.say("hello")  # their first message: the long welcome, and active
+    assert said.effects == (Welcomed(), PersonActive())
 
 
 def test_a_dutch_nudge(world: NudgeWorld) -> None:
@@ -348,7 +353,11 @@ def test_a_dutch_nudge(world: NudgeWorld) -> None:
     person = world.person(language="nl")
     person.set_schedule(RULE)
     outcome = person.due()
-    assert_nudge(outcome, world.now, "nl")
-    assert texts(outcome)[0] in nudge_prompts("nl")
+    reply = assert_nudge(outcome, world.now, "nl")
+    assert nudge_question(reply) in nudge_prompts("nl")
+    assert reply.text == (
+        f"Hoi! Tijd voor een korte check-in.\n\n{nudge_question(reply)}\n\n"
+        "Typ je antwoord gewoon hier: een paar woorden is genoeg."
+    )
     tomorrow = "Prima, ik vraag het morgen om 10:00 nog eens."
     assert person.tap(nl.tomorrow).replies == (Reply(tomorrow, edit=True),)

@@ -12,8 +12,9 @@ from flow_harness import texts
 from nudge_harness import AMSTERDAM, RULE, NudgePerson, NudgeWorld, schedule_effects, wall
 
 from flows.callbacks import Action, encode
+from flows.dates import day_text
 from flows.guide import guide_for
-from flows.nudge_render import long_date, when
+from flows.nudge_render import when
 from flows.replies import PersonActive, Reply, SaveNudgeRule
 from flows.schedule import OPEN_PAUSE, NudgeRule, next_nudge_at
 from flows.states import State, Step
@@ -71,12 +72,14 @@ def test_pausing_for_a_while_counts_from_the_local_date(
 ) -> None:
     in_tokyo.command("pause")
     outcome = in_tokyo.tap(label)
-    until = TOKYO_TODAY + timedelta(days=days)
+    until = TOKYO_TODAY + timedelta(days=days - 1)  # today is the first paused day
     rule = replace(NudgeRule(TOKYO), paused_until=until)
     next_at = next_nudge_at(rule, now=world.now, last_nudge=None)
     assert outcome.effects == (SaveNudgeRule(rule, next_at), PersonActive())
     assert next_at is not None and next_at.astimezone(ZoneInfo(TOKYO)).date() > until
-    paused = S.paused_until.format(date=long_date(until, "en"))
+    paused = S.paused_until.format(
+        date=day_text(until, "en", TOKYO_TODAY), next=when(next_at, TOKYO, "en", world.now)
+    )
     assert outcome.replies == (Reply(paused, edit=True),), "the tapped prompt is replaced"
     assert outcome.state == State()
 
@@ -84,9 +87,27 @@ def test_pausing_for_a_while_counts_from_the_local_date(
 def test_a_week_from_tokyo_reads_well(in_tokyo: NudgePerson) -> None:
     in_tokyo.command("pause")
     outcome = in_tokyo.tap(S.pause_week)
-    assert texts(outcome) == ["Paused until March 10, 2026. /resume brings them back sooner."]
+    assert texts(outcome) == [
+        "Paused up to and including Monday 9 March. Your next check-in: Tuesday 10 March, "
+        "10:00. /resume brings them back sooner."
+    ]
     assert in_tokyo.nudge is not None
-    assert in_tokyo.nudge.next_at == wall(TOKYO, date(2026, 3, 17), 10)  # the next Tuesday
+    assert in_tokyo.nudge.next_at == wall(TOKYO, date(2026, 3, 10), 10)  # a week on
+
+
+def test_a_week_from_a_monday_skips_one_monday_only(world: NudgeWorld) -> None:
+    world.now = wall(AMSTERDAM, date(2026, 3, 2), 7, 30)  # Monday, before its check-in
+    person = world.person()
+    person.set_schedule(NudgeRule(AMSTERDAM, weekday=0))
+    person.command("pause")
+    outcome = person.tap(S.pause_week)
+    assert person.nudge is not None
+    assert person.nudge.rule.paused_until == date(2026, 3, 8)  # up to and including Sunday
+    assert person.nudge.next_at == wall(AMSTERDAM, date(2026, 3, 9), 10)  # the next Monday
+    assert texts(outcome) == [
+        "Paused up to and including Sunday 8 March. Your next check-in: Monday 9 March, "
+        "10:00. /resume brings them back sooner."
+    ]
 
 
 def test_pausing_until_resumed(person: NudgePerson) -> None:
@@ -111,10 +132,13 @@ def test_pause_with_a_date(person: NudgePerson, world: NudgeWorld) -> None:
     next_at = next_nudge_at(rule, now=world.now, last_nudge=None)
     assert next_at == wall(AMSTERDAM, date(2027, 1, 19), 10)
     assert outcome.effects == (SaveNudgeRule(rule, next_at), PersonActive())
-    assert texts(outcome) == ["Paused until January 15, 2027. /resume brings them back sooner."]
+    assert texts(outcome) == [
+        "Paused up to and including Friday 15 January 2027. Your next check-in: "
+        "Tuesday 19 January 2027, 10:00. /resume brings them back sooner."
+    ]
     assert outcome.state == State()
     menu = person.command("settings").replies[0].text
-    assert "\nPaused until January 15, 2027\n" in menu
+    assert "\nPaused up to and including Friday 15 January 2027\n" in menu
 
 
 @pytest.mark.parametrize(
@@ -124,20 +148,39 @@ def test_pause_with_a_date(person: NudgePerson, world: NudgeWorld) -> None:
         (" 2026-4-1 ", date(2026, 4, 1)),
         ("15-01-2027", date(2027, 1, 15)),
         ("15 January", date(2027, 1, 15)),  # the clock says March 2026: next January
+        ("31-12", date(2026, 12, 31)),  # no year: the next 31 December
+        ("31/12", date(2026, 12, 31)),
+        ("31 dec", date(2026, 12, 31)),
+        ("1-3", date(2027, 3, 1)),  # 1 March has passed: next year's
     ],
 )
-def test_typing_a_date_on_the_pause_page(person: NudgePerson, typed: str, until: date) -> None:
+def test_typing_a_date_on_the_pause_page(
+    person: NudgePerson, world: NudgeWorld, typed: str, until: date
+) -> None:
     person.command("pause")
     outcome = person.say(typed)
     (effect,) = schedule_effects(outcome)
     assert isinstance(effect, SaveNudgeRule)
     assert effect.rule == replace(NudgeRule(AMSTERDAM), paused_until=until)
-    assert texts(outcome) == [S.paused_until.format(date=long_date(until, "en"))]
+    back = when(effect.next_at, AMSTERDAM, "en", world.now)
+    line = S.paused_until.format(date=day_text(until, "en", world.now.date()), next=back)
+    assert texts(outcome) == [line]
     assert outcome.state == State()
 
 
+def test_pause_until_the_end_of_the_year_says_when_check_ins_come_back(
+    person: NudgePerson,
+) -> None:
+    outcome = person.command("pause", "31-12")
+    assert texts(outcome) == [
+        "Paused up to and including Thursday 31 December. Your next check-in: "
+        "Tuesday 5 January 2027, 10:00. /resume brings them back sooner."
+    ]
+
+
 @pytest.mark.parametrize(
-    "typed", ["2027-02-30", "2027/01/15", "soon", "2027-13-01", "1 March 2026", "01-03-2026"]
+    "typed",
+    ["2027-02-30", "2027/01/15", "soon", "2027-13-01", "1 March 2026", "01-03-2026", "31-02"],
 )
 def test_a_bad_date_on_the_pause_page(person: NudgePerson, typed: str) -> None:
     person.command("pause")
@@ -222,6 +265,9 @@ def test_pause_in_dutch(world: NudgeWorld) -> None:
     person.set_schedule(NudgeRule(AMSTERDAM))
     assert texts(person.command("pause")) == [nl.pause_prompt]
     outcome = person.tap(nl.pause_week)
-    assert texts(outcome) == [nl.paused_until.format(date="9 maart 2026")]
+    assert texts(outcome) == [
+        "Gepauzeerd tot en met zondag 8 maart. Je volgende check-in: dinsdag 10 maart, 10:00. "
+        "Met /resume komen ze eerder terug."
+    ]
     resumed = person.command("resume")
     assert texts(resumed) == [nl.resumed.format(next="dinsdag 3 maart, 10:00")]

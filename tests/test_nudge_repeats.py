@@ -58,7 +58,13 @@ def person(person: NudgePerson) -> NudgePerson:
 
 
 def reminder_of(text: str, reminder: str = C.reminder) -> str:
-    return f"{reminder}\n\n{text}"
+    """A check-in asked again: the reminder line instead of the greeting, the rest as before."""
+    return "\n\n".join([reminder, *text.split("\n\n")[1:]])
+
+
+def question_of(text: str) -> str:
+    """The question of a check-in's message (the part before the hint to type)."""
+    return text.split("\n\n")[-2]
 
 
 # --- the flow -------------------------------------------------------------------------------
@@ -76,7 +82,8 @@ def test_a_check_in_asked_again_before_it_was_recorded_is_a_marked_reminder(
     assert again.state == State(step=Step.NUDGED, asked_at=asked)
     person.mark_sent()
     following = person.due_at_next()
-    assert assert_nudge(following, person.world.now).text in PROMPTS, "a new check-in again"
+    asked = assert_nudge(following, person.world.now).text
+    assert asked.startswith(C.nudge_greeting), "a new check-in again"
 
 
 def test_a_reminder_carries_what_the_first_one_said(person: NudgePerson) -> None:
@@ -86,7 +93,7 @@ def test_a_reminder_carries_what_the_first_one_said(person: NudgePerson) -> None
     person.world.now = person.nudge.next_at
     first = person.send(NudgeDue())
     slowed = C.slowed_down.format(rhythm=EN.settings.rhythm_biweekly)
-    assert first.replies[0].text.startswith(slowed)
+    assert first.replies[0].text.split("\n\n")[1] == slowed
     person.world.advance(minutes=6)
     again = person.send(NudgeDue())
     assert again.replies[0].text == reminder_of(first.replies[0].text)
@@ -103,12 +110,13 @@ def test_a_reminder_moved_to_the_next_morning_asks_the_same_question(
     world.advance(minutes=5, seconds=1)  # 21:05 is too late for the repeat
     moved = person.send(NudgeDue())
     assert moved.replies == ()
-    assert moved.effects == (SetNextNudge(local(date(2026, 3, 8), 8)),)
-    world.now = local(date(2026, 3, 8), 8)
+    assert moved.effects == (SetNextNudge(local(date(2026, 3, 8), 7)),)
+    world.now = local(date(2026, 3, 8), 7)
     again = person.send(NudgeDue())
     assert again.replies[0].text == reminder_of(first.replies[0].text)
     opening = EN.questionnaire(StoryKind.CHECKIN).opening
-    assert phrasing(opening, rule, world.now) != first.replies[0].text, "not a fresh phrasing"
+    fresh = phrasing(opening, rule, world.now)
+    assert fresh != question_of(first.replies[0].text), "not a fresh phrasing"
 
 
 def test_a_check_in_that_never_arrived_is_asked_afresh(
@@ -168,7 +176,7 @@ async def test_a_check_in_resent_after_its_lease_is_a_marked_reminder(
     clock.now = TUESDAY_AMSTERDAM + FAST.lease + timedelta(seconds=1)
     assert (await dispatcher.tick()).sent == 1
     first, again = outbox.sent
-    assert is_nudge(first) and first.text in PROMPTS
+    assert is_nudge(first) and question_of(first.text) in PROMPTS
     assert again.text == reminder_of(first.text)
     assert is_nudge(again) and again.buttons == first.buttons
     row = await schedule_row(conversations.database, person)
@@ -176,7 +184,7 @@ async def test_a_check_in_resent_after_its_lease_is_a_marked_reminder(
 
     clock.now = TUESDAY_AMSTERDAM + timedelta(weeks=1)
     assert (await dispatcher.tick()).sent == 1
-    assert outbox.sent[-1].text in PROMPTS, "next week's check-in is a new one"
+    assert outbox.sent[-1].text.startswith(C.nudge_greeting), "next week's is a new one"
 
 
 @SQLITE_ONLY
@@ -197,7 +205,7 @@ async def test_a_repeat_moved_to_the_morning_is_still_a_reminder(
     clock.now = slot + FAST.lease + timedelta(seconds=1)  # 21:05: too late to ask again
     report = await dispatcher.tick()
     assert (report.claimed, report.moved, report.sent) == (1, 1, 0)
-    morning = utc(2026, 3, 4, 7, 0)  # Wednesday 08:00
+    morning = utc(2026, 3, 4, 6, 0)  # Wednesday 07:00
     row = await schedule_row(conversations.database, person)
     assert (row.next_nudge_at, row.claimed_until) == (morning, None)
     clock.now = morning
@@ -218,4 +226,4 @@ async def test_after_a_network_failure_the_retry_is_no_reminder(
     clock.now += FAST.lease + timedelta(seconds=1)
     assert (await dispatcher.tick()).sent == 1
     [sent] = outbox.sent
-    assert sent.text in PROMPTS, "nothing arrived before: asked as a new check-in"
+    assert sent.text.startswith(C.nudge_greeting), "nothing arrived before: a new check-in"

@@ -4,6 +4,7 @@ and the settings in Dutch. The time zone is in ``test_nudge_zone_flow``."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import time
 from typing import Any
@@ -27,7 +28,7 @@ from flows.callbacks import Action, encode
 from flows.guide import guide_for
 from flows.nudge_render import when
 from flows.replies import PersonActive, Reply, SaveAnswer, SaveNudgeRule
-from flows.schedule import NudgeRule, Rhythm, next_nudge_at
+from flows.schedule import Hours, NudgeRule, Rhythm, allowed_hours, next_nudge_at, set_allowed_hours
 from flows.states import State, Step
 
 EN = guide_for("en")
@@ -53,12 +54,14 @@ def world() -> NudgeWorld:
         ("rhythm", "every week", {"rhythm": Rhythm.WEEKLY}),
         ("day", "Thursday", {"weekday": 3}),
         ("day", "Sunday", {"weekday": 6}),
+        ("time", "07:00", {"at": time(7)}),
         ("time", "08:00", {"at": time(8)}),
         ("time", "16:00", {"at": time(16)}),
         ("time", "21:00", {"at": time(21)}),
         ("weekend", "Sat–Sun", {"weekend": frozenset({5, 6})}),
         ("weekend", "Fri–Sat", {"weekend": frozenset({4, 5})}),
         ("weekend", "Fri", {"weekend": frozenset({4})}),
+        ("weekend", "Sat", {"weekend": frozenset({5})}),
         ("weekend", "Sun", {"weekend": frozenset({6})}),
         ("weekend", S.weekend_none, {"weekend": frozenset()}),
     ],
@@ -91,11 +94,13 @@ def test_the_pages_offer_their_choices(set_up: NudgePerson) -> None:
     assert day.text == S.day_prompt
     assert labels(day)[:2] == ["Monday", "Tuesday"] and len(labels(day)) == 7
     at = set_up.press(encode(Action.SETTINGS_PAGE, "time")).replies[0]
-    assert at.text == S.time_prompt
-    assert labels(at) == [f"{hour:02d}:00" for hour in range(8, 22)]
+    assert at.text == (
+        "At what time? Tap one, or type a time between 07:00 and 21:00 (for example 7:30)."
+    )
+    assert labels(at) == [f"{hour:02d}:00" for hour in range(7, 22)]
     weekend = set_up.press(encode(Action.SETTINGS_PAGE, "weekend")).replies[0]
     assert weekend.text == S.weekend_prompt
-    assert labels(weekend) == ["Sat–Sun", "Fri–Sat", "Fri", "Sun", S.weekend_none]
+    assert labels(weekend) == ["Sat–Sun", "Fri–Sat", "Fri", "Sat", "Sun", S.weekend_none]
 
 
 def test_turning_check_ins_off(set_up: NudgePerson) -> None:
@@ -110,7 +115,15 @@ def test_turning_check_ins_off(set_up: NudgePerson) -> None:
 
 
 @pytest.mark.parametrize(
-    ("typed", "at"), [("9:30", time(9, 30)), ("16", time(16)), ("1600", time(16))]
+    ("typed", "at"),
+    [
+        ("9:30", time(9, 30)),
+        ("16", time(16)),
+        ("1600", time(16)),
+        ("7:30", time(7, 30)),  # many posts start at 07:30
+        ("07.00", time(7)),
+        ("21:00", time(21)),
+    ],
 )
 def test_typing_a_time(set_up: NudgePerson, world: NudgeWorld, typed: str, at: time) -> None:
     set_up.press(encode(Action.SETTINGS_PAGE, "time"))
@@ -125,14 +138,73 @@ def test_typing_a_time(set_up: NudgePerson, world: NudgeWorld, typed: str, at: t
     assert not outcome.replies[0].edit
 
 
-@pytest.mark.parametrize("typed", ["7:00", "22:00", "21:30", "25:00", "abc", "9:75", ""])
+@pytest.mark.parametrize("typed", ["6:59", "22:00", "21:30", "25:00", "abc", "9:75", ""])
 def test_a_time_outside_the_day_is_refused(set_up: NudgePerson, typed: str) -> None:
     set_up.press(encode(Action.SETTINGS_PAGE, "time"))
     outcome = set_up.say(typed)
-    assert texts(outcome) == [S.time_invalid]
+    assert texts(outcome) == [
+        "Please type a time between 07:00 and 21:00, for example 7:30 or 16:00."
+    ]
     assert outcome.state == State(step=Step.SETTINGS_TIME)
     assert outcome.effects == (PersonActive(),)
     assert set_up.nudge is not None and set_up.nudge.rule == RULE
+
+
+@pytest.fixture
+def hours() -> Iterator[None]:
+    """An installation whose check-ins go out from 06:30 to 20:00."""
+    before = allowed_hours()
+    set_allowed_hours(Hours(time(6, 30), time(20)))
+    yield
+    set_allowed_hours(before)
+
+
+@pytest.mark.usefixtures("hours")
+def test_the_installation_sets_the_hours(set_up: NudgePerson) -> None:
+    page = set_up.press(encode(Action.SETTINGS_PAGE, "time")).replies[0]
+    assert "between 06:30 and 20:00" in page.text
+    assert labels(page) == [f"{hour:02d}:00" for hour in range(7, 21)]
+    assert texts(set_up.say("20:30")) == [
+        "Please type a time between 06:30 and 20:00, for example 7:30 or 16:00."
+    ]
+    saved = saved_rule(set_up.say("6:45"))
+    assert saved.rule.at == time(6, 45)
+
+
+@pytest.mark.parametrize(
+    ("language", "day", "line"),
+    [
+        (
+            "en",
+            "Saturday",
+            "When: Saturday at 10:00\n"
+            "Saturday is in your weekend, so I'll check in on Monday instead.\n",
+        ),
+        (
+            "nl",
+            "zaterdag",
+            "Wanneer: zaterdag om 10:00\n"
+            "Zaterdag valt in je weekend, dus ik kom in plaats daarvan op maandag langs.\n",
+        ),
+    ],
+)
+def test_a_day_in_the_weekend_is_explained(
+    world: NudgeWorld, language: str, day: str, line: str
+) -> None:
+    person = world.person(language=language)
+    person.set_schedule(RULE)
+    person.press(encode(Action.SETTINGS_PAGE, "day"))
+    menu = person.tap(day).replies[0].text
+    assert line in menu
+    person.press(encode(Action.SETTINGS_PAGE, "weekend"))
+    sunday_only = person.tap("Sun" if language == "en" else "zo").replies[0].text
+    assert line.split("\n")[1] not in sunday_only  # Saturday is a working day now
+    assert person.nudge is not None and person.nudge.rule.slot_weekday == 5
+
+
+def test_a_working_day_has_no_weekend_note(set_up: NudgePerson) -> None:
+    menu = set_up.command("settings").replies[0].text
+    assert "When: Tuesday at 10:00\nWeekend: Sat–Sun" in menu
 
 
 def test_done_shows_the_next_check_in_in_local_time(set_up: NudgePerson) -> None:
@@ -210,7 +282,7 @@ def test_a_settings_page_without_a_schedule_opens_the_zone_page(
         encode(Action.SET_RHYTHM, "daily"),
         encode(Action.SET_WEEKDAY, "7"),
         encode(Action.SET_WEEKDAY, "-1"),
-        encode(Action.SET_TIME, "0700"),
+        encode(Action.SET_TIME, "0659"),
         encode(Action.SET_TIME, "2500"),
         encode(Action.SET_WEEKEND, "0123456"),
         encode(Action.SET_WEEKEND, "7"),
@@ -268,10 +340,11 @@ def test_settings_in_dutch(world: NudgeWorld) -> None:
     person = world.person(language="nl")
     outcome = person.command("settings")
     assert outcome.replies[0].text == f"{NL.settings.menu_not_set}\n\n{NL.settings.zone_prompt}"
-    assert "10:00, maandag" in outcome.replies[0].buttons[0][0].label
+    assert outcome.replies[0].buttons[0][0].label == "Den Haag · 10:00"
     outcome = person.press(zone_button(outcome, AMSTERDAM).data)
     zone_set, menu = texts(outcome)
-    assert zone_set == NL.settings.zone_set.format(zone=AMSTERDAM, local_time="10:00, maandag")
+    assert zone_set == ("Genoteerd: Den Haag (10:00, maandag). Ik kom langs volgens de klok daar.")
+    assert "Plaats: Den Haag (daar is het nu 10:00, maandag)" in menu
     assert "Hoe vaak: elke week" in menu
     assert "Wanneer: dinsdag om 10:00" in menu
     assert "Weekend: za–zo" in menu

@@ -1,10 +1,11 @@
-"""The time zone of check-ins through ``flows.dialogue``: typed, tapped or shared as a
-location, a move to another zone, and forged zones."""
+"""The place of check-ins through ``flows.dialogue``: typed, tapped or shared as a
+location, shown as the person named it; a move to another place, a quick correction that
+is no move, and forged places."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 from flow_harness import labels, texts
@@ -23,7 +24,7 @@ from nudge_harness import (
     zones_offered,
 )
 
-from flows.callbacks import Action, encode
+from flows.callbacks import Action, encode, encode_id
 from flows.guide import guide_for
 from flows.places import local_time_text
 from flows.replies import CreateStory, PersonActive, Reply
@@ -50,23 +51,71 @@ def test_settings_without_a_schedule_asks_where_the_person_is(person: NudgePerso
     (reply,) = outcome.replies
     assert reply.text == f"{S.menu_not_set}\n\n{S.zone_prompt}"
     assert zones_offered(outcome) == QUICK_PICK_ZONES
-    first = reply.buttons[0][0]
-    assert first.label == f"The Hague, NL · {local_time_text(AMSTERDAM, MONDAY, 'en')}"
-    assert "10:00, Monday" in first.label
+    assert labels(reply) == [
+        "Den Haag · 10:00",
+        "Brussels · 10:00",
+        "London · 09:00",
+        "New York · 04:00",
+        "Nairobi · 12:00",
+        "Beijing · 17:00",
+    ]
+    assert MONDAY.hour == 9  # UTC: 10:00 in Den Haag
 
 
 @pytest.mark.parametrize(
-    ("typed", "zone"),
-    [("Madrid", "Europe/Madrid"), ("Den Haag", AMSTERDAM), ("kathmandu", "Asia/Kathmandu")],
+    ("typed", "shown"),
+    [
+        ("Madrid", ["Madrid, ES · 10:00", "Madrid, CO · 04:00"]),
+        ("Islamabad", ["Islamabad · 14:00", "Chattogram · 15:00", "Anantnag · 14:30"]),
+        (
+            "Washington",
+            [
+                "Washington, D.C. · 04:00",
+                "Washington · 09:00",
+                "Reisterstown · 04:00",
+                "Piqua · 04:00",
+                "Macomb · 03:00",
+                "South River · 04:00",
+            ],
+        ),
+        ("Caracus", ["Caracas · 05:00", "Bahía de Caráquez · 04:00"]),  # misspelled
+        ("Nieuw-Delhi", ["New Delhi · 14:30", "Delhi · 14:30"]),
+    ],
 )
-def test_typing_a_city_offers_its_zone_first(person: NudgePerson, typed: str, zone: str) -> None:
+def test_typing_a_name_of_several_places_offers_them_best_first(
+    person: NudgePerson, typed: str, shown: list[str]
+) -> None:
     person.command("settings")
     outcome = person.say(typed)
     assert outcome.state == State(step=Step.SETTINGS_ZONE)
     assert outcome.effects == (PersonActive(),)
     assert texts(outcome) == [S.zone_pick]
-    assert zones_offered(outcome)[0] == zone
+    assert labels(outcome.replies[0]) == shown
     assert person.nudge is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "place", "zone", "local"),
+    [
+        ("Den Haag", "Den Haag", AMSTERDAM, "10:00, Monday"),
+        ("kathmandu", "Kathmandu", "Asia/Kathmandu", "14:45, Monday"),
+        ("Kathmandoo", "Kathmandu", "Asia/Kathmandu", "14:45, Monday"),
+        ("Kinshasa, DRC", "Kinshasa", "Africa/Kinshasa", "10:00, Monday"),
+        ("Ulaanbataar", "Ulan Bator", "Asia/Ulaanbaatar", "17:00, Monday"),
+    ],
+)
+def test_a_single_clear_match_is_set_at_once(
+    person: NudgePerson, world: NudgeWorld, typed: str, place: str, zone: str, local: str
+) -> None:
+    person.command("settings")
+    outcome = person.say(typed)
+    effect = saved_rule(outcome)
+    assert effect.rule == NudgeRule(zone, place=place, placed_at=world.now)
+    assert outcome.state == State()
+    zone_set, menu = outcome.replies
+    assert zone_set == Reply(f"Got it: {place} ({local}). I'll check in by the clock there.")
+    assert f"Place: {place} (it is {local} there now)" in menu.text
+    assert "/" not in menu.text.split("\n")[1], "no raw zone ids"
 
 
 def test_an_unknown_city_is_not_found(person: NudgePerson) -> None:
@@ -83,7 +132,7 @@ def test_tapping_a_zone_saves_the_default_schedule(person: NudgePerson, world: N
     person.say("Madrid")
     outcome = person.press(zone_button(person.last_outcome, "Europe/Madrid").data)
     effect = saved_rule(outcome)
-    assert effect.rule == NudgeRule("Europe/Madrid")
+    assert effect.rule == NudgeRule("Europe/Madrid", place="Madrid", placed_at=world.now)
     rule = effect.rule
     assert (rule.rhythm, rule.weekday, rule.at, rule.weekend, rule.paused_until) == (
         Rhythm.WEEKLY,
@@ -97,9 +146,10 @@ def test_tapping_a_zone_saves_the_default_schedule(person: NudgePerson, world: N
     assert outcome.state == State()
     zone_set, menu = outcome.replies
     assert zone_set == Reply(
-        S.zone_set.format(zone="Europe/Madrid", local_time="10:00, Monday"), edit=True
+        "Got it: Madrid (10:00, Monday). I'll check in by the clock there.",
+        edit=True,
     )
-    assert "Time zone: Europe/Madrid (it is 10:00, Monday there now)" in menu.text
+    assert "Place: Madrid (it is 10:00, Monday there now)" in menu.text
     assert "When: Tuesday at 10:00" in menu.text
     assert "Weekend: Sat–Sun" in menu.text
     assert "Next check-in: Tuesday 3 March, 10:00" in menu.text
@@ -109,19 +159,29 @@ def test_tapping_a_zone_saves_the_default_schedule(person: NudgePerson, world: N
 
 
 @pytest.mark.parametrize(
-    ("latitude", "longitude", "zone"),
-    [(40.4168, -3.7038, "Europe/Madrid"), (47.8864, 106.9057, "Asia/Ulaanbaatar")],
+    ("latitude", "longitude", "zone", "place"),
+    [
+        (40.4168, -3.7038, "Europe/Madrid", "Madrid"),
+        (47.8864, 106.9057, "Asia/Ulaanbaatar", "Ulan Bator"),
+        (33.70, 73.05, "Asia/Karachi", "Islamabad"),  # not "Karachi", nor "Asia/Karachi"
+        (64.0, -150.0, "America/Anchorage", "Anchorage"),  # no city near: the zone's
+    ],
 )
-def test_a_shared_location_sets_the_zone(
-    person: NudgePerson, world: NudgeWorld, latitude: float, longitude: float, zone: str
+def test_a_shared_location_sets_the_place(
+    person: NudgePerson,
+    world: NudgeWorld,
+    latitude: float,
+    longitude: float,
+    zone: str,
+    place: str,
 ) -> None:
     person.command("settings")
     outcome = person.share_location(latitude, longitude)
     effect = saved_rule(outcome)
-    assert effect.rule == NudgeRule(zone)
+    assert effect.rule == NudgeRule(zone, place=place, placed_at=world.now)
     assert effect.next_at == next_nudge_at(NudgeRule(zone), now=world.now, last_nudge=None)
     local_now = local_time_text(zone, world.now, "en")
-    assert outcome.replies[0] == Reply(S.zone_set.format(zone=zone, local_time=local_now))
+    assert outcome.replies[0] == Reply(S.zone_set.format(place=place, local_time=local_now))
     assert outcome.state == State()
 
 
@@ -136,10 +196,10 @@ def test_a_location_at_sea_asks_for_a_city(
     assert outcome.effects == (PersonActive(),)
 
 
-def test_a_location_outside_the_zone_page_is_not_read(set_up: NudgePerson) -> None:
+def test_a_location_outside_the_zone_page_changes_nothing_by_itself(set_up: NudgePerson) -> None:
     outcome = set_up.share_location(40.4168, -3.7038)
-    assert texts(outcome) == [T.media_not_supported]
     assert outcome.effects == (PersonActive(),)
+    assert set_up.nudge is not None and set_up.nudge.rule == RULE
 
 
 def test_a_move_changes_the_zone_and_asks_once_about_it(
@@ -152,16 +212,15 @@ def test_a_move_changes_the_zone_and_asks_once_about_it(
     page = person.press(encode(Action.SETTINGS_PAGE, "zone"))
     assert page.state == State(step=Step.SETTINGS_ZONE)
     assert page.replies[0].text == S.zone_prompt
-    person.say("Kathmandu")
-    outcome = person.press(zone_button(person.last_outcome, "Asia/Kathmandu").data)
+    outcome = person.say("Kathmandu")  # one place of that name: set at once
 
-    moved = replace(RULE, zone="Asia/Kathmandu")
+    moved = replace(RULE, zone="Asia/Kathmandu", place="Kathmandu", placed_at=world.now)
     effect = saved_rule(outcome)
     assert effect.rule == moved
     assert effect.next_at == next_nudge_at(moved, now=world.now, last_nudge=last)
     assert effect.next_at == wall("Asia/Kathmandu", date(2026, 3, 10), 10)  # 04:15 UTC
     zone_set, menu, question = outcome.replies
-    assert zone_set.text.startswith(S.zone_set.split("{")[0] + "Asia/Kathmandu")
+    assert zone_set.text.startswith("Got it: Kathmandu (")
     assert menu.text.startswith(S.menu.split("\n")[0])
     assert question.text == S.moved
     assert [[b.data for b in row] for row in question.buttons] == [[encode(Action.REFLECT_MOVE)]]
@@ -169,11 +228,52 @@ def test_a_move_changes_the_zone_and_asks_once_about_it(
     assert [r.text for r in outcome.replies].count(S.moved) == 1
     assert person.nudge is not None and person.nudge.rule == moved
 
+    world.advance(days=30)
     again = person.press(zone_button(page, "Asia/Shanghai").data)  # a second move
     assert [r.text for r in again.replies].count(S.moved) == 1
+    world.advance(days=30)
     same = person.press(zone_button(page, "Asia/Shanghai").data)  # not a move
     assert S.moved not in texts(same)
     assert saved_rule(same).rule.zone == "Asia/Shanghai"
+
+
+def test_correcting_a_wrong_tap_is_no_move(set_up: NudgePerson, world: NudgeWorld) -> None:
+    person = set_up
+    world.advance(days=40)
+    person.press(encode(Action.SETTINGS_PAGE, "zone"))
+    person.say("Islamabad")
+    wrong = person.press(zone_button(person.last_outcome, "Asia/Dhaka").data)  # Chattogram
+    assert S.moved in texts(wrong), "from Den Haag: a real move"
+    world.advance(minutes=3)
+    person.press(encode(Action.SETTINGS_PAGE, "zone"))
+    person.say("Islamabad")
+    right = person.press(zone_button(person.last_outcome, "Asia/Karachi").data)
+    assert S.moved not in texts(right), "a correction, minutes later"
+    assert person.nudge is not None
+    assert (person.nudge.rule.place, person.nudge.rule.zone) == ("Islamabad", "Asia/Karachi")
+    assert person.nudge.rule.placed_at == world.now
+
+
+@pytest.mark.parametrize(
+    ("later", "place", "zone", "moved"),
+    [
+        (timedelta(minutes=15), "Islamabad", "Asia/Karachi", False),
+        (timedelta(minutes=16), "Islamabad", "Asia/Karachi", True),
+        (timedelta(days=60), "Den Haag", AMSTERDAM, False),  # the same place again
+        (timedelta(days=60), "Amsterdam", AMSTERDAM, True),  # another city, the same zone
+    ],
+)
+def test_a_move_is_a_real_change_of_place(
+    world: NudgeWorld, later: timedelta, place: str, zone: str, moved: bool
+) -> None:
+    person = world.person()
+    person.set_schedule(replace(RULE, place="Den Haag", placed_at=world.now))
+    world.advance(seconds=later.total_seconds())
+    person.press(encode(Action.SETTINGS_PAGE, "zone"))
+    outcome = person.say(place)
+    if texts(outcome) == [S.zone_pick]:  # several places of that name
+        outcome = person.press(zone_button(outcome, zone).data)
+    assert (S.moved in texts(outcome)) is moved
 
 
 def test_reflecting_on_a_move_starts_a_learning_story(set_up: NudgePerson) -> None:
@@ -186,6 +286,30 @@ def test_reflecting_on_a_move_starts_a_learning_story(set_up: NudgePerson) -> No
     )
     assert outcome.effects == (CreateStory(story_id, StoryKind.STORY), PersonActive())
     assert EN.opening.prompt in outcome.replies[0].text
+
+
+def test_an_older_zone_button_still_works_and_names_the_zone_as_a_place(
+    set_up: NudgePerson,
+) -> None:
+    outcome = set_up.press(encode(Action.SET_ZONE, "America/Sao_Paulo"))
+    assert saved_rule(outcome).rule.place == "Sao Paulo"
+    assert texts(outcome)[0].startswith("Got it: Sao Paulo (06:00, Monday).")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        encode(Action.SET_PLACE, encode_id(999_999_999), "0"),  # no such city
+        encode(Action.SET_PLACE, "!", "0"),
+        encode(Action.SET_PLACE, encode_id(2747373), "-1"),
+        encode(Action.SET_PLACE, encode_id(2747373), "99999"),
+    ],
+)
+def test_a_forged_place_is_refused(person: NudgePerson, data: str) -> None:
+    person.command("settings")
+    before = person.state
+    assert_refused(person.press(data), before, T.invalid_button)
+    assert person.nudge is None
 
 
 @pytest.mark.parametrize(

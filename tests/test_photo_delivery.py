@@ -1,4 +1,5 @@
-"""Team photos sent unasked: at the local hour, once, only when shown and new."""
+"""Team photos sent unasked: at the local hour, once, again only when new; a closed one
+is told once as closed."""
 
 from __future__ import annotations
 
@@ -97,18 +98,26 @@ async def test_the_month_just_ended_arrives_once_at_the_local_hour(
     assert (await photos.tick()).sent == 0, "not twice"
 
 
-async def test_a_month_below_the_minimum_is_never_sent_and_stays_as_it_was(
+async def test_a_month_below_the_minimum_is_told_once_that_it_stays_closed(
     database: Database, cipher: TextCipher, clock: FakeClock, outbox: Outbox
 ) -> None:
-    team, _, _ = await seed(database, cipher, 4)
+    team, _, chat = await seed(database, cipher, 4)
     photos = deliverer(database, cipher, outbox, clock)
     clock.now = MADRID_NINE
-    assert (await photos.tick()).sent == 0
+    assert (await photos.tick()).sent == 1
+    [(chat_id, outcome)] = outbox.sent
+    (closed,) = outcome.replies
+    assert chat_id == chat and closed.file is None
+    assert closed.text == (
+        "In de periode november 2026 deden minder dan 5 mensen van “Ambassade Madrid” mee, "
+        "dus daar komt geen teamfoto van: zo blijft iedereen onherkenbaar."
+    )
+    outbox.sent.clear()
     async with database.transaction() as session:  # a row that appears in November later
         [late] = await add_people(session, 1, NOVEMBER, first=50)
         await add_story(session, late, team, NOVEMBER, {"who": ["team"]})
     clock.advance(minutes=15)
-    assert (await photos.tick()).sent == 0, "November was frozen at its first count"
+    assert (await photos.tick()).sent == 0, "told once; November was frozen at its first count"
     async with database.transaction() as session:
         people = await add_people(session, 5, NOVEMBER, first=60)
         for person in people:
@@ -140,8 +149,10 @@ async def test_a_network_error_is_tried_again_a_refusal_is_not(
     assert (await photos.tick()).failed == 1
     assert (await photos.tick()).sent == 1
     outbox.sent.clear()
-    clock.now = datetime(2027, 1, 1, 8, tzinfo=UTC)  # December: nothing new, nothing sent
-    assert (await photos.tick()).sent == 0
+    clock.now = datetime(2027, 1, 1, 8, tzinfo=UTC)  # December: nobody, so it stays closed
+    assert (await photos.tick()).sent == 1
+    assert outbox.sent[0][1].replies[0].text.startswith("In de periode december 2026 deden")
+    assert (await photos.tick()).sent == 0, "and that is said once"
 
 
 async def test_a_blocked_facilitator_is_not_retried(

@@ -45,18 +45,18 @@ def csv_rows(data: PhotoData, language: str = "en") -> list[list[str]]:
 def test_the_csv_holds_counts_a_marked_withheld_question_threads_and_quotes() -> None:
     team, period = "Embassy Madrid", "2026-Q3"
     assert csv_rows(DATA) == [
-        ["team", "period", "section", "item", "count"],
-        [team, period, "totals", "stories", "6"],
-        [team, period, "totals", "checkins", "3"],
-        [team, period, "totals", "contributors", "7"],
-        [team, period, "how", "By doing, trial and error", "5"],
-        [team, period, "how", "Feedback", "2"],
-        [team, period, "who", EN.teams.photo_withheld, ""],
-        [team, period, "obstacles", "Time, work pressure", "3"],
-        [team, period, "obstacles", "Doubting myself: “I should know this”", "1"],
-        [team, period, "recurring", "By doing, trial and error", ""],
-        [team, period, "recurring", "Time, work pressure", ""],
-        [team, period, "quotes", QUOTE, ""],
+        ["team", "period", "section", "item", "count", "asked", "share"],
+        [team, period, "totals", "stories", "6", "", ""],
+        [team, period, "totals", "checkins", "3", "", ""],
+        [team, period, "totals", "contributors", "7", "", ""],
+        [team, period, "how", "By doing, trial and error", "5", "9", "0.556"],
+        [team, period, "how", "Feedback", "2", "9", "0.222"],
+        [team, period, "who", EN.teams.photo_withheld, "", "", ""],
+        [team, period, "obstacles", "Time, work pressure", "3", "6", "0.5"],
+        [team, period, "obstacles", "Doubting myself: “I should know this”", "1", "6", "0.167"],
+        [team, period, "recurring", "By doing, trial and error", "", "", ""],
+        [team, period, "recurring", "Time, work pressure", "", "", ""],
+        [team, period, "quotes", QUOTE, "", "", ""],
     ]
 
 
@@ -71,8 +71,8 @@ def test_the_csv_holds_what_the_chat_message_holds() -> None:
 
 def test_the_withheld_mark_is_in_the_readers_language() -> None:
     rows = csv_rows(DATA, "nl")
-    assert ["Embassy Madrid", "2026-Q3", "who", NL.teams.photo_withheld, ""] in rows
-    assert ["Embassy Madrid", "2026-Q3", "recurring", "Tijd, werkdruk", ""] in rows
+    assert ["Embassy Madrid", "2026-Q3", "who", NL.teams.photo_withheld, "", "", ""] in rows
+    assert ["Embassy Madrid", "2026-Q3", "recurring", "Tijd, werkdruk", "", "", ""] in rows
     assert NL.teams.photo_withheld != EN.teams.photo_withheld
 
 

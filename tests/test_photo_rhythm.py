@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from flows.periods import Period, Span
-from flows.photo_rhythm import DeliveryRhythm, delivery_moment, due_period, is_new
+from flows.photo_rhythm import DeliveryRhythm, delivery_moment, due_period, is_new, tells_closed
 
 NOVEMBER = Period(2026, Span.MONTH, 11)
 
@@ -51,6 +51,16 @@ def test_other_rhythms_and_off() -> None:
 
 def test_only_something_new_is_sent() -> None:
     assert is_new(3, None)
-    assert not is_new(0, None)
+    assert is_new(0, None), "a window that stays closed is told once"
+    assert not is_new(0, 0)
     assert not is_new(5, 5)
     assert is_new(6, 5)
+
+
+def test_only_the_window_that_just_ended_is_told_that_it_stays_closed() -> None:
+    december = utc(2026, 12, 1, 9)
+    assert tells_closed(DeliveryRhythm.MONTHLY, NOVEMBER, december)
+    assert not tells_closed(DeliveryRhythm.MONTHLY, NOVEMBER.previous(), december)
+    assert not tells_closed(DeliveryRhythm.MONTHLY, NOVEMBER, utc(2027, 1, 1, 9))
+    assert tells_closed(DeliveryRhythm.QUARTERLY, Period(2026, Span.QUARTER, 4), utc(2027, 1, 2))
+    assert not tells_closed(DeliveryRhythm.OFF, NOVEMBER, december)

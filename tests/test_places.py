@@ -1,6 +1,6 @@
-"""Finding a person's time zone from what they type or share (flows.places).
+"""Finding a person's place and time zone from what they type or share (flows.places).
 
-The name index is built once per test session (about a second) and shared by all tests.
+The name index is loaded once per test session (about half a second) and shared by all tests.
 """
 
 from __future__ import annotations
@@ -12,7 +12,17 @@ from zoneinfo import ZoneInfoNotFoundError
 
 import pytest
 
-from flows.places import Place, find_places, load_index, local_time_text, quick_picks, zone_at
+from flows.places import (
+    Place,
+    find_places,
+    load_index,
+    local_time_text,
+    nearest_place,
+    place_by_id,
+    quick_picks,
+    zone_at,
+    zone_name,
+)
 
 THURSDAY = datetime(2026, 3, 5, 13, 5, tzinfo=UTC)  # winter time in Europe
 
@@ -51,12 +61,118 @@ def test_a_typed_place_resolves_to_its_zone_first(query: str, zone: str) -> None
     assert find_places(query)[0].zone == zone
 
 
+def where(places: list[Place]) -> list[tuple[str, str, str]]:
+    return [(place.name, place.country, place.zone) for place in places]
+
+
 def test_the_largest_place_of_a_name_comes_first_and_the_others_follow() -> None:
-    places = find_places("Madrid")
-    assert places[0] == Place("Madrid", "ES", "Europe/Madrid", places[0].population)
-    assert ("Madrid", "CO", "America/Bogota") in {(p.name, p.country, p.zone) for p in places}
+    places = find_places("Springfield")
     sizes = [place.population for place in places]
-    assert sizes == sorted(sizes, reverse=True)
+    assert len(places) > 1 and sizes == sorted(sizes, reverse=True)
+    assert not any(place.capital for place in places)
+    assert where(find_places("Madrid"))[:2] == [
+        ("Madrid", "ES", "Europe/Madrid"),
+        ("Madrid", "CO", "America/Bogota"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "first", "after"),
+    [
+        # Chattogram (3.9 million people) was once called Islamabad too
+        ("Islamabad", ("Islamabad", "PK", "Asia/Karachi"), ("Chattogram", "BD", "Asia/Dhaka")),
+        (
+            "Washington",
+            ("Washington, D.C.", "US", "America/New_York"),
+            ("Washington", "GB", "Europe/London"),
+        ),
+        # capitals first: San José, Costa Rica before San Jose, California (a million people)
+        (
+            "San Jose",
+            ("San José", "CR", "America/Costa_Rica"),
+            ("San Jose", "US", "America/Los_Angeles"),
+        ),
+        ("Victoria", ("Victoria", "SC", "Indian/Mahe"), ("Hong Kong", "HK", "Asia/Hong_Kong")),
+    ],
+)
+def test_capitals_come_first_then_the_largest(
+    query: str, first: tuple[str, str, str], after: tuple[str, str, str]
+) -> None:
+    places = where(find_places(query))
+    assert places[0] == first
+    assert after in places[1:]
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("Kathmandoo", [("Kathmandu", "NP", "Asia/Kathmandu")]),
+        ("Kinshassa", [("Kinshasa", "CD", "Africa/Kinshasa")]),
+        ("Ulaanbataar", [("Ulan Bator", "MN", "Asia/Ulaanbaatar")]),
+        (
+            "Caracus",
+            [
+                ("Caracas", "VE", "America/Caracas"),
+                ("Bahía de Caráquez", "EC", "America/Guayaquil"),
+            ],
+        ),
+        ("Nieuw-Delhi", [("New Delhi", "IN", "Asia/Kolkata"), ("Delhi", "IN", "Asia/Kolkata")]),
+    ],
+)
+def test_misspelled_names_find_the_place_meant(
+    query: str, found: list[tuple[str, str, str]]
+) -> None:
+    assert where(find_places(query)) == found
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("Washinton", ("Washington, D.C.", "US", "America/New_York")),
+        ("Islamabaad", ("Islamabad", "PK", "Asia/Karachi")),
+    ],
+)
+def test_a_misspelling_ranks_like_the_name_it_stands_for(
+    query: str, first: tuple[str, str, str]
+) -> None:
+    assert where(find_places(query))[0] == first
+
+
+def test_a_misspelled_country_comes_first() -> None:
+    assert where(find_places("Nederlnd"))[0] == ("Amsterdam", "NL", "Europe/Amsterdam")
+
+
+@pytest.mark.parametrize("query", ["Qwertyuiop", "Lorem ipsum", "Europe/Amsterdm", "Rabad"])
+def test_a_misspelling_needs_to_be_close_and_long_enough(query: str) -> None:
+    assert find_places(query) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("Den Haag", "Den Haag"),
+        ("'s-Gravenhage", "'s-Gravenhage"),
+        ("The Hague", "The Hague"),
+        ("Peking", "Peking"),
+        ("den haag", "Den Haag"),  # the name as the index writes it
+        ("Kathmandoo", "Kathmandu"),  # a misspelling: the place's own name
+    ],
+)
+def test_a_place_keeps_the_name_the_person_used(query: str, name: str) -> None:
+    (place,) = find_places(query)
+    assert place.name == name
+    assert place_by_id(place.id, place.variant) == place  # what its button brings back
+
+
+def test_an_alternate_name_that_is_another_places_own_name_shows_the_places_own() -> None:
+    names = [place.name for place in find_places("Islamabad")]
+    assert names[:2] == ["Islamabad", "Chattogram"]  # not "Islamabad" twice
+
+
+def test_place_by_id_refuses_what_it_does_not_know() -> None:
+    assert place_by_id(999_999_999) is None
+    hague = find_places("The Hague")[0]
+    assert place_by_id(hague.id, 9_999) == hague  # no such name: the place's own
 
 
 def test_names_match_exactly_never_as_substrings() -> None:
@@ -132,6 +248,9 @@ def test_abbreviations_that_are_not_what_people_mean_are_not_zones() -> None:
         ("Malta", "Valletta", {"Europe/Malta"}),
         ("Spanje", "Madrid", {"Europe/Madrid", "Atlantic/Canary", "Africa/Ceuta"}),
         ("Georgia", "Tbilisi", {"Asia/Tbilisi", "Europe/Moscow"}),
+        ("Congo", "Kinshasa", {"Africa/Kinshasa", "Africa/Brazzaville"}),  # both Congos
+        ("DRC", "Kinshasa", {"Africa/Kinshasa", "Africa/Lubumbashi"}),
+        ("Verenigde Staten", "Washington, D.C.", {"America/New_York", "America/Los_Angeles"}),
     ],
 )
 def test_a_country_gives_a_place_in_each_of_its_zones(
@@ -149,14 +268,19 @@ def test_a_country_gives_a_place_in_each_of_its_zones(
         ("San Jose, CR", "America/Costa_Rica"),
         ("Madrid, Colombia", "America/Bogota"),
         ("Victoria, Seychelles", "Indian/Mahe"),
+        ("Kinshasa, DRC", "Africa/Kinshasa"),
+        ("Kinshasa, Congo", "Africa/Kinshasa"),
+        ("Kinshassa, DR Congo", "Africa/Kinshasa"),  # misspelled, with a country
+        ("Den Haag Nederland", "Europe/Amsterdam"),  # without a comma
+        ("Washington, UK", "Europe/London"),
     ],
 )
 def test_a_country_after_a_comma_narrows_the_places(query: str, zone: str) -> None:
     assert [place.zone for place in find_places(query)] == [zone]
 
 
-def test_san_jose_alone_is_the_larger_one() -> None:
-    assert find_places("San Jose")[0].zone == "America/Los_Angeles"
+def test_a_country_that_is_not_there_narrows_to_nothing() -> None:
+    assert find_places("Kinshasa, Nederland") == []
 
 
 @pytest.mark.parametrize(
@@ -188,8 +312,9 @@ def test_limit() -> None:
 
 
 def test_quick_picks_resolve_the_callers_names_and_skip_unknown_ones() -> None:
-    names = ("The Hague", "Brussels", "London", "New York", "Washington", "Nairobi", "Beijing")
+    names = ("Den Haag", "Brussels", "London", "New York", "Washington", "Nairobi", "Beijing")
     picks = quick_picks((*names, "Xyzzyville", "Jakarta"))
+    assert [place.name for place in picks][:2] == ["Den Haag", "Brussels"]
     assert [place.zone for place in picks] == [
         "Europe/Amsterdam",
         "Europe/Brussels",
@@ -211,6 +336,14 @@ def test_lookups_after_the_first_are_fast() -> None:
     assert time.perf_counter() - started < 1.0  # measured: a few microseconds each
 
 
+def test_misspellings_are_found_in_good_time() -> None:
+    load_index()
+    started = time.perf_counter()
+    for _ in range(10):
+        find_places("Kathmandoo")
+    assert time.perf_counter() - started < 2.0  # measured: about 12 ms each
+
+
 @pytest.mark.parametrize(
     ("latitude", "longitude", "zone"),
     [
@@ -223,6 +356,35 @@ def test_lookups_after_the_first_are_fast() -> None:
 )
 def test_a_shared_location_gives_its_zone(latitude: float, longitude: float, zone: str) -> None:
     assert zone_at(latitude, longitude) == zone
+
+
+@pytest.mark.parametrize(
+    ("latitude", "longitude", "zone", "name"),
+    [
+        (33.7, 73.05, "Asia/Karachi", "Islamabad"),  # not Karachi, whose zone it is
+        (52.0799, 4.3113, "Europe/Amsterdam", "The Hague"),
+        (-4.32, 15.31, "Africa/Kinshasa", "Kinshasa"),
+        (64.0, -150.0, "America/Anchorage", None),  # no city within 100 km
+    ],
+)
+def test_a_shared_location_is_named_after_its_nearest_city(
+    latitude: float, longitude: float, zone: str, name: str | None
+) -> None:
+    place = nearest_place(latitude, longitude, zone)
+    assert (place.name if place else None) == name
+
+
+@pytest.mark.parametrize(
+    ("zone", "name"),
+    [
+        ("Asia/Karachi", "Karachi"),
+        ("America/Argentina/Buenos_Aires", "Buenos Aires"),
+        ("UTC", "UTC"),
+        ("Etc/GMT+3", "Etc/GMT+3"),
+    ],
+)
+def test_a_zone_said_as_a_place(zone: str, name: str) -> None:
+    assert zone_name(zone) == name
 
 
 @pytest.mark.parametrize(

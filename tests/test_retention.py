@@ -109,7 +109,7 @@ async def test_told_a_week_ahead_then_deleted(
     assert chat == ALICE.chat_id
     [reply] = notice.replies
     assert reply.text == P.retention_notice.format(
-        period="365 days", date="March 3, 2027", stories="1 story"
+        period="365 days", date="3 Mar 2027", stories="1 story"
     )
     assert decode(reply.buttons[0][0].data).action is Action.EXPORT  # type: ignore[union-attr]
     assert await job.run() == RetentionReport(0, 0)  # told once only

@@ -44,7 +44,7 @@ async def test_a_failed_notice_is_sent_again_and_deletion_waits_for_it(
     clock.now = start + timedelta(days=366, hours=1)
     assert await job.run() == RetentionReport(1, 0)  # expired, but only told just now
     [(_, notice)] = outbox.sent
-    assert "March 10, 2027" in notice.replies[0].text  # a week from the notice that went out
+    assert "10 Mar 2027" in notice.replies[0].text  # a week from the notice that went out
     clock.now = start + timedelta(days=373)
     assert (await job.run()).deleted == 0
     clock.now = start + timedelta(days=373, hours=2)
@@ -95,7 +95,7 @@ async def test_weekly_check_ins_bring_one_notice_a_month_that_covers_them(
     assert told_on == [358, 393, 428]  # not once a week
     texts = [notice.replies[0].text for _, notice in outbox.sent]
     assert texts[0] == P.retention_notice.format(
-        period="365 days", date="March 2, 2027", stories="5 check-ins"
+        period="365 days", date="2 Mar 2027", stories="5 check-ins"
     )
     assert "5 check-ins" in texts[1] and "2 check-ins" in texts[2]
     assert left[365 - 350] == 12 and left[366 - 350] == 11  # a week after the notice
@@ -135,9 +135,7 @@ async def test_the_terminal_person_is_told_when_the_chat_next_starts(
 
     out = StringIO()
     await TerminalChat(runner, out=out, language="en").run(lines([]))
-    notice = P.retention_notice.format(
-        period="365 days", date="April 13, 2027", stories="1 check-in"
-    )
+    notice = P.retention_notice.format(period="365 days", date="13 Apr 2027", stories="1 check-in")
     assert notice in out.getvalue() and f"1) {P.export_button}" in out.getvalue()
     again = StringIO()
     await TerminalChat(runner, out=again, language="en").run(lines([]))

@@ -6,6 +6,7 @@ Also a change of zone, downtime (one future slot, not a backlog) and the validat
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -17,12 +18,15 @@ from flows.schedule import (
     DAY_END,
     DAY_START,
     INTERVAL_DAYS,
+    Hours,
     NudgeRule,
     Rhythm,
+    allowed_hours,
     is_allowed,
     local_instant,
     next_allowed,
     next_nudge_at,
+    set_allowed_hours,
     slower,
     snooze_later_today,
     snooze_tomorrow,
@@ -65,30 +69,56 @@ def test_weekly_rhythm_on_a_weekend_weekday_stays_weekly(weekend: set[int]) -> N
 # --- quiet hours -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("at", [time(7, 59), time(21, 1), time(21, 0, 1), time(0), time(23)])
-def test_rule_time_outside_allowed_hours_is_refused(at: time) -> None:
-    with pytest.raises(ValueError, match="between"):
-        NudgeRule("Europe/Amsterdam", at=at)
+def test_the_default_hours_are_seven_to_nine() -> None:
+    assert allowed_hours() == Hours(DAY_START, DAY_END) == Hours(time(7), time(21))
+    assert time(7, 30) in allowed_hours()  # many posts start at 07:30
 
 
-@pytest.mark.parametrize("at", [DAY_START, DAY_END, time(12, 34)])
+@pytest.mark.parametrize("at", [DAY_START, DAY_END, time(7, 30), time(12, 34)])
 def test_rule_time_inside_allowed_hours_is_accepted(at: time) -> None:
     assert NudgeRule("Europe/Amsterdam", at=at).at == at
+
+
+@pytest.mark.parametrize(("start", "end"), [(time(9), time(8)), (time(9), time(9))])
+def test_hours_must_start_before_they_end(start: time, end: time) -> None:
+    with pytest.raises(ValueError, match="before"):
+        Hours(start, end)
+
+
+@pytest.fixture
+def eight_to_eight() -> Iterator[None]:
+    """An installation that narrowed the hours to 08:00-20:00."""
+    before = allowed_hours()
+    set_allowed_hours(Hours(time(8), time(20)))
+    yield
+    set_allowed_hours(before)
+
+
+@pytest.mark.usefixtures("eight_to_eight")
+@pytest.mark.parametrize(
+    ("at", "expected"),
+    [(time(7, 30), datetime(2026, 6, 16, 8)), (time(20, 30), datetime(2026, 6, 17, 8))],
+)
+def test_a_time_outside_narrowed_hours_goes_out_at_their_edge(at: time, expected: datetime) -> None:
+    rule = NudgeRule(ZONE, at=at)  # chosen before the hours were narrowed: still loads
+    result = next_nudge_at(rule, now=utc(2026, 6, 15, 12), last_nudge=None)
+    assert result is not None and wall(result, ZONE) == expected
+    assert not is_allowed(rule, datetime(2026, 6, 16, 7, 59, tzinfo=rule.tz))
 
 
 @pytest.mark.parametrize(
     ("local", "expected"),
     [
-        (datetime(2026, 6, 15, 6, 0), datetime(2026, 6, 15, 8, 0)),
-        (datetime(2026, 6, 15, 7, 59, 59), datetime(2026, 6, 15, 8, 0)),
-        (datetime(2026, 6, 15, 8, 0), datetime(2026, 6, 15, 8, 0)),
+        (datetime(2026, 6, 15, 6, 0), datetime(2026, 6, 15, 7, 0)),
+        (datetime(2026, 6, 15, 6, 59, 59), datetime(2026, 6, 15, 7, 0)),
+        (datetime(2026, 6, 15, 7, 0), datetime(2026, 6, 15, 7, 0)),
         (datetime(2026, 6, 15, 12, 0), datetime(2026, 6, 15, 12, 0)),
         (datetime(2026, 6, 15, 21, 0), datetime(2026, 6, 15, 21, 0)),
-        (datetime(2026, 6, 15, 21, 1), datetime(2026, 6, 16, 8, 0)),
-        (datetime(2026, 6, 15, 22, 0), datetime(2026, 6, 16, 8, 0)),
-        (datetime(2026, 6, 19, 22, 0), datetime(2026, 6, 22, 8, 0)),  # Friday → Monday
-        (datetime(2026, 6, 20, 12, 0), datetime(2026, 6, 22, 8, 0)),  # Saturday → Monday
-        (datetime(2026, 3, 28, 23, 0), datetime(2026, 3, 30, 8, 0)),  # over the DST Sunday
+        (datetime(2026, 6, 15, 21, 1), datetime(2026, 6, 16, 7, 0)),
+        (datetime(2026, 6, 15, 22, 0), datetime(2026, 6, 16, 7, 0)),
+        (datetime(2026, 6, 19, 22, 0), datetime(2026, 6, 22, 7, 0)),  # Friday → Monday
+        (datetime(2026, 6, 20, 12, 0), datetime(2026, 6, 22, 7, 0)),  # Saturday → Monday
+        (datetime(2026, 3, 28, 23, 0), datetime(2026, 3, 30, 7, 0)),  # over the DST Sunday
     ],
 )
 def test_next_allowed(local: datetime, expected: datetime) -> None:
@@ -101,14 +131,14 @@ def test_next_allowed(local: datetime, expected: datetime) -> None:
 def test_next_allowed_with_friday_saturday_weekend() -> None:
     rule = NudgeRule(ZONE, weekend=frozenset({4, 5}))
     thursday_night = datetime(2026, 6, 18, 22, tzinfo=rule.tz)
-    assert wall(next_allowed(rule, thursday_night), ZONE) == datetime(2026, 6, 21, 8)
+    assert wall(next_allowed(rule, thursday_night), ZONE) == datetime(2026, 6, 21, 7)
 
 
 @pytest.mark.parametrize(
     ("local", "allowed"),
     [
-        (datetime(2026, 6, 15, 7, 59), False),
-        (datetime(2026, 6, 15, 8, 0), True),
+        (datetime(2026, 6, 15, 6, 59), False),
+        (datetime(2026, 6, 15, 7, 0), True),
         (datetime(2026, 6, 15, 21, 0), True),
         (datetime(2026, 6, 15, 21, 1), False),
         (datetime(2026, 6, 20, 12, 0), False),  # Saturday
@@ -146,7 +176,7 @@ def test_paused_days_are_not_allowed() -> None:
     assert not is_allowed(rule, datetime(2026, 6, 17, 12, tzinfo=rule.tz))
     assert is_allowed(rule, datetime(2026, 6, 18, 12, tzinfo=rule.tz))
     assert wall(next_allowed(rule, datetime(2026, 6, 15, 12, tzinfo=rule.tz)), ZONE) == (
-        datetime(2026, 6, 18, 8)
+        datetime(2026, 6, 18, 7)
     )
 
 
@@ -201,7 +231,7 @@ def test_overdue_after_downtime_gives_one_future_slot(rhythm: Rhythm) -> None:
         (datetime(2026, 6, 15, 20, 4), None),
         (datetime(2026, 6, 19, 19, 0), None),  # Friday evening
         (datetime(2026, 6, 20, 10, 0), None),  # Saturday: the weekend
-        (datetime(2026, 6, 15, 3, 0), datetime(2026, 6, 15, 8, 0)),  # still today
+        (datetime(2026, 6, 15, 3, 0), datetime(2026, 6, 15, 7, 0)),  # still today
         (datetime(2026, 6, 15, 6, 0), datetime(2026, 6, 15, 9, 0)),
     ],
 )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 
 import pytest
 
 from bot.settings import ConfigError, Settings, TelegramSettings, load_settings
+from flows.schedule import Hours
 
 TOKEN = "123456:AAH-secret-looking-token"
 
@@ -199,3 +201,32 @@ def test_the_lease_must_outlast_two_renewals(clean_env: Path) -> None:
     path = write_config(clean_env, "[engine]\nlease_seconds = 10\nrenew_seconds = 6\n")
     with pytest.raises(ConfigError, match="renew_seconds"):
         load_settings(path)
+
+
+def test_check_ins_go_out_from_seven_to_nine_unless_set_otherwise(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert load_settings().nudges.hours() == Hours(time(7), time(21))
+    path = write_config(clean_env, '[nudges]\nearliest = "07:30"\nlatest = 20:30:00\n')
+    assert load_settings(path).nudges.hours() == Hours(time(7, 30), time(20, 30))
+    monkeypatch.setenv("LEERVERHAAL_NUDGES__EARLIEST", "06:00")
+    assert load_settings(path).nudges.hours().start == time(6)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '[nudges]\nearliest = "04:00"\n',  # night
+        '[nudges]\nlatest = "23:30"\n',
+        '[nudges]\nearliest = "21:00"\nlatest = "09:00"\n',
+        '[nudges]\nearliest = "9 o\'clock"\n',
+    ],
+)
+def test_night_hours_are_refused(clean_env: Path, body: str) -> None:
+    with pytest.raises(ConfigError, match="nudges"):
+        load_settings(write_config(clean_env, body))
+
+
+def test_the_example_config_sets_the_default_hours(clean_env: Path) -> None:
+    example = Path(__file__).resolve().parent.parent / "config.example.toml"
+    assert load_settings(example).nudges.hours() == Hours(time(7), time(21))

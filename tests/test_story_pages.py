@@ -184,6 +184,95 @@ def test_the_last_story_on_a_page_deleted_meanwhile(world: World, person: Person
     assert shown_ids(reply) == newest_first[:-1]
 
 
+# --- stories and check-ins ----------------------------------------------------------------
+
+
+def stock_checkins(world: World, person: Person, count: int) -> list[int]:
+    """``count`` complete check-ins titled "Check-in 1" to "Check-in <count>", each half a day
+    after the story of the same number; newest first."""
+    ids = []
+    for number in range(1, count + 1):
+        story_id = world.allocate_story_id()
+        created = START - timedelta(days=count - number + 1) + timedelta(hours=12)
+        checkin = StoredStory(story_id, person.id, StoryKind.CHECKIN, StoryStatus.COMPLETE, created)
+        title = person._title_question(StoryKind.CHECKIN)  # how this harness titles them
+        checkin.answers[title] = StoredAnswer(f"Check-in {number}", (), False, None)
+        world.stories[checkin.id] = checkin
+        ids.append(story_id)
+    return ids[::-1]
+
+
+def kinds_shown(reply: Reply) -> list[str]:
+    """Each line's marker: the word between the date and the title."""
+    return [
+        label.split(" · ", 1)[1].split(":", 1)[0]
+        for label in labels(reply)[: len(shown_ids(reply))]
+    ]
+
+
+def test_each_line_says_story_or_checkin(world: World, person: Person) -> None:
+    stories = stock(world, person, 2)
+    checkins = stock_checkins(world, person, 2)
+    reply = listing(person.command("stories"))
+    assert shown_ids(reply) == [checkins[0], stories[0], checkins[1], stories[1]]
+    assert kinds_shown(reply) == [T.kind_checkin, T.kind_story] * 2
+    assert labels(reply)[0].endswith(f"{T.kind_checkin}: Check-in 2")
+    assert labels(reply)[-1] == T.stories_only  # shown only when there are both kinds
+
+
+def test_stories_only_by_button_and_back(world: World, person: Person) -> None:
+    stories = stock(world, person, 10)
+    stock_checkins(world, person, 10)
+    first = listing(person.command("stories"))
+    assert first.text == heading(1, 8, 20)
+    only = listing(person.tap(T.stories_only))
+    assert only.edit is True
+    assert (
+        only.text == f"{T.stories_only_title}\n{T.stories_page.format(first=1, last=8, total=10)}"
+    )
+    assert shown_ids(only) == stories[:8]
+    assert set(kinds_shown(only)) == {T.kind_story}
+    assert [b.label for b in only.buttons[-2]] == [T.stories_all]
+    assert page_buttons(only) == [OLDER]
+    second = listing(person.tap(OLDER))  # turning the page keeps the check-ins out
+    assert shown_ids(second) == stories[8:]
+    assert page_buttons(second) == [NEWER]
+    everything = listing(person.tap(T.stories_all))
+    assert everything.text == heading(1, 8, 20)
+    assert person.state == State()
+
+
+@pytest.mark.parametrize(
+    ("language", "word"), [("en", "stories"), ("en", "Stories!"), ("nl", "verhalen")]
+)
+def test_stories_only_by_command(world: World, language: str, word: str) -> None:
+    person = world.person(language=language)
+    stories = stock(world, person, 3)
+    stock_checkins(world, person, 3)
+    texts_ = guide_for(language).texts
+    reply = listing(person.command("stories", word))
+    assert reply.text == texts_.stories_only_title
+    assert shown_ids(reply) == stories
+    assert labels(reply)[-1] == texts_.stories_all
+    assert listing(person.command("stories", "something else")).text == texts_.stories_title
+
+
+def test_only_checkins_yet(world: World, person: Person) -> None:
+    stock_checkins(world, person, 2)
+    assert T.stories_only not in labels(listing(person.command("stories")))
+    reply = listing(person.command("stories", "stories"))
+    assert reply.text == T.stories_only_empty
+    assert labels(reply) == [T.stories_all]
+    assert len(shown_ids(listing(person.tap(T.stories_all)))) == 2
+
+
+def test_without_checkins_there_is_nothing_to_leave_out(world: World, person: Person) -> None:
+    stock(world, person, 2)
+    assert T.stories_only not in labels(listing(person.command("stories")))
+    assert listing(person.command("stories", "stories")).text == T.stories_only_title
+    assert listing(person.press(encode(Action.LIST_STORIES, "7"))).text == T.stories_only_title
+
+
 # --- everywhere the list is shown, it starts at the first page ----------------------------
 
 

@@ -26,12 +26,18 @@ PEOPLE = ("Ann", "Bo", "Cy", "Di", "Ed")
 
 
 async def open_link(user: FakeUser, link: str, yes: str) -> None:
-    """Open a t.me deep link (Telegram sends /start PAYLOAD) and confirm."""
+    """Open a t.me deep link (Telegram sends /start PAYLOAD) as someone new: pick English,
+    then confirm; a new member is welcomed after joining."""
     payload = link.split("?start=", 1)[1]
     await user.send(f"/start {payload}")
     await user.wait_for_message()
+    await user.press_button("English")
+    await user.wait_for_edit()  # the invite's question in place of the language question
     await user.press_button(yes)
     await user.wait_for_edit()
+    if payload.startswith("j_"):
+        welcome = await user.wait_for_message()
+        assert (welcome.text or "") == EN.texts.welcome.strip()
 
 
 async def tell_story(user: FakeUser, opening: str, how: str, *, share: bool = False) -> None:
@@ -66,7 +72,7 @@ async def ask_photo(facilitator: FakeUser, tg: FakeTelegram) -> tuple[str, bytes
     await facilitator.press_button("March 2026")
     text = await facilitator.wait_for_message()
     chart = await facilitator.wait_for_message()
-    assert chart.kind == "photo" and chart.text == "Team photo · Embassy Madrid · March 2026"
+    assert chart.kind == "photo" and chart.text == "Team snapshot · Embassy Madrid · March 2026"
     assert len(tg.photos) == uploaded + 1
     content = tg.photos[-1].content
     assert content is not None
@@ -104,7 +110,8 @@ async def test_a_team_photo_from_invite_links_to_png(tmp_path: Path, database_ur
             text, png = await ask_photo(fay, tg)
             assert png_chunks(png)[-1] == b"IEND"
             assert "people who took part: 5" in text
-            assert "Feedback — 3\n  Watching someone — 2" in text
+            assert "▸ How people learned (5 stories)\n" in text
+            assert "  Feedback — 3 of 5 (60%)\n  Watching someone — 2 of 5 (40%)" in text
             assert "“Cables, round 0”" in text and "round 1" not in text
             for name in ("Ada", "Fay", *PEOPLE):
                 assert name not in text

@@ -252,7 +252,10 @@ async def test_a_facilitator_invite_works_once(runner: Conversations) -> None:
     asked = await fay.command("start", f"f_{code}")
     assert texts(asked).strip() == TEAMS.facilitator_confirm.format(team="Embassy Madrid", size=5)
     done = await fay.press(TEAMS.facilitator_yes)
-    assert done.replies[0].text == TEAMS.facilitator_added.format(team="Embassy Madrid")
+    introduction = TEAMS.facilitator_added.format(
+        team="Embassy Madrid", size=5, delivery=TEAMS.facilitator_delivery_monthly
+    )
+    assert done.replies[0].text == introduction
     assert await count(runner.database, Facilitator) == 1
     assert await count(runner.database, Membership) == 0, "facilitating is not membership"
     assert texts(await eve.command("start", f"f_{code}")).strip() == TEAMS.code_invalid

@@ -216,8 +216,41 @@ def test_the_photo_is_worded_in_the_readers_language() -> None:
     text = photo_text(NL, photo)
     assert text.startswith("Teamfoto · Embassy Madrid · 3e kwartaal 2026")
     assert "Verhalen: 12 · check-ins: 8 · mensen die meededen: 7" in text
-    assert "Door te doen, met vallen en opstaan — 9" in text
+    assert "▸ Hoe mensen leerden (12 verhalen en 8 check-ins)\n" in text
+    assert "  Door te doen, met vallen en opstaan — 9 van 20 (45%)\n" in text
+    assert "Rode draden: Door te doen, met vallen en opstaan · Een collega · Tijd" in text
     assert "“Chairing the Tuesday meeting in French”" in text
+
+
+def test_counts_are_of_stories_and_check_ins_with_their_share_of_those_asked() -> None:
+    """Check-ins ask only "how": its shares are of stories and check-ins, the rest of stories."""
+    photo = assemble(EN, DATA, 5)
+    assert photo is not None
+    text = photo_text(EN, photo)
+    assert (
+        "▸ How people learned (12 stories and 8 check-ins)\n"
+        "  By doing, trial and error — 9 of 20 (45%)\n"
+        "  Watching someone — 4 of 20 (20%)\n"
+        "  Feedback — 4 of 20 (20%)\n\n"
+        "▸ Who was involved (12 stories)\n"
+        "  A colleague — 7 of 12 (58%)\n\n"
+        "▸ What got in the way (12 stories)\n"
+        "  Time, work pressure — 8 of 12 (67%)\n"
+        "  Doubting myself: “I should know this” — 5 of 12 (42%)\n\n"
+    ) in text
+    one_story = replace(DATA, stories=1, checkins=0, counts=counts(("who", "colleague", 1)))
+    photo = assemble(EN, one_story, 5)
+    assert photo is not None
+    assert "▸ Who was involved (1 story)\n  A colleague — 1 of 1 (100%)" in photo_text(EN, photo)
+
+
+def test_a_count_without_anyone_asked_shows_no_share() -> None:
+    only_checkins = replace(DATA, stories=0, checkins=8, counts=counts(("who", "colleague", 2)))
+    photo = assemble(EN, only_checkins, 5)
+    assert photo is not None
+    who = next(s for s in photo.sections if s.key == "who")
+    assert who.asked == 0 and who.share(2) is None
+    assert "▸ Who was involved\n  A colleague — 2" in photo_text(EN, photo)
 
 
 def test_period_labels() -> None:
@@ -229,10 +262,16 @@ def test_period_labels() -> None:
 
 
 def test_below_the_minimum_nothing_is_assembled_and_no_number_is_said() -> None:
+    """An ended window is frozen: it says that it stays closed, not that it may open."""
     hidden = PhotoData(TEAM, Q3, disclosable=False)
     assert assemble(EN, hidden, 5) is None
-    assert not_enough_text(EN, hidden) == EN.teams.photo_not_enough.format(
-        team=TEAM.name, period="Q3 2026"
+    assert not_enough_text(EN, hidden, 5) == (
+        "Fewer than 5 people from “Embassy Madrid” took part in Q3 2026, so the team "
+        "snapshot for that period stays closed: that way nobody can be recognised."
+    )
+    assert not_enough_text(NL, hidden, 3) == (
+        "In de periode 3e kwartaal 2026 deden minder dan 3 mensen van “Embassy Madrid” mee, "
+        "dus daar komt geen teamfoto van: zo blijft iedereen onherkenbaar."
     )
     # Even data marked disclosable is refused when it counts too few people.
     assert assemble(EN, PhotoData(TEAM, Q3, True, 9, 0, 4, DATA.counts), 5) is None
@@ -267,11 +306,11 @@ def png_chunks(data: bytes) -> list[bytes]:
 def test_the_chart_is_a_valid_png_with_no_metadata_and_always_the_same() -> None:
     photo = assemble(EN, DATA, 5)
     assert photo is not None
-    png = chart_png(photo, EN.teams.chart_axis)
+    png = chart_png(EN, photo)
     kinds = png_chunks(png)
     assert kinds[0] == b"IHDR" and kinds[-1] == b"IEND" and b"IDAT" in kinds
     assert not {b"tIME", b"tEXt", b"iTXt", b"zTXt"} & set(kinds)
-    assert chart_png(photo, EN.teams.chart_axis) == png
+    assert chart_png(EN, photo) == png
 
 
 def test_the_chart_keeps_no_pyplot_state() -> None:
@@ -279,7 +318,7 @@ def test_the_chart_keeps_no_pyplot_state() -> None:
     script = (
         "import sys; from tests.test_team_photo import DATA, EN; "
         "from flows.team_photo import assemble; from flows.photo_chart import chart_png; "
-        "chart_png(assemble(EN, DATA, 5), 'x'); "
+        "chart_png(EN, assemble(EN, DATA, 5)); "
         "sys.exit('matplotlib.pyplot' in sys.modules)"
     )
     root = Path(__file__).resolve().parents[1]
@@ -299,14 +338,23 @@ def test_every_file_format_holds_the_same_photo(fmt: PhotoFormat) -> None:
     if fmt is PhotoFormat.JSON:
         loaded = json.loads(text)
         assert loaded["period"] == "2026-Q3" and loaded["contributors"] == 7
-        how = next(s for s in loaded["sections"] if s["question"] == "how")
-        assert how["counts"][0] == {"item": "By doing, trial and error", "count": 9}
+        sections = {s["question"]: s for s in loaded["sections"]}
+        assert sections["how"]["asked"] == {"stories": 12, "checkins": 8}
+        assert sections["how"]["counts"][0] == {
+            "item": "By doing, trial and error",
+            "count": 9,
+            "share": 0.45,
+        }
+        assert sections["who"]["asked"] == {"stories": 12, "checkins": 0}
+        assert sections["who"]["counts"][0]["share"] == 0.583
     elif fmt is PhotoFormat.CSV:
         rows = list(csv.reader(io.StringIO(text)))
-        assert rows[0] == ["team", "period", "section", "item", "count"]
-        assert ["Embassy Madrid", "2026-Q3", "totals", "contributors", "7"] in rows
-        assert ["Embassy Madrid", "2026-Q3", "obstacles", "Time, work pressure", "8"] in rows
+        assert rows[0] == ["team", "period", "section", "item", "count", "asked", "share"]
+        assert ["Embassy Madrid", "2026-Q3", "totals", "contributors", "7", "", ""] in rows
+        time = ["Embassy Madrid", "2026-Q3", "obstacles", "Time, work pressure", "8", "12", "0.667"]
+        assert time in rows
     else:
-        assert text.startswith("# Team photo · Embassy Madrid · Q3 2026")
-        assert "- By doing, trial and error: 9" in text
+        assert text.startswith("# Team snapshot · Embassy Madrid · Q3 2026")
+        assert "\n## How people learned (12 stories and 8 check-ins)\n" in text
+        assert "\n- By doing, trial and error — 9 of 20 (45%)\n" in text
     assert "renamed_long_ago" not in text

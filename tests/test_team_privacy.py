@@ -104,8 +104,12 @@ async def test_below_the_minimum_only_that_more_people_are_needed(
 
     hidden = await ask_photo(fay)
     (reply,) = hidden.replies
-    assert reply.text == TEAMS.photo_not_enough.format(team="Embassy Madrid", period="March 2026")
-    assert reply.file is None and not re.search(r"\b[1-9]\b", reply.text), "no count leaks"
+    assert reply.text == (
+        "Fewer than 5 people from “Embassy Madrid” took part in March 2026, so the team "
+        "snapshot for that period stays closed: that way nobody can be recognised."
+    )
+    assert reply.file is None
+    assert re.findall(r"\d+", reply.text) == ["5", "2026"], "the minimum, and no count"
 
     for user_id in range(1, 5):  # in April the same four, a second story, and one more
         await tell_story(Member(runner, user_id), f"April {user_id}", {"how": ["by_doing"]})
@@ -114,7 +118,7 @@ async def test_below_the_minimum_only_that_more_people_are_needed(
     await members_tell(runner, code, range(5, 6))
     next_month(clock)
     assert texts(await ask_photo(fay)).strip() == TEAMS.photo_not_enough.format(
-        team="Embassy Madrid", period="March 2026"
+        minimum=5, team="Embassy Madrid", period="March 2026"
     ), "March stays as it was"
     shown = await ask_photo(fay, "April 2026")
     text, chart = shown.replies
@@ -139,7 +143,7 @@ async def test_a_quarter_that_would_single_out_a_month_stays_hidden(
         # Q2 minus April, or H1 minus Q1 and April, would be the one May person.
         outcome = await ask_photo(fay, hidden)
         assert texts(outcome).strip() == TEAMS.photo_not_enough.format(
-            team="Embassy Madrid", period=hidden
+            minimum=5, team="Embassy Madrid", period=hidden
         )
     # Q1 holds only March's five: Q1 minus March is empty, so it may be shown.
     assert "people who took part: 5" in texts(await ask_photo(fay, "Q1 2026"))
@@ -164,7 +168,7 @@ async def test_one_storyteller_among_check_ins_is_not_singled_out(
 
     photo = texts(await ask_photo(fay))
     assert "people who took part: 5" in photo
-    assert "Feedback — 5" in photo, "every one of the five answered how"
+    assert "Feedback — 5 of 5 (100%)" in photo, "every one of the five answered how"
     for private in ("manager", "Doubting myself", "Chairing the meeting"):
         assert private not in photo
     assert photo.count(TEAMS.photo_withheld) == 2  # who was involved, what got in the way
@@ -336,5 +340,5 @@ async def test_facilitators_never_count_toward_the_minimum(
     assert members
     next_month(clock)
     assert texts(await ask_photo(fay)).strip() == TEAMS.photo_not_enough.format(
-        team="Embassy Madrid", period="March 2026"
+        minimum=5, team="Embassy Madrid", period="March 2026"
     )

@@ -13,9 +13,16 @@ import pytest
 from sqlalchemy import select
 
 from flows.guide import guide_for
-from storage.models import Answer, Choice, Person, Story
+from storage.models import Answer, Choice, GroupChat, Person, Story
 from tests.fake_telegram import FakeTelegram, FakeUser
-from tests.telegram_support import TOKEN, RunningBot, bot_settings, count, running_bot
+from tests.telegram_support import (
+    TOKEN,
+    RunningBot,
+    bot_settings,
+    count,
+    first_start,
+    running_bot,
+)
 
 EN = guide_for("en")
 NL = guide_for("nl")
@@ -23,10 +30,9 @@ OPENING = "Writing short cables for headquarters 🙂"
 
 
 async def begin(user: FakeUser) -> None:
-    """/start, then tap the begin button: the opening question arrives."""
-    await user.send("/start")
-    welcome = await user.wait_for_message()
-    assert EN.texts.welcome.strip().splitlines()[0] in welcome.text
+    """A first /start (English chosen), then tap the begin button: the opening question."""
+    welcome = await first_start(user)
+    assert EN.texts.welcome.strip().splitlines()[0] in (welcome.text or "")
     await user.press_button(EN.texts.begin)
     question = await user.wait_for_message()
     assert EN.opening.prompt in question.text
@@ -59,7 +65,9 @@ async def tell_whole_story(user: FakeUser) -> None:
     await tap(user, "Feedback")
     assert "Who was involved?" in await done(user)
     await tap(user, "A more experienced colleague")
-    assert "instruments or resources" in await answer_text(user, "my mentor's old cables")
+    # typed words join the picks; the question stays open until Done
+    assert EN.texts.words_added in await answer_text(user, "my mentor's old cables")
+    assert "tools or resources" in await done(user)
     await user.press_button(EN.texts.skip)
     assert "got in the way" in (await user.wait_for_message()).text
     await tap(user, "Doubting myself: “I should know this”")
@@ -130,7 +138,8 @@ async def test_restart_continues_at_the_same_question(tmp_path: Path, database_u
             assert "How did you learn it?" in (repeated.text or "")
             assert any(t.startswith("✅ Watching someone") for t, _ in repeated.buttons)
             assert "Who was involved?" in await done(user)
-            assert "instruments" in await answer_text(user, "nobody really")
+            assert EN.texts.words_added in await answer_text(user, "nobody really")
+            assert "tools or resources" in await done(user)
             await tg.wait_until_idle()
             async with bot.services.database.transaction() as session:
                 picks = (await session.scalars(select(Choice.option))).all()
@@ -143,7 +152,11 @@ async def test_dutch_person_gets_dutch_and_can_switch(tmp_path: Path) -> None:
         async with running_bot(bot_settings(tg, tmp_path)):
             user = tg.user(1003, "Els", language_code="nl")
             await user.send("/start")
-            assert NL.texts.begin in [t for t, _ in (await user.wait_for_message()).buttons]
+            asked = await user.wait_for_message()  # the guess (Dutch) asks first
+            assert (asked.text or "").startswith(NL.texts.language_first)
+            await user.press_button("Nederlands")
+            welcome = await user.wait_for_edit()
+            assert NL.texts.begin in [t for t, _ in welcome.buttons]
             await user.send("/language")
             await user.wait_for_message()
             await user.press_button("English")
@@ -162,12 +175,15 @@ async def test_bad_input_gets_a_kind_answer_and_loses_nothing(tmp_path: Path) ->
                 user.send_photo,
                 user.send_voice,
                 lambda: user.send_document("notes.txt", b"hello", "text/plain"),
-                lambda: user.send_location(40.4, -3.7),
                 lambda: user.send_contact("+3110000000"),
             ]
-            for send in senders:
+            for send in senders:  # a kind word, then the question again
                 await send()
                 assert (await user.wait_for_message()).text == EN.texts.media_not_supported
+                assert EN.opening.prompt in ((await user.wait_for_message()).text or "")
+            await user.send_location(40.4, -3.7)  # offered for the check-ins
+            assert (await user.wait_for_message()).text == EN.settings.location_offer
+            assert EN.opening.prompt in ((await user.wait_for_message()).text or "")
             await user.send("   ")
             assert (await user.wait_for_message()).text == EN.texts.empty_text
             await user.send("/help")
@@ -202,6 +218,40 @@ async def test_group_chat_gets_one_line_and_nothing_is_stored(tmp_path: Path) ->
             assert "private chat" in (line.text or "") and "t.me/" in (line.text or "")
             await tg.wait_until_idle()
             assert await count(bot, Person) == 0
+        tg.assert_no_violations()
+
+
+async def test_a_group_is_told_once_then_only_when_addressed(tmp_path: Path) -> None:
+    pointer = EN.texts.private_only.format(link="https://t.me/leerverhaal_test_bot")
+    async with FakeTelegram(token=TOKEN) as tg:
+        async with running_bot(bot_settings(tg, tmp_path)) as bot:
+            di, ed = tg.user(1007, "Di", language_code="en"), tg.user(1008, "Ed")
+
+            async def said_in(group: int, *messages: tuple[FakeUser, str]) -> list[str]:
+                for who, text in messages:
+                    await who.send_in_group(group, text)
+                await tg.wait_until_idle()
+                return [m.text or "" for m in tg.messages_in(group)]
+
+            first = await said_in(-100600, (di, "Morning all, who has the minutes?"))
+            assert first == [pointer]  # the first message in the group: said once
+            chatter = await said_in(-100600, (ed, "I do"), (di, "Thanks! /start is a word"))
+            assert chatter == [pointer], "ordinary messages are not answered again"
+            addressed = await said_in(
+                -100600,
+                (ed, "/help"),
+                (di, "@leerverhaal_test_bot what do you do?"),
+                (ed, "/start@leerverhaal_test_bot"),
+                (di, "/start@some_other_bot"),  # another bot's command: not ours
+            )
+            assert addressed == [pointer] * 4
+            assert await said_in(-100700, (ed, "hello")) == [pointer]  # each group once
+            await tg.wait_until_idle()
+            assert await count(bot, Person) == 0
+            async with bot.services.database.transaction() as session:
+                keys = set((await session.scalars(select(GroupChat.key))).all())
+            assert len(keys) == 2
+            assert not any("100600" in key or "100700" in key for key in keys)
         tg.assert_no_violations()
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from bot.conversation import Conversations
 from bot.terminal import LOCAL_USER, TerminalChat
-from flows.guide import guide_for
+from flows.guide import guide_for, guides
 from flows.states import StoryStatus
 from flows.views import StoryView
 from storage.crypto import TextCipher, load_keys
@@ -55,7 +55,8 @@ INTERVIEW = [
     f"{option('how', 'by_doing')} {option('how', 'asking_colleague')}",
     str(done("how")),
     str(option("who", "colleague")),
-    WHO_WORDS,  # own words also answer a quick-pick question
+    WHO_WORDS,  # own words join the picks; the question stays open
+    "done",  # typed, it is the same as Done
     "99",  # no such option: explained, nothing lost
     str(skip("resources")),
     f"{option('obstacles', 'time_pressure')}, {option('obstacles', 'self_doubt')}",
@@ -162,7 +163,8 @@ async def test_leerverhaal_chat_as_a_real_process(tmp_path: Path) -> None:
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    typed = "".join(line + "\n" for line in INTERVIEW).encode("utf-8")
+    # The locale's language is only a guess: the chat asks first (1: English).
+    typed = "".join(line + "\n" for line in ["1", *INTERVIEW]).encode("utf-8")
     try:
         stdout, stderr = await asyncio.wait_for(process.communicate(typed), timeout=60)
     except TimeoutError:
@@ -218,3 +220,24 @@ async def test_forget_in_the_terminal_deletes_its_exports_and_claims_nothing_is_
     again = StringIO()  # once something is told again, it is saved again
     await TerminalChat(conversations, out=again, language="en").run(lines(["/checkin", "Y"]))
     assert again.getvalue().rstrip().endswith(TEXTS.goodbye)
+
+
+async def test_the_terminals_own_words_follow_the_language_the_person_chose(
+    conversations: Conversations,
+) -> None:
+    """An English terminal, a person who chose Dutch: hint, number errors and goodbye in Dutch."""
+    dutch = guide_for("nl").texts
+    nederlands = str(list(guides()).index("nl") + 1)
+    first = StringIO()
+    await TerminalChat(conversations, out=first, language="en").run(
+        lines(["/language", nederlands])
+    )
+    assert dutch.language_set in first.getvalue()
+    assert first.getvalue().rstrip().endswith(dutch.goodbye)
+
+    again = StringIO()
+    await TerminalChat(conversations, out=again, language="en").run(lines(["/help", "/stories"]))
+    shown = again.getvalue()
+    assert shown.startswith(dutch.terminal_hint)
+    assert TEXTS.terminal_hint not in shown
+    assert shown.rstrip().endswith(dutch.goodbye)

@@ -44,7 +44,7 @@ from storage.database import Database
 from storage.models import Answer, InboxUpdate, Lease, Person, Story
 from tests.fake_telegram import SECRET_HEADER, BotMessage, FakeTelegram, FakeUser
 from tests.process_support import BotProcess, bot_env
-from tests.telegram_support import bot_settings
+from tests.telegram_support import bot_settings, first_start
 
 EN = guide_for("en")
 QUESTIONS = EN.questionnaire(StoryKind.STORY).questions
@@ -52,8 +52,10 @@ SECRET = "webhook-secret_0123456789"
 PATH = "/telegram"
 # Short leases and claims, so that a killed instance's work is taken over within seconds.
 SHORT_LEASES = {"lease_seconds": 6, "renew_seconds": 2, "claim_seconds": 6}
-# sendMessage calls of one burst interview: welcome, 7 questions, the card, saved, the offer.
-INTERVIEW_SENDS = 1 + len(QUESTIONS) + 3
+# sendMessage calls of one burst interview: the language question (the welcome replaces it),
+# 7 questions, each quick-pick question again with the typed words, the card, saved, the offer.
+PICK_QUESTIONS = sum(1 for question in QUESTIONS if question.options)
+INTERVIEW_SENDS = 1 + len(QUESTIONS) + PICK_QUESTIONS + 3
 
 
 def free_port() -> int:
@@ -160,14 +162,15 @@ def asked(message: BotMessage) -> int | None:
 
 
 async def burst_interview(user: FakeUser, timeout: float = 20.0) -> None:  # noqa: ASYNC109
-    """/start, Begin, then every answer typed at once; confirm the card."""
-    await user.send("/start")
-    await user.wait_for_message(timeout=timeout)
+    """/start (English), Begin, then every answer typed at once; confirm the card."""
+    await first_start(user, timeout=timeout)
     await user.press_button(EN.texts.begin)
     first = await user.wait_for_message(timeout=timeout)
     assert asked(first) == 0, first.text
-    for text in answers_of(user):
+    for question, text in zip(QUESTIONS, answers_of(user), strict=True):
         await user.send(text)
+        if question.options:
+            await user.send("done")  # typed words keep a quick-pick question open until Done
 
     def is_card(message: BotMessage) -> bool:
         return EN.texts.card_question in (message.text or "")

@@ -34,6 +34,7 @@ from storage.outbox import Delivery, Outbox, Pending
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 Handler = Callable[[Received], Awaitable[None]]
+DeliverIf = Callable[[AsyncSession, datetime], Awaitable[bool]]
 PoisonReply = Callable[[Received], Delivery | None]
 AFTER_DELIVERY_WAIT = 60.0  # seconds an after-delivery task waits for the delivery at most
 
@@ -157,14 +158,20 @@ class Engine:
         """The bookkeeping for one update's step."""
         return Ticket(self, received, make)
 
-    async def settle(self, received: Received, delivery: Delivery | None) -> None:
-        """Mark an update handled that needs no step, with what to say (if anything)."""
+    async def settle(
+        self, received: Received, delivery: Delivery | None, deliver_if: DeliverIf | None = None
+    ) -> None:
+        """Mark an update handled that needs no step, with what to say (if anything).
+
+        ``deliver_if``: decides in the same transaction whether to say it after all.
+        """
         now = self.clock()
         pending = None
         async with self.database.transaction() as session:
             turn = await Inbox(session, self.cipher).mark_handled(received.key, received.lane, now)
             if turn is Turn.HANDLED_NOW and delivery is not None:
-                pending = await self.store_delivery(session, delivery, now)
+                wanted = deliver_if is None or await deliver_if(session, now)
+                pending = await self.store_delivery(session, delivery, now) if wanted else None
         if pending is not None:
             self.hand_over(pending)
 

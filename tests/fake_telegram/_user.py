@@ -15,18 +15,22 @@ if TYPE_CHECKING:
     from ._server import FakeTelegram
 
 _COMMAND = re.compile(r"(?<![\w/])/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?")
+_MENTION = re.compile(r"(?<![\w/@])@[A-Za-z0-9_]{5,32}")
 _ids = itertools.count(1)
 
 
 def command_entities(text: str) -> list[dict[str, Any]]:
-    """bot_command entities (offsets in UTF-16 units) for commands in a text."""
+    """bot_command and mention entities (offsets in UTF-16 units) in a text."""
+    found = [("bot_command", m) for m in _COMMAND.finditer(text)]
+    found += [("mention", m) for m in _MENTION.finditer(text)]
+    found.sort(key=lambda kind_match: kind_match[1].start())
     return [
         {
-            "type": "bot_command",
+            "type": kind,
             "offset": utf16_len(text[: m.start()]),
             "length": utf16_len(m.group()),
         }
-        for m in _COMMAND.finditer(text)
+        for kind, m in found
     ]
 
 
