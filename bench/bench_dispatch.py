@@ -28,10 +28,10 @@ from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.nudge_dispatch import NudgeDispatcher
+from bot.jobs.checkins import NudgeDispatcher
 from bot.services import open_services
 from bot.settings import DatabaseSettings, NudgeSettings, Settings, TelegramSettings
-from bot.telegram_app import DISPATCHER, build_application
+from bot.telegram.app import DISPATCHER, build_application
 from flows.states import State
 from storage.models import NudgeSchedule, Person
 from tests.fake_telegram import FakeTelegram

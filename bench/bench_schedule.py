@@ -16,7 +16,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock
 
-from flows.schedule import NudgeRule, Rhythm, is_allowed, known_zones, next_nudge_at
+from flows.checkins.schedule import NudgeRule, Rhythm, is_allowed, known_zones, next_nudge_at
 
 TARGET = 20_000
 WEEKENDS: tuple[frozenset[int], ...] = (

@@ -41,7 +41,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.engine_support import throwaway_postgres
-from flows.guide import guide_for
+from flows.content.guide import guide_for
 from tests.fake_telegram import FakeTelegram, FakeUser
 from tests.telegram_support import TOKEN, bot_settings, running_bot
 

@@ -33,9 +33,9 @@ from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from flows.guide import guide_for
-from flows.periods import Period, Span
-from flows.team_views import TeamRef
+from flows.content.guide import guide_for
+from flows.teams.periods import Period, Span
+from flows.teams.views import TeamRef
 from storage.crypto import TextCipher
 from storage.database import Database
 from storage.models import Answer, Choice, Person, Story, Team

@@ -114,7 +114,7 @@ class Step:
 
 def interview_script() -> list[Step]:
     """A whole English interview, as in tests/test_telegram_e2e.py, ending with "save"."""
-    from flows.guide import guide_for
+    from flows.content.guide import guide_for
 
     texts = guide_for("en").texts
     return [

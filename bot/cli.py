@@ -71,7 +71,7 @@ async def _with_services(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _dispatch(services: Services, args: argparse.Namespace) -> int:
     if args.command == "chat":
-        from bot.conversation import Conversations
+        from bot.engine.conversation import Conversations
         from bot.terminal import TerminalChat, stdin_reader
 
         files = services.settings.data_dir.expanduser() / "files"
@@ -103,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings(args.config)
         configure_logging(settings, quiet=args.command == "chat")
         if args.command == "run":
-            from bot.telegram_app import run_bot
+            from bot.telegram.app import run_bot
 
             return run_bot(settings, webhook=args.webhook)
         return asyncio.run(_with_services(settings, args))

@@ -14,12 +14,12 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.conversation import utc_now
-from bot.retention import RetentionJob
+from bot.engine.conversation import utc_now
+from bot.jobs.retention import RetentionJob
 from bot.services import Services
 from bot.settings import Settings
-from flows import export_render
-from flows.guide import guide_for
+from flows.content.guide import guide_for
+from flows.privacy import export as export_render
 from flows.replies import Outcome
 from storage.crypto import load_keys, write_private
 from storage.export import gather
@@ -28,7 +28,7 @@ from storage.repositories import People
 from storage.retention import ExpiringStories
 
 if TYPE_CHECKING:
-    from bot.nudge_dispatch import Sender
+    from bot.jobs.checkins import Sender
 
 COMMANDS = frozenset({"keys", "export-person", "retention"})
 NEW_KEY_HINT = (
@@ -162,7 +162,7 @@ async def telegram_sender(settings: Settings) -> AsyncIterator[Sender]:
     """Send outcomes through the configured bot (outside the running Application)."""
     from telegram.ext import ExtBot  # here: most commands never talk to Telegram
 
-    from bot.telegram_replies import send_outcome
+    from bot.telegram.replies import send_outcome
 
     telegram = settings.telegram
     bot: ExtBot[None] = ExtBot(

@@ -20,14 +20,14 @@ import asyncio
 import sys
 from pathlib import Path
 
-from bot.conversation import utc_now
+from bot.engine.conversation import utc_now
 from bot.services import Services
-from flows.guide import guide_for, guides
-from flows.periods import parse_period
-from flows.photo_export import PhotoFormat, photo_file
-from flows.team_photo import assemble, not_enough_text
-from flows.team_render import invite_link, shown_code
-from flows.team_views import Role, TeamRef
+from flows.content.guide import guide_for, guides
+from flows.teams.files import PhotoFormat, photo_file
+from flows.teams.periods import parse_period
+from flows.teams.photo import assemble, not_enough_text
+from flows.teams.render import invite_link, shown_code
+from flows.teams.views import Role, TeamRef
 from storage.crypto import write_private
 from storage.repositories import People
 from storage.team_photo_query import TeamPhotoQuery

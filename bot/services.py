@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 
 from bot.log_privacy import keep_people_out_of_logs
 from bot.settings import ConfigError, Settings
-from flows.schedule import set_allowed_hours
+from flows.checkins.schedule import set_allowed_hours
 from storage.crypto import EncryptionKeyError, TextCipher, load_keys
 from storage.database import Database
 

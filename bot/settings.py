@@ -30,10 +30,10 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from flows.photo_rhythm import DeliveryRhythm
+from flows.checkins.schedule import DAY_END, DAY_START, Hours
 from flows.policy import PrivacyPolicy, Retention
-from flows.schedule import DAY_END, DAY_START, Hours
-from flows.team_views import TeamRules
+from flows.teams.rhythm import DeliveryRhythm
+from flows.teams.views import TeamRules
 
 _CONFIG_FILE: ContextVar[Path | None] = ContextVar("config_file", default=None)
 DEFAULT_CONFIG_NAME = "leerverhaal.toml"
@@ -148,7 +148,7 @@ class NudgeSettings(BaseModel):
         return self
 
     def hours(self) -> Hours:
-        """The allowed hours, as ``flows.schedule`` uses them."""
+        """The allowed hours, as ``flows.checkins.schedule`` uses them."""
         return Hours(self.earliest, self.latest)
 
 

@@ -16,10 +16,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
-from bot.conversation import Conversations, Speaker
-from bot.retention import tell_on_arrival
+from bot.engine.conversation import Conversations, Speaker
+from bot.jobs.retention import tell_on_arrival
+from flows.content.guide import guide_for, language_from_telegram
 from flows.events import Command, Event, Press, Text, parse_command
-from flows.guide import guide_for, language_from_telegram
 from flows.replies import Button, File, ForgetPerson, Outcome, Reply, SetLanguage
 from storage.repositories import People
 

@@ -8,23 +8,20 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flows import (
-    checkin,
-    greeting,
-    interview,
-    location_offer,
-    long_text,
-    nudge_settings,
-    nudges,
-    privacy,
-    quotes,
-    teams,
-)
 from flows.callbacks import Action, decode
+from flows.checkins import due as nudges
+from flows.checkins import location_offer
+from flows.checkins import settings as nudge_settings
+from flows.checkins import story as checkin
+from flows.content.guide import guide_for
 from flows.events import Command, Event, Location, NudgeDue, Press, Text
-from flows.guide import guide_for
+from flows.interview import greeting, long_text
+from flows.interview import steps as interview
+from flows.privacy import commands as privacy
 from flows.replies import Outcome, PersonActive
 from flows.states import State, Step
+from flows.teams import membership as teams
+from flows.teams import quotes
 from flows.turn import IN_STORY, Turn, repaired, where_we_are
 from flows.views import Needs, PersonView
 

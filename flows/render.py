@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from flows.callbacks import Action, encode
+from flows.content.guide import Guide, Question, QuestionKind
 from flows.dates import short_date
-from flows.guide import Guide, Question, QuestionKind
 from flows.replies import Button, Reply
 from flows.states import StoryKind, StoryStatus
 from flows.views import AnswerView, StoryHeader, StoryView

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flows.schedule import NudgeRule
+from flows.checkins.schedule import NudgeRule
 from flows.states import State, StoryKind
-from flows.team_effects import TeamEffect
+from flows.teams.effects import TeamEffect
 
 
 @dataclass(frozen=True)

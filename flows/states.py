@@ -56,8 +56,8 @@ class State(BaseModel):
     question: str | None = None
     draft_id: int | None = None
     returning: bool = False  # after this question, go back to the card
-    split: SplitAnswer | None = None  # see flows.long_text
-    asked_at: datetime | None = None  # NUDGED: when that check-in was decided (flows.nudges)
+    split: SplitAnswer | None = None  # see flows.interview.long_text
+    asked_at: datetime | None = None  # NUDGED: when that check-in was decided (flows.checkins.due)
 
     def to_json(self) -> str:
         """Serialise for storage."""

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from flows import render
 from flows.callbacks import Action, encode
-from flows.guide import Guide, Questionnaire
+from flows.content.guide import Guide, Questionnaire
 from flows.replies import Button, CompleteStory, CreateStory, Effect, Outcome, Reply, SaveAnswer
 from flows.states import State, Step, StoryKind, StoryStatus
 from flows.views import AnswerView, PersonView, StoryView

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
 
+from flows.checkins.schedule import NudgeRule
 from flows.policy import PrivacyPolicy
-from flows.schedule import NudgeRule
 from flows.states import State, StoryKind, StoryStatus
-from flows.team_views import TeamNeeds, TeamsView
-
-if TYPE_CHECKING:
-    from flows.records import PersonRecord
+from flows.teams.views import TeamNeeds, TeamsView
 
 
 @dataclass(frozen=True)
@@ -110,3 +106,54 @@ class PersonView:
     teams: TeamsView | None = None  # loaded when Needs.teams
     language_chosen: bool = True  # False: only guessed (Telegram's language_code), not asked
     welcomed: bool = True  # False: the long first welcome was never shown
+
+
+# --- everything stored about one person, as plain data: what /export hands over ----
+
+
+@dataclass(frozen=True)
+class TeamRecord:
+    """A team the person belongs to or facilitates, and since when."""
+
+    name: str
+    since: datetime
+
+
+@dataclass(frozen=True)
+class PhotoRecord:
+    """A team photo the person received as a facilitator (counts only, never words)."""
+
+    team: str
+    period: str
+    delivered_at: datetime
+
+
+@dataclass(frozen=True)
+class StoryRecord:
+    """A story with its decrypted answers and what storage keeps around it."""
+
+    story: StoryView
+    updated_at: datetime
+    completed_at: datetime | None
+    team: str | None
+    retention_notice_at: datetime | None = None  # when its owner was told it will be deleted
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    """One person's data, complete: identity, settings, team, stories."""
+
+    channel: str
+    external_id: int
+    chat_id: int | None
+    language: str
+    first_contact: datetime
+    nudge: NudgeView | None
+    team: TeamRecord | None
+    facilitates: tuple[TeamRecord, ...]
+    photos: tuple[PhotoRecord, ...]
+    stories: tuple[StoryRecord, ...]
+    checkins_blocked: bool = False  # check-ins stopped: Telegram said the bot was blocked
+    join_failures: int = 0  # team codes that did not work, since the last one that did
+    join_locked_until: datetime | None = None  # no /join until then, after too many
+    retention_notice_at: datetime | None = None  # last told that stories will be deleted

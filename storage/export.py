@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from flows.records import PersonRecord, PhotoRecord, StoryRecord, TeamRecord
+from flows.views import PersonRecord, PhotoRecord, StoryRecord, TeamRecord
 from storage.crypto import TextCipher
 from storage.models import (
     Answer,

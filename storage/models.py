@@ -313,7 +313,7 @@ class NudgeSchedule(Base):
     """When and how a person wants check-ins, and when the next one is due.
 
     ``next_nudge_at`` (UTC) is the truth the dispatcher reads; it is computed
-    from the local rule by ``flows.schedule``. ``claimed_until`` is the lease of
+    from the local rule by ``flows.checkins.schedule``. ``claimed_until`` is the lease of
     a dispatcher that is sending this nudge right now. ``place`` is where the person
     said they are, as they named it ("" when only the zone is known), chosen at
     ``placed_at``.

@@ -14,8 +14,8 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from flows.checkins.schedule import NudgeRule, Rhythm, next_nudge_at
 from flows.replies import Effect, PersonActive, SaveNudgeRule, SetNextNudge
-from flows.schedule import NudgeRule, Rhythm, next_nudge_at
 from flows.views import NudgeView
 from storage.models import NudgeSchedule, Person
 from storage.repositories import known_schedules

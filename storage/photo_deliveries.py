@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from flows.periods import Period
-from flows.team_views import TeamRef
+from flows.teams.periods import Period
+from flows.teams.views import TeamRef
 from storage.models import Facilitator, NudgeSchedule, Person, PhotoDelivery, Team
 
 

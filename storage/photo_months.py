@@ -19,14 +19,14 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from flows.periods import Period, Span
 from flows.states import StoryKind, StoryStatus
+from flows.teams.periods import Period, Span
+from flows.teams.photo import ANYTHING, STORYTELLERS, FrozenWindow
 from storage.crypto import TextCipher
 from storage.inbox import insert_for
 from storage.models import (
@@ -41,9 +41,6 @@ from storage.models import (
     Story,
 )
 
-ANYTHING = "*"  # scope: contributed anything in the month
-STORYTELLERS = "#story"  # scope: confirmed a story in the month
-
 
 def month_key(year: int, month: int) -> str:
     """'2026-10': how a month is named in the frozen tables (same as ``str(Period)``)."""
@@ -53,24 +50,6 @@ def month_key(year: int, month: int) -> str:
 def months_of(period: Period) -> dict[str, int]:
     """The month keys of a window, with their month numbers (1-12)."""
     return {month_key(period.year, number): number for number in period.months}
-
-
-@dataclass
-class FrozenWindow:
-    """The frozen months of one window, summed; people per month for the disclosure rule."""
-
-    stories: int = 0
-    checkins: int = 0
-    people: dict[str, dict[int, frozenset[str]]] = field(default_factory=dict)  # scope->month
-    counts: dict[tuple[str, str], int] = field(default_factory=dict)
-
-    def scope(self, name: str) -> dict[int, frozenset[str]]:
-        """Who contributed in each month, for one scope (``ANYTHING``, a question...)."""
-        return self.people.get(name, {})
-
-    def questions(self) -> dict[str, dict[int, frozenset[str]]]:
-        """The people per month of every question somebody picked something in."""
-        return {k: v for k, v in self.people.items() if k not in (ANYTHING, STORYTELLERS)}
 
 
 class PhotoMonths:

@@ -6,7 +6,7 @@ time a photo needs it (``storage.photo_months``), and the photo is worked out
 from its months alone, so edits and erasures after that never change it. What
 a window works out to is kept (``PhotoWindow``), so a year reads one row.
 
-The disclosure rule (``flows.team_photo.disclosable``) is applied to the people
+The disclosure rule (``flows.teams.photo.disclosable``) is applied to the people
 of the window, then to each question on its own over the people who picked
 something in it: check-ins answer only "how", so four check-ins and one story
 would otherwise show that one storyteller's helpers and obstacles. A question
@@ -23,43 +23,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from flows.periods import Period
-from flows.team_photo import disclosable
-from flows.team_views import OptionCount, PhotoData, TeamRef
+from flows.teams.periods import Period
+from flows.teams.photo import worked_out
+from flows.teams.views import OptionCount, PhotoData, TeamRef
 from storage.crypto import TextCipher
 from storage.inbox import insert_for
 from storage.models import PhotoWindow
-from storage.photo_months import ANYTHING, STORYTELLERS, FrozenWindow, PhotoMonths
-
-
-def worked_out(
-    team: TeamRef, period: Period, window: FrozenWindow, minimum: int
-) -> tuple[PhotoData, bool]:
-    """The photo of a window from its frozen months (no quotes yet), and whether quotes
-    may be shown."""
-    people = window.scope(ANYTHING)
-    if not disclosable(period, people, minimum):
-        return PhotoData(team, period, disclosable=False), False
-    withheld = frozenset(
-        question
-        for question, answered in window.questions().items()
-        if not disclosable(period, answered, minimum)
-    )
-    data = PhotoData(
-        team,
-        period,
-        disclosable=True,
-        stories=window.stories,
-        checkins=window.checkins,
-        contributors=len(frozenset().union(*people.values())),
-        counts=tuple(
-            OptionCount(question, option, count)
-            for (question, option), count in sorted(window.counts.items())
-            if question not in withheld
-        ),
-        withheld=withheld,
-    )
-    return data, disclosable(period, window.scope(STORYTELLERS), minimum)
+from storage.photo_months import PhotoMonths
 
 
 class TeamPhotoQuery:

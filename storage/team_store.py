@@ -18,7 +18,7 @@ from sqlalchemy import ScalarSelect, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.replies import CompleteStory, Effect
-from flows.team_effects import (
+from flows.teams.effects import (
     BecomeFacilitator,
     CreateTeam,
     JoinFailed,
@@ -28,7 +28,7 @@ from flows.team_effects import (
     RevokeInvites,
     ShareQuote,
 )
-from flows.team_views import InviteView, Role, TeamNeeds, TeamRef, TeamRules, TeamsView
+from flows.teams.views import InviteView, Role, TeamNeeds, TeamRef, TeamRules, TeamsView
 from storage.crypto import TextCipher
 from storage.models import Facilitator, Membership, Person, Story, Team, TeamInvite
 from storage.photo_months import PhotoMonths

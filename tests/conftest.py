@@ -41,7 +41,7 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy.engine import make_url
 
-from bot.conversation import Conversations
+from bot.engine.conversation import Conversations
 from storage.crypto import TextCipher
 from storage.database import Database
 

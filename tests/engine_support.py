@@ -15,10 +15,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.conversation import utc_now
+from bot.engine.conversation import utc_now
 from bot.engine.leader import SENDER
 from bot.settings import EngineSettings, NudgeSettings, Settings
-from bot.telegram_app import RunningBot
+from bot.telegram.app import RunningBot
 from storage.models import Answer, Lease, Person, Story
 from tests.fake_telegram import FakeTelegram, FakeUser
 from tests.telegram_support import bot_settings

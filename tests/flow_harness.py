@@ -1,6 +1,6 @@
 """An in-memory runner for the pure interview flow, for tests.
 
-It does what ``bot.conversation.Conversations`` does, without a database: it asks
+It does what ``bot.engine.conversation.Conversations`` does, without a database: it asks
 ``interview.needs`` what to load, builds a ``PersonView`` holding only the requested
 stories that belong to the person, calls ``interview.step`` and applies the outcome's
 effects to a dict of stored stories, the way ``storage.repositories.Stories`` does.
@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, Protocol
 
-from flows import interview
 from flows.callbacks import MAX_BYTES, Action, decode, encode
+from flows.content.guide import Guide, guide_for
 from flows.events import Command, Edited, Event, Media, MediaKind, Press, Text
-from flows.guide import Guide, guide_for
+from flows.interview import steps as interview
 from flows.render import MESSAGE_LIMIT, SELECTED, utf16_len
 from flows.replies import (
     Button,
@@ -73,7 +73,7 @@ class StoredStory:
 
 
 class Engine(Protocol):
-    """A flow module the runner drives: ``flows.interview`` or ``flows.dialogue``."""
+    """A flow module the runner drives: ``flows.interview.steps`` or ``flows.dialogue``."""
 
     def needs(self, state: State, event: Event) -> Needs: ...
 

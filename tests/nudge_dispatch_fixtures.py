@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 import pytest
 from nudge_dispatch_support import Outbox, Sleeps, dispatcher_for
 
-import bot.nudge_dispatch as nudge_dispatch
-from bot.conversation import Conversations
-from bot.nudge_dispatch import NudgeDispatcher
+import bot.jobs.checkins as nudge_dispatch
+from bot.engine.conversation import Conversations
+from bot.jobs.checkins import NudgeDispatcher
 
 if TYPE_CHECKING:
     from tests.conftest import FakeClock

@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from bot.conversation import Conversations, Speaker
-from bot.nudge_dispatch import DispatchLimits, NudgeDispatcher, TickReport
+from bot.engine.conversation import Conversations, Speaker
+from bot.jobs.checkins import DispatchLimits, NudgeDispatcher, TickReport
 from flows.callbacks import Action, encode
+from flows.content.guide import guide_for
 from flows.events import Command, Press
-from flows.guide import guide_for
 from flows.replies import Outcome, SaveNudgeRule
 from flows.states import State, Step, StoryKind
 from storage.database import Database

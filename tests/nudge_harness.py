@@ -1,6 +1,6 @@
 """An in-memory runner for the whole conversation (``flows.dialogue``), for tests.
 
-It extends ``flow_harness`` the way ``bot.conversation.Conversations`` extends the
+It extends ``flow_harness`` the way ``bot.engine.conversation.Conversations`` extends the
 interview: every event goes through ``dialogue.needs`` and ``dialogue.step``, the view
 carries the person's ``NudgeView``, and the schedule effects are applied the way
 ``storage.nudge_store.Nudges.apply`` does:
@@ -31,12 +31,12 @@ from flow_harness import Engine, Person, World, all_buttons
 
 from flows import dialogue
 from flows.callbacks import Action, decode, decode_id, encode
+from flows.checkins.due import stamp
+from flows.checkins.places import Place, place_by_id, zone_name
+from flows.checkins.schedule import NudgeRule, next_nudge_at
+from flows.content.guide import guide_for
 from flows.events import Event, Location, NudgeDue
-from flows.guide import guide_for
-from flows.nudges import stamp
-from flows.places import Place, place_by_id, zone_name
 from flows.replies import Button, Outcome, PersonActive, Reply, SaveNudgeRule, SetNextNudge
-from flows.schedule import NudgeRule, next_nudge_at
 from flows.states import State, Step, StoryKind
 from flows.views import NudgeView
 

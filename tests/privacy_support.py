@@ -9,11 +9,11 @@ from typing import Any
 from sqlalchemy import select, update
 from test_conversations import Chat
 
-from bot.conversation import Speaker
+from bot.engine.conversation import Speaker
 from flows.callbacks import Action
+from flows.checkins.schedule import NudgeRule
 from flows.events import Command
 from flows.replies import SaveNudgeRule
-from flows.schedule import NudgeRule
 from storage.database import Database
 from storage.models import (
     Answer,

@@ -40,7 +40,7 @@ FAST_ENGINE = {
 # when stdin closes (the test process ended), and its children with it.
 _ZYGOTE = """
 import ctypes, os, signal, sys
-import bot.cli, bot.telegram_app
+import bot.cli, bot.telegram.app
 while line := sys.stdin.readline():
     command, *rest = line.split()
     if command == "go":

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from flows.schedule import Rhythm
+from flows.checkins.schedule import Rhythm
 
 TUESDAY, FRIDAY, SATURDAY, SUNDAY = 1, 4, 5, 6
 RHYTHMS = (Rhythm.WEEKLY, Rhythm.BIWEEKLY, Rhythm.MONTHLY)

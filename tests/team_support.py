@@ -11,13 +11,13 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.conversation import Clock, Conversations, Speaker
+from bot.engine.conversation import Clock, Conversations, Speaker
 from flows.callbacks import Action, encode
+from flows.content.guide import guide_for
 from flows.events import Command, Event, Press, Text
-from flows.guide import guide_for
 from flows.replies import Button, Outcome, Reply
 from flows.states import State, StoryKind, StoryStatus
-from flows.team_views import TeamRules
+from flows.teams.views import TeamRules
 from storage.crypto import TextCipher
 from storage.database import Database
 from storage.models import Answer, Choice, Person, Story, Team

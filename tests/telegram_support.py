@@ -9,10 +9,10 @@ from pathlib import Path
 from pydantic import SecretStr
 from sqlalchemy import func, select
 
-from bot.conversation import Clock, utc_now
+from bot.engine.conversation import Clock, utc_now
 from bot.services import open_services
 from bot.settings import DatabaseSettings, Settings, TelegramSettings
-from bot.telegram_app import RunningBot, running
+from bot.telegram.app import RunningBot, running
 from storage.models import Person, Story
 from tests.fake_telegram import BotMessage, FakeTelegram, FakeUser
 

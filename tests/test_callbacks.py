@@ -17,7 +17,7 @@ from flows.callbacks import (
     encode_id,
 )
 
-BIGGEST_STORY_ID = 2**52 + 1  # bot.conversation.new_story_id: randbits(52) + 1
+BIGGEST_STORY_ID = 2**52 + 1  # bot.engine.conversation.new_story_id: randbits(52) + 1
 
 # Typical arguments for every action, as the renderer passes them.
 EXAMPLES: dict[Action, tuple[str | int, ...]] = {

@@ -9,10 +9,10 @@ from flow_harness import StoredAnswer, StoredStory, labels, option, texts
 from nudge_harness import AMSTERDAM, NudgePerson, NudgeWorld
 
 from flows.callbacks import Action, encode
-from flows.guide import Question, guide_for
+from flows.checkins.schedule import NudgeRule
+from flows.content.guide import Question, guide_for
 from flows.render import local_date
 from flows.replies import CompleteStory, CreateStory, PersonActive, SaveAnswer
-from flows.schedule import NudgeRule
 from flows.states import State, Step, StoryKind, StoryStatus
 
 EN = guide_for("en")

@@ -11,13 +11,13 @@ from flow_harness import labels, option, texts
 from nudge_harness import AMSTERDAM, NudgePerson, NudgeWorld
 
 from flows.callbacks import Action, encode
+from flows.checkins.schedule import NudgeRule
+from flows.content.guide import guide_for
 from flows.events import Command
-from flows.export_render import as_json, markdown
-from flows.guide import guide_for
-from flows.records import PersonRecord, StoryRecord
+from flows.privacy.export import as_json, markdown
 from flows.replies import CompleteStory, CreateStory, PersonActive, SaveAnswer
-from flows.schedule import NudgeRule
 from flows.states import State, Step, StoryKind, StoryStatus
+from flows.views import PersonRecord, StoryRecord
 
 EN = guide_for("en")
 NL = guide_for("nl")

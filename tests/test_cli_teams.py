@@ -15,8 +15,8 @@ import pytest
 from cryptography.fernet import Fernet
 
 from bot.cli import main
-from flows.periods import Period, Span
-from flows.team_views import Role
+from flows.teams.periods import Period, Span
+from flows.teams.views import Role
 from storage.crypto import TextCipher
 from storage.database import Database
 from storage.team_store import Teams

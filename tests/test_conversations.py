@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select, text
 
-from bot.conversation import Conversations, Speaker
+from bot.engine.conversation import Conversations, Speaker
 from flows.callbacks import Action, decode
+from flows.content.guide import guide_for
 from flows.events import Command, Event, Press, Text
-from flows.guide import guide_for
 from flows.replies import Outcome
 from flows.states import State, Step, StoryStatus
 from flows.views import AnswerView, StoryView

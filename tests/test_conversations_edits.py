@@ -18,7 +18,7 @@ from test_conversations import (
     snapshot,
 )
 
-from bot.conversation import Conversations
+from bot.engine.conversation import Conversations
 from flows.callbacks import Action, encode
 from flows.events import Command, Edited, Press, Text
 from flows.replies import PersonActive

@@ -22,7 +22,7 @@ from test_conversations import (
     snapshot,
 )
 
-from bot.conversation import Conversations, Speaker
+from bot.engine.conversation import Conversations, Speaker
 from flows.callbacks import Action, encode
 from flows.events import Command, Press, Text
 from flows.views import AnswerView

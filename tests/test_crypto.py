@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 from cryptography.fernet import Fernet
 
-from bot.conversation import Conversations, Speaker
+from bot.engine.conversation import Conversations, Speaker
 from bot.services import open_services
 from bot.settings import Settings, load_settings
 from flows.events import Command

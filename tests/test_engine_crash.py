@@ -30,7 +30,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.services import open_services
-from flows.guide import guide_for
+from flows.content.guide import guide_for
 from storage.inbox import Inbox
 from storage.models import Answer, Choice, InboxUpdate, Person, Story
 from storage.outbox import Outbox

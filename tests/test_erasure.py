@@ -18,8 +18,8 @@ from privacy_support import (
 from sqlalchemy import event, func, select, update
 from test_conversations import ALICE, BOB, CHANGE, Chat, begin, tell_whole_story
 
-from bot import conversation
-from bot.conversation import Conversations
+from bot.engine import conversation
+from bot.engine.conversation import Conversations
 from flows.callbacks import Action, encode
 from flows.events import Command, Press
 from storage.database import Database

@@ -23,12 +23,12 @@ from test_conversations import (
 )
 
 from bot.cli import main
-from bot.conversation import Conversations
+from bot.engine.conversation import Conversations
 from bot.services import open_services
 from bot.settings import load_settings
 from bot.terminal import TerminalChat
+from flows.content.guide import guide_for
 from flows.events import Command, Edited, Text
-from flows.guide import guide_for
 from flows.replies import Outcome
 from storage.models import NudgeSchedule, Person, Story
 

@@ -11,7 +11,7 @@ from flow_harness import labels, texts
 from nudge_harness import NudgePerson, NudgeWorld
 
 from flows.callbacks import Action, encode
-from flows.guide import guide_for
+from flows.content.guide import guide_for
 from flows.replies import CreateStory, PersonActive, SaveAnswer, SetLanguage, Welcomed
 from flows.states import State, Step
 

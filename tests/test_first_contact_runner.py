@@ -10,15 +10,15 @@ from typing import TYPE_CHECKING
 import pytest
 from sqlalchemy import select
 
-from bot.conversation import Conversations, Speaker
+from bot.engine.conversation import Conversations, Speaker
 from bot.terminal import TerminalChat
 from flows.callbacks import Action, decode
+from flows.content.guide import guide_for
 from flows.events import Press, Text
-from flows.guide import guide_for
-from flows.photo_rhythm import DeliveryRhythm
 from flows.replies import Outcome
 from flows.states import Step
-from flows.team_views import TeamRules
+from flows.teams.rhythm import DeliveryRhythm
+from flows.teams.views import TeamRules
 from storage.crypto import TextCipher
 from storage.database import Database
 from storage.models import Answer, Person, Story

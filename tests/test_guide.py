@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import tomli_w
 
-from flows.guide import (
+from flows.content.guide import (
     CONTENT_DIR,
     DEFAULT_LANGUAGE,
     GuideError,

@@ -10,13 +10,13 @@ import pytest
 
 from flows import render
 from flows.callbacks import MAX_BYTES, decode
-from flows.guide import Guide, guide_for, guides
+from flows.content.guide import Guide, guide_for, guides
 from flows.replies import Reply
 from flows.states import StoryKind, StoryStatus
 from flows.views import AnswerView, StoryHeader, StoryView
 
 LANGUAGES = ("en", "nl")
-BIGGEST_STORY_ID = 2**52 + 1  # bot.conversation.new_story_id: randbits(52) + 1
+BIGGEST_STORY_ID = 2**52 + 1  # bot.engine.conversation.new_story_id: randbits(52) + 1
 
 
 # --- everything rendered fits Telegram's limits -----------------------------------------

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from flows.checkins.schedule import NudgeRule
 from flows.replies import SaveNudgeRule
-from flows.schedule import NudgeRule
 from storage.nudge_store import Nudges
 from storage.repositories import People
 from tests.fake_telegram import FakeTelegram, FakeUser

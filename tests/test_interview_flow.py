@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from flow_harness import EN, FIRST_STORY_ID, KEYS, TOTAL, Person, T, labels, option
 
-from flows import interview
 from flows.callbacks import Action, encode
 from flows.events import Command, Edited, Media, MediaKind, Press, Text
+from flows.interview import steps as interview
 from flows.render import SELECTED
 from flows.replies import CreateStory, SaveAnswer, Welcomed
 from flows.states import State, Step, StoryKind, StoryStatus

@@ -8,8 +8,8 @@ import pytest
 from flow_harness import EN, TOTAL, Person, T, World, assert_refused, labels, option, texts
 
 from flows.callbacks import Action, encode
+from flows.content.guide import guide_for
 from flows.events import Text
-from flows.guide import guide_for
 from flows.render import SELECTED
 from flows.replies import SaveAnswer
 from flows.states import StoryStatus

@@ -7,7 +7,7 @@ from datetime import timedelta
 from flow_harness import EN, KEYS, TOTAL, Person, T, World, labels, texts
 
 from flows.callbacks import Action, encode
-from flows.guide import guide_for
+from flows.content.guide import guide_for
 from flows.replies import CreateStory, SaveAnswer, SetLanguage
 from flows.states import State, Step, StoryStatus
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from flow_harness import Person, World, labels
 
+from flows.content.guide import guide_for, language_from_telegram
 from flows.events import Command, Edited, Event, Media, MediaKind, Text
-from flows.guide import guide_for, language_from_telegram
 from flows.replies import CompleteStory, CreateStory, Effect, Outcome, SaveAnswer, Welcomed
 from flows.states import Step, StoryStatus
 

@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from test_conversations import ALICE, Chat, tell_whole_story
 
 from bot.cli import main
-from bot.conversation import Conversations, Speaker
+from bot.engine.conversation import Conversations, Speaker
 from bot.services import open_services
 from bot.settings import load_settings
 from flows.events import Text

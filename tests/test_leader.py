@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from bot.conversation import utc_now
+from bot.engine.conversation import utc_now
 from bot.engine.leader import Leadership
 from storage.database import Database
 

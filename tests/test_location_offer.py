@@ -7,9 +7,9 @@ import pytest
 from flow_harness import labels, option, texts
 from nudge_harness import RULE, NudgePerson, NudgeWorld, only_active, saved_rule
 
+from flows.checkins.schedule import NudgeRule
+from flows.content.guide import guide_for
 from flows.events import MediaKind
-from flows.guide import guide_for
-from flows.schedule import NudgeRule
 from flows.states import State, Step, StoryKind
 
 EN = guide_for("en")

@@ -9,7 +9,8 @@ import pytest
 from telegram.error import BadRequest
 from test_photo_delivery import MADRID_NINE, Outbox, deliverer, seed
 
-from bot import photo_delivery, telegram_replies
+from bot.jobs import photos as photo_delivery
+from bot.telegram import replies as telegram_replies
 from flows.replies import Reply
 from storage.crypto import TextCipher
 from storage.database import Database

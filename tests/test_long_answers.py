@@ -1,5 +1,5 @@
 """Answers longer than one Telegram message, which the apps send in parts
-(``flows.long_text``), through the whole dialogue."""
+(``flows.interview.long_text``), through the whole dialogue."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from flow_harness import KEYS, texts
 from nudge_harness import NudgePerson, NudgeWorld
 
-from flows.guide import guide_for
+from flows.content.guide import guide_for
 from flows.render import MESSAGE_LIMIT
 from flows.states import State, StoryKind
 

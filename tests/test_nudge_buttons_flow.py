@@ -20,11 +20,11 @@ from nudge_harness import (
 )
 
 from flows.callbacks import Action, encode, encode_id
+from flows.checkins.due import stamp
+from flows.checkins.schedule import NudgeRule, snooze_later_today, snooze_tomorrow
+from flows.content.guide import guide_for
 from flows.events import NudgeDue
-from flows.guide import guide_for
-from flows.nudges import stamp
 from flows.replies import Outcome, PersonActive, Reply, SetNextNudge
-from flows.schedule import NudgeRule, snooze_later_today, snooze_tomorrow
 from flows.states import State, Step
 
 EN = guide_for("en")

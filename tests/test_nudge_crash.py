@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING
 from cryptography.fernet import Fernet
 from sqlalchemy import select
 
-from bot.conversation import Conversations
-from bot.nudge_dispatch import DispatchLimits, NudgeDispatcher
+from bot.engine.conversation import Conversations
+from bot.jobs.checkins import DispatchLimits, NudgeDispatcher
+from flows.checkins.schedule import NudgeRule
 from flows.replies import Outcome
-from flows.schedule import NudgeRule
 from storage.crypto import TextCipher
 from storage.database import Database
 from storage.models import NudgeSchedule, Person

@@ -34,11 +34,11 @@ from nudge_dispatch_support import (
 )
 from telegram.error import NetworkError
 
-from bot.conversation import Conversations, Speaker
-from bot.nudge_dispatch import DispatchLimits, NudgeDispatcher
+from bot.engine.conversation import Conversations, Speaker
+from bot.jobs.checkins import DispatchLimits, NudgeDispatcher
 from flows.callbacks import Action, decode, encode
+from flows.checkins.schedule import Rhythm
 from flows.events import Command, Press, Text
-from flows.schedule import Rhythm
 from flows.states import State, Step
 from storage.models import Person
 

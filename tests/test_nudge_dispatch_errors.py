@@ -29,8 +29,8 @@ from nudge_dispatch_support import (
 from sqlalchemy import select
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.conversation import Conversations
-from bot.nudge_dispatch import NudgeDispatcher
+from bot.engine.conversation import Conversations
+from bot.jobs.checkins import NudgeDispatcher
 from flows.events import Text
 from flows.states import StoryKind
 from storage.models import Story

@@ -15,11 +15,11 @@ import pytest
 from nudge_dispatch_support import TUESDAY_AMSTERDAM, Outbox
 
 import bot.engine.pacing as pacing
-import bot.nudge_dispatch as nudge_dispatch
-from bot.conversation import Conversations
-from bot.nudge_dispatch import DispatchLimits, NudgeDispatcher, Pacer
+import bot.jobs.checkins as nudge_dispatch
+from bot.engine.conversation import Conversations
+from bot.jobs.checkins import DispatchLimits, NudgeDispatcher, Pacer
+from flows.checkins.schedule import NudgeRule
 from flows.replies import SaveNudgeRule
-from flows.schedule import NudgeRule
 from storage.database import Database
 from storage.nudge_store import Nudges
 from storage.repositories import People

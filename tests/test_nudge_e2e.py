@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.nudge_dispatch import NudgeDispatcher
+from bot.jobs.checkins import NudgeDispatcher
 from bot.settings import NudgeSettings, Settings
-from bot.telegram_app import DISPATCHER, NUDGE_TICK
+from bot.telegram.app import DISPATCHER, NUDGE_TICK
+from flows.checkins.schedule import NudgeRule
 from flows.replies import SaveNudgeRule
-from flows.schedule import NudgeRule
 from flows.states import StoryKind, StoryStatus
 from storage.models import NudgeSchedule, Person, Story
 from storage.nudge_store import Nudges

@@ -23,10 +23,10 @@ from nudge_harness import (
 )
 
 from flows.callbacks import Action, encode
+from flows.checkins.schedule import Rhythm, next_allowed, snooze_tomorrow
+from flows.content.guide import guide_for
 from flows.events import NudgeDue
-from flows.guide import guide_for
 from flows.replies import Outcome, PersonActive, Reply, SaveNudgeRule, SetNextNudge, Welcomed
-from flows.schedule import Rhythm, next_allowed, snooze_tomorrow
 from flows.states import State, Step
 
 EN = guide_for("en")

@@ -12,11 +12,11 @@ from flow_harness import texts
 from nudge_harness import AMSTERDAM, RULE, NudgePerson, NudgeWorld, schedule_effects, wall
 
 from flows.callbacks import Action, encode
+from flows.checkins.messages import when
+from flows.checkins.schedule import OPEN_PAUSE, NudgeRule, next_nudge_at
+from flows.content.guide import guide_for
 from flows.dates import day_text
-from flows.guide import guide_for
-from flows.nudge_render import when
 from flows.replies import PersonActive, Reply, SaveNudgeRule
-from flows.schedule import OPEN_PAUSE, NudgeRule, next_nudge_at
 from flows.states import State, Step
 from flows.views import NudgeView
 

@@ -30,11 +30,11 @@ from nudge_dispatch_support import (
 from nudge_harness import RULE, NudgePerson, NudgeWorld, assert_nudge, local, nudge_prompts
 from telegram.error import NetworkError
 
-from bot.conversation import Conversations
-from bot.nudge_dispatch import NudgeDispatcher
+from bot.engine.conversation import Conversations
+from bot.jobs.checkins import NudgeDispatcher
 from flows.callbacks import Action, encode
+from flows.checkins.due import phrasing, undelivered
 from flows.events import NudgeDue, Press
-from flows.nudges import phrasing, undelivered
 from flows.replies import SetNextNudge
 from flows.states import State, Step, StoryKind
 

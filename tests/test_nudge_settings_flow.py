@@ -25,10 +25,17 @@ from nudge_harness import (
 )
 
 from flows.callbacks import Action, encode
-from flows.guide import guide_for
-from flows.nudge_render import when
+from flows.checkins.messages import when
+from flows.checkins.schedule import (
+    Hours,
+    NudgeRule,
+    Rhythm,
+    allowed_hours,
+    next_nudge_at,
+    set_allowed_hours,
+)
+from flows.content.guide import guide_for
 from flows.replies import PersonActive, Reply, SaveAnswer, SaveNudgeRule
-from flows.schedule import Hours, NudgeRule, Rhythm, allowed_hours, next_nudge_at, set_allowed_hours
 from flows.states import State, Step
 
 EN = guide_for("en")

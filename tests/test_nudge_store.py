@@ -12,8 +12,8 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
+from flows.checkins.schedule import NudgeRule, Rhythm, next_nudge_at
 from flows.replies import PersonActive, SaveNudgeRule, SetNextNudge
-from flows.schedule import NudgeRule, Rhythm, next_nudge_at
 from storage.database import Database
 from storage.models import NudgeSchedule
 from storage.nudge_store import DueNudge, Nudges

@@ -25,10 +25,10 @@ from nudge_harness import (
 )
 
 from flows.callbacks import Action, encode, encode_id
-from flows.guide import guide_for
-from flows.places import local_time_text
+from flows.checkins.places import local_time_text
+from flows.checkins.schedule import NudgeRule, Rhythm, next_nudge_at
+from flows.content.guide import guide_for
 from flows.replies import CreateStory, PersonActive, Reply
-from flows.schedule import NudgeRule, Rhythm, next_nudge_at
 from flows.states import State, Step, StoryKind
 
 EN = guide_for("en")

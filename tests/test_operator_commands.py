@@ -11,7 +11,7 @@ import pytest
 from test_conversations import ALICE, Chat, tell_whole_story
 
 from bot.cli import main
-from bot.conversation import Conversations
+from bot.engine.conversation import Conversations
 from bot.services import open_services
 from bot.settings import load_settings
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from flows.periods import Period, Span, ended_periods, parse_period
+from flows.teams.periods import Period, Span, ended_periods, parse_period
 
 
 @pytest.mark.parametrize(

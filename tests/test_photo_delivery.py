@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import update
 from telegram.error import Forbidden, NetworkError
 
-from bot.photo_delivery import DeliveryPlan, PhotoDeliverer
-from flows.guide import guide_for
-from flows.photo_rhythm import DeliveryRhythm
+from bot.jobs.photos import DeliveryPlan, PhotoDeliverer
+from flows.content.guide import guide_for
 from flows.replies import Outcome
+from flows.teams.rhythm import DeliveryRhythm
 from storage.crypto import TextCipher
 from storage.database import Database
 from storage.models import NudgeSchedule, Person

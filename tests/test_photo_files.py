@@ -6,11 +6,11 @@ import csv
 import io
 from dataclasses import replace
 
-from flows.guide import guide_for
-from flows.periods import Period, Span
-from flows.photo_export import PhotoFormat, photo_file
-from flows.team_photo import assemble, photo_text
-from flows.team_views import OptionCount, PhotoData, TeamRef
+from flows.content.guide import guide_for
+from flows.teams.files import PhotoFormat, photo_file
+from flows.teams.periods import Period, Span
+from flows.teams.photo import assemble, photo_text
+from flows.teams.views import OptionCount, PhotoData, TeamRef
 
 EN, NL = guide_for("en"), guide_for("nl")
 TEAM = TeamRef(48151, "Embassy Madrid")

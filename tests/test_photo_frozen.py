@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select, update
 
-from flows.periods import Period, Span
-from flows.team_effects import ShareQuote
-from flows.team_views import PhotoData, TeamRef
+from flows.teams.effects import ShareQuote
+from flows.teams.periods import Period, Span
+from flows.teams.views import PhotoData, TeamRef
 from storage.crypto import TextCipher
 from storage.database import Database
 from storage.erasure import erase_person

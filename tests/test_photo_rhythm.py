@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from flows.periods import Period, Span
-from flows.photo_rhythm import DeliveryRhythm, delivery_moment, due_period, is_new, tells_closed
+from flows.teams.periods import Period, Span
+from flows.teams.rhythm import DeliveryRhythm, delivery_moment, due_period, is_new, tells_closed
 
 NOVEMBER = Period(2026, Span.MONTH, 11)
 

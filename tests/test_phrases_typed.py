@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from flows.guide import guide_for
+from flows.content.guide import guide_for
 from flows.phrases import Phrases, asks_stories_only, normal, says_done, says_nothing
 
 EN = guide_for("en").phrases

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from flows.places import INDEX_FILE, find_places
+from flows.checkins.places import INDEX_FILE, find_places
 
 BUILDER = Path(__file__).resolve().parent.parent / "tools" / "build_place_index.py"
 

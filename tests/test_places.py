@@ -1,4 +1,4 @@
-"""Finding a person's place and time zone from what they type or share (flows.places).
+"""Finding a person's place and time zone from what they type or share (flows.checkins.places).
 
 The name index is loaded once per test session (about half a second) and shared by all tests.
 """
@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfoNotFoundError
 
 import pytest
 
-from flows.places import (
+from flows.checkins.places import (
     Place,
     find_places,
     load_index,

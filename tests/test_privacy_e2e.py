@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import conversation
-from flows.guide import guide_for
+from bot.engine import conversation
+from flows.content.guide import guide_for
 from storage.models import Person, Story
 from tests.fake_telegram import FakeTelegram, FakeUser
 from tests.telegram_support import TOKEN, bot_settings, count, running_bot

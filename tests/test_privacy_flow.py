@@ -27,10 +27,10 @@ from test_conversations import (
     tell_whole_story,
 )
 
-from bot.conversation import Conversations, Speaker
+from bot.engine.conversation import Conversations, Speaker
 from flows.callbacks import Action, encode
+from flows.content.guide import guide_for
 from flows.events import Command, Press
-from flows.guide import guide_for
 from flows.policy import PrivacyPolicy, Retention
 from flows.replies import Outcome, PersonActive
 from flows.states import Step

@@ -15,14 +15,14 @@ from sqlalchemy import func, select
 from test_conversations import ALICE, Chat, tell_whole_story
 
 from bot.cli import main
-from bot.conversation import Conversations, Speaker
-from bot.retention import RetentionJob, RetentionReport
+from bot.engine.conversation import Conversations, Speaker
+from bot.jobs.retention import RetentionJob, RetentionReport
 from bot.services import open_services
 from bot.settings import PrivacySettings, Settings, TelegramSettings, load_settings
-from bot.telegram_app import build_application
+from bot.telegram.app import build_application
 from flows.callbacks import Action, decode
+from flows.content.guide import guide_for
 from flows.events import Command, Edited, Press
-from flows.guide import guide_for
 from flows.policy import Retention
 from flows.replies import Outcome
 from storage.crypto import TextCipher

@@ -16,10 +16,10 @@ from test_conversations import ALICE, Chat, tell_whole_story
 from test_retention import YEAR, Outbox, stories_left
 from test_terminal_chat import lines
 
-from bot.conversation import Conversations
-from bot.retention import RetentionJob, RetentionReport
+from bot.engine.conversation import Conversations
+from bot.jobs.retention import RetentionJob, RetentionReport
 from bot.terminal import TerminalChat
-from flows.guide import guide_for
+from flows.content.guide import guide_for
 from flows.policy import PrivacyPolicy
 from storage.crypto import TextCipher
 from storage.database import Database

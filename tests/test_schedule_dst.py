@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from schedule_support import RHYTHMS, SATURDAY, TUESDAY, utc, wall
 
-from flows.schedule import (
+from flows.checkins.schedule import (
     INTERVAL_DAYS,
     NudgeRule,
     Rhythm,

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from schedule_support import RHYTHMS
 
-from flows.schedule import (
+from flows.checkins.schedule import (
     DAY_END,
     DAY_START,
     NudgeRule,

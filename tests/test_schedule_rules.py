@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from schedule_support import FRIDAY, RHYTHMS, SATURDAY, SUNDAY, TUESDAY, ZONE, utc, wall
 
-from flows.schedule import (
+from flows.checkins.schedule import (
     DAY_END,
     DAY_START,
     INTERVAL_DAYS,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import ConfigError, Settings, TelegramSettings, load_settings
-from flows.schedule import Hours
+from flows.checkins.schedule import Hours
 
 TOKEN = "123456:AAH-secret-looking-token"
 

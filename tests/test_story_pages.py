@@ -19,10 +19,10 @@ from flow_harness import (
 )
 from test_conversations import ALICE, Chat
 
-from bot.conversation import Conversations
+from bot.engine.conversation import Conversations
 from flows.callbacks import Action, decode, encode
+from flows.content.guide import guide_for
 from flows.events import Command, Press
-from flows.guide import guide_for
 from flows.render import STORIES_PER_PAGE
 from flows.replies import CompleteStory, CreateStory, Outcome, Reply, SaveAnswer
 from flows.states import State, StoryKind, StoryStatus

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.guide import guide_for
+from flows.content.guide import guide_for
 from tests.conftest import FakeClock
 from tests.fake_telegram import FakeTelegram, FakeUser
 from tests.telegram_support import TOKEN, bot_settings, running_bot

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 import pytest
 from sqlalchemy import func, select
 
-from bot.conversation import Conversations
+from bot.engine.conversation import Conversations
 from flows.callbacks import Action, encode
 from flows.replies import Outcome
-from flows.team_effects import JoinFailed
-from flows.team_views import TeamRules
+from flows.teams.effects import JoinFailed
+from flows.teams.views import TeamRules
 from storage.crypto import TextCipher
 from storage.database import Database
 from storage.models import Facilitator, Membership, Person, Story, Team

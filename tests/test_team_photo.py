@@ -23,11 +23,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows.guide import guide_for
-from flows.periods import Period, Span
-from flows.photo_chart import chart_png
-from flows.photo_export import PhotoFormat, photo_file
-from flows.team_photo import (
+from flows.content.guide import guide_for
+from flows.teams.chart import chart_png
+from flows.teams.files import PhotoFormat, photo_file
+from flows.teams.periods import Period, Span
+from flows.teams.photo import (
     MonthContributors,
     assemble,
     disclosable,
@@ -35,7 +35,7 @@ from flows.team_photo import (
     period_label,
     photo_text,
 )
-from flows.team_views import OptionCount, PhotoData, TeamRef
+from flows.teams.views import OptionCount, PhotoData, TeamRef
 
 EN, NL = guide_for("en"), guide_for("nl")
 TEAMS = EN.teams
@@ -317,7 +317,7 @@ def test_the_chart_keeps_no_pyplot_state() -> None:
     """Drawn with a Figure and the Agg canvas: pyplot (global state) is never imported."""
     script = (
         "import sys; from tests.test_team_photo import DATA, EN; "
-        "from flows.team_photo import assemble; from flows.photo_chart import chart_png; "
+        "from flows.teams.photo import assemble; from flows.teams.chart import chart_png; "
         "chart_png(EN, assemble(EN, DATA, 5)); "
         "sys.exit('matplotlib.pyplot' in sys.modules)"
     )

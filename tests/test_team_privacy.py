@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 import pytest
 from sqlalchemy import select
 
-from bot.conversation import Conversations
+from bot.engine.conversation import Conversations
 from flows.callbacks import Action, encode, encode_id
 from flows.replies import Outcome
-from flows.team_views import Role
+from flows.teams.views import Role
 from storage.crypto import TextCipher
 from storage.database import Database
 from storage.models import Person, Story, Team

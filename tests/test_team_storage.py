@@ -12,14 +12,15 @@ import pytest
 from sqlalchemy import event, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from flows.periods import Period, Span
 from flows.states import StoryKind
-from flows.team_effects import BecomeFacilitator
-from flows.team_views import OptionCount, PhotoData, Role, TeamRef
+from flows.teams.effects import BecomeFacilitator
+from flows.teams.periods import Period, Span
+from flows.teams.photo import ANYTHING, FrozenWindow
+from flows.teams.views import OptionCount, PhotoData, Role, TeamRef
 from storage.crypto import TextCipher
 from storage.database import Database
 from storage.models import Facilitator, Person, PhotoMonth, TeamInvite
-from storage.photo_months import ANYTHING, FrozenWindow, PhotoMonths
+from storage.photo_months import PhotoMonths
 from storage.repositories import StaleDecision
 from storage.team_photo_query import TeamPhotoQuery
 from storage.team_store import Teams, code_hash, new_invite_code

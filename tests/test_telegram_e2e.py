@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from flows.guide import guide_for
+from flows.content.guide import guide_for
 from storage.models import Answer, Choice, GroupChat, Person, Story
 from tests.fake_telegram import FakeTelegram, FakeUser
 from tests.telegram_support import (

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.conversation import Conversations
+from bot.engine.conversation import Conversations
 from bot.terminal import LOCAL_USER, TerminalChat
-from flows.guide import guide_for, guides
+from flows.content.guide import guide_for, guides
 from flows.states import StoryStatus
 from flows.views import StoryView
 from storage.crypto import TextCipher, load_keys

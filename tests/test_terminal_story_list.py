@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from test_terminal_chat import CHANGE, GUIDE, INTERVIEW, TEXTS, lines, terminal_stories
 
-from bot.conversation import Conversations
+from bot.engine.conversation import Conversations
 from bot.terminal import TerminalChat
 from flows.states import StoryStatus
 from storage.crypto import TextCipher

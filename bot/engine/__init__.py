@@ -5,5 +5,5 @@
 
 ``inbox``/``outbox`` rows live in the database (``storage.inbox``, ``storage.outbox``);
 ``lanes`` runs the handling, ``sender`` the delivery, ``leader`` decides which instance
-polls and sends, ``polling`` and ``bot.webhook`` bring updates in.
+polls and sends, ``polling`` and ``bot.telegram.webhook`` bring updates in.
 """

@@ -1,0 +1,1 @@
+"""The jobs the sending instance runs: check-ins, team photos, retention."""

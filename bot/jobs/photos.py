@@ -1,0 +1,184 @@
+"""Sending facilitators their team photos unasked, at the rhythm in the settings.
+
+A JobQueue tick reads who facilitates which team, works out with
+``flows.teams.rhythm`` which window is due for each of them (in their own
+time zone), counts it, and sends the photos that have something new. The
+window that just ended is told once even when it stays below the minimum, as
+exactly that (no numbers). The truth about what was sent is
+``photo_deliveries``, not the scheduler's memory, so a tick after downtime
+catches up.
+
+A photo is recorded before it is sent (at most once): a crash in between
+loses that one photo; a network error forgets the record, so a later tick
+tries again. A facilitator who blocked the bot is skipped until the next window.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy.exc import IntegrityError
+from telegram.error import BadRequest, Forbidden, NetworkError
+from telegram.ext import ContextTypes, JobQueue
+
+from bot.engine.conversation import Clock, utc_now
+from bot.jobs.checkins import Sender
+from bot.log_privacy import without_messages
+from bot.services import Services
+from bot.settings import Settings
+from flows.content.guide import guide_for
+from flows.policy import PrivacyPolicy
+from flows.replies import Outcome
+from flows.states import State
+from flows.teams.periods import Period
+from flows.teams.photo_command import photo_replies
+from flows.teams.rhythm import DeliveryRhythm, due_period, is_new, tells_closed
+from flows.teams.views import PhotoData, TeamRules
+from storage.crypto import TextCipher
+from storage.database import Database
+from storage.photo_deliveries import Deliveries, FacilitatorSeat
+from storage.team_photo_query import TeamPhotoQuery
+
+log = logging.getLogger(__name__)
+DEFAULT_ZONE = "UTC"
+FIRST_RUN = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class DeliveryPlan:
+    """When photos go out: the rhythm, the local hour, and how often to check."""
+
+    rhythm: DeliveryRhythm = DeliveryRhythm.MONTHLY
+    hour: int = 9
+    tick: timedelta = timedelta(minutes=15)
+
+
+@dataclass
+class DeliveryReport:
+    """What one tick did, in numbers (never who)."""
+
+    sent: int = 0
+    failed: int = 0
+
+
+@dataclass
+class PhotoDeliverer:
+    """Delivers due team photos; one instance per process."""
+
+    database: Database
+    cipher: TextCipher
+    send: Sender
+    policy: PrivacyPolicy = field(default_factory=PrivacyPolicy)
+    rules: TeamRules = field(default_factory=TeamRules)
+    plan: DeliveryPlan = field(default_factory=DeliveryPlan)
+    clock: Clock = utc_now
+
+    async def tick(self) -> DeliveryReport:
+        """Send every photo that is due now and not yet delivered."""
+        report = DeliveryReport()
+        async with self.database.transaction() as session:
+            seats = await Deliveries(session).seats()
+        now = self.clock()
+        for seat in seats:
+            period = due_period(self.plan.rhythm, seat.zone or DEFAULT_ZONE, self.plan.hour, now)
+            if period is None:
+                continue
+            try:
+                claimed = await self._claim(seat, period)
+            except IntegrityError:
+                continue  # another instance claimed this photo at the same moment
+            except Exception as exc:  # its message may quote data: type and frames only
+                log.error("team photos: one could not be counted: %s", without_messages(exc))
+                report.failed += 1
+                continue
+            if claimed is not None:
+                await self._deliver(seat, *claimed, report)
+        if report.sent or report.failed:
+            log.info("team photos: %d sent, %d failed", report.sent, report.failed)
+        return report
+
+    async def _claim(
+        self, seat: FacilitatorSeat, period: Period
+    ) -> tuple[PhotoData, int | None] | None:
+        """Count the photo; if it has news, record it as delivered (a closed one as 0)."""
+        async with self.database.transaction() as session:
+            deliveries = Deliveries(session)
+            query = TeamPhotoQuery(session, self.cipher)
+            before = await deliveries.delivered(seat.person_id, seat.team.id, period)
+            now, opening = self.clock(), guide_for(None).opening.key
+            minimum = self.policy.min_group_size
+            contributions = await query.contributions(
+                seat.team, period, now, minimum=minimum, opening_key=opening
+            )
+            if not is_new(contributions, before):
+                return None
+            data = await query.photo(
+                seat.team,
+                period,
+                now,
+                minimum=minimum,
+                quotes=self.rules.quotes,
+                opening_key=opening,
+            )
+            if not data.disclosable and not tells_closed(self.plan.rhythm, period, now):
+                return None
+            await deliveries.record(seat.person_id, seat.team.id, period, contributions, now)
+            return data, before
+
+    async def _deliver(
+        self, seat: FacilitatorSeat, data: PhotoData, before: int | None, report: DeliveryReport
+    ) -> None:
+        replies = photo_replies(guide_for(seat.language), data, self.policy.min_group_size)
+        try:
+            await self.send(seat.chat_id, Outcome(State(), replies))
+            report.sent += 1
+        except (Forbidden, BadRequest) as exc:
+            log.info("team photos: Telegram refused one (%s)", type(exc).__name__)
+            report.failed += 1
+        except NetworkError as exc:
+            log.warning("team photos: not sent (%s); a later tick tries again", type(exc).__name__)
+            report.failed += 1
+            async with self.database.transaction() as session:
+                await Deliveries(session).record(
+                    seat.person_id, seat.team.id, data.period, before, self.clock()
+                )
+
+
+def photo_deliverer(
+    settings: Settings, services: Services, send: Sender, clock: Clock = utc_now
+) -> PhotoDeliverer:
+    """The deliverer as the settings describe it."""
+    teams = settings.teams
+    plan = DeliveryPlan(
+        teams.delivery_rhythm, teams.delivery_hour, timedelta(seconds=teams.delivery_tick_seconds)
+    )
+    policy = settings.privacy.policy()
+    return PhotoDeliverer(
+        services.database, services.cipher, send, policy, teams.rules(), plan, clock
+    )
+
+
+def schedule_photo_delivery(
+    jobs: JobQueue[ContextTypes.DEFAULT_TYPE],
+    deliverer: PhotoDeliverer,
+    leading: Callable[[], bool] = lambda: True,
+) -> None:
+    """Check for due photos every ``plan.tick``, the first time a minute after start
+    (on the leading instance)."""
+    if deliverer.plan.rhythm is DeliveryRhythm.OFF:
+        return
+
+    async def deliver(_context: ContextTypes.DEFAULT_TYPE) -> None:
+        if leading():
+            await deliverer.tick()
+
+    jobs.run_repeating(
+        deliver,
+        interval=deliverer.plan.tick,
+        first=FIRST_RUN,
+        name="team_photos",
+        job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+    )

@@ -1,0 +1,1 @@
+"""The Telegram adapter: the Application, polling, webhook, updates in, replies out."""

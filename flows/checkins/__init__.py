@@ -1,0 +1,1 @@
+"""Check-ins: when they are due, what they say, a person's settings and places."""

@@ -1,0 +1,1 @@
+"""The interview: a story's questions, first contact, long answers."""

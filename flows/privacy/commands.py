@@ -1,0 +1,163 @@
+"""A person's data is theirs: what is kept (/privacy), a copy (/export), erasure (/forget).
+
+Deleting a single story is the interview's "Delete this story" button on its
+card (``flows.render``); this module deletes everything at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from babel.units import format_unit
+
+from flows.callbacks import Action, Pressed, decode, encode
+from flows.content.guide import Guide, guide_for
+from flows.content.texts import PrivacyTexts
+from flows.dates import short_date
+from flows.events import Command, Event, Press
+from flows.policy import Retention
+from flows.privacy import export as export_render
+from flows.replies import Button, ForgetPerson, Outcome, Reply
+from flows.states import State, StoryKind
+from flows.turn import Turn, where_we_are
+from flows.views import Needs, StoryHeader
+
+PRIVACY_COMMANDS = frozenset({"privacy", "export", "forget"})
+PRIVACY_ACTIONS = frozenset({Action.EXPORT, Action.FORGET, Action.FORGET_YES, Action.FORGET_NO})
+
+
+def needs(event: Event, base: Needs) -> Needs:
+    """Add what privacy needs: the whole record to export, the story list to count."""
+    match _wanted(event):
+        case Action.EXPORT:
+            return replace(base, export=True)
+        case Action.FORGET | Action.FORGET_YES:
+            return replace(base, story_list=True)
+    return base
+
+
+def _wanted(event: Event) -> Action | None:
+    if isinstance(event, Command):
+        return {"export": Action.EXPORT, "forget": Action.FORGET}.get(event.name)
+    if isinstance(event, Press) and (pressed := decode(event.data)) is not None:
+        return pressed.action if pressed.action in PRIVACY_ACTIONS else None
+    return None
+
+
+def on_command(turn: Turn, command: Command) -> Outcome:
+    """/privacy, /export or /forget."""
+    if command.name == "export":
+        return _export(turn)
+    if command.name == "forget":
+        return _ask_to_forget(turn)
+    return turn.outcome(None, overview(turn), *where_we_are(turn))
+
+
+def on_press(turn: Turn, pressed: Pressed) -> Outcome:
+    """The buttons of /privacy, of the question before forgetting, and of a retention notice."""
+    texts = turn.guide.privacy
+    match pressed.action:
+        case Action.EXPORT:
+            return _export(turn)
+        case Action.FORGET:
+            return _ask_to_forget(turn)
+        case Action.FORGET_YES:
+            if pressed.args[0] != str(len(turn.view.story_list or ())):
+                return replace(_ask_to_forget(turn, edit=True), notice=texts.forget_changed)
+            gone = Reply(texts.forgotten, edit=True)
+            return Outcome(State(), (gone,), (ForgetPerson(),))
+        case Action.FORGET_NO:
+            return turn.outcome(None, Reply(texts.forget_cancelled, edit=True), *where_we_are(turn))
+    return turn.outcome(notice=turn.guide.texts.invalid_button)
+
+
+def overview(turn: Turn) -> Reply:
+    """What is kept, where, for how long, who sees what; with export and forget buttons."""
+    texts = turn.guide.privacy
+    policy = turn.view.policy
+    text = texts.overview.strip().format(
+        min_group=policy.min_group_size, retention=_how_long(turn.guide, policy.retention)
+    )
+    buttons = (
+        (Button(texts.export_button, encode(Action.EXPORT)),),
+        (Button(texts.forget_button, encode(Action.FORGET)),),
+    )
+    return Reply(text, buttons)
+
+
+def _how_long(guide: Guide, retention: Retention) -> str:
+    texts = guide.privacy
+    if retention.forever:
+        return texts.kept_forever
+    return texts.kept_for.format(period=period(retention, guide.language))
+
+
+def period(retention: Retention, language: str) -> str:
+    """'5 years', '400 dagen': the retention period in words."""
+    if retention.days is not None:
+        unit, amount = "duration-day", retention.days
+    else:
+        unit, amount = "duration-year", retention.years or 0
+    return str(format_unit(amount, unit, length="long", locale=language))
+
+
+def amounts(texts: PrivacyTexts, stories: int, checkins: int) -> str:
+    """'3 stories and 2 check-ins', '1 story': how much a person has, in words."""
+    said_stories = (texts.stories_one if stories == 1 else texts.stories_other).format(
+        count=stories
+    )
+    said_checkins = (texts.checkins_one if checkins == 1 else texts.checkins_other).format(
+        count=checkins
+    )
+    if not checkins:
+        return said_stories
+    if not stories:
+        return said_checkins
+    return texts.stories_and_checkins.format(stories=said_stories, checkins=said_checkins)
+
+
+def _counted(texts: PrivacyTexts, headers: tuple[StoryHeader, ...]) -> str:
+    checkins = sum(1 for h in headers if h.kind is StoryKind.CHECKIN)
+    return amounts(texts, len(headers) - checkins, checkins)
+
+
+def _ask_to_forget(turn: Turn, *, edit: bool = False) -> Outcome:
+    """Ask once, saying how many stories would go; the answer carries that number."""
+    texts = turn.guide.privacy
+    headers = turn.view.story_list or ()
+    question = texts.forget_sure.format(stories=_counted(texts, headers))
+    if not headers:
+        question = texts.forget_sure_nothing
+    buttons = (
+        (Button(texts.forget_yes, encode(Action.FORGET_YES, str(len(headers)))),),
+        (Button(texts.forget_no, encode(Action.FORGET_NO)),),
+    )
+    return turn.outcome(None, Reply(question, buttons, edit=edit))
+
+
+def _export(turn: Turn) -> Outcome:
+    """Two documents: a readable Markdown file and the same data as JSON."""
+    record = turn.view.record
+    if record is None:  # the runner loads it whenever ``needs`` asks; never expected
+        return turn.outcome(None, Reply(turn.guide.texts.error))
+    texts = turn.guide.privacy
+    readable, data = export_render.files(record, turn.guide, turn.view.now)
+    replies = (
+        Reply(texts.export_caption, file=readable),
+        Reply(texts.export_json_caption, file=data),
+    )
+    return turn.outcome(None, *replies, *where_we_are(turn))
+
+
+def retention_notice(
+    language: str, retention: Retention, stories: int, checkins: int, on: date
+) -> Reply:
+    """Told ahead: how much retention deletes, from which day, with an offer to export."""
+    texts = guide_for(language).privacy
+    text = texts.retention_notice.format(
+        period=period(retention, language),
+        date=short_date(on, language),
+        stories=amounts(texts, stories, checkins),
+    )
+    return Reply(text, ((Button(texts.export_button, encode(Action.EXPORT)),),))

@@ -1,0 +1,1 @@
+"""Teams: joining, the team photo (periods, rules, chart, files), shared quotes."""

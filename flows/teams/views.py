@@ -1,0 +1,110 @@
+"""What the team flows may look at: teams, invites, rules and a team's photo data.
+
+Loaded by the runner when ``Needs.teams`` asks for it. ``PhotoData`` is the
+result of counting in SQL; when the period may not be shown it carries no
+numbers at all, so nothing downstream can leak them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from flows.teams.periods import Period
+from flows.teams.rhythm import DeliveryRhythm
+
+
+class Role(StrEnum):
+    """What an invite makes of the person who uses it. Stored: never rename one."""
+
+    MEMBER = "member"
+    FACILITATOR = "facilitator"
+
+    @property
+    def link_prefix(self) -> str:
+        """The start of a deep-link payload for this role ('j' or 'f')."""
+        return "j" if self is Role.MEMBER else "f"
+
+
+@dataclass(frozen=True)
+class TeamRef:
+    """A team as people see it: its id and its name."""
+
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class InviteView:
+    """A valid (stored, not revoked) invite code and where it leads."""
+
+    code: str
+    team: TeamRef
+    role: Role
+
+
+@dataclass(frozen=True)
+class TeamRules:
+    """The installation's rules for teams (from the settings; the group size is policy)."""
+
+    join_attempts: int = 5
+    join_lock: timedelta = timedelta(hours=1)
+    quotes: int = 3
+    delivery: DeliveryRhythm = DeliveryRhythm.MONTHLY  # photos sent unasked (told to facilitators)
+
+
+@dataclass(frozen=True)
+class OptionCount:
+    """How many stories picked one option of one question."""
+
+    question: str
+    option: str
+    count: int
+
+
+@dataclass(frozen=True)
+class PhotoData:
+    """The counted photo of a team for a period; numbers only when ``disclosable``."""
+
+    team: TeamRef
+    period: Period
+    disclosable: bool
+    stories: int = 0
+    checkins: int = 0
+    contributors: int = 0
+    counts: tuple[OptionCount, ...] = ()
+    withheld: frozenset[str] = frozenset()  # questions too few people answered
+    quotes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TeamNeeds:
+    """What to load for a team step: a code to look up, a photo, every team (admins)."""
+
+    invite_code: str | None = None
+    photo: tuple[int, Period] | None = None
+    all_teams: bool = False
+
+
+@dataclass(frozen=True)
+class TeamsView:
+    """A person's teams: where they belong, what they facilitate, what was looked up.
+
+    ``new_codes`` are two fresh random codes, should this step create invites.
+    ``photo`` is only loaded for a team the person facilitates at this moment.
+    """
+
+    rules: TeamRules
+    new_codes: tuple[str, str]
+    team: TeamRef | None = None
+    facilitates: tuple[TeamRef, ...] = ()
+    join_failures: int = 0
+    join_locked_until: datetime | None = None
+    invite: InviteView | None = None
+    photo: PhotoData | None = None
+    all_teams: tuple[TeamRef, ...] = ()
+
+    def facilitated(self, team_id: int | None) -> TeamRef | None:
+        """The team with this id if the person facilitates it now, else None."""
+        return next((t for t in self.facilitates if t.id == team_id), None)
