@@ -1,0 +1,1 @@
+"""The learning menu: small interventions to choose from, and one matched suggestion."""
