@@ -13,9 +13,22 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, case, delete, func, insert, literal, null, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    null,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.replies import Button, File, Reply
@@ -102,6 +115,40 @@ def decode(chat_id: int, text: str) -> Delivery:
     )
 
 
+_TABLE = cast(Table, OutboxMessage.__table__)
+_ADDED = ("bot_id", "chat_id", "payload", "created_at", "claimed_until")
+_ADD = (
+    insert(_TABLE)
+    .values({name: bindparam(name) for name in _ADDED} | {"sent_parts": 0})
+    .returning(_TABLE.c.id, _TABLE.c.claimed_until)
+)
+
+
+def _insert_unless_waiting() -> Any:
+    """INSERT ... SELECT that claims the new row only when no other delivery to the chat
+    waits than ``held`` (the ones this instance holds): one statement, built once."""
+    table = _TABLE
+    typed: dict[str, ColumnElement[Any]] = {
+        name: bindparam(name, type_=table.c[name].type) for name in _ADDED
+    }
+    others = select(table.c.id).where(
+        table.c.bot_id == typed["bot_id"],
+        table.c.chat_id == typed["chat_id"],
+        table.c.id.not_in(bindparam("held", expanding=True)),
+    )
+    typed["claimed_until"] = case((others.exists(), null()), else_=typed["claimed_until"])
+    row = select(*(value.label(name) for name, value in typed.items()), literal(0))
+    return (
+        insert(table)
+        .from_select([*_ADDED, "sent_parts"], row)
+        .returning(table.c.id, table.c.claimed_until)
+    )
+
+
+_ADD_CLAIMED_UNLESS_WAITING = _insert_unless_waiting()
+_DONE = delete(_TABLE).where(_TABLE.c.id.in_(bindparam("ids", expanding=True)))
+
+
 class Outbox:
     """Adds, claims and settles deliveries of one bot; flushes, never commits."""
 
@@ -124,36 +171,19 @@ class Outbox:
         to the chat waits than those (the ones this instance holds), decided in the
         same statement.
         """
-        values = {
+        values: dict[str, Any] = {
             "bot_id": self.bot_id,
             "chat_id": delivery.chat_id,
             "payload": self.cipher.encrypt(encode(delivery)),
             "created_at": now,
             "claimed_until": claim_until,
-            "sent_parts": 0,
         }
         if claim_until is None or unless_waiting_besides is None:
-            statement = insert(OutboxMessage).values(**values)
+            statement = _ADD
         else:
-            others = select(OutboxMessage.id).where(
-                OutboxMessage.bot_id == self.bot_id,
-                OutboxMessage.chat_id == delivery.chat_id,
-                OutboxMessage.id.not_in(list(unless_waiting_besides)),
-            )
-            columns: dict[str, ColumnElement[Any]] = {
-                name: literal(value, getattr(OutboxMessage, name).type)
-                for name, value in values.items()
-            }
-            columns["claimed_until"] = case(
-                (others.exists(), null()), else_=columns["claimed_until"]
-            )
-            row = select(*(value.label(name) for name, value in columns.items()))
-            statement = insert(OutboxMessage).from_select(list(columns), row)
-        stored = (
-            await self.session.execute(
-                statement.returning(OutboxMessage.id, OutboxMessage.claimed_until)
-            )
-        ).one()
+            statement = _ADD_CLAIMED_UNLESS_WAITING
+            values["held"] = list(unless_waiting_besides) or [0]  # ids start at 1
+        stored = (await self.session.execute(statement, values)).one()
         return Pending(stored.id, delivery, now, claimed=stored.claimed_until is not None)
 
     async def claim(
@@ -198,7 +228,7 @@ class Outbox:
     async def done(self, ids: Sequence[int]) -> None:
         """Delivered (or given up): the rows go."""
         if ids:
-            await self.session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(list(ids))))
+            await self.session.execute(_DONE, {"ids": list(ids)})
 
     async def progress(self, pending_id: int, sent_parts: int) -> None:
         """Remember how far a delivery got, so a restart does not repeat those parts."""
