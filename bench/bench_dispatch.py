@@ -34,7 +34,7 @@ from bot.settings import DatabaseSettings, NudgeSettings, Settings, TelegramSett
 from bot.telegram.app import DISPATCHER, build_application
 from flows.states import State
 from storage.models import NudgeSchedule, Person
-from tests.fake_telegram import FakeTelegram
+from tests.support.fake_telegram import FakeTelegram
 
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)  # a Tuesday, 10:00 UTC
 FIRST_USER = 10_000_000

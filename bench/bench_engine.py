@@ -6,7 +6,7 @@ Usage (from the project root):
         [--phases echo,sqlite,postgresql,sqlite-large,postgresql-large]
         [--postgres-url postgresql://postgres@127.0.0.1:5432/test]
 
-This process runs the fake Bot API server (tests/fake_telegram) and the simulated
+This process runs the fake Bot API server (tests/support/fake_telegram) and the simulated
 people; each bot runs as a child process, so the load does not take the bot's CPU
 (on a 2-core machine they still share the cores, with PostgreSQL). Phases:
 

@@ -4,20 +4,20 @@ Usage (from the project root):
     .venv/bin/python bench/bench_statements.py [--databases sqlite,postgresql]
         [--postgres-url postgresql://postgres@127.0.0.1:5432/test]
 
-Runs the real Application in this process (tests/telegram_support.running_bot,
-polling the fake Bot API server) on a fresh SQLite file and on a throwaway
-PostgreSQL database (created on the --postgres-url server, dropped afterwards).
-One person sends /start, taps "begin", types the answer to the opening question,
-taps an option and taps Done; for each of these updates, SQLAlchemy's
-``before_cursor_execute`` on the bot's engine records every statement from the
-update's arrival (getUpdates) until its outbox row is deleted after delivery and
-that deletion is committed. Statements of the engine's periodic tasks (the
-sender's outbox poll, recovery, the lease) that fall in the window are listed
-apart as background. COMMITs (and on PostgreSQL the driver's BEGINs and the
-pool's pre-ping) are round trips without a statement event; they are listed in
-brackets. Each statement shows its first 80 characters, never its parameters.
-Counted: the statements other than BEGIN and COMMIT (SQLite's BEGIN IMMEDIATE is a
-statement, PostgreSQL's BEGIN is not: so both count alike), and the transactions.
+Runs the real Application in this process (tests/support/telegram.running_bot, polling
+the fake Bot API server) on a fresh SQLite file and on a throwaway PostgreSQL database
+(created on the --postgres-url server, dropped afterwards). One person sends /start,
+taps "English" (the language question), taps "begin", types the answer to the opening
+question, taps an option and taps Done; for each of these updates, SQLAlchemy's
+``before_cursor_execute`` on the bot's engine records every statement from the update's
+arrival (getUpdates) until its outbox row is deleted after delivery and that deletion is
+committed. Statements of the engine's periodic tasks (the sender's outbox poll,
+recovery, the lease) that fall in the window are listed apart as background. COMMITs
+(and on PostgreSQL the driver's BEGINs and the pool's pre-ping) are round trips without
+a statement event; they are listed in brackets. Each statement shows its first 80
+characters, never its parameters. Counted: the statements other than BEGIN and COMMIT
+(SQLite's BEGIN IMMEDIATE is a statement, PostgreSQL's BEGIN is not: so both count
+alike), and the transactions.
 Target: at most 8 statements for a typed answer.
 """
 
@@ -42,8 +42,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.engine_support import throwaway_postgres
 from flows.content.guide import guide_for
-from tests.fake_telegram import FakeTelegram, FakeUser
-from tests.telegram_support import TOKEN, bot_settings, running_bot
+from tests.support.fake_telegram import FakeTelegram, FakeUser
+from tests.support.telegram import TOKEN, bot_settings, running_bot
 
 TARGET = 8
 PER_UPDATE = frozenset({"polling", "lane", "chat", "sender-flush", "after-delivery"})
@@ -146,9 +146,10 @@ def report(label: str, rows: list[Executed]) -> int:
 async def one_person(
     tg: FakeTelegram, recorder: Recorder, user: FakeUser
 ) -> list[tuple[str, list[Executed]]]:
-    """/start, begin, a typed answer, an option tap and Done, each measured."""
+    """/start, the language, begin, a typed answer, an option tap and Done, each measured."""
     steps: list[tuple[str, Callable[[], Awaitable[Any]], Callable[[], Awaitable[Any]]]] = [
         ("/start (a new person)", lambda: user.send("/start"), user.wait_for_message),
+        ("tap 'English' (the language)", lambda: user.press_button("English"), user.wait_for_edit),
         ("tap 'begin'", lambda: user.press_button(TEXTS.begin), user.wait_for_message),
         (
             "typed answer (opening question)",

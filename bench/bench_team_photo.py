@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from flows.content.guide import guide_for
 from flows.teams.periods import Period, Span
-from flows.teams.views import TeamRef
+from flows.teams.views import PhotoRules, TeamRef
 from storage.crypto import TextCipher
 from storage.database import Database
 from storage.models import Answer, Choice, Person, Story, Team
@@ -112,9 +112,8 @@ async def look(database: Database, cipher: TextCipher, team: TeamRef, period: Pe
     """Seconds for one photo, its transaction included."""
     began = time.perf_counter()
     async with database.transaction() as session:
-        photo = await TeamPhotoQuery(session, cipher).photo(
-            team, period, NOW, minimum=5, quotes=3, opening_key="change"
-        )
+        rules = PhotoRules(minimum=5, quotes=3, opening_key="change")
+        photo = await TeamPhotoQuery(session, cipher, rules).photo(team, period, NOW)
     assert photo.disclosable and photo.counts and len(photo.quotes) == 3
     return time.perf_counter() - began
 

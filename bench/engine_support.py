@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.fake_telegram import FakeTelegram, FakeUser
+from tests.support.fake_telegram import FakeTelegram, FakeUser
 
 ReplyKind = Literal["message", "edit", "answer"]
 Moment = Literal["message", "edit", "answer", "call", "fetched"]  # call: any of the kinds
@@ -113,7 +113,7 @@ class Step:
 
 
 def interview_script() -> list[Step]:
-    """A whole English interview, as in tests/test_telegram_e2e.py, ending with "save"."""
+    """A whole English interview, as in tests/support/telegram.py, ending with "save"."""
     from flows.content.guide import guide_for
 
     texts = guide_for("en").texts

@@ -4,33 +4,27 @@ leerverhaal keys rotate [--no-new-key]   re-encrypt all stored text with a new k
 leerverhaal keys prune                   drop older keys once no value needs them
 leerverhaal export-person --telegram-id N [--out DIR]
 leerverhaal retention run [--dry-run]
+
+Each works on stored data: without a database it refuses, and it never creates a key.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from bot.engine.conversation import utc_now
 from bot.jobs.retention import RetentionJob
-from bot.services import Services
+from bot.services import Services, with_services
 from bot.settings import Settings
 from flows.content.guide import guide_for
 from flows.privacy import export as export_render
-from flows.replies import Outcome
 from storage.crypto import load_keys, write_private
 from storage.export import gather
 from storage.keys import add_key, needing_old_keys, rotate, rotation_complete, write_keys
 from storage.repositories import People
 from storage.retention import ExpiringStories
 
-if TYPE_CHECKING:
-    from bot.jobs.checkins import Sender
-
-COMMANDS = frozenset({"keys", "export-person", "retention"})
 NEW_KEY_HINT = (
     'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
 )
@@ -47,28 +41,21 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     rotate_command.add_argument(
         "--no-new-key", action="store_true", help="re-encrypt with the newest key already there"
     )
-    keys.add_parser("prune", help="remove older keys once no stored value needs them")
+    rotate_command.set_defaults(program=with_services(_rotate, existing=True))
+    prune = keys.add_parser("prune", help="remove older keys once no stored value needs them")
+    prune.set_defaults(program=with_services(_prune, existing=True))
     export = commands.add_parser("export-person", help="export one person's data, on request")
     who = export.add_mutually_exclusive_group(required=True)
     who.add_argument("--telegram-id", type=int, help="their Telegram user id")
     who.add_argument("--person", type=int, help="their internal number, as in the logs")
     export.add_argument("--out", type=Path, default=Path(), help="folder for the two files")
+    export.set_defaults(program=with_services(_export_person, existing=True))
     retention = commands.add_parser("retention", help="stories past privacy.retention_*")
     run = retention.add_subparsers(dest="retention_command", required=True).add_parser(
         "run", help="tell people ahead and delete expired stories, now"
     )
     run.add_argument("--dry-run", action="store_true", help="only count, change nothing")
-
-
-async def dispatch(services: Services, args: argparse.Namespace) -> int:
-    """Run one of the commands above."""
-    if args.command == "keys":
-        if args.keys_command == "prune":
-            return await _prune(services)
-        return await _rotate(services, new_key=not args.no_new_key)
-    if args.command == "export-person":
-        return await _export_person(services, args)
-    return await _retention(services, dry_run=args.dry_run)
+    run.set_defaults(program=with_services(_retention, existing=True))
 
 
 def _configured_keys(settings: Settings) -> tuple[tuple[bytes, ...], Path | None]:
@@ -79,7 +66,8 @@ def _configured_keys(settings: Settings) -> tuple[tuple[bytes, ...], Path | None
     return source.keys, None if from_env else settings.key_file
 
 
-async def _rotate(services: Services, *, new_key: bool) -> int:
+async def _rotate(services: Services, args: argparse.Namespace) -> int:
+    new_key = not args.no_new_key
     keys, key_file = _configured_keys(services.settings)
     database = services.database
     if new_key and await rotation_complete(database, keys):
@@ -102,7 +90,7 @@ async def _rotate(services: Services, *, new_key: bool) -> int:
     return 0
 
 
-async def _prune(services: Services) -> int:
+async def _prune(services: Services, _args: argparse.Namespace) -> int:
     keys, key_file = _configured_keys(services.settings)
     if len(keys) == 1:
         print("There is only one key: nothing to prune.")
@@ -139,38 +127,21 @@ async def _export_person(services: Services, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _retention(services: Services, *, dry_run: bool) -> int:
+async def _retention(services: Services, args: argparse.Namespace) -> int:
     retention = services.settings.privacy.policy().retention
     cutoffs = retention.cutoffs(utc_now())
     if cutoffs is None:
         print("No retention period is set: stories are kept until people delete them.")
         return 0
-    if dry_run:
+    if args.dry_run:
         async with services.database.transaction() as session:
             tell, delete = await ExpiringStories(session).pending(cutoffs)
         print(f"A run now would tell {tell} people and delete {delete} stories.")
         return 0
+    from bot.telegram.replies import telegram_sender  # here: most commands never talk to Telegram
+
     async with telegram_sender(services.settings) as send:
         report = await RetentionJob(services.database, retention, send).run()
     unreachable = f" ({report.unreachable} could not be reached)" if report.unreachable else ""
     print(f"Told {report.told} people{unreachable}; deleted {report.deleted} stories.")
     return 0
-
-
-@asynccontextmanager
-async def telegram_sender(settings: Settings) -> AsyncIterator[Sender]:
-    """Send outcomes through the configured bot (outside the running Application)."""
-    from telegram.ext import ExtBot  # here: most commands never talk to Telegram
-
-    from bot.telegram.replies import send_outcome
-
-    telegram = settings.telegram
-    bot: ExtBot[None] = ExtBot(
-        telegram.read_token(), base_url=telegram.base_url, base_file_url=telegram.base_file_url
-    )
-    async with bot:
-
-        async def send(chat_id: int, outcome: Outcome) -> None:
-            await send_outcome(bot, chat_id, outcome)
-
-        yield send

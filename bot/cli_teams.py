@@ -18,14 +18,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bot.engine.conversation import utc_now
-from bot.services import Services
+from bot.services import Program, Services, with_services
 from flows.content.guide import guide_for, guides
 from flows.teams.files import PhotoFormat, photo_file
 from flows.teams.periods import parse_period
-from flows.teams.photo import assemble, not_enough_text
+from flows.teams.photo import assemble, not_enough_text, photo_rules
 from flows.teams.render import invite_link, shown_code
 from flows.teams.views import Role, TeamRef
 from storage.crypto import write_private
@@ -33,9 +34,32 @@ from storage.repositories import People
 from storage.team_photo_query import TeamPhotoQuery
 from storage.team_store import Teams
 
-COMMANDS = frozenset({"team", "photo"})
-ON_STORED_DATA = frozenset({"photo"})  # refused without a database, as cli_privacy's commands
 TELEGRAM = "telegram"  # the channel whose user ids operators type
+OnTeams = Callable[[Services, Teams, argparse.Namespace], Awaitable[int]]
+OnTeam = Callable[[Services, Teams, TeamRef, argparse.Namespace], Awaitable[int]]
+
+
+def _on_teams(handler: OnTeams, *, existing: bool = False) -> Program:
+    """Run ``handler`` in one transaction (``existing``: refused without a database)."""
+
+    async def run(services: Services, args: argparse.Namespace) -> int:
+        async with services.database.transaction() as session:
+            return await handler(services, Teams(session, services.cipher), args)
+
+    return with_services(run, migrate=True, existing=existing)
+
+
+def _on_team(handler: OnTeam, *, existing: bool = False) -> Program:
+    """Run ``handler`` on the team ``args.team`` names (by number or exact name)."""
+
+    async def run(services: Services, teams: Teams, args: argparse.Namespace) -> int:
+        team = await teams.find(args.team)
+        if team is None:
+            print(f"leerverhaal: no single team {args.team!r} (see `team list`)", file=sys.stderr)
+            return 1
+        return await handler(services, teams, team, args)
+
+    return _on_teams(run, existing=existing)
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -44,16 +68,21 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     actions = team.add_subparsers(dest="team_command", required=True)
     create = actions.add_parser("create", help="a new team, with a member invite")
     create.add_argument("name", nargs="+")
-    actions.add_parser("list", help="every team with its numbers of members and invites")
+    create.set_defaults(program=_on_teams(_create))
+    listing = actions.add_parser("list", help="every team with its numbers of members and invites")
+    listing.set_defaults(program=_on_teams(_list))
     invite = actions.add_parser("invite", help="a new invite; the old one of that kind stops")
     invite.add_argument("team")
+    invite.set_defaults(program=_on_team(_invite))
     invite.add_argument("--facilitator", action="store_true", help="a facilitator invite")
     for parser in (create, invite):
         parser.add_argument("--bot", help="the bot's username, for the link")
     revoke = actions.add_parser("revoke", help="revoke every invite of a team")
     revoke.add_argument("team")
+    revoke.set_defaults(program=_on_team(_revoke))
     facilitator = actions.add_parser("facilitator", help="who may see a team's photo")
     facilitator.add_argument("team")
+    facilitator.set_defaults(program=_on_team(_facilitator))
     who = facilitator.add_mutually_exclusive_group(required=True)
     who.add_argument("--add", type=int, metavar="TELEGRAM_ID")
     who.add_argument("--remove", type=int, metavar="TELEGRAM_ID")
@@ -64,37 +93,30 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     photo.add_argument("--format", choices=[f.value for f in PhotoFormat], default="md")
     photo.add_argument("--language", choices=sorted(guides()), default="en")
     photo.add_argument("--out", type=Path, help="the file (default: team-photo-TEAM-PERIOD.EXT)")
+    photo.set_defaults(program=_on_team(_photo, existing=True))
 
 
-async def dispatch(services: Services, args: argparse.Namespace) -> int:
-    """Run one of the commands above."""
-    async with services.database.transaction() as session:
-        teams = Teams(session, services.cipher)
-        if args.command == "team" and args.team_command == "list":
-            for line in await teams.summaries():
-                print(
-                    f"{line.team.id}\t{line.team.name}\tmembers: {line.members}\t"
-                    f"facilitators: {line.facilitators}\topen invites: {line.open_invites}"
-                )
-            return 0
-        if args.command == "team" and args.team_command == "create":
-            team = await teams.create(" ".join(args.name), utc_now())
-            print(f"created team {team.id}: {team.name}")
-            return await _invite(services, teams, team, args)
-        team_found = await teams.find(args.team)
-        if team_found is None:
-            print(f"leerverhaal: no single team {args.team!r} (see `team list`)", file=sys.stderr)
-            return 1
-        if args.command == "photo":
-            return await _photo(services, teams, team_found, args)
-        match args.team_command:
-            case "invite":
-                return await _invite(services, teams, team_found, args)
-            case "revoke":
-                revoked = await teams.revoke(team_found.id, utc_now())
-                print(f"revoked {revoked} invite(s) of {team_found.name}")
-                return 0
-        return await _facilitator(services, teams, team_found, args)
+async def _list(_services: Services, teams: Teams, _args: argparse.Namespace) -> int:
+    for line in await teams.summaries():
+        print(
+            f"{line.team.id}\t{line.team.name}\tmembers: {line.members}\t"
+            f"facilitators: {line.facilitators}\topen invites: {line.open_invites}"
+        )
+    return 0
+
+
+async def _create(services: Services, teams: Teams, args: argparse.Namespace) -> int:
+    team = await teams.create(" ".join(args.name), utc_now())
+    print(f"created team {team.id}: {team.name}")
+    return await _invite(services, teams, team, args)
+
+
+async def _revoke(
+    _services: Services, teams: Teams, team: TeamRef, _args: argparse.Namespace
+) -> int:
+    revoked = await teams.revoke(team.id, utc_now())
+    print(f"revoked {revoked} invite(s) of {team.name}")
+    return 0
 
 
 async def _invite(services: Services, teams: Teams, team: TeamRef, args: argparse.Namespace) -> int:
@@ -147,10 +169,8 @@ async def _photo(services: Services, teams: Teams, team: TeamRef, args: argparse
         return 2
     guide = guide_for(args.language)
     minimum = services.settings.privacy.min_group_size
-    quotes = services.settings.teams.quotes
-    query = TeamPhotoQuery(teams.session, services.cipher)
-    opening = guide_for(None).opening.key
-    data = await query.photo(team, period, now, minimum=minimum, quotes=quotes, opening_key=opening)
+    rules = photo_rules(minimum, services.settings.teams.rules())
+    data = await TeamPhotoQuery(teams.session, services.cipher, rules).photo(team, period, now)
     photo = assemble(guide, data, minimum)
     if photo is None:
         print(not_enough_text(guide, data, minimum), file=sys.stderr)

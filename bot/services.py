@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import logging
 import os
 import stat
+import sys
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +21,7 @@ from storage.crypto import EncryptionKeyError, TextCipher, load_keys
 from storage.database import Database
 
 log = logging.getLogger(__name__)
+Program = Callable[[Settings, argparse.Namespace], int]  # what a command runs
 
 
 class NotSetUp(ConfigError):
@@ -107,3 +112,27 @@ async def open_services(
         await database.dispose()
         raise
     return Services(settings, database, cipher, tuple(notices))
+
+
+def with_services(
+    handler: Callable[[Services, argparse.Namespace], Awaitable[int]],
+    *,
+    migrate: bool = False,
+    existing: bool = False,
+) -> Program:
+    """A command that works on the database: ``handler`` gets the services, opened (and
+    migrated when ``migrate``; ``existing``: stored data, refused without a database)."""
+
+    async def serve(settings: Settings, args: argparse.Namespace) -> int:
+        services = await open_services(settings, migrate=migrate or existing, existing=existing)
+        for notice in services.notices:
+            print(notice, file=sys.stderr)
+        try:
+            return await handler(services, args)
+        finally:
+            await services.close()
+
+    def program(settings: Settings, args: argparse.Namespace) -> int:
+        return asyncio.run(serve(settings, args))
+
+    return program

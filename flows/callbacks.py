@@ -1,4 +1,5 @@
-"""Button callback data: a short action code plus arguments, in one place.
+"""Every button in one table (``Action``): its code, its arguments, who handles it, and
+what its step needs loaded; and its callback data: the code plus the arguments.
 
 Callback data comes back from the outside world, so it is never trusted:
 ``decode`` returns None for anything malformed, and flows check every decoded
@@ -8,153 +9,153 @@ button against the stored state before acting on it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
+from enum import Enum, Flag, StrEnum, auto
 
 MAX_BYTES = 64  # Telegram's limit for callback_data
 SEPARATOR = "|"
 _ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
+STORY = "story"  # an argument naming one of the person's stories (always the first)
+
+
+class Handler(Enum):
+    """Which part of the conversation handles a button (``flows.dialogue`` routes each)."""
+
+    INTERVIEW = auto()  # begin, not now, the story lists
+    QUESTION = auto()  # the buttons under the question being asked
+    STORY = auto()  # a story's card: confirm, change, delete, resume, start afresh
+    LANGUAGE = auto()  # the language question (and /language)
+    CHECKIN = auto()  # a check-in's later today, tomorrow, skip
+    CHECKIN_STORY = auto()  # after a check-in: "that's all", make it a learning story
+    SETTINGS = auto()  # the check-in settings pages
+    PLACE = auto()  # a place or zone picked (mid-story the story keeps its place)
+    REFLECT = auto()  # after a move: tell a story about it
+    PRIVACY = auto()  # export, forget
+    TEAM = auto()  # join, leave
+    TEAM_ADMIN = auto()  # an admin's menus for a team
+    PHOTO = auto()  # a facilitator picks a team and a period
+    QUOTE = auto()  # share a story's opening with the team, or stop
+
+
+class Load(Flag):
+    """What the runner loads before a button's step, besides the stories it names."""
+
+    NOTHING = 0
+    STORY_LIST = auto()  # the person's story list
+    EXPORT = auto()  # everything kept about the person
+    TEAMS = auto()  # the person's teams
+    ALL_TEAMS = auto()  # the person's teams and every team (admins)
+    INVITE = auto()  # the person's teams and the invite of the code the button carries
+    PHOTO = auto()  # the person's teams and the photo of the team and period it names
+
+
+@dataclass(frozen=True)
+class _Button:
+    code: str
+    handler: Handler
+    args: tuple[str, ...]
+    loads: Load
+
+
+def _button(code: str, handler: Handler, *args: str, loads: Load = Load.NOTHING) -> _Button:
+    return _Button(code, handler, args, loads)
 
 
 class Action(StrEnum):
-    """What a button does. The values are stored in sent messages: keep them."""
+    """Every button: its code, who handles it, its arguments, what its step needs loaded.
 
-    BEGIN = "go"
-    NOT_NOW = "nn"
-    TOGGLE = "t"  # story, question, option
-    DONE = "d"  # story, question
-    SKIP = "s"  # story, question
-    BACK = "b"  # story, question
-    CONFIRM = "ok"  # story
-    CHANGE = "ch"  # story: show which answers can be changed
-    EDIT = "e"  # story, question: change this answer
-    CARD = "c"  # story: show the card
-    DISCARD = "x"  # story: ask to confirm
-    DISCARD_YES = "xy"  # story
-    RESUME = "r"  # story
-    FRESH = "f"  # story: ask to confirm discarding this draft and starting afresh
-    LIST = "l"  # page of the story list, from 1 (a bare "l" from older messages: page 1)
-    LANGUAGE = "lg"  # language code
-    LANGUAGE_INVITE = "li"  # language code, invite ("j_..." or "f_..."): first contact by invite
-    TO_STORY = "ts"  # check-in story: turn it into a learning story
-    SNOOZE_TODAY = "zl"  # nudge stamp
-    SNOOZE_TOMORROW = "zt"  # nudge stamp
-    SKIP_NUDGE = "zs"  # nudge stamp
-    SETTINGS = "so"
-    SETTINGS_PAGE = "sp"  # page: zone, rhythm, day, time, weekend
-    SET_ZONE = "zz"  # IANA zone name
-    SET_RHYTHM = "sr"  # rhythm
-    SET_WEEKDAY = "sd"  # 0-6, Monday first
-    SET_TIME = "st"  # HHMM
-    SET_WEEKEND = "sw"  # weekend days as digits, or "-" for none
-    CLOSE_SETTINGS = "sx"
-    REFLECT_MOVE = "mv"
-    PAUSE = "pz"  # days, or 0 for "until I resume"
-    EXPORT = "ex"  # send me everything you keep about me
-    FORGET = "fg"  # ask to confirm deleting everything
-    FORGET_YES = "fy"  # how many stories the question counted
-    FORGET_NO = "fn"
-    JOIN_YES = "jy"  # invite code: join the team, or become its facilitator
-    JOIN_NO = "jn"
-    LEAVE_TEAM = "tl"  # ask to confirm leaving the team
-    LEAVE_YES = "ty"  # team
-    ADMIN_TEAM = "ta"  # team: an admin's menu for one team
-    ADMIN_INVITE = "ti"  # team, role ("member" or "facilitator"): a new code
-    ADMIN_REVOKE = "tr"  # team: revoke every code
-    PHOTO_TEAM = "pt"  # team: pick a period
-    PHOTO_PERIOD = "pp"  # team, period (2026-07, 2026-Q3, 2026-H2, 2026)
-    QUOTE_SHARE = "qs"  # story: share its opening anonymously
-    QUOTE_KEEP = "qk"  # story
-    QUOTE_WITHDRAW = "qw"  # story: stop sharing it
-    FRESH_YES = "fx"  # story: discard this draft and start afresh
-    EXAMPLE = "eg"  # story, question, example number: show that example as a hint
-    NOTHING = "nt"  # story, question: nothing went better this time (a check-in's opening)
-    THROUGH_DONE = "nd"  # story: no answer to the optional question after "nothing"
-    LIST_STORIES = "ls"  # page of the list of learning stories only (no check-ins), from 1
-    SET_PLACE = "zp"  # city (geonames id), which of its names (0: its own)
+    The codes are stored in messages already sent: keep them (and the order of the
+    arguments). Adding a button is one line here, and its case in its handler.
+    """
+
+    _value_: str
+    handler: Handler
+    args: tuple[str, ...]  # the arguments' names, in order
+    loads: Load
+
+    def __new__(cls, button: _Button) -> Action:
+        """A member from its row of the table (its value is the code)."""
+        action = str.__new__(cls, button.code)
+        action._value_ = button.code
+        action.handler, action.args, action.loads = button.handler, button.args, button.loads
+        return action
+
+    @property
+    def arity(self) -> int:
+        """How many arguments the button carries."""
+        return len(self.args)
+
+    @property
+    def names_story(self) -> bool:
+        """Whether its first argument is one of the person's stories."""
+        return self.args[:1] == (STORY,)
+
+    BEGIN = _button("go", Handler.INTERVIEW)
+    NOT_NOW = _button("nn", Handler.INTERVIEW)
+    TOGGLE = _button("t", Handler.QUESTION, STORY, "question", "option")
+    DONE = _button("d", Handler.QUESTION, STORY, "question")
+    SKIP = _button("s", Handler.QUESTION, STORY, "question")
+    BACK = _button("b", Handler.QUESTION, STORY, "question")
+    CONFIRM = _button("ok", Handler.STORY, STORY, loads=Load.TEAMS)  # joins the person's team
+    CHANGE = _button("ch", Handler.STORY, STORY)  # which answers can be changed
+    EDIT = _button("e", Handler.STORY, STORY, "question")  # change this answer
+    CARD = _button("c", Handler.STORY, STORY)  # show the card
+    DISCARD = _button("x", Handler.STORY, STORY)  # ask to confirm
+    DISCARD_YES = _button("xy", Handler.STORY, STORY)
+    RESUME = _button("r", Handler.STORY, STORY)
+    FRESH = _button("f", Handler.STORY, STORY)  # ask to confirm discarding it, start afresh
+    # the story list, from page 1 (a bare "l" from older messages: page 1)
+    LIST = _button("l", Handler.INTERVIEW, "page", loads=Load.STORY_LIST)
+    LANGUAGE = _button("lg", Handler.LANGUAGE, "language")
+    # first contact by invite: the invite as its /start payload ("j_..." or "f_...")
+    LANGUAGE_INVITE = _button("li", Handler.LANGUAGE, "language", "invite", loads=Load.INVITE)
+    TO_STORY = _button("ts", Handler.CHECKIN_STORY, STORY)  # a check-in: make it a story
+    SNOOZE_TODAY = _button("zl", Handler.CHECKIN, "stamp")  # the check-in's stamp
+    SNOOZE_TOMORROW = _button("zt", Handler.CHECKIN, "stamp")
+    SKIP_NUDGE = _button("zs", Handler.CHECKIN, "stamp")
+    SETTINGS = _button("so", Handler.SETTINGS)
+    SETTINGS_PAGE = _button("sp", Handler.SETTINGS, "page")  # zone, rhythm, day, time, weekend
+    SET_ZONE = _button("zz", Handler.PLACE, "zone")  # IANA zone name
+    SET_RHYTHM = _button("sr", Handler.SETTINGS, "rhythm")
+    SET_WEEKDAY = _button("sd", Handler.SETTINGS, "weekday")  # 0-6, Monday first
+    SET_TIME = _button("st", Handler.SETTINGS, "time")  # HHMM
+    SET_WEEKEND = _button("sw", Handler.SETTINGS, "weekend")  # digits, or "-" for none
+    CLOSE_SETTINGS = _button("sx", Handler.SETTINGS)
+    REFLECT_MOVE = _button("mv", Handler.REFLECT)
+    PAUSE = _button("pz", Handler.SETTINGS, "days")  # or 0 for "until I resume"
+    EXPORT = _button("ex", Handler.PRIVACY, loads=Load.EXPORT)  # everything kept about me
+    FORGET = _button("fg", Handler.PRIVACY, loads=Load.STORY_LIST)  # ask to confirm
+    # how many stories the question counted
+    FORGET_YES = _button("fy", Handler.PRIVACY, "stories", loads=Load.STORY_LIST)
+    FORGET_NO = _button("fn", Handler.PRIVACY)
+    # join the team, or become its facilitator
+    JOIN_YES = _button("jy", Handler.TEAM, "code", loads=Load.INVITE)
+    JOIN_NO = _button("jn", Handler.TEAM, loads=Load.TEAMS)
+    LEAVE_TEAM = _button("tl", Handler.TEAM, loads=Load.TEAMS)  # ask to confirm
+    LEAVE_YES = _button("ty", Handler.TEAM, "team", loads=Load.TEAMS)
+    ADMIN_TEAM = _button("ta", Handler.TEAM_ADMIN, "team", loads=Load.ALL_TEAMS)
+    # role: "member" or "facilitator": a new code
+    ADMIN_INVITE = _button("ti", Handler.TEAM_ADMIN, "team", "role", loads=Load.ALL_TEAMS)
+    ADMIN_REVOKE = _button("tr", Handler.TEAM_ADMIN, "team", loads=Load.ALL_TEAMS)  # every code
+    PHOTO_TEAM = _button("pt", Handler.PHOTO, "team", loads=Load.TEAMS)  # pick a period
+    # period: 2026-07, 2026-Q3, 2026-H2, 2026
+    PHOTO_PERIOD = _button("pp", Handler.PHOTO, "team", "period", loads=Load.PHOTO)
+    QUOTE_SHARE = _button("qs", Handler.QUOTE, STORY)  # share its opening anonymously
+    QUOTE_KEEP = _button("qk", Handler.QUOTE, STORY)
+    QUOTE_WITHDRAW = _button("qw", Handler.QUOTE, STORY)  # stop sharing it
+    FRESH_YES = _button("fx", Handler.STORY, STORY)  # discard this draft and start afresh
+    EXAMPLE = _button("eg", Handler.QUESTION, STORY, "question", "example")  # as a hint
+    # nothing went better this time (a check-in's opening)
+    NOTHING = _button("nt", Handler.QUESTION, STORY, "question")
+    # no answer to the optional question after "nothing"
+    THROUGH_DONE = _button("nd", Handler.CHECKIN_STORY, STORY)
+    # the list of learning stories only (no check-ins), from page 1
+    LIST_STORIES = _button("ls", Handler.INTERVIEW, "page", loads=Load.STORY_LIST)
+    SET_PLACE = _button("zp", Handler.PLACE, "city", "name")  # geonames id, name (0: its own)
 
 
-ARITY: dict[Action, int] = {
-    Action.BEGIN: 0,
-    Action.NOT_NOW: 0,
-    Action.TOGGLE: 3,
-    Action.DONE: 2,
-    Action.SKIP: 2,
-    Action.BACK: 2,
-    Action.CONFIRM: 1,
-    Action.CHANGE: 1,
-    Action.EDIT: 2,
-    Action.CARD: 1,
-    Action.DISCARD: 1,
-    Action.DISCARD_YES: 1,
-    Action.RESUME: 1,
-    Action.FRESH: 1,
-    Action.FRESH_YES: 1,
-    Action.EXAMPLE: 3,
-    Action.NOTHING: 2,
-    Action.THROUGH_DONE: 1,
-    Action.LIST: 1,
-    Action.LIST_STORIES: 1,
-    Action.LANGUAGE: 1,
-    Action.LANGUAGE_INVITE: 2,
-    Action.TO_STORY: 1,
-    Action.SNOOZE_TODAY: 1,
-    Action.SNOOZE_TOMORROW: 1,
-    Action.SKIP_NUDGE: 1,
-    Action.SETTINGS: 0,
-    Action.SETTINGS_PAGE: 1,
-    Action.SET_ZONE: 1,
-    Action.SET_PLACE: 2,
-    Action.SET_RHYTHM: 1,
-    Action.SET_WEEKDAY: 1,
-    Action.SET_TIME: 1,
-    Action.SET_WEEKEND: 1,
-    Action.CLOSE_SETTINGS: 0,
-    Action.REFLECT_MOVE: 0,
-    Action.PAUSE: 1,
-    Action.EXPORT: 0,
-    Action.FORGET: 0,
-    Action.FORGET_YES: 1,
-    Action.FORGET_NO: 0,
-    Action.JOIN_YES: 1,
-    Action.JOIN_NO: 0,
-    Action.LEAVE_TEAM: 0,
-    Action.LEAVE_YES: 1,
-    Action.ADMIN_TEAM: 1,
-    Action.ADMIN_INVITE: 2,
-    Action.ADMIN_REVOKE: 1,
-    Action.PHOTO_TEAM: 1,
-    Action.PHOTO_PERIOD: 2,
-    Action.QUOTE_SHARE: 1,
-    Action.QUOTE_KEEP: 1,
-    Action.QUOTE_WITHDRAW: 1,
-}
+_BY_CODE = {action.value: action for action in Action}
 # Buttons sent by older versions, read as what they meant then.
 LEGACY: dict[str, str] = {"l": "l|1"}  # the story list, before it had pages
-STORY_ARG = 0  # for actions that name a story, it is always the first argument
-STORY_ACTIONS = frozenset(
-    {
-        Action.TOGGLE,
-        Action.DONE,
-        Action.SKIP,
-        Action.BACK,
-        Action.CONFIRM,
-        Action.CHANGE,
-        Action.EDIT,
-        Action.CARD,
-        Action.DISCARD,
-        Action.DISCARD_YES,
-        Action.RESUME,
-        Action.FRESH,
-        Action.FRESH_YES,
-        Action.EXAMPLE,
-        Action.NOTHING,
-        Action.THROUGH_DONE,
-        Action.TO_STORY,
-        Action.QUOTE_SHARE,
-        Action.QUOTE_KEEP,
-        Action.QUOTE_WITHDRAW,
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -185,14 +186,10 @@ def decode_id(text: str) -> int | None:
     return int(text, 36)
 
 
-def _names_story(action: Action) -> bool:
-    return action in STORY_ACTIONS
-
-
 def encode(action: Action, *args: str | int) -> str:
     """Callback data for a button; raises if it would exceed Telegram's limit."""
-    if len(args) != ARITY[action]:
-        raise ValueError(f"{action.name} takes {ARITY[action]} arguments")
+    if len(args) != action.arity:
+        raise ValueError(f"{action.name} takes {action.arity} arguments")
     parts = [action.value]
     for position, arg in enumerate(args):
         if isinstance(arg, int):
@@ -201,7 +198,7 @@ def encode(action: Action, *args: str | int) -> str:
             raise ValueError("callback arguments must be non-empty and not contain |")
         else:
             parts.append(arg)
-        if position == STORY_ARG and _names_story(action) and not isinstance(arg, int):
+        if position == 0 and action.names_story and not isinstance(arg, int):
             raise ValueError("the first argument must be a story id")
     data = SEPARATOR.join(parts)
     if len(data.encode()) > MAX_BYTES:
@@ -215,15 +212,12 @@ def decode(data: str | None) -> Pressed | None:
         return None
     data = LEGACY.get(data, data)
     head, *args = data.split(SEPARATOR)
-    try:
-        action = Action(head)
-    except ValueError:
-        return None
-    if len(args) != ARITY[action] or any(not a for a in args):
+    action = _BY_CODE.get(head)
+    if action is None or len(args) != action.arity or any(not a for a in args):
         return None
     story_id = None
-    if _names_story(action):
-        story_id = decode_id(args[STORY_ARG])
+    if action.names_story:
+        story_id = decode_id(args[0])
         if story_id is None:
             return None
         args = args[1:]

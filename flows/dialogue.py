@@ -7,8 +7,9 @@ nudges, settings) decides its own steps; this module only chooses the flow.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import assert_never
 
-from flows.callbacks import Action, decode
+from flows.callbacks import Handler, Pressed, decode
 from flows.checkins import due as nudges
 from flows.checkins import location_offer
 from flows.checkins import settings as nudge_settings
@@ -21,25 +22,11 @@ from flows.privacy import commands as privacy
 from flows.replies import Outcome, PersonActive
 from flows.states import State, Step
 from flows.teams import membership as teams
+from flows.teams import photo_command as photos
 from flows.teams import quotes
 from flows.turn import IN_STORY, Turn, repaired, where_we_are
 from flows.views import Needs, PersonView
 
-NUDGE_ACTIONS = frozenset({Action.SNOOZE_TODAY, Action.SNOOZE_TOMORROW, Action.SKIP_NUDGE})
-SETTINGS_ACTIONS = frozenset(
-    {
-        Action.SETTINGS,
-        Action.SETTINGS_PAGE,
-        Action.SET_ZONE,
-        Action.SET_PLACE,
-        Action.SET_RHYTHM,
-        Action.SET_WEEKDAY,
-        Action.SET_TIME,
-        Action.SET_WEEKEND,
-        Action.CLOSE_SETTINGS,
-        Action.PAUSE,
-    }
-)
 SETTINGS_COMMANDS = frozenset({"settings", "pause", "resume"})
 SETTINGS_STEPS = frozenset({Step.SETTINGS_ZONE, Step.SETTINGS_TIME, Step.SETTINGS_PAUSE})
 
@@ -74,8 +61,7 @@ def _route(turn: Turn, event: Event) -> Outcome:
             return checkin.start(_leave_settings(turn))
         case Command(name=name) if name in SETTINGS_COMMANDS and step_now in IN_STORY:
             # Settings may change mid-story, but the story keeps its place.
-            shown = nudge_settings.on_command(turn, event)
-            return replace(shown, state=turn.state, replies=(*shown.replies, *where_we_are(turn)))
+            return _story_keeps_its_place(turn, nudge_settings.on_command(turn, event))
         case Command(name=name) if name in SETTINGS_COMMANDS:
             return nudge_settings.on_command(turn, event)
         case Command(name=name) if name in privacy.PRIVACY_COMMANDS:
@@ -100,38 +86,52 @@ def _route(turn: Turn, event: Event) -> Outcome:
 
 
 def _on_press(turn: Turn, press: Press) -> Outcome:
+    """A button, routed by its handler in the table (``flows.callbacks.Action``)."""
     pressed = decode(press.data)
     if pressed is None:
-        return interview.handle(turn, press)
-    if pressed.action in NUDGE_ACTIONS:
-        return nudges.on_press(turn, pressed)
-    if pressed.action in greeting.LANGUAGE_ACTIONS:
-        return greeting.on_press(turn, pressed)
-    if pressed.action in (Action.SET_ZONE, Action.SET_PLACE) and turn.state.step in IN_STORY:
-        # A place tapped mid-story (or offered for a shared location): the story keeps its place.
-        shown = nudge_settings.on_press(turn, pressed)
-        return replace(shown, state=turn.state, replies=(*shown.replies, *where_we_are(turn)))
-    if pressed.action in SETTINGS_ACTIONS:
-        return nudge_settings.on_press(turn, pressed)
-    if pressed.action is Action.THROUGH_DONE:
-        return checkin.through_done(turn, pressed)
-    if pressed.action in privacy.PRIVACY_ACTIONS:
-        return privacy.on_press(turn, pressed)
-    if pressed.action in teams.TEAM_ACTIONS:
-        return teams.on_press(turn, pressed)
-    if pressed.action in quotes.QUOTE_ACTIONS:
-        story = turn.story(pressed.story_id)
-        if story is None:
-            return turn.outcome(notice=turn.guide.texts.story_not_found)
-        return quotes.on_press(turn, pressed, story)
-    if pressed.action is Action.REFLECT_MOVE:
-        return interview.begin(_leave_settings(turn))
-    if pressed.action is Action.TO_STORY:
-        story = turn.story(pressed.story_id)
-        if story is None:
-            return turn.outcome(notice=turn.guide.texts.story_not_found)
-        return checkin.to_story(turn, story)
-    return interview.handle(turn, press)
+        return turn.outcome(notice=turn.guide.texts.invalid_button)
+    match pressed.action.handler:
+        case Handler.INTERVIEW | Handler.QUESTION | Handler.STORY:
+            return interview.on_press(turn, pressed)
+        case Handler.LANGUAGE:
+            return greeting.on_press(turn, pressed)
+        case Handler.CHECKIN:
+            return nudges.on_press(turn, pressed)
+        case Handler.CHECKIN_STORY:
+            return checkin.on_press(turn, pressed)
+        case Handler.SETTINGS:
+            return nudge_settings.on_press(turn, pressed)
+        case Handler.PLACE if turn.state.step in IN_STORY:
+            # tapped mid-story, or offered for a location shared mid-story
+            return _story_keeps_its_place(turn, nudge_settings.on_press(turn, pressed))
+        case Handler.PLACE:
+            return nudge_settings.on_press(turn, pressed)
+        case Handler.REFLECT:
+            return interview.begin(_leave_settings(turn))
+        case Handler.PRIVACY:
+            return privacy.on_press(turn, pressed)
+        case Handler.TEAM:
+            return teams.on_press(turn, pressed)
+        case Handler.TEAM_ADMIN:
+            return teams.on_admin_press(turn, pressed)
+        case Handler.PHOTO:
+            return photos.on_press(turn, pressed)
+        case Handler.QUOTE:
+            return _on_quote(turn, pressed)
+        case _:
+            assert_never(pressed.action.handler)
+
+
+def _on_quote(turn: Turn, pressed: Pressed) -> Outcome:
+    story = turn.story(pressed.story_id)
+    if story is None:
+        return turn.outcome(notice=turn.guide.texts.story_not_found)
+    return quotes.on_press(turn, pressed, story)
+
+
+def _story_keeps_its_place(turn: Turn, shown: Outcome) -> Outcome:
+    """A settings step taken mid-story: its replies, then the story's question again."""
+    return replace(shown, state=turn.state, replies=(*shown.replies, *where_we_are(turn)))
 
 
 def _leave_settings(turn: Turn) -> Turn:

@@ -8,14 +8,14 @@ the lease runs out, and the nudge is sent again (at most once more).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.checkins.schedule import NudgeRule, Rhythm, next_nudge_at
-from flows.replies import Effect, PersonActive, SaveNudgeRule, SetNextNudge
+from flows.replies import Effect, SaveNudgeRule
 from flows.views import NudgeView
 from storage.models import NudgeSchedule, Person
 from storage.repositories import known_schedules
@@ -76,44 +76,44 @@ class Nudges:
             return None
         return NudgeView(rule_of(row), row.next_nudge_at, row.last_nudge_at, row.unanswered)
 
-    async def apply(
-        self, person_id: int, effects: Iterable[Effect], now: datetime | None = None
-    ) -> None:
-        """Carry out the schedule effects of a flow's outcome (not those awaiting delivery).
+    async def save_rule(self, person_id: int, rule: NudgeRule, next_at: datetime | None) -> None:
+        """New check-in settings and the next check-in; nothing is unanswered any more."""
+        row = await self._row(person_id)
+        if row is None:
+            row = NudgeSchedule(person_id=person_id, unanswered=0, blocked=False)
+            self.session.add(row)
+            known_schedules(self.session)[person_id] = row
+        _store_rule(row, rule)
+        row.next_nudge_at = next_at
+        row.unanswered = 0
+
+    async def set_next(self, person_id: int, at: datetime | None) -> None:
+        """Move the next check-in (none without settings)."""
+        row = await self._row(person_id)
+        if row is not None:
+            row.next_nudge_at = at
+
+    async def active(self, person_id: int, now: datetime) -> None:
+        """The person wrote or tapped: nothing is unanswered, and they are reachable.
 
         A person who had blocked the bot and writes again gets their next check-in at
         their next regular slot after ``now``, not the one that was waiting meanwhile.
         """
         row = await self._row(person_id)
-        for effect in effects:
-            match effect:
-                case SaveNudgeRule() if not effect.on_delivery:
-                    if row is None:
-                        row = NudgeSchedule(person_id=person_id, unanswered=0, blocked=False)
-                        self.session.add(row)
-                        known_schedules(self.session)[person_id] = row
-                    _store_rule(row, effect.rule)
-                    row.next_nudge_at = effect.next_at
-                    row.unanswered = 0
-                case SetNextNudge() if row is not None:
-                    row.next_nudge_at = effect.at
-                case PersonActive() if row is not None:
-                    if row.blocked and now is not None and row.next_nudge_at is not None:
-                        last = row.last_nudge_at
-                        row.next_nudge_at = next_nudge_at(rule_of(row), now=now, last_nudge=last)
-                    row.unanswered = 0
-                    row.blocked = False
-        await self.session.flush()
+        if row is None:
+            return
+        if row.blocked and row.next_nudge_at is not None:
+            row.next_nudge_at = next_nudge_at(rule_of(row), now=now, last_nudge=row.last_nudge_at)
+        row.unanswered = 0
+        row.blocked = False
 
     async def delivered(self, person_id: int, effects: Iterable[Effect]) -> None:
-        """The check-in went out: carry out the effects that waited for its delivery."""
-        waiting = [
-            replace(e, on_delivery=False)
-            for e in effects
-            if isinstance(e, SaveNudgeRule) and e.on_delivery
-        ]
-        if waiting:
-            await self.apply(person_id, waiting)
+        """The check-in went out: store the settings that waited for its delivery
+        (``SaveNudgeRule(on_delivery=True)``, which ``storage.effects`` leaves for this)."""
+        for effect in effects:
+            if isinstance(effect, SaveNudgeRule) and effect.on_delivery:
+                await self.save_rule(person_id, effect.rule, effect.next_at)
+        await self.session.flush()
 
     async def claim_due(self, now: datetime, limit: int, lease: timedelta) -> list[DueNudge]:
         """Claim up to ``limit`` due nudges for ``lease``; others skip them meanwhile."""

@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from flows.replies import (
-    CompleteStory,
-    CreateStory,
-    DeleteStory,
-    Effect,
-    SaveAnswer,
-    SetLanguage,
-    Welcomed,
-)
+from flows.replies import SaveAnswer
 from flows.states import State, StoryKind, StoryStatus
 from flows.views import AnswerView, EditedAnswer, StoryHeader, StoryView
 from storage.crypto import TextCipher
 from storage.inbox import insert_for
-from storage.models import Answer, Choice, NudgeSchedule, Person, Story
+from storage.models import Answer, Choice, Membership, NudgeSchedule, Person, Story
 
 KNOWN_SCHEDULES = "known_nudge_schedules"
 
@@ -37,6 +29,22 @@ class StaleDecision(Exception):
     """What a flow's decision rested on changed before it was stored: decide again."""
 
 
+# The statements of every update, built once (building one costs more CPU than running it).
+_FIND = (
+    select(Person, NudgeSchedule)
+    .outerjoin(NudgeSchedule, NudgeSchedule.person_id == Person.id)
+    .where(Person.channel == bindparam("channel"), Person.external_id == bindparam("id"))
+)
+_FIND_LOCKED = _FIND.with_for_update(of=Person)
+_SAVE_STATE = (
+    update(Person)
+    .where(Person.id == bindparam("person"), Person.version == bindparam("expected"))
+    .values(state=bindparam("state"), version=bindparam("version"))
+    .execution_options(synchronize_session=False)
+)
+_SAVE_STATE_ACTIVE = _SAVE_STATE.values(updated_at=bindparam("updated_at"))
+
+
 class People:
     """Who talks to the bot, and where their conversation stands."""
 
@@ -49,14 +57,8 @@ class People:
         Their check-in schedule comes along in the same statement (``Nudges.view`` then
         needs no query of its own).
         """
-        query = (
-            select(Person, NudgeSchedule)
-            .outerjoin(NudgeSchedule, NudgeSchedule.person_id == Person.id)
-            .where(Person.channel == channel, Person.external_id == external_id)
-        )
-        if lock:
-            query = query.with_for_update(of=Person)
-        row = (await self.session.execute(query)).first()
+        query = _FIND_LOCKED if lock else _FIND
+        row = (await self.session.execute(query, {"channel": channel, "id": external_id})).first()
         if row is None:
             return None
         person, schedule = row
@@ -104,6 +106,17 @@ class People:
         await self.session.flush()
         return person
 
+    @staticmethod
+    def choose_language(person: Person, language: str) -> None:
+        """The person chose their language (it is no longer a guess)."""
+        person.language = language
+        person.language_chosen = True
+
+    @staticmethod
+    def mark_welcomed(person: Person) -> None:
+        """The person saw the long first welcome: later greetings are short."""
+        person.welcomed = True
+
     async def save_state(
         self,
         person: Person,
@@ -117,15 +130,16 @@ class People:
 
         ``active``: the person did something (``updated_at`` then says when).
         """
-        values: dict[str, object] = {"state": state.to_json(), "version": expected_version + 1}
+        values: dict[str, object] = {
+            "person": person.id,
+            "expected": expected_version,
+            "state": state.to_json(),
+            "version": expected_version + 1,
+        }
         if active:
             values["updated_at"] = now
-        result = await self.session.execute(
-            update(Person)
-            .where(Person.id == person.id, Person.version == expected_version)
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
+        statement = _SAVE_STATE_ACTIVE if active else _SAVE_STATE
+        result = await self.session.execute(statement, values)
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
@@ -208,47 +222,32 @@ class Stories:
         found = row.first()
         return EditedAnswer(found[0], found[1]) if found else None
 
-    async def apply(
-        self,
-        person: Person,
-        effects: Iterable[Effect],
-        now: datetime,
-        loaded: Mapping[int, StoryView] | None = None,
-    ) -> None:
-        """Carry out a flow's effects for this person (``loaded``: the stories as read)."""
-        loaded = loaded or {}
-        for effect in effects:
-            match effect:
-                case CreateStory():
-                    self.session.add(
-                        Story(
-                            id=effect.story_id,
-                            person_id=person.id,
-                            kind=effect.kind.value,
-                            status=StoryStatus.DRAFT.value,
-                            created_at=now,
-                            updated_at=now,
-                        )
-                    )
-                    await self.session.flush()
-                case SaveAnswer():
-                    await self._save_answer(person.id, effect, now, loaded.get(effect.story_id))
-                case CompleteStory():
-                    await self._update_story(
-                        person.id,
-                        effect.story_id,
-                        status=StoryStatus.COMPLETE.value,
-                        completed_at=now,
-                        updated_at=now,
-                    )
-                case DeleteStory():
-                    await self.delete(person.id, effect.story_id)
-                case SetLanguage():
-                    person.language = effect.language
-                    person.language_chosen = True
-                case Welcomed():
-                    person.welcomed = True
+    async def create(self, person_id: int, story_id: int, kind: StoryKind, now: datetime) -> None:
+        """A new draft story with the id the flow chose."""
+        self.session.add(
+            Story(
+                id=story_id,
+                person_id=person_id,
+                kind=kind.value,
+                status=StoryStatus.DRAFT.value,
+                created_at=now,
+                updated_at=now,
+            )
+        )
         await self.session.flush()
+
+    async def complete(self, person_id: int, story_id: int, now: datetime) -> None:
+        """The person confirmed the story: it is complete, and belongs to the team they are in
+        now (none: no team), in one statement."""
+        team = select(Membership.team_id).where(Membership.person_id == person_id)
+        await self._update_story(
+            person_id,
+            story_id,
+            status=StoryStatus.COMPLETE.value,
+            completed_at=now,
+            updated_at=now,
+            team_id=team.scalar_subquery(),
+        )
 
     async def delete(self, person_id: int, story_id: int) -> None:
         """Delete one of a person's stories with every answer and choice."""
@@ -271,10 +270,11 @@ class Stories:
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    async def _save_answer(
+    async def save_answer(
         self, person_id: int, effect: SaveAnswer, now: datetime, loaded: StoryView | None
     ) -> None:
-        """Upsert the answer in one statement; change only the choices that changed.
+        """Upsert the answer in one statement; change only the choices that changed
+        (``loaded``: the story as the step read it; None: read nothing, replace them all).
 
         The answer's ``updated_at`` records the change; the story row is not touched
         (a story was last changed at the latest of its own and its answers' times).

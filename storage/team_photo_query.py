@@ -1,4 +1,5 @@
-"""A team's photo for one ended window, read from its frozen months.
+"""A team's photo for one ended window, read from its frozen months: the one way a
+photo is counted, for the conversation (/photo), the photo job and ``leerverhaal photo``.
 
 Only windows that have ended are ever shown: a running window could differ by
 one person between two looks. Each month of the window is frozen the first
@@ -25,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.teams.periods import Period
 from flows.teams.photo import worked_out
-from flows.teams.views import OptionCount, PhotoData, TeamRef
+from flows.teams.views import OptionCount, PhotoData, PhotoRules, TeamRef
 from storage.crypto import TextCipher
 from storage.inbox import insert_for
 from storage.models import PhotoWindow
@@ -33,47 +34,37 @@ from storage.photo_months import PhotoMonths
 
 
 class TeamPhotoQuery:
-    """Reads one team's photo for one window."""
+    """Reads team photos under one set of rules (``flows.teams.photo.photo_rules``)."""
 
-    def __init__(self, session: AsyncSession, cipher: TextCipher) -> None:
+    def __init__(self, session: AsyncSession, cipher: TextCipher, rules: PhotoRules) -> None:
         self.session = session
         self.months = PhotoMonths(session, cipher)
+        self.rules = rules
 
-    async def photo(
-        self,
-        team: TeamRef,
-        period: Period,
-        now: datetime,
-        *,
-        minimum: int,
-        quotes: int,
-        opening_key: str,
-    ) -> PhotoData:
+    async def photo(self, team: TeamRef, period: Period, now: datetime) -> PhotoData:
         """The photo, or an empty one marked not disclosable (always so while it runs)."""
         if period.end > now:
             return PhotoData(team, period, disclosable=False)
-        data, quotes_shown = await self._window(team, period, now, minimum, opening_key)
+        data, quotes_shown = await self._window(team, period, now)
+        quotes = self.rules.quotes
         if quotes_shown and quotes > 0:
             data = replace(data, quotes=await self.months.quotes(team.id, period, quotes))
         return data
 
-    async def contributions(
-        self, team: TeamRef, period: Period, now: datetime, *, minimum: int, opening_key: str
-    ) -> int:
+    async def contributions(self, team: TeamRef, period: Period, now: datetime) -> int:
         """How many stories and check-ins an ended window holds, once it may be shown."""
-        data, _ = await self._window(team, period, now, minimum, opening_key)
+        data, _ = await self._window(team, period, now)
         return data.stories + data.checkins
 
-    async def _window(
-        self, team: TeamRef, period: Period, now: datetime, minimum: int, opening_key: str
-    ) -> tuple[PhotoData, bool]:
+    async def _window(self, team: TeamRef, period: Period, now: datetime) -> tuple[PhotoData, bool]:
+        minimum = self.rules.minimum
         key = (PhotoWindow.team_id == team.id, PhotoWindow.period == str(period))
         kept = await self.session.scalar(
             select(PhotoWindow).where(*key, PhotoWindow.minimum == minimum)
         )
         if kept is not None:
             return _from_row(team, period, kept), kept.quotes_shown
-        await self.months.frozen(team.id, period, now, opening_key)
+        await self.months.frozen(team.id, period, now, self.rules.opening_key)
         data, quotes_shown = worked_out(
             team, period, await self.months.read(team.id, period), minimum
         )

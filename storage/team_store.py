@@ -10,24 +10,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ScalarSelect, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from flows.replies import CompleteStory, Effect
-from flows.teams.effects import (
-    BecomeFacilitator,
-    CreateTeam,
-    JoinFailed,
-    JoinTeam,
-    LeaveTeam,
-    NewInvite,
-    RevokeInvites,
-    ShareQuote,
-)
+from flows.teams.photo import photo_rules
 from flows.teams.views import InviteView, Role, TeamNeeds, TeamRef, TeamRules, TeamsView
 from storage.crypto import TextCipher
 from storage.models import Facilitator, Membership, Person, Story, Team, TeamInvite
@@ -79,7 +68,6 @@ class Teams:
         rules: TeamRules,
         *,
         minimum: int,
-        opening_key: str,
     ) -> TeamsView:
         """The person's teams, plus the invite or photo the step asked for."""
         facilitates = await self.facilitated_by(person.id)
@@ -92,10 +80,8 @@ class Teams:
             team_id, period = needs.photo
             team = next((t for t in facilitates if t.id == team_id), None)
             if team is not None:  # checked here too: nobody else's photo is ever counted
-                query = TeamPhotoQuery(self.session, self.cipher)
-                photo = await query.photo(
-                    team, period, now, minimum=minimum, quotes=rules.quotes, opening_key=opening_key
-                )
+                query = TeamPhotoQuery(self.session, self.cipher, photo_rules(minimum, rules))
+                photo = await query.photo(team, period, now)
         return TeamsView(
             rules=rules,
             new_codes=(new_invite_code(), new_invite_code()),
@@ -145,52 +131,17 @@ class Teams:
 
     # --- what a flow decided ------------------------------------------------------------
 
-    async def apply(self, person: Person, effects: Iterable[Effect], now: datetime) -> None:
-        """Carry out the team effects of a flow's outcome."""
-        for effect in effects:
-            match effect:
-                case CompleteStory():  # a story belongs to the team it is confirmed in
-                    await self._story_in_team(person.id, effect.story_id)
-                case CreateTeam():
-                    team = await self.create(effect.name, now)
-                    await self.new_invite(team.id, Role.MEMBER, now, effect.member_code)
-                    await self.new_invite(team.id, Role.FACILITATOR, now, effect.facilitator_code)
-                case NewInvite():
-                    await self.new_invite(effect.team_id, effect.role, now, effect.code)
-                case RevokeInvites():
-                    await self.revoke(effect.team_id, now)
-                case JoinTeam():
-                    await self._join(person, effect.team_id, now)
-                case LeaveTeam():
-                    await self.session.execute(
-                        delete(Membership).where(Membership.person_id == person.id)
-                    )
-                case BecomeFacilitator():
-                    await self._use_facilitator_code(person, effect, now)
-                case JoinFailed():
-                    person.join_failures = (person.join_failures or 0) + 1
-                    if effect.locked_until is not None:
-                        person.join_failures = 0
-                        person.join_locked_until = effect.locked_until
-                case ShareQuote():
-                    shared = await self.session.execute(
-                        update(Story)
-                        .where(Story.id == effect.story_id, Story.person_id == person.id)
-                        .values(quote_released=effect.shared)
-                    )
-                    if shared.rowcount and not effect.shared:  # type: ignore[attr-defined]
-                        await PhotoMonths(self.session, self.cipher).withdraw_quote(effect.story_id)
-        await self.session.flush()
+    async def create_with_codes(
+        self, name: str, member_code: str, facilitator_code: str, now: datetime
+    ) -> TeamRef:
+        """A new team with its first member code and facilitator code."""
+        team = await self.create(name, now)
+        await self.new_invite(team.id, Role.MEMBER, now, member_code)
+        await self.new_invite(team.id, Role.FACILITATOR, now, facilitator_code)
+        return team
 
-    async def _story_in_team(self, person_id: int, story_id: int) -> None:
-        current = select(Membership.team_id).where(Membership.person_id == person_id)
-        await self.session.execute(
-            update(Story)
-            .where(Story.id == story_id, Story.person_id == person_id)
-            .values(team_id=current.scalar_subquery())
-        )
-
-    async def _join(self, person: Person, team_id: int, now: datetime) -> None:
+    async def join(self, person: Person, team_id: int, now: datetime) -> None:
+        """The person belongs to this team now (and to no other); failed tries are forgotten."""
         membership = await self.session.get(Membership, person.id)
         if membership is None:
             self.session.add(Membership(person_id=person.id, team_id=team_id, joined_at=now))
@@ -200,8 +151,31 @@ class Teams:
         person.join_failures = 0
         person.join_locked_until = None
 
-    async def _use_facilitator_code(
-        self, person: Person, effect: BecomeFacilitator, now: datetime
+    async def leave(self, person_id: int) -> None:
+        """The person leaves their team; their stories keep the team they were told in."""
+        await self.session.execute(delete(Membership).where(Membership.person_id == person_id))
+
+    @staticmethod
+    def join_failed(person: Person, locked_until: datetime | None) -> None:
+        """A wrong code: count it; with ``locked_until``, no code is looked up until then."""
+        person.join_failures = (person.join_failures or 0) + 1
+        if locked_until is not None:
+            person.join_failures = 0
+            person.join_locked_until = locked_until
+
+    async def share_quote(self, person_id: int, story_id: int, shared: bool) -> None:
+        """Share (or stop sharing) one of the person's stories' opening with the team;
+        a withdrawn quote also leaves the frozen photos it was in."""
+        result = await self.session.execute(
+            update(Story)
+            .where(Story.id == story_id, Story.person_id == person_id)
+            .values(quote_released=shared)
+        )
+        if result.rowcount and not shared:  # type: ignore[attr-defined]
+            await PhotoMonths(self.session, self.cipher).withdraw_quote(story_id)
+
+    async def use_facilitator_code(
+        self, person: Person, team_id: int, code: str, now: datetime
     ) -> None:
         """A facilitator code works once: it is revoked as it is used.
 
@@ -210,12 +184,12 @@ class Teams:
         """
         used = await self.session.execute(
             update(TeamInvite)
-            .where(TeamInvite.code_hash == code_hash(effect.code), TeamInvite.revoked_at.is_(None))
+            .where(TeamInvite.code_hash == code_hash(code), TeamInvite.revoked_at.is_(None))
             .values(revoked_at=now)
         )
         if getattr(used, "rowcount", 0) != 1:
             raise StaleDecision
-        await self.add_facilitator(effect.team_id, person.id, now)
+        await self.add_facilitator(team_id, person.id, now)
         person.join_failures = 0
         person.join_locked_until = None
 

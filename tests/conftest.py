@@ -32,7 +32,6 @@ import shutil
 from collections.abc import AsyncIterator, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -44,34 +43,20 @@ from sqlalchemy.engine import make_url
 from bot.engine.conversation import Conversations
 from storage.crypto import TextCipher
 from storage.database import Database
+from tests.support.clock import FakeClock
 
 POSTGRES_URL_VARIABLE = "LEERVERHAAL_TEST_POSTGRES_URL"
 REQUIRE_POSTGRES_VARIABLE = "LEERVERHAAL_REQUIRE_POSTGRES"
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 TEST_DATABASE_PREFIX = "lv_test_"
-START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 T = TypeVar("T")
 
-# ``world``, ``person`` and ``set_up`` for the in-memory flow tests.
-pytest_plugins = ["flow_fixtures", "nudge_dispatch_fixtures"]
+# ``world``, ``person`` and ``set_up`` for the in-memory flow tests; ``sleeps``, ``outbox``
+# and ``dispatcher`` for the check-in dispatcher's.
+pytest_plugins = ["tests.support.fixtures"]
 
 
 # --- time -----------------------------------------------------------------------------
-
-
-class FakeClock:
-    """A clock for ``Conversations(clock=...)``: stands still until advanced."""
-
-    def __init__(self, now: datetime = START) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> datetime:
-        """Move on by ``timedelta(**delta)`` and return the new time."""
-        self.now += timedelta(**delta)
-        return self.now
 
 
 @pytest.fixture

@@ -1,21 +1,28 @@
-"""Callback data: every action round-trips, and anything malformed decodes to None."""
+"""Callback data: every action round-trips, and anything malformed decodes to None; every
+button in the table is routed to its handler and loads what its row says."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
+from flows import dialogue
 from flows.callbacks import (
-    ARITY,
     MAX_BYTES,
     SEPARATOR,
-    STORY_ACTIONS,
     Action,
+    Load,
     Pressed,
     decode,
     decode_id,
     encode,
     encode_id,
 )
+from flows.events import Press
+from flows.states import State
+from flows.teams.views import TeamRules, TeamsView
+from flows.views import Needs, PersonRecord, PersonView
 
 BIGGEST_STORY_ID = 2**52 + 1  # bot.engine.conversation.new_story_id: randbits(52) + 1
 
@@ -78,7 +85,8 @@ EXAMPLES: dict[Action, tuple[str | int, ...]] = {
 
 
 def test_examples_cover_every_action() -> None:
-    assert set(EXAMPLES) == set(Action) == set(ARITY)
+    assert set(EXAMPLES) == set(Action)
+    assert all(len(args) == action.arity for action, args in EXAMPLES.items())
 
 
 @pytest.mark.parametrize("action", list(Action), ids=lambda a: a.name)
@@ -86,7 +94,7 @@ def test_round_trip(action: Action) -> None:
     args = EXAMPLES[action]
     data = encode(action, *args)
     assert len(data.encode()) <= MAX_BYTES
-    names_story = action in STORY_ACTIONS
+    names_story = action.names_story
     expected = (
         Pressed(action, int(args[0]), tuple(str(a) for a in args[1:]))
         if names_story
@@ -238,3 +246,39 @@ def test_longest_keys_the_guide_allows_still_fit() -> None:
     data = encode(Action.TOGGLE, BIGGEST_STORY_ID, "q" * 16, "o" * 24)
     assert len(data.encode()) <= MAX_BYTES
     assert decode(data) == Pressed(Action.TOGGLE, BIGGEST_STORY_ID, ("q" * 16, "o" * 24))
+
+
+# --- the table routes every button and says what its step loads ---------------------
+
+NOW = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+LOADS_TEAMS = Load.TEAMS | Load.ALL_TEAMS | Load.INVITE | Load.PHOTO
+
+
+def _view(needed: Needs) -> PersonView:
+    """A new person's view, holding what the step asked to load (no stories of theirs)."""
+    record = PersonRecord("telegram", 1, 1, "en", NOW, None, None, (), (), ())
+    return PersonView(
+        language="en",
+        state=State(),
+        now=NOW,
+        new_story_id=1,
+        story_list=() if needed.story_list else None,
+        record=record if needed.export else None,
+        teams=TeamsView(TeamRules(), ("a" * 16, "b" * 16)) if needed.teams else None,
+    )
+
+
+@pytest.mark.parametrize("action", list(Action), ids=lambda a: a.name)
+def test_every_button_loads_what_its_row_says_and_gets_an_answer(action: Action) -> None:
+    press = Press(encode(action, *EXAMPLES[action]))
+    needed = dialogue.needs(State(), press)
+    assert needed.story_list == (Load.STORY_LIST in action.loads)
+    assert needed.export == (Load.EXPORT in action.loads)
+    assert (needed.teams is not None) == bool(action.loads & LOADS_TEAMS)
+    if needed.teams is not None:
+        assert needed.teams.all_teams == (Load.ALL_TEAMS in action.loads)
+    pressed = decode(press.data)
+    assert pressed is not None
+    assert needed.story_ids == ({pressed.story_id} if action.names_story else set())
+    outcome = dialogue.step(_view(needed), press)
+    assert outcome.replies or outcome.notice, "every button is answered, if only by a refusal"

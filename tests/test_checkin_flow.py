@@ -5,8 +5,6 @@ the check-in that a reply to a nudge opens."""
 from __future__ import annotations
 
 import pytest
-from flow_harness import StoredAnswer, StoredStory, labels, option, texts
-from nudge_harness import AMSTERDAM, NudgePerson, NudgeWorld
 
 from flows.callbacks import Action, encode
 from flows.checkins.schedule import NudgeRule
@@ -14,6 +12,9 @@ from flows.content.guide import Question, guide_for
 from flows.render import local_date
 from flows.replies import CompleteStory, CreateStory, PersonActive, SaveAnswer
 from flows.states import State, Step, StoryKind, StoryStatus
+from tests.support.flow_harness import StoredAnswer, StoredStory, option
+from tests.support.nudge_harness import AMSTERDAM, NudgePerson, NudgeWorld
+from tests.support.outcomes import labels, texts
 
 EN = guide_for("en")
 NL = guide_for("nl")
@@ -35,9 +36,7 @@ def prompt_in(text: str, question: Question = SMOOTHER) -> str:
     return found[0]
 
 
-@pytest.fixture
-def world() -> NudgeWorld:
-    return NudgeWorld()
+pytestmark = pytest.mark.dialogue  # the whole dialogue: ``person`` is a NudgePerson
 
 
 def start_checkin(person: NudgePerson) -> int:

@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from flow_harness import labels, option, texts
-from nudge_harness import AMSTERDAM, NudgePerson, NudgeWorld
 
 from flows.callbacks import Action, encode
 from flows.checkins.schedule import NudgeRule
@@ -18,6 +16,9 @@ from flows.privacy.export import as_json, markdown
 from flows.replies import CompleteStory, CreateStory, PersonActive, SaveAnswer
 from flows.states import State, Step, StoryKind, StoryStatus
 from flows.views import PersonRecord, StoryRecord
+from tests.support.flow_harness import option
+from tests.support.nudge_harness import AMSTERDAM, NudgePerson, NudgeWorld
+from tests.support.outcomes import labels, texts
 
 EN = guide_for("en")
 NL = guide_for("nl")
@@ -28,9 +29,7 @@ assert THROUGH is not None
 ASKED_THROUGH = f"{C.nothing_thanks}\n\n{THROUGH.prompt}"
 
 
-@pytest.fixture
-def world() -> NudgeWorld:
-    return NudgeWorld()
+pytestmark = pytest.mark.dialogue  # the whole dialogue: ``person`` is a NudgePerson
 
 
 def start_checkin(person: NudgePerson) -> int:

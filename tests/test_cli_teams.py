@@ -20,7 +20,7 @@ from flows.teams.views import Role
 from storage.crypto import TextCipher
 from storage.database import Database
 from storage.team_store import Teams
-from tests.team_support import TEAMS, add_people, add_story
+from tests.support.teams import TEAMS, add_people, add_story
 
 MARCH = datetime(2026, 3, 10, tzinfo=UTC)
 DECEMBER = datetime(2025, 12, 10, tzinfo=UTC)

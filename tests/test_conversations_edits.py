@@ -6,18 +6,6 @@ story change nothing and show none of it.
 
 from __future__ import annotations
 
-from test_conversations import (
-    BOB,
-    CHANGE,
-    GUIDE,
-    TEXTS,
-    Chat,
-    asked,
-    begin,
-    read_back,
-    snapshot,
-)
-
 from bot.engine.conversation import Conversations
 from flows.callbacks import Action, encode
 from flows.events import Command, Edited, Press, Text
@@ -25,6 +13,7 @@ from flows.replies import PersonActive
 from flows.views import AnswerView
 from storage.crypto import TextCipher
 from storage.database import Database
+from tests.support.chat import BOB, CHANGE, GUIDE, TEXTS, Chat, asked, begin, read_back, snapshot
 
 # --- edits and forgeries --------------------------------------------------------------
 

@@ -11,17 +11,8 @@ import asyncio
 from typing import Any
 
 import pytest
-from test_conversations import (
-    ALICE,
-    CHANGE,
-    Chat,
-    asked,
-    begin,
-    button,
-    read_back,
-    snapshot,
-)
 
+from bot.engine import conversation
 from bot.engine.conversation import Conversations, Speaker
 from flows.callbacks import Action, encode
 from flows.events import Command, Press, Text
@@ -29,7 +20,8 @@ from flows.views import AnswerView
 from storage.crypto import TextCipher
 from storage.database import Database
 from storage.models import Person
-from storage.repositories import People, Stories
+from storage.repositories import People
+from tests.support.chat import ALICE, CHANGE, Chat, asked, begin, button, read_back, snapshot
 
 # --- duplicates -----------------------------------------------------------------------
 
@@ -146,22 +138,20 @@ async def test_version_check_catches_a_lost_update_without_the_row_lock(
     async def find_without_lock(self: People, *args: Any, lock: bool = False) -> Person | None:
         return await find(self, *args, lock=False)
 
-    async def racing_apply(
-        self: Stories, person_row: Person, effects: Any, now: Any, loaded: Any = None
-    ) -> None:
+    async def racing_apply(session: Any, cipher: Any, person_row: Person, *args: Any) -> Any:
         attempts.append(person_row.version)
         if len(attempts) <= 2:  # the first attempt of each: wait until both have read
             await asyncio.wait_for(both_read.wait(), timeout=5)
-        await apply(self, person_row, effects, now, loaded)
+        return await apply(session, cipher, person_row, *args)
 
     async def counting_save_state(self: People, *args: Any, **kwargs: Any) -> bool:
         saved = await save_state(self, *args, **kwargs)
         results.append(saved)
         return saved
 
-    apply = Stories.apply
+    apply = conversation.apply_effects
     monkeypatch.setattr(People, "find", find_without_lock)
-    monkeypatch.setattr(Stories, "apply", racing_apply)
+    monkeypatch.setattr(conversation, "apply_effects", racing_apply)
     monkeypatch.setattr(People, "save_state", counting_save_state)
 
     await asyncio.gather(*(conversations.handle(ALICE, p) for p in presses))

@@ -17,10 +17,11 @@ from flows.replies import CreateStory, SaveAnswer
 from flows.states import StoryKind
 from storage.crypto import EncryptionKeyError, TextCipher, load_keys
 from storage.database import Database
-from storage.repositories import People, Stories
+from storage.effects import apply_effects
+from storage.repositories import People
 
 if TYPE_CHECKING:
-    from tests.conftest import FakeClock
+    from tests.support.clock import FakeClock
 
 SECRET_PHRASE = "Ik durfde eindelijk te vragen hoe het protocol werkt"
 
@@ -123,7 +124,9 @@ async def test_check_key_accepts_its_key_and_rejects_another(
     # Someone's words are stored; then the bot comes back with the wrong key.
     async with database.transaction() as session:
         person = await People(session).add("terminal", 7, None, "nl", clock())
-        await Stories(session, cipher).apply(
+        await apply_effects(
+            session,
+            cipher,
             person,
             (CreateStory(42, StoryKind.STORY), SaveAnswer(42, "change", SECRET_PHRASE)),
             clock(),

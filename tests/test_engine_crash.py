@@ -34,15 +34,15 @@ from flows.content.guide import guide_for
 from storage.inbox import Inbox
 from storage.models import Answer, Choice, InboxUpdate, Person, Story
 from storage.outbox import Outbox
-from tests.fake_telegram import BotMessage, FakeTelegram, FakeUser
-from tests.process_support import (
+from tests.support.fake_telegram import BotMessage, FakeTelegram, FakeUser
+from tests.support.process import (
     ALREADY_RUNNING_EXIT,
     BotProcess,
     Restarts,
     assert_nothing_personal,
     bot_env,
 )
-from tests.telegram_support import TOKEN, bot_settings
+from tests.support.telegram import TOKEN, bot_settings
 
 EN = guide_for("en")
 WELCOME = EN.texts.welcome.strip().splitlines()[0]

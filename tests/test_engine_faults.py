@@ -25,12 +25,12 @@ from flows.replies import Reply
 from storage.crypto import TextCipher
 from storage.database import Database
 from storage.outbox import Delivery, Outbox
-from tests.conftest import START, FakeClock
-from tests.engine_support import (
+from tests.support.clock import START, FakeClock
+from tests.support.dispatch import is_nudge
+from tests.support.engine import (
     LEARNED_HOW,
     answer_opening,
     assert_nothing_lost,
-    calls,
     copies,
     delays_of,
     fault_settings,
@@ -40,16 +40,19 @@ from tests.engine_support import (
     reply_delay,
     wait_for_questions,
 )
-from tests.fake_telegram import NOT_MODIFIED, FakeTelegram
-from tests.telegram_support import TOKEN, running_bot
-from tests.test_nudge_e2e import (
+from tests.support.fake_telegram import NOT_MODIFIED, FakeTelegram
+from tests.support.telegram import (
     AMSTERDAM_TUESDAY,
+    EN,
+    TOKEN,
+    begin,
+    calls,
     dispatcher_of,
     enrol_directly,
-    is_nudge,
+    running_bot,
     schedule_row,
+    tap,
 )
-from tests.test_telegram_e2e import EN, begin, tap
 
 log = logging.getLogger(__name__)
 HELP = "/help"

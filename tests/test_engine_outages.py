@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from tests.engine_support import (
+from tests.support.engine import (
     CuttableProxy,
     SqliteLock,
     answer_opening,
@@ -27,8 +27,8 @@ from tests.engine_support import (
     seconds_since_renewal,
     wait_for_questions,
 )
-from tests.fake_telegram import FakeTelegram
-from tests.telegram_support import TOKEN, running_bot
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.telegram import TOKEN, running_bot
 
 log = logging.getLogger(__name__)
 PG_OUTAGE = 8.0

@@ -6,17 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from privacy_support import (
-    checkin,
-    found_in_tables,
-    join_team,
-    person_id,
-    release_quote,
-    schedule_checkins,
-    traces_of,
-)
 from sqlalchemy import event, func, select, update
-from test_conversations import ALICE, BOB, CHANGE, Chat, begin, tell_whole_story
 
 from bot.engine import conversation
 from bot.engine.conversation import Conversations
@@ -26,9 +16,18 @@ from storage.database import Database
 from storage.erasure import delete_rows, erase_person
 from storage.models import Base, Membership, NudgeSchedule, PhotoDelivery, Story, Team
 from storage.repositories import People
+from tests.support.chat import ALICE, BOB, CHANGE, Chat, begin, person_id, tell_whole_story
+from tests.support.privacy import (
+    checkin,
+    found_in_tables,
+    join_team,
+    release_quote,
+    schedule_checkins,
+    traces_of,
+)
 
 if TYPE_CHECKING:
-    from tests.conftest import FakeClock
+    from tests.support.clock import FakeClock
 
 
 async def _two_people_in_one_team(conversations: Conversations, clock: FakeClock) -> int:

@@ -10,17 +10,7 @@ from io import StringIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from privacy_support import checkin, join_team, person_id, release_quote, schedule_checkins
 from sqlalchemy import update
-from test_conversations import (
-    ALICE,
-    BOB,
-    CHANGE,
-    HELPED_MOST,
-    WHO_WORDS,
-    Chat,
-    tell_whole_story,
-)
 
 from bot.cli import main
 from bot.engine.conversation import Conversations
@@ -31,9 +21,20 @@ from flows.content.guide import guide_for
 from flows.events import Command, Edited, Text
 from flows.replies import Outcome
 from storage.models import NudgeSchedule, Person, Story
+from tests.support.chat import (
+    ALICE,
+    BOB,
+    CHANGE,
+    HELPED_MOST,
+    WHO_WORDS,
+    Chat,
+    person_id,
+    tell_whole_story,
+)
+from tests.support.privacy import checkin, join_team, release_quote, schedule_checkins
 
 if TYPE_CHECKING:
-    from tests.conftest import FakeClock
+    from tests.support.clock import FakeClock
 
 BOB_WORDS = "Bob's own words about asking the consul"
 P = guide_for("en").privacy

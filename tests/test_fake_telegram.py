@@ -27,10 +27,7 @@ from telegram.ext import (
     filters,
 )
 
-try:
-    from tests.fake_telegram import FakeTelegram, FakeUser
-except ImportError:  # tests/ itself on sys.path
-    from fake_telegram import FakeTelegram, FakeUser  # type: ignore[no-redef]
+from tests.support.fake_telegram import FakeTelegram, FakeUser
 
 TOKEN = "123:ABC"
 KEYBOARD = InlineKeyboardMarkup(

@@ -20,7 +20,7 @@ from telegram.error import BadRequest, Conflict, Forbidden, NetworkError, RetryA
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 from telegram.request import HTTPXRequest
 
-from tests.fake_telegram import NOT_MODIFIED, SECRET_HEADER, FakeTelegram
+from tests.support.fake_telegram import NOT_MODIFIED, SECRET_HEADER, FakeTelegram
 
 pytestmark = pytest.mark.timeout(15)
 TOKEN = "123:ABC"

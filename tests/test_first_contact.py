@@ -7,13 +7,13 @@ Invites, facilitators and /forget go through the runner in ``test_first_contact_
 from __future__ import annotations
 
 import pytest
-from flow_harness import labels, texts
-from nudge_harness import NudgePerson, NudgeWorld
 
 from flows.callbacks import Action, encode
 from flows.content.guide import guide_for
 from flows.replies import CreateStory, PersonActive, SaveAnswer, SetLanguage, Welcomed
 from flows.states import State, Step
+from tests.support.nudge_harness import NudgePerson, NudgeWorld
+from tests.support.outcomes import labels, texts
 
 EN, NL = guide_for("en"), guide_for("nl")
 T = EN.texts
@@ -26,9 +26,7 @@ WELCOME_NL = NL.texts.welcome.strip()
 GREETING_EN = "Welcome back! Shall we look at something that has gone better lately?"
 
 
-@pytest.fixture
-def world() -> NudgeWorld:
-    return NudgeWorld()
+pytestmark = pytest.mark.dialogue  # the whole dialogue: ``person`` is a NudgePerson
 
 
 @pytest.fixture

@@ -22,10 +22,11 @@ from flows.teams.views import TeamRules
 from storage.crypto import TextCipher
 from storage.database import Database
 from storage.models import Answer, Person, Story
-from tests.team_support import TEAMS, Member, button, make_runner, new_team, tell_story, texts
+from tests.support.outcomes import all_text, find_button
+from tests.support.teams import TEAMS, Member, make_runner, new_team, tell_story
 
 if TYPE_CHECKING:
-    from tests.conftest import FakeClock
+    from tests.support.clock import FakeClock
 
 EN, NL = guide_for("en"), guide_for("nl")
 GUESSED = Speaker("telegram", 4242, 4242, "en", language_is_guess=True)  # an English phone
@@ -73,12 +74,12 @@ async def test_the_chosen_language_is_stored_and_not_asked_again(runner: Convers
     person = await stored(runner.database, 4242)
     assert person is not None and (person.language_chosen, person.welcomed) == (False, False)
     welcome = await ann.press("Nederlands")
-    assert texts(welcome) == NL.texts.welcome.strip() + "\n"
+    assert all_text(welcome) == NL.texts.welcome.strip() + "\n"
     person = await stored(runner.database, 4242)
     assert person is not None
     assert (person.language, person.language_chosen, person.welcomed) == ("nl", True, True)
     again = await ann.command("start")
-    assert texts(again) == NL.texts.welcome_back + "\n"
+    assert all_text(again) == NL.texts.welcome_back + "\n"
 
 
 async def test_after_forget_the_greeting_is_not_welcome_back(runner: Conversations) -> None:
@@ -89,10 +90,10 @@ async def test_after_forget_the_greeting_is_not_welcome_back(runner: Conversatio
     await ann.press(NL.privacy.forget_yes)
     assert await stored(runner.database, 4242) is None
     asked = await ann.say("hallo")  # Telegram's guess (English) is all that is left
-    assert texts(asked).startswith(EN.texts.language_first)
-    assert EN.texts.welcome_back not in texts(asked)
+    assert all_text(asked).startswith(EN.texts.language_first)
+    assert EN.texts.welcome_back not in all_text(asked)
     welcome = await ann.press("Nederlands")
-    assert texts(welcome) == NL.texts.welcome.strip() + "\n"
+    assert all_text(welcome) == NL.texts.welcome.strip() + "\n"
 
 
 async def test_after_forget_the_terminal_greets_in_the_chosen_language(
@@ -128,7 +129,7 @@ async def test_an_invite_at_first_contact_asks_the_language_then_the_team(
     said = [reply.text for reply in joined.replies]
     assert said == [NL.teams.joined.format(team="Embassy Madrid"), NL.texts.welcome.strip()]
     assert joined.state.step is Step.WELCOME
-    assert texts(await ann.command("start")) == NL.texts.welcome_back + "\n"
+    assert all_text(await ann.command("start")) == NL.texts.welcome_back + "\n"
 
 
 async def test_a_returning_person_opening_an_invite_gets_no_welcome(
@@ -141,7 +142,7 @@ async def test_a_returning_person_opening_an_invite_gets_no_welcome(
     await bob.command("start", f"j_{code}")
     joined = await bob.press(TEAMS.join_yes)
     assert [reply.text for reply in joined.replies] == [TEAMS.joined.format(team="Embassy Madrid")]
-    assert texts(await bob.command("start")) == EN.texts.welcome_back + "\n"
+    assert all_text(await bob.command("start")) == EN.texts.welcome_back + "\n"
 
 
 # --- facilitators -------------------------------------------------------------------------------
@@ -152,11 +153,13 @@ async def test_a_facilitator_is_introduced_to_the_role(runner: Conversations) ->
     fay = guessing(runner, 50)
     await fay.command("start", f"f_{code}")
     confirm = await fay.press("English")
-    assert texts(confirm).strip() == TEAMS.facilitator_confirm.format(team="Embassy Madrid", size=5)
+    assert all_text(confirm).strip() == TEAMS.facilitator_confirm.format(
+        team="Embassy Madrid", size=5
+    )
     done = await fay.press(TEAMS.facilitator_yes)
     assert [(r.text, r.edit) for r in done.replies] == [(FACILITATOR_INTRO, True)]
-    assert EN.texts.welcome.strip() not in texts(done)
-    assert texts(await fay.command("start")) == EN.texts.welcome_back + "\n"
+    assert EN.texts.welcome.strip() not in all_text(done)
+    assert all_text(await fay.command("start")) == EN.texts.welcome_back + "\n"
 
 
 async def test_the_introduction_follows_the_delivery_rhythm(
@@ -167,7 +170,7 @@ async def test_the_introduction_follows_the_delivery_rhythm(
     fay = Member(runner, 51, language="nl")
     await fay.command("start", f"f_{code}")
     done = await fay.press(NL.teams.facilitator_yes)
-    said = texts(done)
+    said = all_text(done)
     assert "Aan het begin van elk kwartaal stuur ik je ongevraagd de teamfoto" in said
     assert "minstens 5 mensen" in said and "Je ziet nooit namen" in said
     off = TeamRules(delivery=DeliveryRhythm.OFF)
@@ -175,7 +178,7 @@ async def test_the_introduction_follows_the_delivery_rhythm(
     _, code = await new_team(runner, "Embassy Rabat")
     eve = Member(runner, 52)
     await eve.command("start", f"f_{code}")
-    said = texts(await eve.press(TEAMS.facilitator_yes))
+    said = all_text(await eve.press(TEAMS.facilitator_yes))
     assert "• I don't send it unasked: /photo shows it whenever you like.\n" in said
 
 
@@ -189,9 +192,9 @@ async def test_replies_while_greeted_do_not_append_the_welcome(
     ann = Member(runner, 60)
     await ann.command("start")
     outcome = await ann.command(command)
-    said = texts(outcome)
+    said = all_text(outcome)
     assert EN.texts.welcome.strip() not in said and EN.texts.welcome_back not in said
-    begun = await ann.send(Press(button(await ann.command("start"), EN.texts.begin).data))
+    begun = await ann.send(Press(find_button(await ann.command("start"), EN.texts.begin).data))
     assert begun.state.question == "change"
 
 
@@ -202,7 +205,7 @@ async def test_yes_typed_under_the_welcome_begins_and_is_not_stored(
     await ann.command("start")
     outcome = await ann.send(Text("Yes!", 5))
     assert outcome.state.question == "change"
-    assert EN.opening.prompt in texts(outcome)
+    assert EN.opening.prompt in all_text(outcome)
     async with runner.database.transaction() as session:
         assert (await session.scalars(select(Answer))).all() == []
         assert len((await session.scalars(select(Story))).all()) == 1

@@ -20,13 +20,12 @@ from pathlib import Path
 import pytest
 
 from flows.checkins.schedule import NudgeRule
-from flows.replies import SaveNudgeRule
 from storage.nudge_store import Nudges
 from storage.repositories import People
-from tests.fake_telegram import FakeTelegram, FakeUser
-from tests.telegram_support import TOKEN
-from tests.test_nudge_e2e import is_nudge
-from tests.webhook_support import (
+from tests.support.dispatch import is_nudge
+from tests.support.fake_telegram import FakeTelegram, FakeUser
+from tests.support.telegram import TOKEN
+from tests.support.webhook import (
     INTERVIEW_SENDS,
     Instances,
     answered_again,
@@ -146,8 +145,7 @@ async def test_each_due_checkin_is_sent_once_by_three_instances(
             async with instances.database.transaction() as session:
                 for user in people:
                     person = await People(session).add("telegram", user.id, user.chat_id, "en", now)
-                    due = SaveNudgeRule(rule, now - timedelta(minutes=1))
-                    await Nudges(session).apply(person.id, [due])
+                    await Nudges(session).save_rule(person.id, rule, now - timedelta(minutes=1))
             await tg.wait_for(
                 lambda: len(sends_by_chat(tg)) == len(people), timeout=30, what="every check-in"
             )

@@ -6,13 +6,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from flow_harness import EN, KEYS, TOTAL, Person, T, World, labels, option, texts
 
 from flows.callbacks import Action, encode
 from flows.events import Command, Event, MediaKind, Text
 from flows.render import MESSAGE_LIMIT, utf16_len
 from flows.replies import CreateStory, Outcome, SaveAnswer
 from flows.states import State, Step, StoryStatus
+from tests.support.flow_harness import EN, KEYS, TOTAL, Person, T, World, option
+from tests.support.outcomes import labels, texts
 
 # Emoji outside the BMP (with skin tone, ZWJ and flag sequences), Hebrew and Arabic
 # right-to-left text with direction marks, and combining characters.

@@ -4,10 +4,10 @@ not the person's own."""
 from __future__ import annotations
 
 import pytest
-from flow_harness import KEYS, Person, T, World, assert_refused
 
 from flows.callbacks import Action, encode
 from flows.states import Step, StoryStatus
+from tests.support.flow_harness import KEYS, Person, T, World, assert_refused
 
 # Buttons that name a story and nothing else.
 STORY_ACTIONS = (

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flow_harness import EN, KEYS, TOTAL, Person, T, find_button, labels, option, texts, title
-
 from flows.callbacks import Action, encode
 from flows.replies import CompleteStory, CreateStory, DeleteStory, SaveAnswer
 from flows.states import State, Step, StoryKind, StoryStatus
+from tests.support.flow_harness import EN, KEYS, TOTAL, Person, T, option, title
+from tests.support.outcomes import find_button, labels, texts
 
 # --- the card ---------------------------------------------------------------------------
 

@@ -3,8 +3,6 @@ and what the card, /cancel, resume and start-afresh do."""
 
 from __future__ import annotations
 
-from flow_harness import EN, FIRST_STORY_ID, KEYS, TOTAL, Person, T, labels, option
-
 from flows.callbacks import Action, encode
 from flows.events import Command, Edited, Media, MediaKind, Press, Text
 from flows.interview import steps as interview
@@ -12,6 +10,8 @@ from flows.render import SELECTED
 from flows.replies import CreateStory, SaveAnswer, Welcomed
 from flows.states import State, Step, StoryKind, StoryStatus
 from flows.views import Needs
+from tests.support.flow_harness import EN, FIRST_STORY_ID, KEYS, TOTAL, Person, T, option
+from tests.support.outcomes import labels
 
 # --- needs ------------------------------------------------------------------------------
 

@@ -5,7 +5,6 @@ stay open for typed words until Done ("done" typed is Done, Skip clears the tick
 from __future__ import annotations
 
 import pytest
-from flow_harness import EN, TOTAL, Person, T, World, assert_refused, labels, option, texts
 
 from flows.callbacks import Action, encode
 from flows.content.guide import guide_for
@@ -13,6 +12,8 @@ from flows.events import Text
 from flows.render import SELECTED
 from flows.replies import SaveAnswer
 from flows.states import StoryStatus
+from tests.support.flow_harness import EN, TOTAL, Person, T, World, assert_refused, option
+from tests.support.outcomes import labels, texts
 
 EXAMPLES = EN.opening.examples
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flow_harness import EN, KEYS, TOTAL, Person, T, World, labels, texts
-
 from flows.callbacks import Action, encode
 from flows.content.guide import guide_for
 from flows.replies import CreateStory, SaveAnswer, SetLanguage
 from flows.states import State, Step, StoryStatus
+from tests.support.flow_harness import EN, KEYS, TOTAL, Person, T, World
+from tests.support.outcomes import labels, texts
 
 NL = guide_for("nl")
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flow_harness import Person, World, labels
-
 from flows.content.guide import guide_for, language_from_telegram
 from flows.events import Command, Edited, Event, Media, MediaKind, Text
 from flows.replies import CompleteStory, CreateStory, Effect, Outcome, SaveAnswer, Welcomed
 from flows.states import Step, StoryStatus
+from tests.support.flow_harness import Person, World
+from tests.support.outcomes import labels
 
 NL = guide_for("nl")
 N = NL.texts

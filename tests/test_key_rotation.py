@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import select, update
-from test_conversations import ALICE, Chat, tell_whole_story
 
 from bot.cli import main
 from bot.engine.conversation import Conversations, Speaker
@@ -25,9 +24,10 @@ from storage.database import Database
 from storage.keys import KeyRing, needing_old_keys, rotate, rotation_complete
 from storage.models import Answer, Story
 from storage.repositories import Stories
+from tests.support.chat import ALICE, Chat, tell_whole_story
 
 if TYPE_CHECKING:
-    from tests.conftest import FakeClock
+    from tests.support.clock import FakeClock
 
 PEOPLE = [Speaker("telegram", 3000 + n, 3000 + n, "en") for n in range(4)]
 OLD_KEY = Fernet.generate_key()

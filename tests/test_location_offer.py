@@ -4,13 +4,14 @@ not an answer: the bot offers to use it for the check-ins, and asks its question
 from __future__ import annotations
 
 import pytest
-from flow_harness import labels, option, texts
-from nudge_harness import RULE, NudgePerson, NudgeWorld, only_active, saved_rule
 
 from flows.checkins.schedule import NudgeRule
 from flows.content.guide import guide_for
 from flows.events import MediaKind
 from flows.states import State, Step, StoryKind
+from tests.support.flow_harness import option
+from tests.support.nudge_harness import RULE, NudgePerson, NudgeWorld, only_active, saved_rule
+from tests.support.outcomes import labels, texts
 
 EN = guide_for("en")
 T, S = EN.texts, EN.settings
@@ -18,9 +19,7 @@ MADRID = (40.4168, -3.7038)
 AT_SEA = (0.0, -30.0)
 
 
-@pytest.fixture
-def world() -> NudgeWorld:
-    return NudgeWorld()
+pytestmark = pytest.mark.dialogue  # the whole dialogue: ``person`` is a NudgePerson
 
 
 def test_a_location_mid_question_is_offered_for_the_checkins(person: NudgePerson) -> None:

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 import pytest
 from telegram.error import BadRequest
-from test_photo_delivery import MADRID_NINE, Outbox, deliverer, seed
 
 from bot.jobs import photos as photo_delivery
 from bot.telegram import replies as telegram_replies
@@ -15,9 +14,11 @@ from flows.replies import Reply
 from storage.crypto import TextCipher
 from storage.database import Database
 from storage.outbox import Delivery
+from tests.support.outbox import Outbox
+from tests.support.teams import MADRID_NINE, deliverer, seed
 
 if TYPE_CHECKING:
-    from tests.conftest import FakeClock
+    from tests.support.clock import FakeClock
 
 SECRET = "ZZSECRET Fatima 1001"
 

@@ -15,9 +15,17 @@ import pytest
 
 from bot.log_privacy import PAYLOAD_LOGGERS, WithoutDebugPayloads
 from storage.crypto import TextCipher
-from tests.fake_telegram import FakeTelegram, FakeUser
-from tests.telegram_support import TOKEN, bot_settings, running_bot
-from tests.test_telegram_e2e import EN, answer_text, begin, done, tap
+from tests.support.fake_telegram import FakeTelegram, FakeUser
+from tests.support.telegram import (
+    EN,
+    TOKEN,
+    answer_text,
+    begin,
+    bot_settings,
+    done,
+    running_bot,
+    tap,
+)
 
 USER_ID = 738_118_205
 FIRST_NAME, LAST_NAME, USERNAME = "Quirijntje", "Vandermeulenbroek", "qv_leerling_4471"

@@ -4,21 +4,20 @@
 from __future__ import annotations
 
 import pytest
-from flow_harness import KEYS, texts
-from nudge_harness import NudgePerson, NudgeWorld
 
 from flows.content.guide import guide_for
 from flows.render import MESSAGE_LIMIT
 from flows.states import State, StoryKind
+from tests.support.flow_harness import KEYS
+from tests.support.nudge_harness import NudgePerson, NudgeWorld
+from tests.support.outcomes import texts
 
 T = guide_for("en").texts
 FIRST_PART = ("Chairing the weekly meeting in French, which I dreaded. " * 80)[:MESSAGE_LIMIT]
 OPENING, SECOND = KEYS[0], KEYS[1]
 
 
-@pytest.fixture
-def world() -> NudgeWorld:
-    return NudgeWorld()
+pytestmark = pytest.mark.dialogue  # the whole dialogue: ``person`` is a NudgePerson
 
 
 def test_the_next_part_of_a_split_answer_joins_it(person: NudgePerson) -> None:

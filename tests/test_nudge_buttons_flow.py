@@ -8,16 +8,6 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from flow_harness import find_button
-from nudge_harness import (
-    RULE,
-    NudgePerson,
-    NudgeWorld,
-    assert_nudge,
-    assert_refused,
-    local,
-    wall,
-)
 
 from flows.callbacks import Action, encode, encode_id
 from flows.checkins.due import stamp
@@ -26,22 +16,17 @@ from flows.content.guide import guide_for
 from flows.events import NudgeDue
 from flows.replies import Outcome, PersonActive, Reply, SetNextNudge
 from flows.states import State, Step
+from tests.support.flow_harness import assert_refused
+from tests.support.nudge_harness import RULE, NudgePerson, NudgeWorld, assert_nudge, local, wall
+from tests.support.outcomes import find_button
 
 EN = guide_for("en")
 C = EN.checkin.texts
 T = EN.texts
 
 
-@pytest.fixture
-def world() -> NudgeWorld:
-    return NudgeWorld()
-
-
-@pytest.fixture
-def person(person: NudgePerson) -> NudgePerson:
-    """Everybody here has the default schedule in Amsterdam."""
-    person.set_schedule(RULE)
-    return person
+# The whole dialogue; everybody here has the default check-in settings in Amsterdam.
+pytestmark = pytest.mark.dialogue(scheduled=True)
 
 
 # --- the buttons under a nudge ------------------------------------------------------------

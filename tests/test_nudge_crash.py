@@ -31,7 +31,7 @@ from storage.database import Database
 from storage.models import NudgeSchedule, Person
 
 if TYPE_CHECKING:
-    from tests.conftest import FakeClock
+    from tests.support.clock import FakeClock
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)  # Tuesday 10:00 in Amsterdam: everyone's slot

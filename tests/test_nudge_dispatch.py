@@ -4,7 +4,7 @@ Due nudges go out once at their local slot, overdue ones wait for the allowed ho
 someone in the middle of a story is asked tomorrow, a long queue goes out in batches;
 three unanswered nudges slow the rhythm down, and a decided nudge puts the person in the
 nudged step. Telegram's errors are in ``test_nudge_dispatch_errors.py``, pacing in
-``test_nudge_dispatch_pacing.py``; the fakes in ``nudge_dispatch_support.py``.
+``test_nudge_dispatch_pacing.py``; the helpers in ``tests.support.dispatch``.
 """
 
 from __future__ import annotations
@@ -13,25 +13,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import pytest
-from nudge_dispatch_support import (
-    ANN,
-    EN,
-    FAST,
-    SLOWED,
-    SQLITE_ONLY,
-    TUESDAY_AMSTERDAM,
-    Outbox,
-    Sleeps,
-    dispatcher_for,
-    enrol,
-    is_nudge,
-    person_id,
-    run_until,
-    schedule_row,
-    speaker,
-    step_of,
-    utc,
-)
 from telegram.error import NetworkError
 
 from bot.engine.conversation import Conversations, Speaker
@@ -41,9 +22,27 @@ from flows.checkins.schedule import Rhythm
 from flows.events import Command, Press, Text
 from flows.states import State, Step
 from storage.models import Person
+from tests.support.chat import person_id
+from tests.support.dispatch import (
+    ANN,
+    EN,
+    FAST,
+    SLOWED,
+    SQLITE_ONLY,
+    TUESDAY_AMSTERDAM,
+    dispatcher_for,
+    enrol,
+    is_nudge,
+    run_until,
+    schedule_row,
+    speaker,
+    step_of,
+    utc,
+)
+from tests.support.outbox import Outbox
 
 if TYPE_CHECKING:
-    from tests.conftest import FakeClock
+    from tests.support.clock import FakeClock
 
 # The fixtures ``sleeps``, ``outbox`` and ``dispatcher``.
 
@@ -212,7 +211,7 @@ STEPS = {"reflect": Step.QUESTION, "review": Step.REVIEW}
 
 @SQLITE_ONLY
 async def test_a_long_queue_goes_out_in_several_batches_in_one_tick(
-    conversations: Conversations, outbox: Outbox, clock: FakeClock, sleeps: Sleeps
+    conversations: Conversations, outbox: Outbox, clock: FakeClock
 ) -> None:
     limits = DispatchLimits(per_second=1000.0, batch=3)
     dispatcher = dispatcher_for(conversations, outbox, limits)

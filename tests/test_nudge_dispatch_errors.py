@@ -12,20 +12,6 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import pytest
-from nudge_dispatch_support import (
-    ANN,
-    FAST,
-    RETRY_AFTER_WARNING,
-    SQLITE_ONLY,
-    TUESDAY_AMSTERDAM,
-    Outbox,
-    Sleeps,
-    enrol,
-    is_nudge,
-    run_until,
-    schedule_row,
-    speaker,
-)
 from sqlalchemy import select
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
@@ -34,9 +20,23 @@ from bot.jobs.checkins import NudgeDispatcher
 from flows.events import Text
 from flows.states import StoryKind
 from storage.models import Story
+from tests.support.clock import Sleeps
+from tests.support.dispatch import (
+    ANN,
+    FAST,
+    RETRY_AFTER_WARNING,
+    SQLITE_ONLY,
+    TUESDAY_AMSTERDAM,
+    enrol,
+    is_nudge,
+    run_until,
+    schedule_row,
+    speaker,
+)
+from tests.support.outbox import Outbox
 
 if TYPE_CHECKING:
-    from tests.conftest import FakeClock
+    from tests.support.clock import FakeClock
 
 # The fixtures ``sleeps``, ``outbox`` and ``dispatcher``.
 

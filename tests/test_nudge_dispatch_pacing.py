@@ -1,63 +1,50 @@
 """Pacing of the nudge dispatcher: the overall rate, and a gap between sends to one chat.
 
-The ``Pacer`` runs on a virtual monotonic clock. The one test that measures real time is
-the pacing of 40 nudges at 20 per second through a real ``NudgeDispatcher``.
+The ``Pacer`` runs on a virtual monotonic clock, given as its ``sleep`` and ``clock``. The
+one test that measures real time is the pacing of 40 nudges at 20 per second through a
+real ``NudgeDispatcher``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import time as real_time
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from nudge_dispatch_support import TUESDAY_AMSTERDAM, Outbox
 
-import bot.engine.pacing as pacing
 import bot.jobs.checkins as nudge_dispatch
 from bot.engine.conversation import Conversations
-from bot.jobs.checkins import DispatchLimits, NudgeDispatcher, Pacer
+from bot.engine.pacing import Pacer
+from bot.jobs.checkins import DispatchLimits, NudgeDispatcher
 from flows.checkins.schedule import NudgeRule
-from flows.replies import SaveNudgeRule
 from storage.database import Database
 from storage.nudge_store import Nudges
 from storage.repositories import People
+from tests.support.clock import VirtualTime
+from tests.support.dispatch import TUESDAY_AMSTERDAM
+from tests.support.outbox import Outbox
 
 if TYPE_CHECKING:
-    from tests.conftest import FakeClock
+    from tests.support.clock import FakeClock
 
-# The fixture ``outbox``.
+# The fixture ``outbox`` (``tests.support.fixtures``).
 
 
 # --- pacing ---------------------------------------------------------------------------
 
 
-class VirtualTime:
-    """A monotonic clock and a sleep that moves it on (for the Pacer alone)."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.time = SimpleNamespace(monotonic=lambda: self.now)
-
-    async def sleep(self, seconds: float) -> None:
-        self.now += seconds
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(asyncio, name)
-
-
 @pytest.fixture
-def virtual(monkeypatch: pytest.MonkeyPatch) -> VirtualTime:
-    fake = VirtualTime()
-    monkeypatch.setattr(nudge_dispatch, "asyncio", fake)
-    monkeypatch.setattr(pacing, "asyncio", fake)
-    monkeypatch.setattr(pacing, "time", fake.time)
-    return fake
+def virtual() -> VirtualTime:
+    return VirtualTime()
+
+
+def paced(virtual: VirtualTime, per_second: float) -> Pacer:
+    """A pacer on virtual time: its waits move the clock on instead of passing."""
+    return Pacer(per_second, chat_gap=1.0, sleep=virtual.sleep, clock=virtual.monotonic)
 
 
 async def test_pacer_spaces_sends_to_the_overall_rate(virtual: VirtualTime) -> None:
-    pacer = Pacer(per_second=20, chat_gap=1.0)
+    pacer = paced(virtual, per_second=20)
     start = virtual.now
     times = []
     for chat in range(40):
@@ -69,7 +56,7 @@ async def test_pacer_spaces_sends_to_the_overall_rate(virtual: VirtualTime) -> N
 
 
 async def test_pacer_keeps_a_second_between_two_sends_to_one_chat(virtual: VirtualTime) -> None:
-    pacer = Pacer(per_second=1000, chat_gap=1.0)
+    pacer = paced(virtual, per_second=1000)
     start = virtual.now
     await pacer.wait(7)
     await pacer.wait(8)
@@ -82,7 +69,7 @@ async def test_pacer_keeps_a_second_between_two_sends_to_one_chat(virtual: Virtu
 
 
 async def test_pacer_counts_the_gap_from_when_a_send_finished(virtual: VirtualTime) -> None:
-    pacer = Pacer(per_second=1000, chat_gap=1.0)
+    pacer = paced(virtual, per_second=1000)
     start = virtual.now
     await pacer.wait(7)
     virtual.now += 0.3  # the request took 0.3 s to reach Telegram and come back
@@ -99,7 +86,7 @@ async def test_forty_due_nudges_at_twenty_a_second_take_about_two_seconds(
     async with database.transaction() as session:
         for number in range(5001, 5041):
             person = await People(session).add("telegram", number, number, "en", clock.now)
-            await Nudges(session).apply(person.id, [SaveNudgeRule(rule, TUESDAY_AMSTERDAM)])
+            await Nudges(session).save_rule(person.id, rule, TUESDAY_AMSTERDAM)
     dispatcher = NudgeDispatcher(conversations, outbox, DispatchLimits(per_second=20))
     clock.now = TUESDAY_AMSTERDAM
     started = real_time.monotonic()
@@ -108,7 +95,7 @@ async def test_forty_due_nudges_at_twenty_a_second_take_about_two_seconds(
     assert (report.claimed, report.sent) == (40, 40)
     assert len({s.chat_id for s in outbox.sent}) == 40
     assert 1.85 <= elapsed < 15, f"40 nudges at 20/s took {elapsed:.2f} s"
-    spread = outbox.sent_monotonic[-1] - outbox.sent_monotonic[0]
+    spread = outbox.sent[-1].monotonic - outbox.sent[0].monotonic
     assert spread >= 1.85
 
 
@@ -126,7 +113,7 @@ async def test_the_next_chunk_is_decided_while_this_one_is_sent(
     async with database.transaction() as session:
         for number in range(7001, 7001 + people):
             person = await People(session).add("telegram", number, number, "en", clock.now)
-            await Nudges(session).apply(person.id, [SaveNudgeRule(rule, TUESDAY_AMSTERDAM)])
+            await Nudges(session).save_rule(person.id, rule, TUESDAY_AMSTERDAM)
     events: list[str] = []
     decide = conversations.nudge_many
 

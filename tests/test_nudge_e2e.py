@@ -16,30 +16,30 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.jobs.checkins import NudgeDispatcher
 from bot.settings import NudgeSettings, Settings
-from bot.telegram.app import DISPATCHER, NUDGE_TICK
-from flows.checkins.schedule import NudgeRule
-from flows.replies import SaveNudgeRule
 from flows.states import StoryKind, StoryStatus
-from storage.models import NudgeSchedule, Person, Story
-from storage.nudge_store import Nudges
-from storage.repositories import People
-from tests.conftest import FakeClock
-from tests.fake_telegram import BotMessage, FakeTelegram, FakeUser
-from tests.telegram_support import TOKEN, RunningBot, bot_settings, running_bot
-from tests.test_telegram_e2e import EN, OPENING, done, tap, tell_whole_story
+from storage.models import Story
+from tests.support.clock import FakeClock
+from tests.support.dispatch import SQLITE_ONLY, is_nudge
+from tests.support.fake_telegram import FakeTelegram, FakeUser
+from tests.support.telegram import (
+    AMSTERDAM_TUESDAY,
+    EN,
+    OPENING,
+    TOKEN,
+    bot_settings,
+    calls,
+    dispatcher_of,
+    done,
+    enrol_directly,
+    running_bot,
+    schedule_row,
+    tap,
+    tell_whole_story,
+)
 
-SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 CHECKIN = EN.questionnaire(StoryKind.CHECKIN)
-NUDGE_PROMPTS = {CHECKIN.opening.prompt, *CHECKIN.opening.variants}
-NUDGE_BUTTONS = [
-    EN.checkin.texts.later_today,
-    EN.checkin.texts.tomorrow,
-    EN.checkin.texts.skip_nudge,
-]
 KATHMANDU_TUESDAY = datetime(2026, 3, 3, 4, 15, tzinfo=UTC)  # 10:00 in Asia/Kathmandu
-AMSTERDAM_TUESDAY = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)  # 10:00 in Europe/Amsterdam
 SMOOTHER = "Saying no to extra work, kindly and early"
 
 
@@ -47,47 +47,6 @@ def nudge_settings(tg: FakeTelegram, data_dir: Path, database_url: str) -> Setti
     """Settings for the fake server, with an hourly periodic tick (removed anyway)."""
     settings = bot_settings(tg, data_dir, database_url)
     return settings.model_copy(update={"nudges": NudgeSettings(tick_seconds=3600)})
-
-
-def dispatcher_of(bot: RunningBot) -> NudgeDispatcher:
-    """The Application's dispatcher, with its periodic JobQueue tick taken away."""
-    assert bot.app.job_queue is not None
-    for job in bot.app.job_queue.get_jobs_by_name(NUDGE_TICK):
-        job.schedule_removal()
-    dispatcher: NudgeDispatcher = bot.app.bot_data[DISPATCHER]
-    return dispatcher
-
-
-def is_nudge(message: BotMessage) -> bool:
-    question = (message.text or "").split("\n\n")[-2:-1]  # between greeting and hint
-    return (
-        bool(question)
-        and question[0] in NUDGE_PROMPTS
-        and [t for t, _ in message.buttons] == (NUDGE_BUTTONS)
-    )
-
-
-def sends_to(tg: FakeTelegram, chat_id: int) -> int:
-    """How many sendMessage calls the bot made for a chat (refused ones included)."""
-    return sum(
-        1 for c in tg.calls if c.method == "sendMessage" and c.params.get("chat_id") == chat_id
-    )
-
-
-async def schedule_row(bot: RunningBot, chat_id: int) -> NudgeSchedule:
-    async with bot.services.database.transaction() as session:
-        row = await session.scalar(
-            select(NudgeSchedule).join(Person).where(Person.chat_id == chat_id)
-        )
-        assert row is not None
-        return row
-
-
-async def enrol_directly(bot: RunningBot, user: FakeUser, now: datetime, due: datetime) -> None:
-    """A person with check-ins in Amsterdam, straight into the database (no messages)."""
-    async with bot.services.database.transaction() as session:
-        person = await People(session).add("telegram", user.id, user.chat_id, "en", now)
-        await Nudges(session).apply(person.id, [SaveNudgeRule(NudgeRule("Europe/Amsterdam"), due)])
 
 
 async def set_up_checkins_in_kathmandu(user: FakeUser) -> None:
@@ -179,14 +138,14 @@ async def test_a_blocked_chat_is_not_nudged_until_the_person_writes(
             clock.now = AMSTERDAM_TUESDAY
             report = await dispatcher.tick()
             assert (report.claimed, report.blocked, report.sent) == (1, 1, 0)
-            assert sends_to(tg, user.chat_id) == 1
+            assert calls(tg, "sendMessage", user.chat_id) == 1
             assert [e.error_code for e in tg.errors if e.chat_id == user.chat_id] == [403]
             assert (await schedule_row(bot, user.chat_id)).blocked
 
             for week in (1, 2):
                 clock.now = AMSTERDAM_TUESDAY + timedelta(weeks=week)
                 assert (await dispatcher.tick()).claimed == 0
-            assert sends_to(tg, user.chat_id) == 1, "no further nudges while blocked"
+            assert calls(tg, "sendMessage", user.chat_id) == 1, "no further nudges while blocked"
 
             # Unblocking in Telegram ("Restart") sends /start: the person writes again.
             tg.unblock(user.chat_id)
@@ -226,7 +185,7 @@ async def test_two_nudges_to_one_chat_are_a_second_apart(tmp_path: Path, databas
             assert (await dispatcher.tick()).sent == 1  # at once in simulated time
             assert is_nudge(await user.wait_for_message())
             await tg.wait_until_idle()
-            assert sends_to(tg, user.chat_id) == 2
+            assert calls(tg, "sendMessage", user.chat_id) == 2
             assert tg.min_interval(user.chat_id) >= 1.0
         tg.assert_no_violations()
 
@@ -246,7 +205,9 @@ async def test_a_429_costs_no_nudge_and_doubles_none(tmp_path: Path, database_ur
             assert (report.sent, report.failed) == (1, 0)
             assert is_nudge(await user.wait_for_message())
             await tg.wait_until_idle()
-            assert sends_to(tg, user.chat_id) == 2, "one refused with 429, one delivered"
+            assert calls(tg, "sendMessage", user.chat_id) == 2, (
+                "one refused with 429, one delivered"
+            )
             assert len(user.all_messages) == 1
             assert (await schedule_row(bot, user.chat_id)).last_nudge_at == AMSTERDAM_TUESDAY
         tg.assert_no_violations()

@@ -10,7 +10,14 @@ from datetime import date, datetime, timedelta
 from itertools import pairwise
 
 import pytest
-from nudge_harness import (
+
+from flows.callbacks import Action, encode
+from flows.checkins.schedule import Rhythm, next_allowed, snooze_tomorrow
+from flows.content.guide import guide_for
+from flows.events import NudgeDue
+from flows.replies import Outcome, PersonActive, Reply, SaveNudgeRule, SetNextNudge, Welcomed
+from flows.states import State, Step
+from tests.support.nudge_harness import (
     MONDAY,
     RULE,
     NudgePerson,
@@ -22,13 +29,6 @@ from nudge_harness import (
     schedule_effects,
 )
 
-from flows.callbacks import Action, encode
-from flows.checkins.schedule import Rhythm, next_allowed, snooze_tomorrow
-from flows.content.guide import guide_for
-from flows.events import NudgeDue
-from flows.replies import Outcome, PersonActive, Reply, SaveNudgeRule, SetNextNudge, Welcomed
-from flows.states import State, Step
-
 EN = guide_for("en")
 T = EN.texts
 C = EN.checkin.texts
@@ -36,16 +36,8 @@ S = EN.settings
 PROMPTS = nudge_prompts()
 
 
-@pytest.fixture
-def world() -> NudgeWorld:
-    return NudgeWorld()
-
-
-@pytest.fixture
-def person(person: NudgePerson) -> NudgePerson:
-    """Everybody here has the default schedule in Amsterdam."""
-    person.set_schedule(RULE)
-    return person
+# The whole dialogue; everybody here has the default check-in settings in Amsterdam.
+pytestmark = pytest.mark.dialogue(scheduled=True)
 
 
 # --- whether to ask -------------------------------------------------------------------------

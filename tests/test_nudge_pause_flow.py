@@ -8,8 +8,6 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from flow_harness import texts
-from nudge_harness import AMSTERDAM, RULE, NudgePerson, NudgeWorld, schedule_effects, wall
 
 from flows.callbacks import Action, encode
 from flows.checkins.messages import when
@@ -19,6 +17,14 @@ from flows.dates import day_text
 from flows.replies import PersonActive, Reply, SaveNudgeRule
 from flows.states import State, Step
 from flows.views import NudgeView
+from tests.support.nudge_harness import (
+    AMSTERDAM,
+    NudgePerson,
+    NudgeWorld,
+    schedule_effects,
+    wall,
+)
+from tests.support.outcomes import texts
 
 EN = guide_for("en")
 S = EN.settings
@@ -28,16 +34,8 @@ LATE = datetime(2026, 3, 2, 20, 0, tzinfo=UTC)
 TOKYO_TODAY = date(2026, 3, 3)
 
 
-@pytest.fixture
-def world() -> NudgeWorld:
-    return NudgeWorld()
-
-
-@pytest.fixture
-def person(person: NudgePerson) -> NudgePerson:
-    """Everybody here has the default schedule in Amsterdam."""
-    person.set_schedule(RULE)
-    return person
+# The whole dialogue; everybody here has the default check-in settings in Amsterdam.
+pytestmark = pytest.mark.dialogue(scheduled=True)
 
 
 @pytest.fixture

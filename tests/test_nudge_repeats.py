@@ -14,20 +14,6 @@ from datetime import date, time, timedelta
 from typing import TYPE_CHECKING
 
 import pytest
-from nudge_dispatch_support import (
-    ANN,
-    EN,
-    FAST,
-    SQLITE_ONLY,
-    TUESDAY_AMSTERDAM,
-    Outbox,
-    dispatcher_for,
-    enrol,
-    is_nudge,
-    schedule_row,
-    utc,
-)
-from nudge_harness import RULE, NudgePerson, NudgeWorld, assert_nudge, local, nudge_prompts
 from telegram.error import NetworkError
 
 from bot.engine.conversation import Conversations
@@ -37,24 +23,37 @@ from flows.checkins.due import phrasing, undelivered
 from flows.events import NudgeDue, Press
 from flows.replies import SetNextNudge
 from flows.states import State, Step, StoryKind
+from tests.support.dispatch import (
+    ANN,
+    EN,
+    FAST,
+    SQLITE_ONLY,
+    TUESDAY_AMSTERDAM,
+    dispatcher_for,
+    enrol,
+    is_nudge,
+    schedule_row,
+    utc,
+)
+from tests.support.nudge_harness import (
+    RULE,
+    NudgePerson,
+    NudgeWorld,
+    assert_nudge,
+    local,
+    nudge_prompts,
+)
+from tests.support.outbox import Outbox
 
 if TYPE_CHECKING:
-    from tests.conftest import FakeClock
+    from tests.support.clock import FakeClock
 
 C = EN.checkin.texts
 PROMPTS = nudge_prompts()
 
 
-@pytest.fixture
-def world() -> NudgeWorld:
-    return NudgeWorld()
-
-
-@pytest.fixture
-def person(person: NudgePerson) -> NudgePerson:
-    """Everybody here has the default schedule in Amsterdam."""
-    person.set_schedule(RULE)
-    return person
+# The whole dialogue; everybody here has the default check-in settings in Amsterdam.
+pytestmark = pytest.mark.dialogue(scheduled=True)
 
 
 def reminder_of(text: str, reminder: str = C.reminder) -> str:

@@ -10,19 +10,6 @@ from datetime import time
 from typing import Any
 
 import pytest
-from flow_harness import all_buttons, labels, texts
-from nudge_harness import (
-    AMSTERDAM,
-    QUICK_PICK_ZONES,
-    RULE,
-    NudgePerson,
-    NudgeWorld,
-    assert_refused,
-    menu_labels,
-    saved_rule,
-    zone_button,
-    zones_offered,
-)
 
 from flows.callbacks import Action, encode
 from flows.checkins.messages import when
@@ -37,6 +24,19 @@ from flows.checkins.schedule import (
 from flows.content.guide import guide_for
 from flows.replies import PersonActive, Reply, SaveAnswer, SaveNudgeRule
 from flows.states import State, Step
+from tests.support.flow_harness import assert_refused
+from tests.support.nudge_harness import (
+    AMSTERDAM,
+    QUICK_PICK_ZONES,
+    RULE,
+    NudgePerson,
+    NudgeWorld,
+    menu_labels,
+    saved_rule,
+    zone_button,
+    zones_offered,
+)
+from tests.support.outcomes import all_buttons, labels, texts
 
 EN = guide_for("en")
 NL = guide_for("nl")
@@ -45,9 +45,7 @@ S = EN.settings
 MENU_BUTTONS = menu_labels()
 
 
-@pytest.fixture
-def world() -> NudgeWorld:
-    return NudgeWorld()
+pytestmark = pytest.mark.dialogue  # the whole dialogue: ``person`` is a NudgePerson
 
 
 # --- the pages ----------------------------------------------------------------------------------

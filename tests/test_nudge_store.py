@@ -10,18 +10,22 @@ import asyncio
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from cryptography.fernet import Fernet
 from sqlalchemy import select
 
 from flows.checkins.schedule import NudgeRule, Rhythm, next_nudge_at
-from flows.replies import PersonActive, SaveNudgeRule, SetNextNudge
+from flows.replies import Effect, PersonActive, SetNextNudge
+from storage.crypto import TextCipher
 from storage.database import Database
-from storage.models import NudgeSchedule
+from storage.effects import apply_effects
+from storage.models import NudgeSchedule, Person
 from storage.nudge_store import DueNudge, Nudges
 from storage.repositories import People
 
 NOW = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)  # a Tuesday, 10:00 in Amsterdam
 LEASE = timedelta(minutes=5)
 AMSTERDAM = NudgeRule("Europe/Amsterdam")  # Tuesdays at 10:00, weekend Sat-Sun
+CIPHER = TextCipher((Fernet.generate_key(),))
 
 
 async def add_person(database: Database, external_id: int, *, chat: bool = True) -> int:
@@ -37,7 +41,7 @@ async def schedule(
 ) -> None:
     """Save check-in settings with this next instant, as the flows would."""
     async with database.transaction() as session:
-        await Nudges(session).apply(person_id, [SaveNudgeRule(rule, next_at)])
+        await Nudges(session).save_rule(person_id, rule, next_at)
 
 
 async def row(database: Database, person_id: int) -> NudgeSchedule | None:
@@ -62,9 +66,11 @@ async def release(database: Database, person_id: int, *, blocked: bool = False) 
         await Nudges(session).release(person_id, blocked=blocked)
 
 
-async def apply(database: Database, person_id: int, *effects: object) -> None:
+async def apply(database: Database, person_id: int, *effects: Effect) -> None:
+    """Carry out a step's effects the way the runner does, at ``NOW``."""
     async with database.transaction() as session:
-        await Nudges(session).apply(person_id, effects)  # type: ignore[arg-type]
+        person = await session.get_one(Person, person_id)
+        await apply_effects(session, CIPHER, person, effects, NOW)
 
 
 # --- settings and effects -------------------------------------------------------------
@@ -260,8 +266,9 @@ async def test_a_blocked_person_is_not_claimed_until_they_are_active(database: D
     assert await claim(database, NOW + timedelta(days=60)) == []
     async with database.transaction() as session:
         assert await Nudges(session).due_count(NOW + timedelta(days=60)) == 0
-    await apply(database, person, PersonActive())
-    assert [d.person_id for d in await claim(database)] == [person]
+    await apply(database, person, PersonActive())  # they write at NOW: due at the next slot
+    assert await claim(database) == []
+    assert [d.person_id for d in await claim(database, NOW + timedelta(days=7))] == [person]
 
 
 async def test_due_count_counts_due_unblocked_rows(database: Database) -> None:

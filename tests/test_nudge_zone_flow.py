@@ -8,21 +8,6 @@ from dataclasses import replace
 from datetime import date, time, timedelta
 
 import pytest
-from flow_harness import labels, texts
-from nudge_harness import (
-    AMSTERDAM,
-    MONDAY,
-    QUICK_PICK_ZONES,
-    RULE,
-    NudgePerson,
-    NudgeWorld,
-    assert_refused,
-    menu_labels,
-    saved_rule,
-    wall,
-    zone_button,
-    zones_offered,
-)
 
 from flows.callbacks import Action, encode, encode_id
 from flows.checkins.places import local_time_text
@@ -30,15 +15,28 @@ from flows.checkins.schedule import NudgeRule, Rhythm, next_nudge_at
 from flows.content.guide import guide_for
 from flows.replies import CreateStory, PersonActive, Reply
 from flows.states import State, Step, StoryKind
+from tests.support.flow_harness import assert_refused
+from tests.support.nudge_harness import (
+    AMSTERDAM,
+    MONDAY,
+    QUICK_PICK_ZONES,
+    RULE,
+    NudgePerson,
+    NudgeWorld,
+    menu_labels,
+    saved_rule,
+    wall,
+    zone_button,
+    zones_offered,
+)
+from tests.support.outcomes import labels, texts
 
 EN = guide_for("en")
 T = EN.texts
 S = EN.settings
 
 
-@pytest.fixture
-def world() -> NudgeWorld:
-    return NudgeWorld()
+pytestmark = pytest.mark.dialogue  # the whole dialogue: ``person`` is a NudgePerson
 
 
 # --- the time zone ----------------------------------------------------------------------------

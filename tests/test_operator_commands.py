@@ -8,12 +8,12 @@ import stat
 from pathlib import Path
 
 import pytest
-from test_conversations import ALICE, Chat, tell_whole_story
 
 from bot.cli import main
 from bot.engine.conversation import Conversations
 from bot.services import open_services
 from bot.settings import load_settings
+from tests.support.chat import ALICE, Chat, tell_whole_story
 
 OPERATOR_COMMANDS = [
     ["keys", "rotate"],

@@ -6,78 +6,27 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-import pytest
-from sqlalchemy import update
 from telegram.error import Forbidden, NetworkError
 
-from bot.jobs.photos import DeliveryPlan, PhotoDeliverer
 from flows.content.guide import guide_for
-from flows.replies import Outcome
 from flows.teams.rhythm import DeliveryRhythm
 from storage.crypto import TextCipher
 from storage.database import Database
-from storage.models import NudgeSchedule, Person
 from storage.team_store import Teams
-from tests.team_support import add_people, add_story, add_team
+from tests.support.outbox import Outbox
+from tests.support.teams import (
+    MADRID_NINE,
+    NOVEMBER,
+    add_people,
+    add_story,
+    deliverer,
+    seed,
+)
 
 if TYPE_CHECKING:
-    from tests.conftest import FakeClock
+    from tests.support.clock import FakeClock
 
-NOVEMBER = datetime(2026, 11, 12, tzinfo=UTC)
-MADRID_NINE = datetime(2026, 12, 1, 8, tzinfo=UTC)  # 09:00 in Madrid
 NL = guide_for("nl")
-
-
-class Outbox:
-    """A fake sender: records what was sent, or fails as told."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[int, Outcome]] = []
-        self.failures: list[Exception] = []
-
-    async def __call__(self, chat_id: int, outcome: Outcome) -> None:
-        if self.failures:
-            raise self.failures.pop(0)
-        self.sent.append((chat_id, outcome))
-
-
-async def seed(
-    database: Database, cipher: TextCipher, contributors: int, *, zone: str | None = "Europe/Madrid"
-) -> tuple[int, int, int]:
-    """A team whose people told stories in November, and a Dutch facilitator."""
-    async with database.transaction() as session:
-        team = await add_team(session, "Ambassade Madrid", NOVEMBER)
-        people = await add_people(session, contributors + 1, NOVEMBER)
-        facilitator, members = people[0], people[1:]
-        for person in members:
-            await add_story(session, person, team, NOVEMBER, {"how": ["by_doing"]})
-        await Teams(session, cipher).add_facilitator(team, facilitator, NOVEMBER)
-        await session.execute(update(Person).where(Person.id == facilitator).values(language="nl"))
-        if zone:
-            session.add(
-                NudgeSchedule(
-                    person_id=facilitator, zone=zone, rhythm="weekly", weekday=1, at_minute=600,
-                    weekend="56", unanswered=0, blocked=False,
-                )
-            )  # fmt: skip
-    return team, facilitator, 700_000 + 1
-
-
-@pytest.fixture
-def outbox() -> Outbox:
-    return Outbox()
-
-
-def deliverer(
-    database: Database,
-    cipher: TextCipher,
-    outbox: Outbox,
-    clock: FakeClock,
-    rhythm: DeliveryRhythm = DeliveryRhythm.MONTHLY,
-    hour: int = 9,
-) -> PhotoDeliverer:
-    plan = DeliveryPlan(rhythm, hour)
-    return PhotoDeliverer(database, cipher, outbox, plan=plan, clock=clock)
 
 
 async def test_the_month_just_ended_arrives_once_at_the_local_hour(
@@ -89,9 +38,9 @@ async def test_the_month_just_ended_arrives_once_at_the_local_hour(
     assert (await photos.tick()).sent == 0
     clock.now = MADRID_NINE
     assert (await photos.tick()).sent == 1
-    [(chat_id, outcome)] = outbox.sent
-    text, chart = outcome.replies
-    assert chat_id == chat
+    [sent] = outbox.sent
+    text, chart = sent.outcome.replies
+    assert sent.chat_id == chat
     assert text.text.startswith("Teamfoto · Ambassade Madrid · november 2026")
     assert chart.file is not None and chart.file.data.startswith(b"\x89PNG")
     clock.advance(hours=1)
@@ -105,9 +54,9 @@ async def test_a_month_below_the_minimum_is_told_once_that_it_stays_closed(
     photos = deliverer(database, cipher, outbox, clock)
     clock.now = MADRID_NINE
     assert (await photos.tick()).sent == 1
-    [(chat_id, outcome)] = outbox.sent
-    (closed,) = outcome.replies
-    assert chat_id == chat and closed.file is None
+    [sent] = outbox.sent
+    closed = sent.reply
+    assert sent.chat_id == chat and closed.file is None
     assert closed.text == (
         "In de periode november 2026 deden minder dan 5 mensen van “Ambassade Madrid” mee, "
         "dus daar komt geen teamfoto van: zo blijft iedereen onherkenbaar."
@@ -124,8 +73,8 @@ async def test_a_month_below_the_minimum_is_told_once_that_it_stays_closed(
             await add_story(session, person, team, datetime(2026, 12, 20, tzinfo=UTC))
     clock.now = datetime(2027, 1, 1, 8, tzinfo=UTC)
     assert (await photos.tick()).sent == 1
-    assert "mensen die meededen: 5" in outbox.sent[0][1].replies[0].text
-    assert "december 2026" in outbox.sent[0][1].replies[0].text
+    assert "mensen die meededen: 5" in outbox.sent[0].outcome.replies[0].text
+    assert "december 2026" in outbox.sent[0].outcome.replies[0].text
 
 
 async def test_without_a_zone_the_hour_is_utc(
@@ -145,13 +94,13 @@ async def test_a_network_error_is_tried_again_a_refusal_is_not(
     await seed(database, cipher, 5)
     photos = deliverer(database, cipher, outbox, clock)
     clock.now = MADRID_NINE
-    outbox.failures = [NetworkError("down")]
+    outbox.fail(None, NetworkError("down"))
     assert (await photos.tick()).failed == 1
     assert (await photos.tick()).sent == 1
     outbox.sent.clear()
     clock.now = datetime(2027, 1, 1, 8, tzinfo=UTC)  # December: nobody, so it stays closed
     assert (await photos.tick()).sent == 1
-    assert outbox.sent[0][1].replies[0].text.startswith("In de periode december 2026 deden")
+    assert outbox.sent[0].outcome.replies[0].text.startswith("In de periode december 2026 deden")
     assert (await photos.tick()).sent == 0, "and that is said once"
 
 
@@ -161,7 +110,7 @@ async def test_a_blocked_facilitator_is_not_retried(
     await seed(database, cipher, 5)
     photos = deliverer(database, cipher, outbox, clock)
     clock.now = MADRID_NINE
-    outbox.failures = [Forbidden("blocked")]
+    outbox.fail(None, Forbidden("blocked"))
     assert (await photos.tick()).failed == 1
     assert (await photos.tick()).sent == 0
 

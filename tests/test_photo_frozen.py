@@ -12,15 +12,15 @@ from sqlalchemy import select, update
 
 from flows.teams.effects import ShareQuote
 from flows.teams.periods import Period, Span
-from flows.teams.views import PhotoData, TeamRef
+from flows.teams.views import PhotoData, PhotoRules, TeamRef
 from storage.crypto import TextCipher
 from storage.database import Database
+from storage.effects import apply_effects
 from storage.erasure import erase_person
 from storage.models import Choice, Person, PhotoMonthQuote, Story
 from storage.repositories import Stories
 from storage.team_photo_query import TeamPhotoQuery
-from storage.team_store import Teams
-from tests.team_support import add_people, add_story, add_team
+from tests.support.teams import add_people, add_story, add_team
 
 OCTOBER = Period(2026, Span.MONTH, 10)
 Q4 = Period(2026, Span.QUARTER, 4)
@@ -58,9 +58,8 @@ async def look(
     database: Database, cipher: TextCipher, team: TeamRef, period: Period = OCTOBER
 ) -> PhotoData:
     async with database.transaction() as session:
-        return await TeamPhotoQuery(session, cipher).photo(
-            team, period, LOOKED_AT, minimum=5, quotes=10, opening_key="change"
-        )
+        rules = PhotoRules(minimum=5, quotes=10, opening_key="change")
+        return await TeamPhotoQuery(session, cipher, rules).photo(team, period, LOOKED_AT)
 
 
 def without_quotes(photo: PhotoData) -> PhotoData:
@@ -133,7 +132,7 @@ async def test_a_withdrawn_quote_leaves_the_frozen_month(
     async with database.transaction() as session:
         person = await session.get(Person, people[4])
         assert person is not None
-        await Teams(session, cipher).apply(person, [ShareQuote(stories[4], False)], LOOKED_AT)
+        await apply_effects(session, cipher, person, [ShareQuote(stories[4], False)], LOOKED_AT)
     assert "Opening 4" not in (await look(database, cipher, team)).quotes
     async with database.transaction() as session:
         left = list(await session.scalars(select(PhotoMonthQuote.story_id)))

@@ -10,9 +10,16 @@ import pytest
 from bot.engine import conversation
 from flows.content.guide import guide_for
 from storage.models import Person, Story
-from tests.fake_telegram import FakeTelegram, FakeUser
-from tests.telegram_support import TOKEN, bot_settings, count, running_bot
-from tests.test_telegram_e2e import EN, OPENING, tell_whole_story
+from tests.support.fake_telegram import FakeTelegram, FakeUser
+from tests.support.telegram import (
+    EN,
+    OPENING,
+    TOKEN,
+    bot_settings,
+    count,
+    running_bot,
+    tell_whole_story,
+)
 
 P = EN.privacy
 

@@ -5,16 +5,19 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from privacy_support import (
-    checkin,
-    found_in_tables,
-    join_team,
-    person_id,
-    schedule_checkins,
-    traces_of,
-)
 from sqlalchemy import func, select
-from test_conversations import (
+
+from bot.engine.conversation import Conversations, Speaker
+from flows.callbacks import Action, encode
+from flows.content.guide import guide_for
+from flows.events import Command, Press
+from flows.policy import PrivacyPolicy, Retention
+from flows.replies import PersonActive
+from flows.states import Step
+from storage.crypto import TextCipher
+from storage.database import Database
+from storage.models import Membership, Person, Story, Team
+from tests.support.chat import (
     ALICE,
     BOB,
     CHANGE,
@@ -23,31 +26,18 @@ from test_conversations import (
     Chat,
     begin,
     button,
+    person_id,
     snapshot,
     tell_whole_story,
 )
-
-from bot.engine.conversation import Conversations, Speaker
-from flows.callbacks import Action, encode
-from flows.content.guide import guide_for
-from flows.events import Command, Press
-from flows.policy import PrivacyPolicy, Retention
-from flows.replies import Outcome, PersonActive
-from flows.states import Step
-from storage.crypto import TextCipher
-from storage.database import Database
-from storage.models import Membership, Person, Story, Team
+from tests.support.outcomes import texts
+from tests.support.privacy import checkin, found_in_tables, join_team, schedule_checkins, traces_of
 
 if TYPE_CHECKING:
-    from tests.conftest import FakeClock
+    from tests.support.clock import FakeClock
 
 EN, NL = guide_for("en"), guide_for("nl")
 P = EN.privacy
-
-
-def texts(outcome: Outcome | None) -> list[str]:
-    assert outcome is not None
-    return [reply.text for reply in outcome.replies]
 
 
 async def stored_stories(database: Database) -> dict[int, int]:

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from privacy_support import checkin
 from pydantic import SecretStr, ValidationError
-from sqlalchemy import func, select
-from test_conversations import ALICE, Chat, tell_whole_story
 
 from bot.cli import main
 from bot.engine.conversation import Conversations, Speaker
@@ -24,37 +20,19 @@ from flows.callbacks import Action, decode
 from flows.content.guide import guide_for
 from flows.events import Command, Edited, Press
 from flows.policy import Retention
-from flows.replies import Outcome
 from storage.crypto import TextCipher
 from storage.database import Database
-from storage.models import Story
-from tests.fake_telegram import FakeTelegram
-from tests.telegram_support import TOKEN
+from tests.support.chat import ALICE, Chat, tell_whole_story
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.outbox import Outbox
+from tests.support.privacy import YEAR, checkin, stories_left
+from tests.support.telegram import TOKEN
 
 if TYPE_CHECKING:
-    from tests.conftest import FakeClock
+    from tests.support.clock import FakeClock
 
 P = guide_for("en").privacy
-YEAR = Retention(days=365)
 TERMINAL = Speaker("terminal", 1, None, "en")
-
-
-@dataclass
-class Outbox:
-    """What the job sent, by chat; ``failures`` are raised by the next sends instead."""
-
-    sent: list[tuple[int, Outcome]] = field(default_factory=list)
-    failures: list[Exception] = field(default_factory=list)
-
-    async def __call__(self, chat_id: int, outcome: Outcome) -> None:
-        if self.failures:
-            raise self.failures.pop(0)
-        self.sent.append((chat_id, outcome))
-
-
-async def stories_left(database: Database) -> int:
-    async with database.transaction() as session:
-        return int(await session.scalar(select(func.count()).select_from(Story)) or 0)
 
 
 # --- the rules ------------------------------------------------------------------------
@@ -105,9 +83,9 @@ async def test_told_a_week_ahead_then_deleted(
     assert (await job.run()).told == 0 and outbox.sent == []
     clock.now = start + timedelta(days=359)
     assert await job.run() == RetentionReport(1, 0)
-    [(chat, notice)] = outbox.sent
-    assert chat == ALICE.chat_id
-    [reply] = notice.replies
+    [sent] = outbox.sent
+    assert sent.chat_id == ALICE.chat_id
+    reply = sent.reply
     assert reply.text == P.retention_notice.format(
         period="365 days", date="3 Mar 2027", stories="1 story"
     )
@@ -165,8 +143,8 @@ async def test_the_notice_offers_an_export(
     clock.advance(days=800)
     outbox = Outbox()
     await RetentionJob(database, YEAR, outbox, clock).run()
-    [(_, notice)] = outbox.sent
-    exported = await alice.send(Press(notice.replies[0].buttons[0][0].data))
+    [sent] = outbox.sent
+    exported = await alice.send(Press(sent.reply.buttons[0][0].data))
     assert exported is not None
     assert [r.file.filename for r in exported.replies if r.file] == [
         "leerverhaal-2028-05-10.md",

@@ -9,12 +9,8 @@ from datetime import timedelta
 from io import StringIO
 from typing import TYPE_CHECKING
 
-from privacy_support import checkin, person_id
 from sqlalchemy import select
 from telegram.error import BadRequest, Forbidden, NetworkError
-from test_conversations import ALICE, Chat, tell_whole_story
-from test_retention import YEAR, Outbox, stories_left
-from test_terminal_chat import lines
 
 from bot.engine.conversation import Conversations
 from bot.jobs.retention import RetentionJob, RetentionReport
@@ -24,9 +20,13 @@ from flows.policy import PrivacyPolicy
 from storage.crypto import TextCipher
 from storage.database import Database
 from storage.models import Person, Story
+from tests.support.chat import ALICE, Chat, person_id, tell_whole_story
+from tests.support.outbox import Outbox
+from tests.support.privacy import YEAR, checkin, stories_left
+from tests.support.terminal import lines
 
 if TYPE_CHECKING:
-    from tests.conftest import FakeClock
+    from tests.support.clock import FakeClock
 
 P = guide_for("en").privacy
 
@@ -36,15 +36,16 @@ async def test_a_failed_notice_is_sent_again_and_deletion_waits_for_it(
 ) -> None:
     start = clock()
     await tell_whole_story(Chat(Conversations(database, cipher, clock=clock)))
-    outbox = Outbox(failures=[NetworkError("network down")])
+    outbox = Outbox()
+    outbox.fail(None, NetworkError("network down"))
     job = RetentionJob(database, YEAR, outbox, clock)
 
     clock.now = start + timedelta(days=359)
     assert await job.run() == RetentionReport(0, 0)  # not sent, so not recorded
     clock.now = start + timedelta(days=366, hours=1)
     assert await job.run() == RetentionReport(1, 0)  # expired, but only told just now
-    [(_, notice)] = outbox.sent
-    assert "10 Mar 2027" in notice.replies[0].text  # a week from the notice that went out
+    [notice] = outbox.sent
+    assert "10 Mar 2027" in notice.text  # a week from the notice that went out
     clock.now = start + timedelta(days=373)
     assert (await job.run()).deleted == 0
     clock.now = start + timedelta(days=373, hours=2)
@@ -58,7 +59,8 @@ async def test_someone_who_blocked_the_bot_counts_as_told_and_their_stories_go_l
     start = clock()
     runner = Conversations(database, cipher, clock=clock)
     await tell_whole_story(Chat(runner))
-    outbox = Outbox(failures=[Forbidden("Forbidden: bot was blocked by the user")])
+    outbox = Outbox()
+    outbox.fail(None, Forbidden("Forbidden: bot was blocked by the user"))
     job = RetentionJob(database, YEAR, outbox, clock)
 
     clock.now = start + timedelta(days=359)
@@ -69,7 +71,7 @@ async def test_someone_who_blocked_the_bot_counts_as_told_and_their_stories_go_l
     assert await job.run() == RetentionReport(0, 1)
     assert outbox.sent == []
 
-    outbox.failures = [BadRequest("Bad Request: chat not found")]  # gone for good as well
+    outbox.fail(None, BadRequest("Bad Request: chat not found"))  # gone for good as well
     await tell_whole_story(Chat(runner, ALICE, first_update=700))
     clock.advance(days=365)
     assert (await job.run()).unreachable == 1
@@ -93,7 +95,7 @@ async def test_weekly_check_ins_bring_one_notice_a_month_that_covers_them(
         left.append(await stories_left(database))
 
     assert told_on == [358, 393, 428]  # not once a week
-    texts = [notice.replies[0].text for _, notice in outbox.sent]
+    texts = [notice.text for notice in outbox.sent]
     assert texts[0] == P.retention_notice.format(
         period="365 days", date="2 Mar 2027", stories="5 check-ins"
     )

@@ -13,7 +13,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from schedule_support import RHYTHMS, SATURDAY, TUESDAY, utc, wall
 
 from flows.checkins.schedule import (
     INTERVAL_DAYS,
@@ -23,6 +22,7 @@ from flows.checkins.schedule import (
     local_instant,
     next_nudge_at,
 )
+from tests.support.schedule import RHYTHMS, SATURDAY, TUESDAY, utc, wall
 
 DST_ZONES = ("Europe/Amsterdam", "America/Santiago", "Australia/Lord_Howe", "Pacific/Chatham")
 ALL_ZONES = (*DST_ZONES, "Asia/Kathmandu", "Asia/Ulaanbaatar")

@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from schedule_support import RHYTHMS
 
 from flows.checkins.schedule import (
     DAY_END,
@@ -26,6 +25,7 @@ from flows.checkins.schedule import (
     next_allowed,
     next_nudge_at,
 )
+from tests.support.schedule import RHYTHMS
 
 # The fewest local days after a sent check-in before the next: a slot's nudge may go out
 # up to six days late, and the next slot still comes in its usual week (never sooner

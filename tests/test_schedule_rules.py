@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from schedule_support import FRIDAY, RHYTHMS, SATURDAY, SUNDAY, TUESDAY, ZONE, utc, wall
 
 from flows.checkins.schedule import (
     DAY_END,
@@ -31,6 +30,7 @@ from flows.checkins.schedule import (
     snooze_later_today,
     snooze_tomorrow,
 )
+from tests.support.schedule import FRIDAY, RHYTHMS, SATURDAY, SUNDAY, TUESDAY, ZONE, utc, wall
 
 # --- weekends ----------------------------------------------------------------------------
 

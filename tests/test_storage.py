@@ -17,11 +17,12 @@ from flows.states import State, Step, StoryKind, StoryStatus
 from flows.views import AnswerView, EditedAnswer
 from storage.crypto import TextCipher
 from storage.database import Database
+from storage.effects import apply_effects
 from storage.models import Answer, Choice, Person, Story
 from storage.repositories import People, Stories
 
 if TYPE_CHECKING:
-    from tests.conftest import FakeClock
+    from tests.support.clock import FakeClock
 
 PHRASE = "Zebravink-protocol: ik vraag nu eerst de lokale collega om raad"
 OTHER_PHRASE = "Something only the other person wrote"
@@ -36,7 +37,7 @@ async def _apply(
     db: Database, cipher: TextCipher, person: Person, now: datetime, *effects: Effect
 ) -> None:
     async with db.transaction() as session:
-        await Stories(session, cipher).apply(person, effects, now)
+        await apply_effects(session, cipher, person, effects, now)
 
 
 async def _count(session: AsyncSession, model: type[object]) -> int:
@@ -214,7 +215,7 @@ async def test_complete_and_set_language(
     async with database.transaction() as session:
         stored = await People(session).find("telegram", 1001)
         assert stored is not None
-        await Stories(session, cipher).apply(stored, (CompleteStory(11), SetLanguage("nl")), done)
+        await apply_effects(session, cipher, stored, (CompleteStory(11), SetLanguage("nl")), done)
     async with database.transaction() as session:
         story = await session.get(Story, 11)
         assert story is not None

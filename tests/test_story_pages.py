@@ -5,19 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from flow_harness import (
-    EN,
-    START,
-    Person,
-    StoredAnswer,
-    StoredStory,
-    T,
-    World,
-    all_buttons,
-    labels,
-    texts,
-)
-from test_conversations import ALICE, Chat
 
 from bot.engine.conversation import Conversations
 from flows.callbacks import Action, decode, encode
@@ -27,7 +14,11 @@ from flows.render import STORIES_PER_PAGE
 from flows.replies import CompleteStory, CreateStory, Outcome, Reply, SaveAnswer
 from flows.states import State, StoryKind, StoryStatus
 from storage.crypto import TextCipher
-from storage.repositories import People, Stories
+from storage.effects import apply_effects
+from storage.repositories import People
+from tests.support.chat import ALICE, Chat
+from tests.support.flow_harness import EN, START, Person, StoredAnswer, StoredStory, T, World
+from tests.support.outcomes import all_buttons, labels, texts
 
 OLDER = T.stories_older
 NEWER = T.stories_newer
@@ -325,14 +316,13 @@ async def test_pages_through_the_runner(conversations: Conversations, cipher: Te
     async with conversations.database.transaction() as session:
         me = await People(session).find(ALICE.channel, ALICE.external_id)
         assert me is not None
-        stories = Stories(session, cipher)
         for number in range(1, 21):
             effects = (
                 CreateStory(number, StoryKind.STORY),
                 SaveAnswer(number, OPENING, f"Story {number}"),
                 CompleteStory(number),
             )
-            await stories.apply(me, effects, start - timedelta(days=21 - number))
+            await apply_effects(session, cipher, me, effects, start - timedelta(days=21 - number))
 
     first = listing(await person.send(Command("stories")))
     assert first.text == heading(1, 8, 20)

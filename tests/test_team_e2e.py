@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from flows.content.guide import guide_for
-from tests.conftest import FakeClock
-from tests.fake_telegram import FakeTelegram, FakeUser
-from tests.telegram_support import TOKEN, bot_settings, running_bot
-from tests.test_team_photo import png_chunks
+from tests.support.clock import FakeClock
+from tests.support.fake_telegram import FakeTelegram, FakeUser
+from tests.support.teams import png_chunks
+from tests.support.telegram import TOKEN, bot_settings, running_bot
 
 EN = guide_for("en")
 TEAMS = EN.teams

@@ -18,21 +18,11 @@ from storage.crypto import TextCipher
 from storage.database import Database
 from storage.models import Facilitator, Membership, Person, Story, Team
 from storage.team_store import new_invite_code
-from tests.team_support import (
-    ADMIN_ID,
-    EN,
-    TEAMS,
-    Member,
-    button,
-    buttons,
-    make_runner,
-    new_team,
-    tell_story,
-    texts,
-)
+from tests.support.outcomes import all_buttons, all_text, find_button
+from tests.support.teams import ADMIN_ID, EN, TEAMS, Member, make_runner, new_team, tell_story
 
 if TYPE_CHECKING:
-    from tests.conftest import FakeClock
+    from tests.support.clock import FakeClock
 
 
 @pytest.fixture
@@ -75,8 +65,8 @@ async def test_someone_else_cannot_create_teams_or_use_admin_buttons(
     await new_team(runner, "Embassy Madrid")
     ann = Member(runner, 1)
     refused = await ann.command("newteam", "Mine")
-    assert texts(refused).strip() == TEAMS.admin_only
-    assert texts(await ann.command("teams")).strip() == TEAMS.admin_only
+    assert all_text(refused).strip() == TEAMS.admin_only
+    assert all_text(await ann.command("teams")).strip() == TEAMS.admin_only
     for data in (encode(Action.ADMIN_REVOKE, 1), encode(Action.ADMIN_INVITE, 1, "member")):
         pressed = await ann.press_data(data)
         assert pressed.notice == TEAMS.admin_only and pressed.replies == ()
@@ -85,7 +75,7 @@ async def test_someone_else_cannot_create_teams_or_use_admin_buttons(
 
 async def test_newteam_needs_a_name(runner: Conversations) -> None:
     outcome = await Member(runner, ADMIN_ID).command("newteam", "   ")
-    assert texts(outcome).strip() == TEAMS.newteam_usage
+    assert all_text(outcome).strip() == TEAMS.newteam_usage
 
 
 # --- joining --------------------------------------------------------------------------
@@ -95,14 +85,14 @@ async def test_joining_by_link_shows_the_team_and_asks_first(runner: Conversatio
     code, _ = await new_team(runner, "Embassy Madrid")
     ann = Member(runner, 1)
     asked = await ann.command("start", f"j_{code}")
-    assert texts(asked).strip() == TEAMS.join_confirm.format(team="Embassy Madrid")
+    assert all_text(asked).strip() == TEAMS.join_confirm.format(team="Embassy Madrid")
     assert await count(runner.database, Membership) == 0, "nothing happens before confirming"
     joined = await ann.press(TEAMS.join_yes)
     assert joined.replies[0].text == TEAMS.joined.format(team="Embassy Madrid")
     assert joined.replies[0].edit
     shown = await ann.command("team")
-    assert TEAMS.team_current.format(team="Embassy Madrid") in texts(shown)
-    assert [b.label for b in buttons(shown)] == [TEAMS.leave]
+    assert TEAMS.team_current.format(team="Embassy Madrid") in all_text(shown)
+    assert [b.label for b in all_buttons(shown)] == [TEAMS.leave]
 
 
 async def test_a_typed_code_may_have_dashes_spaces_and_capitals(runner: Conversations) -> None:
@@ -113,7 +103,7 @@ async def test_a_typed_code_may_have_dashes_spaces_and_capitals(runner: Conversa
     await ann.press(TEAMS.join_yes)
     assert await count(runner.database, Membership) == 1
     again = await ann.command("team", code)
-    assert texts(again).strip() == TEAMS.already_member.format(team="Embassy Madrid")
+    assert all_text(again).strip() == TEAMS.already_member.format(team="Embassy Madrid")
     assert asked.replies[0].buttons
 
 
@@ -126,7 +116,7 @@ async def test_moving_post_switches_team_and_stories_keep_theirs(runner: Convers
     await ann.press(TEAMS.join_yes)
     await tell_story(ann, "Chairing meetings in Spanish")
     asked = await ann.command("start", f"j_{rabat}")
-    assert texts(asked).strip() == TEAMS.join_switch.format(
+    assert all_text(asked).strip() == TEAMS.join_switch.format(
         current="Embassy Madrid", team="Embassy Rabat"
     )
     await ann.press(TEAMS.join_yes)
@@ -155,7 +145,7 @@ async def test_a_story_belongs_to_the_team_it_is_confirmed_in(runner: Conversati
     await ann.command("join", madrid)
     await ann.press(TEAMS.join_yes)
     confirmed = await confirm_draft(ann, story_id)
-    assert TEAMS.quote_share in [b.label for b in buttons(confirmed)], "told in a team now"
+    assert TEAMS.quote_share in [b.label for b in all_buttons(confirmed)], "told in a team now"
     await ann.press(TEAMS.quote_keep)
 
     await ann.command("reflect")
@@ -179,11 +169,11 @@ async def test_leaving_a_team_asks_once(runner: Conversations) -> None:
     left = await ann.press(TEAMS.leave_yes)
     assert left.replies[0].text == TEAMS.left.format(team="Embassy Madrid")
     assert await count(runner.database, Membership) == 0
-    assert texts(await ann.command("team")).startswith(TEAMS.team_none)
+    assert all_text(await ann.command("team")).startswith(TEAMS.team_none)
 
 
 async def test_join_usage_without_a_code(runner: Conversations) -> None:
-    assert texts(await Member(runner, 1).command("join")).strip() == TEAMS.join_usage
+    assert all_text(await Member(runner, 1).command("join")).strip() == TEAMS.join_usage
 
 
 # --- wrong codes ----------------------------------------------------------------------
@@ -195,16 +185,16 @@ async def test_wrong_codes_are_rate_limited_per_person(
     code, _ = await new_team(runner, "Embassy Madrid")
     ann, bob = Member(runner, 1), Member(runner, 2)
     first = await ann.command("join", new_invite_code())
-    assert texts(first).strip() == TEAMS.code_invalid
+    assert all_text(first).strip() == TEAMS.code_invalid
     await ann.command("join", "not-a-code")
     locked = await ann.press_data(encode(Action.JOIN_YES, new_invite_code()))  # forged button
-    assert texts(locked).strip() == TEAMS.join_locked.format(minutes=30)
+    assert all_text(locked).strip() == TEAMS.join_locked.format(minutes=30)
     assert next(e for e in locked.effects if isinstance(e, JoinFailed)).locked_until
 
     refused = await ann.command("join", code)  # even the right code, while locked
-    assert texts(refused).strip() == TEAMS.join_locked.format(minutes=30)
+    assert all_text(refused).strip() == TEAMS.join_locked.format(minutes=30)
     assert refused.replies[0].buttons == ()
-    assert texts(await bob.command("join", code)).strip() == TEAMS.join_confirm.format(
+    assert all_text(await bob.command("join", code)).strip() == TEAMS.join_confirm.format(
         team="Embassy Madrid"
     ), "the lock is per person"
 
@@ -222,24 +212,26 @@ async def test_revoked_and_replaced_codes_stop_working(runner: Conversations) ->
     admin, ann = Member(runner, ADMIN_ID), Member(runner, 1)
     await admin.command("teams")
     menu = await admin.press("Embassy Madrid")
-    assert [b.label for b in buttons(menu)] == [
+    assert [b.label for b in all_buttons(menu)] == [
         TEAMS.new_member_code,
         TEAMS.new_facilitator_link,
         TEAMS.revoke_codes,
     ]
     renewed = await admin.press(TEAMS.new_member_code)
-    new_code = re.search(r"start=j_([a-z2-7]{16})", texts(renewed))
+    new_code = re.search(r"start=j_([a-z2-7]{16})", all_text(renewed))
     assert new_code
-    assert texts(await ann.command("join", code)).strip() == TEAMS.code_invalid
-    assert TEAMS.join_yes in [b.label for b in buttons(await ann.command("join", new_code[1]))]
+    assert all_text(await ann.command("join", code)).strip() == TEAMS.code_invalid
+    assert TEAMS.join_yes in [b.label for b in all_buttons(await ann.command("join", new_code[1]))]
     await admin.command("teams")
     await admin.press("Embassy Madrid")
     revoked = await admin.press(TEAMS.revoke_codes)
     assert revoked.replies[0].text == TEAMS.codes_revoked.format(team="Embassy Madrid")
     pressed = await ann.press(TEAMS.join_yes)  # the confirmation shown before revoking
-    assert texts(pressed).strip() == TEAMS.code_invalid
+    assert all_text(pressed).strip() == TEAMS.code_invalid
     bob = Member(runner, 2)  # Ann has had her three tries
-    assert texts(await bob.command("start", f"f_{facilitator_code}")).strip() == TEAMS.code_invalid
+    assert (
+        all_text(await bob.command("start", f"f_{facilitator_code}")).strip() == TEAMS.code_invalid
+    )
     assert await count(runner.database, Membership) == 0
 
 
@@ -250,7 +242,9 @@ async def test_a_facilitator_invite_works_once(runner: Conversations) -> None:
     _, code = await new_team(runner, "Embassy Madrid")
     fay, eve = Member(runner, 50), Member(runner, 51)
     asked = await fay.command("start", f"f_{code}")
-    assert texts(asked).strip() == TEAMS.facilitator_confirm.format(team="Embassy Madrid", size=5)
+    assert all_text(asked).strip() == TEAMS.facilitator_confirm.format(
+        team="Embassy Madrid", size=5
+    )
     done = await fay.press(TEAMS.facilitator_yes)
     introduction = TEAMS.facilitator_added.format(
         team="Embassy Madrid", size=5, delivery=TEAMS.facilitator_delivery_monthly
@@ -258,9 +252,9 @@ async def test_a_facilitator_invite_works_once(runner: Conversations) -> None:
     assert done.replies[0].text == introduction
     assert await count(runner.database, Facilitator) == 1
     assert await count(runner.database, Membership) == 0, "facilitating is not membership"
-    assert texts(await eve.command("start", f"f_{code}")).strip() == TEAMS.code_invalid
+    assert all_text(await eve.command("start", f"f_{code}")).strip() == TEAMS.code_invalid
     shown = await fay.command("team")
-    assert TEAMS.team_facilitates.format(teams="“Embassy Madrid”") in texts(shown)
+    assert TEAMS.team_facilitates.format(teams="“Embassy Madrid”") in all_text(shown)
 
 
 # --- quotes ---------------------------------------------------------------------------
@@ -284,12 +278,12 @@ async def test_sharing_a_quote_is_asked_defaults_to_no_and_can_be_withdrawn(
     assert await released(runner.database) == [True]
 
     listing = await ann.command("stories")
-    card = await ann.press_data(buttons(listing)[0].data)
-    withdrawn = await ann.press_data(button(card, TEAMS.quote_withdraw).data)
+    card = await ann.press_data(all_buttons(listing)[0].data)
+    withdrawn = await ann.press_data(find_button(card, TEAMS.quote_withdraw).data)
     assert withdrawn.notice == TEAMS.quote_withdrawn
-    assert TEAMS.quote_withdraw not in [b.label for b in buttons(withdrawn)]
+    assert TEAMS.quote_withdraw not in [b.label for b in all_buttons(withdrawn)]
     assert await released(runner.database) == [False]
-    again = await ann.press_data(button(card, TEAMS.quote_withdraw).data)
+    again = await ann.press_data(find_button(card, TEAMS.quote_withdraw).data)
     assert again.notice == EN.texts.stale_button and again.effects[:-1] == ()
 
 
@@ -301,7 +295,7 @@ async def released(database: Database) -> list[bool]:
 async def test_no_offer_to_share_outside_a_team(runner: Conversations) -> None:
     confirmed = await tell_story(Member(runner, 1), "Writing short cables")
     assert confirmed.replies[1].text == EN.texts.saved
-    assert TEAMS.quote_share not in [b.label for b in buttons(confirmed)]
+    assert TEAMS.quote_share not in [b.label for b in all_buttons(confirmed)]
 
 
 async def test_nobody_can_share_someone_elses_story(runner: Conversations) -> None:
@@ -310,7 +304,7 @@ async def test_nobody_can_share_someone_elses_story(runner: Conversations) -> No
     await ann.command("join", code)
     await ann.press(TEAMS.join_yes)
     confirmed = await tell_story(ann, "Writing short cables")
-    share = button(confirmed, TEAMS.quote_share).data
+    share = find_button(confirmed, TEAMS.quote_share).data
     forged = await bob.press_data(share)
     assert forged.notice == EN.texts.story_not_found and forged.replies == ()
     assert await released(runner.database) == [False]
@@ -325,12 +319,12 @@ async def test_a_facilitator_of_two_teams_first_picks_the_team(runner: Conversat
         await fay.press(TEAMS.facilitator_yes)
     picker = await fay.command("photo")
     assert picker.replies[0].text == TEAMS.photo_pick_team
-    assert [b.label for b in buttons(picker)] == ["Embassy Madrid", "Embassy Rabat"]
+    assert [b.label for b in all_buttons(picker)] == ["Embassy Madrid", "Embassy Rabat"]
     periods = await fay.press("Embassy Rabat")
     assert periods.replies[0].text == TEAMS.photo_pick_period.format(team="Embassy Rabat")
     assert periods.replies[0].edit
     # in March 2026, only windows that have ended
-    assert [b.label for b in buttons(periods)] == [
+    assert [b.label for b in all_buttons(periods)] == [
         "February 2026", "January 2026", "Q4 2025", "Q3 2025",
         "H2 2025", "H1 2025", "2025", "2024",
     ]  # fmt: skip

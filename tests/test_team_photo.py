@@ -11,10 +11,8 @@ import csv
 import io
 import json
 import re
-import struct
 import subprocess
 import sys
-import zlib
 from dataclasses import replace
 from itertools import combinations
 from pathlib import Path
@@ -36,6 +34,7 @@ from flows.teams.photo import (
     photo_text,
 )
 from flows.teams.views import OptionCount, PhotoData, TeamRef
+from tests.support.teams import png_chunks
 
 EN, NL = guide_for("en"), guide_for("nl")
 TEAMS = EN.teams
@@ -286,21 +285,6 @@ def test_a_photo_holds_no_ids_and_no_time_finer_than_the_period() -> None:
 
 
 # --- chart and files ------------------------------------------------------------------
-
-
-def png_chunks(data: bytes) -> list[bytes]:
-    """The chunk types of a PNG, checking every CRC on the way."""
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    position, kinds = 8, []
-    while position < len(data):
-        (length,) = struct.unpack(">I", data[position : position + 4])
-        kind = data[position + 4 : position + 8]
-        body = data[position + 8 : position + 8 + length]
-        (crc,) = struct.unpack(">I", data[position + 8 + length : position + 12 + length])
-        assert zlib.crc32(kind + body) == crc
-        kinds.append(kind)
-        position += 12 + length
-    return kinds
 
 
 def test_the_chart_is_a_valid_png_with_no_metadata_and_always_the_same() -> None:

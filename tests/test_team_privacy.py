@@ -23,21 +23,20 @@ from storage.crypto import TextCipher
 from storage.database import Database
 from storage.models import Person, Story, Team
 from storage.team_store import Teams
-from tests.team_support import (
+from tests.support.outcomes import all_buttons, all_text
+from tests.support.teams import (
     EN,
     TEAMS,
     Member,
     accept,
-    buttons,
     do_checkin,
     make_runner,
     new_team,
     tell_story,
-    texts,
 )
 
 if TYPE_CHECKING:
-    from tests.conftest import FakeClock
+    from tests.support.clock import FakeClock
 
 PRIVACY = EN.privacy
 MARCH = "2026-03"  # the fake clock's month
@@ -117,7 +116,7 @@ async def test_below_the_minimum_only_that_more_people_are_needed(
     await do_checkin(Member(runner, 2), "Again better", ["feedback"])
     await members_tell(runner, code, range(5, 6))
     next_month(clock)
-    assert texts(await ask_photo(fay)).strip() == TEAMS.photo_not_enough.format(
+    assert all_text(await ask_photo(fay)).strip() == TEAMS.photo_not_enough.format(
         minimum=5, team="Embassy Madrid", period="March 2026"
     ), "March stays as it was"
     shown = await ask_photo(fay, "April 2026")
@@ -138,15 +137,15 @@ async def test_a_quarter_that_would_single_out_a_month_stays_hidden(
     await members_tell(runner, code, range(21, 22))  # one more person in May
     clock.now = clock().replace(month=7, day=1)  # Q2 and H1 have ended
     april = await ask_period(fay, await team_id(runner.database, "Embassy Madrid"), "2026-04")
-    assert "people who took part: 5" in texts(april)
+    assert "people who took part: 5" in all_text(april)
     for hidden in ("May 2026", "Q2 2026", "H1 2026"):
         # Q2 minus April, or H1 minus Q1 and April, would be the one May person.
         outcome = await ask_photo(fay, hidden)
-        assert texts(outcome).strip() == TEAMS.photo_not_enough.format(
+        assert all_text(outcome).strip() == TEAMS.photo_not_enough.format(
             minimum=5, team="Embassy Madrid", period=hidden
         )
     # Q1 holds only March's five: Q1 minus March is empty, so it may be shown.
-    assert "people who took part: 5" in texts(await ask_photo(fay, "Q1 2026"))
+    assert "people who took part: 5" in all_text(await ask_photo(fay, "Q1 2026"))
 
 
 async def test_one_storyteller_among_check_ins_is_not_singled_out(
@@ -166,7 +165,7 @@ async def test_one_storyteller_among_check_ins_is_not_singled_out(
     await teller.press(TEAMS.quote_share)
     next_month(clock)
 
-    photo = texts(await ask_photo(fay))
+    photo = all_text(await ask_photo(fay))
     assert "people who took part: 5" in photo
     assert "Feedback — 5 of 5 (100%)" in photo, "every one of the five answered how"
     for private in ("manager", "Doubting myself", "Chairing the meeting"):
@@ -182,7 +181,7 @@ async def test_forget_before_a_month_is_seen_leaves_no_trace_in_it(
     await members[0].command("forget")
     await members[0].press(PRIVACY.forget_yes)
     next_month(clock)
-    shown = texts(await ask_photo(fay))
+    shown = all_text(await ask_photo(fay))
     assert "people who took part: 5" in shown and "By doing, trial and error — 5" in shown
 
 
@@ -196,11 +195,11 @@ async def test_an_ended_month_once_seen_does_not_show_a_later_forget(
     await tell_story(members[0], "Writing shorter cables", {"obstacles": ["self_doubt"]})
     await members[0].press(TEAMS.quote_share)
     next_month(clock)
-    before = texts(await ask_photo(fay))
+    before = all_text(await ask_photo(fay))
     assert "“Writing shorter cables”" in before and "people who took part: 6" in before
     await members[0].command("forget")
     await members[0].press(PRIVACY.forget_yes)
-    after = texts(await ask_photo(fay))
+    after = all_text(await ask_photo(fay))
     assert after == before.replace("\n  “Writing shorter cables”", "").replace(
         f"\n\n{TEAMS.photo_quotes}", ""
     )
@@ -221,10 +220,10 @@ async def test_only_the_teams_facilitators_get_its_photo(
     next_month(clock)
     madrid = await team_id(runner.database, "Embassy Madrid")
     photo_button = encode(Action.PHOTO_PERIOD, madrid, MARCH)
-    assert texts(await ask_photo(fay)).count("Embassy Madrid") >= 1
+    assert all_text(await ask_photo(fay)).count("Embassy Madrid") >= 1
 
     def refused(outcome: Outcome) -> None:
-        said = texts(outcome)
+        said = all_text(outcome)
         assert TEAMS.photo_not_facilitator in said
         assert "Embassy Madrid" not in said and all(r.file is None for r in outcome.replies)
         assert outcome.replies == () or outcome.replies[0].text == TEAMS.photo_not_facilitator
@@ -234,8 +233,8 @@ async def test_only_the_teams_facilitators_get_its_photo(
     refused(await rob.press_data(photo_button))  # a facilitator of another team
     refused(await rob.press_data(encode(Action.PHOTO_TEAM, madrid)))
     rob_picker = await rob.command("photo")
-    assert "Embassy Madrid" not in texts(rob_picker)
-    assert all(str(madrid) not in b.data.split("|")[1:2] for b in buttons(rob_picker))
+    assert "Embassy Madrid" not in all_text(rob_picker)
+    assert all(str(madrid) not in b.data.split("|")[1:2] for b in all_buttons(rob_picker))
     refused(await rob.press_data(f"pp|{encode_id(madrid)}|{MARCH}"))
 
     async with runner.database.transaction() as session:
@@ -249,7 +248,7 @@ async def test_only_fixed_windows_that_have_ended(runner: Conversations) -> None
     code, fay = await team_with_facilitator(runner, "Embassy Madrid", 50)
     await members_tell(runner, code, range(1, 6))
     madrid = await team_id(runner.database, "Embassy Madrid")
-    offered = [b.label for b in buttons(await fay.command("photo"))]
+    offered = [b.label for b in all_buttons(await fay.command("photo"))]
     assert offered[:3] == ["February 2026", "January 2026", "Q4 2025"], "only ended windows"
     for period in ("2026-03", "2026-Q1", "2026", "2026-04", "2027", "2026-03-01", "2026-W10", "x"):
         outcome = await fay.press_data(f"pp|{encode_id(madrid)}|{period}")
@@ -274,7 +273,7 @@ async def test_a_photo_holds_no_names_ids_times_or_unshared_words(
         )
         if user_id == 4_200_101:
             await member.press_data(
-                next(b.data for b in buttons(confirmed) if b.label == TEAMS.quote_share)
+                next(b.data for b in all_buttons(confirmed) if b.label == TEAMS.quote_share)
             )
     await do_checkin(Member(runner, 4_200_101), "CHECKIN-WORDS", ["feedback"])
     secrets.append("CHECKIN-WORDS")
@@ -282,7 +281,7 @@ async def test_a_photo_holds_no_names_ids_times_or_unshared_words(
 
     photo = await ask_photo(fay)
     _, chart = photo.replies
-    said = texts(photo) + (chart.file.filename if chart.file else "")
+    said = all_text(photo) + (chart.file.filename if chart.file else "")
     assert "“UNSHARED-4200101”" in said, "the one shared opening is quoted"
     for secret in secrets:
         if secret != "UNSHARED-4200101":
@@ -307,15 +306,15 @@ async def test_nobody_is_both_member_and_facilitator_of_one_team(
     fay = Member(runner, 50)
     await accept(fay, f"f_{facilitator_code}")
     await fay.command("start", f"j_{member_code}")
-    assert texts(fay.last).strip() == TEAMS.facilitator_cannot_join.format(team="Embassy Madrid")
+    assert all_text(fay.last).strip() == TEAMS.facilitator_cannot_join.format(team="Embassy Madrid")
     ann = Member(runner, 1)
     await accept(ann, f"j_{member_code}")
     madrid = await team_id(runner.database, "Embassy Madrid")
     async with runner.database.transaction() as session:
         code = await Teams(session, runner.cipher).new_invite(madrid, Role.FACILITATOR, clock())
     said = await ann.command("start", f"f_{code}")
-    assert texts(said).strip() == TEAMS.member_cannot_facilitate.format(team="Embassy Madrid")
-    assert TEAMS.facilitator_yes not in [b.label for b in buttons(said)]
+    assert all_text(said).strip() == TEAMS.member_cannot_facilitate.format(team="Embassy Madrid")
+    assert TEAMS.facilitator_yes not in [b.label for b in all_buttons(said)]
     async with runner.database.transaction() as session:
         assert (
             await Teams(session, runner.cipher).facilitated_by(
@@ -339,6 +338,6 @@ async def test_facilitators_never_count_toward_the_minimum(
         await Teams(session, runner.cipher).add_facilitator(madrid, first, clock())
     assert members
     next_month(clock)
-    assert texts(await ask_photo(fay)).strip() == TEAMS.photo_not_enough.format(
+    assert all_text(await ask_photo(fay)).strip() == TEAMS.photo_not_enough.format(
         minimum=5, team="Embassy Madrid", period="March 2026"
     )

@@ -16,15 +16,16 @@ from flows.states import StoryKind
 from flows.teams.effects import BecomeFacilitator
 from flows.teams.periods import Period, Span
 from flows.teams.photo import ANYTHING, FrozenWindow
-from flows.teams.views import OptionCount, PhotoData, Role, TeamRef
+from flows.teams.views import OptionCount, PhotoData, PhotoRules, Role, TeamRef
 from storage.crypto import TextCipher
 from storage.database import Database
+from storage.effects import apply_effects
 from storage.models import Facilitator, Person, PhotoMonth, TeamInvite
 from storage.photo_months import PhotoMonths
 from storage.repositories import StaleDecision
 from storage.team_photo_query import TeamPhotoQuery
 from storage.team_store import Teams, code_hash, new_invite_code
-from tests.team_support import add_people, add_story, add_team
+from tests.support.teams import add_people, add_story, add_team
 
 NOW = datetime(2026, 10, 15, 12, tzinfo=UTC)
 Q3 = Period(2026, Span.QUARTER, 3)
@@ -85,7 +86,7 @@ async def look(
     """The photo a facilitator would see now."""
     given = {"minimum": 5, "quotes": 3, "opening_key": "change"} | rules
     async with database.transaction() as session:
-        return await TeamPhotoQuery(session, cipher).photo(team, period, NOW, **given)
+        return await TeamPhotoQuery(session, cipher, PhotoRules(**given)).photo(team, period, NOW)
 
 
 async def frozen(database: Database, cipher: TextCipher, team: TeamRef) -> FrozenWindow:
@@ -272,11 +273,11 @@ async def test_a_facilitator_code_used_meanwhile_makes_the_step_decide_again(
         code = await Teams(session, cipher).new_invite(team, Role.FACILITATOR, NOW)
     effect = BecomeFacilitator(team, code)
     async with database.transaction() as session:
-        await Teams(session, cipher).apply(await session.get_one(Person, first), [effect], NOW)
+        await apply_effects(session, cipher, await session.get_one(Person, first), [effect], NOW)
     with pytest.raises(StaleDecision):
         async with database.transaction() as session:
             person = await session.get_one(Person, second)
-            await Teams(session, cipher).apply(person, [effect], NOW)
+            await apply_effects(session, cipher, person, [effect], NOW)
     async with database.transaction() as session:
         facilitators = list(await session.scalars(select(Facilitator.person_id)))
     assert facilitators == [first]

@@ -14,68 +14,23 @@ from sqlalchemy import select
 
 from flows.content.guide import guide_for
 from storage.models import Answer, Choice, GroupChat, Person, Story
-from tests.fake_telegram import FakeTelegram, FakeUser
-from tests.telegram_support import (
+from tests.support.fake_telegram import FakeTelegram, FakeUser
+from tests.support.telegram import (
+    EN,
+    OPENING,
     TOKEN,
     RunningBot,
+    answer_text,
+    begin,
     bot_settings,
     count,
-    first_start,
+    done,
     running_bot,
+    tap,
+    tell_whole_story,
 )
 
-EN = guide_for("en")
 NL = guide_for("nl")
-OPENING = "Writing short cables for headquarters 🙂"
-
-
-async def begin(user: FakeUser) -> None:
-    """A first /start (English chosen), then tap the begin button: the opening question."""
-    welcome = await first_start(user)
-    assert EN.texts.welcome.strip().splitlines()[0] in (welcome.text or "")
-    await user.press_button(EN.texts.begin)
-    question = await user.wait_for_message()
-    assert EN.opening.prompt in question.text
-
-
-async def answer_text(user: FakeUser, text: str) -> str:
-    """Type an answer and return the next message's text."""
-    await user.send(text)
-    return (await user.wait_for_message()).text or ""
-
-
-async def tap(user: FakeUser, label: str) -> None:
-    """Tap a quick pick and wait until the keyboard shows it ticked."""
-    await user.press_button(label)
-    edited = await user.wait_for_edit()
-    assert any(label in text and text.startswith("✅") for text, _ in edited.buttons)
-
-
-async def done(user: FakeUser) -> str:
-    """Tap Done and return the next message's text."""
-    await user.press_button(EN.texts.done)
-    return (await user.wait_for_message()).text or ""
-
-
-async def tell_whole_story(user: FakeUser) -> None:
-    """Answer every question of the English guide, ending at the summary card."""
-    await begin(user)
-    assert "How did you learn it?" in await answer_text(user, OPENING)
-    await tap(user, "By doing, trial and error")
-    await tap(user, "Feedback")
-    assert "Who was involved?" in await done(user)
-    await tap(user, "A more experienced colleague")
-    # typed words join the picks; the question stays open until Done
-    assert EN.texts.words_added in await answer_text(user, "my mentor's old cables")
-    assert "tools or resources" in await done(user)
-    await user.press_button(EN.texts.skip)
-    assert "got in the way" in (await user.wait_for_message()).text
-    await tap(user, "Doubting myself: “I should know this”")
-    assert "helped you most" in await done(user)
-    assert "take this further" in await answer_text(user, "Ana, who read every draft")
-    await tap(user, "Shadowing a colleague")
-    card = await done(user)
-    assert EN.texts.card_question in card
 
 
 @pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)

@@ -5,16 +5,15 @@ from __future__ import annotations
 from io import StringIO
 from typing import TYPE_CHECKING
 
-from test_terminal_chat import CHANGE, GUIDE, INTERVIEW, TEXTS, lines, terminal_stories
-
 from bot.engine.conversation import Conversations
 from bot.terminal import TerminalChat
 from flows.states import StoryStatus
 from storage.crypto import TextCipher
 from storage.database import Database
+from tests.support.terminal import CHANGE, GUIDE, INTERVIEW, TEXTS, lines, terminal_stories
 
 if TYPE_CHECKING:
-    from tests.conftest import FakeClock
+    from tests.support.clock import FakeClock
 
 NEW_CHANGE = "Ik vraag nu eerder om feedback op mijn concepten"
 HOW = GUIDE.question("how")

@@ -22,11 +22,10 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from storage.database import Database
-from tests.fake_telegram import FakeTelegram, FakeUser
-from tests.fake_telegram._user import command_entities
-from tests.telegram_support import TOKEN, first_start
-from tests.test_telegram_e2e import tell_whole_story
-from tests.webhook_support import (
+from tests.support.fake_telegram import FakeTelegram, FakeUser
+from tests.support.fake_telegram._user import command_entities
+from tests.support.telegram import TOKEN, first_start, tell_whole_story
+from tests.support.webhook import (
     EN,
     SECRET,
     asked,

@@ -24,13 +24,14 @@ from flows.checkins.places import IndexNotReady, not_built_here
 from flows.content.guide import guide_for
 from flows.events import Event, NudgeDue
 from flows.policy import PrivacyPolicy
-from flows.replies import ForgetPerson, Outcome, PersonActive
+from flows.replies import ForgetPerson, Outcome
 from flows.states import State, StoryKind
 from flows.teams.views import TeamNeeds, TeamRules, TeamsView
 from flows.views import PersonView
 from storage.crypto import TextCipher
 from storage.database import Database
-from storage.erasure import erase_person, reclaim_space
+from storage.effects import apply_effects
+from storage.erasure import reclaim_space
 from storage.export import gather
 from storage.inbox import InboxKey, NotYourTurn, Turn, first_time
 from storage.models import Person
@@ -278,15 +279,15 @@ class Conversations:
             welcomed=person.welcomed,
         )
         outcome = dialogue.step(view, event)
-        await stories.apply(person, outcome.effects, now, view.stories)
-        await nudges.apply(person.id, outcome.effects, now)
-        await Teams(session, self.cipher).apply(person, outcome.effects, now)
-        if any(isinstance(effect, ForgetPerson) for effect in outcome.effects):
-            await erase_person(session, person.id)
+        applied = await apply_effects(
+            session, self.cipher, person, outcome.effects, now, view.stories
+        )
+        if applied.erased:
             log.info("person %d: erased", person.id)
             return outcome
-        active = PersonActive() in outcome.effects  # a due check-in is not the person acting
-        if not await People(session).save_state(person, outcome.state, version, now, active=active):
+        # (a due check-in is not the person acting: only their own events move updated_at)
+        people = People(session)
+        if not await people.save_state(person, outcome.state, version, now, active=applied.active):
             raise _Retry
         log.info(
             "person %d: %s -> %s (%d effects)",
@@ -304,11 +305,8 @@ class Conversations:
         if needed is None:
             return None
         teams = Teams(session, self.cipher)
-        opening = guide_for(None).opening.key
         minimum = self.policy.min_group_size
-        return await teams.view(
-            person, needed, now, self.team_rules, minimum=minimum, opening_key=opening
-        )
+        return await teams.view(person, needed, now, self.team_rules, minimum=minimum)
 
 
 def _title_questions(language: str) -> tuple[str, ...]:

@@ -3,7 +3,8 @@
 Replies decided by this instance are handed over in memory the moment their
 transaction commits; replies stored by other instances (or left by a crash) are
 claimed from the outbox by the instance that holds the sender lease. What
-Telegram answers decides what happens next, for that chat only:
+Telegram answers (as ``bot.engine.delivery``'s errors) decides what happens
+next, for that chat only:
 
 - 429: this chat waits ``retry_after``; other chats keep flowing.
 - 403 (blocked): the person is marked unreachable, the chat's replies are dropped.
@@ -27,8 +28,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
+from bot.engine.delivery import (
+    Blocked,
+    DeliveryError,
+    RateLimited,
+    Rejected,
+    TimedOut,
+    Unreachable,
+)
 from bot.engine.pacing import Pacer
 from bot.engine.queues import KeyedQueues
 from bot.log_privacy import without_messages
@@ -59,12 +67,6 @@ class SendLimits:
 
 def _by_id(pending: Pending) -> int:
     return pending.id
-
-
-def retry_seconds(error: RetryAfter) -> float:
-    """Telegram's ``retry_after`` in seconds."""
-    wait = error.retry_after
-    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
 
 
 class Sender:
@@ -223,7 +225,7 @@ class Sender:
         """For jobs that keep their own records (check-ins, photos, retention notices).
 
         Paced with everything else; a timeout is repeated once, then counted as
-        delivered; any other failure is raised as Telegram answered it.
+        delivered; any other failure is raised (a ``bot.engine.delivery`` error).
         """
         delivery = Delivery(chat_id, outcome.replies)
         for part in range(1, delivery.parts):
@@ -269,12 +271,11 @@ class Sender:
                 await self.pacer.wait(delivery.chat_id, chat_gap=0)
             try:
                 await self.send_part(delivery, part)
-            except RetryAfter as exc:
-                seconds = retry_seconds(exc)
-                log.warning("Telegram asks one chat to wait %.1f s", seconds)
-                await asyncio.sleep(seconds)
+            except RateLimited as exc:
+                log.warning("Telegram asks one chat to wait %.1f s", exc.retry_after)
+                await asyncio.sleep(exc.retry_after)
                 continue
-            except Forbidden:
+            except Blocked:
                 log.info("a chat blocked the bot; its replies are dropped")
                 return False
             except TimedOut:
@@ -284,14 +285,14 @@ class Sender:
                     continue
                 timed_out_at = part
                 failures += 1
-            except BadRequest as exc:
+            except Rejected as exc:
                 log.warning("Telegram refused a message: %s", without_messages(exc))
                 part += 1
                 continue
-            except NetworkError as exc:
+            except Unreachable as exc:
                 failures += 1
                 log.warning("network error while sending (%s); retrying", type(exc).__name__)
-            except TelegramError as exc:
+            except DeliveryError as exc:
                 log.error("Telegram refused a message: %s", without_messages(exc))
                 part += 1
                 continue

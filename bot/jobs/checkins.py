@@ -11,21 +11,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
 
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
-
 from bot.engine.conversation import Conversations
-from bot.engine.pacing import Pacer
+from bot.engine.delivery import Blocked, RateLimited, Rejected, Sender, Unreachable
+from bot.engine.pacing import Pacer, Sleep
 from bot.log_privacy import without_messages
 from flows.replies import Outcome
 from storage.nudge_store import DueNudge, Nudges
 
 log = logging.getLogger(__name__)
-Sender = Callable[[int, Outcome], Awaitable[None]]
 Decided = dict[int, tuple[int | None, Outcome]]  # person id -> (chat id, what to send)
 DECIDE_CHUNK = 50  # nudges decided per transaction: short write locks on SQLite
 
@@ -85,6 +82,7 @@ class NudgeDispatcher:
     conversations: Conversations
     send: Sender
     limits: DispatchLimits = field(default_factory=DispatchLimits)
+    sleep: Sleep = field(default=asyncio.sleep)  # the waits Telegram asks for, and backoff
 
     def __post_init__(self) -> None:
         self.pacer = Pacer(self.limits.per_second, self.limits.chat_gap)
@@ -201,20 +199,18 @@ class NudgeDispatcher:
                 await self.send(chat_id, outcome)
                 self.pacer.sent(chat_id)
                 return Result.SENT
-            except RetryAfter as exc:
-                wait = exc.retry_after
-                seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-                log.warning("nudges: Telegram asks to wait %.1f s", seconds)
-                await asyncio.sleep(seconds)
-            except Forbidden:
+            except RateLimited as exc:
+                log.warning("nudges: Telegram asks to wait %.1f s", exc.retry_after)
+                await self.sleep(exc.retry_after)
+            except Blocked:
                 log.info("nudges: person %d blocked the bot; nudges stop", person_id)
                 return Result.BLOCKED
-            except BadRequest as exc:
+            except Rejected as exc:
                 log.warning("nudges: Telegram refused a nudge: %s", without_messages(exc))
                 return Result.REFUSED  # do not retry a message Telegram refuses
-            except NetworkError as exc:
+            except Unreachable as exc:
                 failures += 1
                 if failures > self.limits.network_retries:
                     log.warning("nudges: giving up for now (%s)", type(exc).__name__)
                     return Result.FAILED  # the lease runs out and a later tick tries again
-                await asyncio.sleep(0.5 * 2**failures)
+                await self.sleep(0.5 * 2**failures)

@@ -16,16 +16,13 @@ tries again. A facilitator who blocked the bot is skipped until the next window.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
-from telegram.error import BadRequest, Forbidden, NetworkError
-from telegram.ext import ContextTypes, JobQueue
 
 from bot.engine.conversation import Clock, utc_now
-from bot.jobs.checkins import Sender
+from bot.engine.delivery import Blocked, Rejected, Sender, Unreachable
 from bot.log_privacy import without_messages
 from bot.services import Services
 from bot.settings import Settings
@@ -34,6 +31,7 @@ from flows.policy import PrivacyPolicy
 from flows.replies import Outcome
 from flows.states import State
 from flows.teams.periods import Period
+from flows.teams.photo import photo_rules
 from flows.teams.photo_command import photo_replies
 from flows.teams.rhythm import DeliveryRhythm, due_period, is_new, tells_closed
 from flows.teams.views import PhotoData, TeamRules
@@ -106,23 +104,14 @@ class PhotoDeliverer:
         """Count the photo; if it has news, record it as delivered (a closed one as 0)."""
         async with self.database.transaction() as session:
             deliveries = Deliveries(session)
-            query = TeamPhotoQuery(session, self.cipher)
+            rules = photo_rules(self.policy.min_group_size, self.rules)
+            query = TeamPhotoQuery(session, self.cipher, rules)
             before = await deliveries.delivered(seat.person_id, seat.team.id, period)
-            now, opening = self.clock(), guide_for(None).opening.key
-            minimum = self.policy.min_group_size
-            contributions = await query.contributions(
-                seat.team, period, now, minimum=minimum, opening_key=opening
-            )
+            now = self.clock()
+            contributions = await query.contributions(seat.team, period, now)
             if not is_new(contributions, before):
                 return None
-            data = await query.photo(
-                seat.team,
-                period,
-                now,
-                minimum=minimum,
-                quotes=self.rules.quotes,
-                opening_key=opening,
-            )
+            data = await query.photo(seat.team, period, now)
             if not data.disclosable and not tells_closed(self.plan.rhythm, period, now):
                 return None
             await deliveries.record(seat.person_id, seat.team.id, period, contributions, now)
@@ -135,10 +124,10 @@ class PhotoDeliverer:
         try:
             await self.send(seat.chat_id, Outcome(State(), replies))
             report.sent += 1
-        except (Forbidden, BadRequest) as exc:
+        except (Blocked, Rejected) as exc:
             log.info("team photos: Telegram refused one (%s)", type(exc).__name__)
             report.failed += 1
-        except NetworkError as exc:
+        except Unreachable as exc:
             log.warning("team photos: not sent (%s); a later tick tries again", type(exc).__name__)
             report.failed += 1
             async with self.database.transaction() as session:
@@ -158,27 +147,4 @@ def photo_deliverer(
     policy = settings.privacy.policy()
     return PhotoDeliverer(
         services.database, services.cipher, send, policy, teams.rules(), plan, clock
-    )
-
-
-def schedule_photo_delivery(
-    jobs: JobQueue[ContextTypes.DEFAULT_TYPE],
-    deliverer: PhotoDeliverer,
-    leading: Callable[[], bool] = lambda: True,
-) -> None:
-    """Check for due photos every ``plan.tick``, the first time a minute after start
-    (on the leading instance)."""
-    if deliverer.plan.rhythm is DeliveryRhythm.OFF:
-        return
-
-    async def deliver(_context: ContextTypes.DEFAULT_TYPE) -> None:
-        if leading():
-            await deliverer.tick()
-
-    jobs.run_repeating(
-        deliver,
-        interval=deliverer.plan.tick,
-        first=FIRST_RUN,
-        name="team_photos",
-        job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
     )

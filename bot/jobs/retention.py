@@ -16,17 +16,11 @@ stories wait.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from bot.engine.conversation import Clock, utc_now
-
-if TYPE_CHECKING:
-    from telegram.ext import ContextTypes, JobQueue
-
-    from bot.jobs.checkins import Sender
+from bot.engine.delivery import Blocked, DeliveryError, Rejected, Sender
 from flows.policy import Retention
 from flows.privacy.commands import retention_notice
 from flows.replies import Outcome, Reply
@@ -73,9 +67,6 @@ class RetentionJob:
         cutoffs = self.retention.cutoffs(now)
         if cutoffs is None:
             return RetentionReport()
-        # here: the terminal chat imports this module, and it never talks to Telegram
-        from telegram.error import BadRequest, Forbidden, TelegramError
-
         async with self.database.transaction() as session:
             notices = await ExpiringStories(session).due_notices(cutoffs)
         told = unreachable = 0
@@ -86,14 +77,14 @@ class RetentionJob:
             try:
                 await self.send(notice.chat_id, Outcome(State(), (reply,)))
                 told += 1
-            except (Forbidden, BadRequest) as exc:  # refused for good: they cannot be told
+            except (Blocked, Rejected) as exc:  # refused for good: they cannot be told
                 log.warning(
                     "retention: person %d cannot be told (%s); counted as told",
                     notice.person_id,
                     type(exc).__name__,
                 )
                 unreachable += 1
-            except TelegramError as exc:  # network, Telegram down: try again tomorrow
+            except DeliveryError as exc:  # network, Telegram down: try again tomorrow
                 log.warning(
                     "retention: person %d not told (%s); trying again next run",
                     notice.person_id,
@@ -132,23 +123,3 @@ async def tell_on_arrival(
             return None
         await stories.mark_told(notices[0], now)
     return notice_reply(notices[0], retention, now)
-
-
-def schedule_retention(
-    jobs: JobQueue[ContextTypes.DEFAULT_TYPE],
-    job: RetentionJob,
-    leading: Callable[[], bool] = lambda: True,
-) -> None:
-    """Run the job daily, the first time a few minutes after start (on the leading instance)."""
-
-    async def run(_context: ContextTypes.DEFAULT_TYPE) -> None:
-        if leading():
-            await job.run()
-
-    jobs.run_repeating(
-        run,
-        interval=EVERY,
-        first=FIRST_RUN,
-        name="retention",
-        job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
-    )

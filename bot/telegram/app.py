@@ -5,6 +5,10 @@ updates come in through our own polling loop or webhook server into the durable
 engine (``bot.engine``), never through PTB's updater, whose acknowledgement
 comes before handling. The engine paces every send, so there is no PTB rate
 limiter (its 429 handling pauses every chat).
+
+What happens at start and stop is declared with the Application (``post_init``,
+``post_stop``); ``running`` drives it in PTB's own order. PTB's ``run_polling`` and
+``run_webhook`` cannot, as they need its updater.
 """
 
 from __future__ import annotations
@@ -14,14 +18,14 @@ import contextlib
 import logging
 import signal
 import warnings
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
-from telegram.ext import Application, ApplicationBuilder, ContextTypes
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, ExtBot, JobQueue
 from telegram.warnings import PTBUserWarning
 
 from bot.engine.conversation import Clock, Conversations, utc_now
@@ -29,34 +33,37 @@ from bot.engine.engine import Engine, EngineLimits
 from bot.engine.pacing import Pacer
 from bot.engine.sender import SendLimits
 from bot.instance_lock import single_process
-from bot.jobs.checkins import DispatchLimits, NudgeDispatcher
-from bot.jobs.photos import photo_deliverer, schedule_photo_delivery
-from bot.jobs.retention import RetentionJob, schedule_retention
-from bot.log_privacy import keep_people_out_of_logs, without_messages
+from bot.log_privacy import keep_people_out_of_logs
 from bot.services import Services, open_services
 from bot.settings import Settings
 from bot.telegram.polling import poll
 from bot.telegram.replies import send_part
+from bot.telegram.schedule import on_job_error, schedule_jobs
 from bot.telegram.updates import CHANNEL, error_reply, update_handler
 from flows.content.guide import guides
-from storage.database import is_transient
-from storage.inbox import Inbox
 from storage.nudge_store import Nudges
 from storage.outbox import Outbox
+
+if TYPE_CHECKING:
+    from aiohttp.web import AppRunner
 
 log = logging.getLogger(__name__)
 CONVERSATIONS = "conversations"
 DISPATCHER = "nudge_dispatcher"
 ENGINE = "engine"
-NUDGE_TICK = "send_due_nudges"
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
-if TYPE_CHECKING:
-    from aiohttp.web import AppRunner
 
-App = Application[Any, Any, Any, Any, Any, Any]
+BotApp = Application[
+    ExtBot[None],
+    ContextTypes.DEFAULT_TYPE,
+    dict[Any, Any],
+    dict[Any, Any],
+    dict[Any, Any],
+    JobQueue[ContextTypes.DEFAULT_TYPE],
+]
 
 
-async def set_commands(application: App) -> None:
+async def set_commands(application: BotApp) -> None:
     """Register the command menu in every language (setMyCommands)."""
     scope = BotCommandScopeAllPrivateChats()
     for code, guide in guides().items():
@@ -79,35 +86,96 @@ def engine_limits(settings: Settings) -> EngineLimits:
     )
 
 
-def dispatch_limits(settings: Settings) -> DispatchLimits:
-    """The check-in sender's limits from the settings."""
-    nudges = settings.nudges
-    return DispatchLimits(
-        per_second=nudges.per_second,
-        batch=nudges.batch_size,
-        lease=timedelta(seconds=nudges.lease_seconds),
-        concurrency=nudges.concurrency,
-        network_retries=nudges.network_retries,
-    )
-
-
 def bot_id_of(token: str) -> int:
     """A bot's id is the number before the colon of its token."""
     return int(token.split(":", 1)[0])
 
 
-def build_application(settings: Settings, services: Services, clock: Clock = utc_now) -> App:
-    """The Application with its engine, conversations and jobs attached."""
+@dataclass
+class Intake:
+    """Where updates come from: the long poll, or the webhook server (``webhook``).
+
+    It plays the part of PTB's updater: started after ``post_init`` has started the
+    engine, stopped before the Application stops. ``exclusive``: no other process
+    uses this database.
+    """
+
+    settings: Settings
+    exclusive: bool
+    webhook: bool = False
+    long_poll: int | None = None
+    engine: Engine | None = None  # once started
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    runner: AppRunner | None = None
+
+    async def post_init(self, app: BotApp) -> None:
+        """After ``initialize``: the bot's name and commands, the engine, then updates."""
+        app.bot_data[CONVERSATIONS].bot_username = app.bot.username
+        await set_commands(app)
+        engine: Engine = app.bot_data[ENGINE]
+        await engine.start(exclusive=self.exclusive)
+        self.engine = engine
+        if self.webhook:
+            await self._serve_webhook(app.bot, engine)
+        else:
+            telegram = self.settings.telegram
+            timeout = telegram.poll_timeout if self.long_poll is None else self.long_poll
+            polling = poll(app.bot, engine, long_poll=timeout, allowed_updates=ALLOWED_UPDATES)
+            self.tasks.append(asyncio.create_task(polling, name="polling"))
+
+    async def _serve_webhook(self, bot: ExtBot[None], engine: Engine) -> None:
+        from bot.telegram.webhook import serve_webhook  # aiohttp: loaded in webhook mode only
+
+        hook = self.settings.telegram.webhook
+        secret = hook.read_secret()
+        self.runner = await serve_webhook(
+            bot, engine, listen=hook.listen, port=hook.port, path=hook.path, secret=secret
+        )
+        await bot.set_webhook(
+            hook.public_url(),
+            secret_token=secret,
+            allowed_updates=ALLOWED_UPDATES,
+            max_connections=hook.max_connections,
+        )
+
+    async def stop(self) -> None:
+        """No more updates come in (before the Application stops)."""
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+        self.tasks.clear()
+        if self.runner is not None:
+            await self.runner.cleanup()
+            self.runner = None
+
+    async def post_stop(self, _app: BotApp) -> None:
+        """After the Application (and its jobs) stopped: the engine, what it holds goes back."""
+        if self.engine is not None:
+            await self.engine.stop()
+            self.engine = None
+
+
+def build_application(
+    settings: Settings,
+    services: Services,
+    clock: Clock = utc_now,
+    *,
+    intake: Intake | None = None,
+) -> BotApp:
+    """The Application with its engine, conversations and jobs attached; ``intake``
+    starts and stops with it."""
     token = settings.telegram.read_token()
-    application: App = (
+    builder = (
         ApplicationBuilder()
         .token(token)
         .base_url(settings.telegram.base_url)
         .base_file_url(settings.telegram.base_file_url)
         .read_timeout(settings.telegram.read_timeout)
         .updater(None)
-        .build()
     )
+    if intake is not None:
+        builder = builder.post_init(intake.post_init).post_stop(intake.post_stop)
+    application = builder.build()
     keep_people_out_of_logs()
     # Polling calls getUpdates through do_api_request on purpose (the inbox keeps the
     # JSON as Telegram sent it), which PTB warns about.
@@ -143,71 +211,23 @@ def build_application(settings: Settings, services: Services, clock: Clock = utc
     engine.poison_reply = error_reply
     application.bot_data[CONVERSATIONS] = conversations
     application.bot_data[ENGINE] = engine
-    _schedule_jobs(application, settings, services, engine, clock)
+    assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
+    send, leading = engine.sender.send_now, engine.leadership
+    jobs = application.job_queue
+    dispatcher = schedule_jobs(jobs, settings, services, conversations, send, leading, clock)
+    if dispatcher is not None:
+        application.bot_data[DISPATCHER] = dispatcher
     application.add_error_handler(on_job_error)
     return application
 
 
-async def on_job_error(_update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A periodic job failed (it runs again at its next turn): logged without any data."""
-    error = context.error
-    if error is None:
-        return
-    if is_transient(error):
-        log.warning("a job could not reach the database (%s); next turn", type(error).__name__)
-    else:
-        log.error("a job failed: %s", without_messages(error))
-
-
-def _schedule_jobs(
-    application: App, settings: Settings, services: Services, engine: Engine, clock: Clock
-) -> None:
-    """Check-ins, team photos, retention and the inbox's clean-up: on the leader only."""
-    assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
-    jobs, leading, send = application.job_queue, engine.leadership, engine.sender.send_now
-    policy = settings.privacy.policy()
-
-    async def forget_old_updates(_context: ContextTypes.DEFAULT_TYPE) -> None:
-        if leading():
-            async with services.database.transaction() as session:
-                forgotten = await Inbox(session, services.cipher).forget_before(
-                    clock() - timedelta(days=2)
-                )
-            log.debug("forgot %d handled updates", forgotten)
-
-    jobs.run_repeating(forget_old_updates, interval=3600, first=60)
-    if not policy.retention.forever:
-        retention = RetentionJob(services.database, policy.retention, send, clock)
-        schedule_retention(jobs, retention, leading)
-    schedule_photo_delivery(jobs, photo_deliverer(settings, services, send, clock), leading)
-    if settings.nudges.enabled:
-        conversations: Conversations = application.bot_data[CONVERSATIONS]
-        dispatcher = NudgeDispatcher(conversations, send, dispatch_limits(settings))
-        application.bot_data[DISPATCHER] = dispatcher
-
-        async def send_due_nudges(_context: ContextTypes.DEFAULT_TYPE) -> None:
-            """The database says who is due, not the scheduler's memory."""
-            if leading():
-                await dispatcher.tick()
-
-        jobs.run_repeating(
-            send_due_nudges,
-            name=NUDGE_TICK,
-            interval=settings.nudges.tick_seconds,
-            first=1,
-            job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
-        )
-
-
 @dataclass
 class RunningBot:
-    """A started bot: its Application, engine and the tasks that bring updates in."""
+    """A started bot: its Application, engine and services."""
 
-    app: App
+    app: BotApp
     engine: Engine
     services: Services
-    tasks: list[asyncio.Task[None]] = field(default_factory=list)
-    webhook: AppRunner | None = None
 
 
 @contextlib.asynccontextmanager
@@ -220,52 +240,32 @@ async def running(
     long_poll: int | None = None,
     exclusive: bool | None = None,
 ) -> AsyncIterator[RunningBot]:
-    """Start the bot (polling, or the webhook server), yield it, and stop it cleanly.
+    """Start the bot (polling, or the webhook server), yield it, and stop it cleanly,
+    in the order of PTB's ``run_polling``: initialize, post_init, start; then the
+    intake stops (as its updater would), stop, post_stop, shutdown.
 
     ``exclusive``: no other process uses this database (default: when it is SQLite).
     """
-    app = build_application(settings, services, clock)
-    engine: Engine = app.bot_data[ENGINE]
-    await app.initialize()
-    app.bot_data[CONVERSATIONS].bot_username = app.bot.username
-    await set_commands(app)
     only = services.database.is_sqlite if exclusive is None else exclusive
-    await engine.start(exclusive=only)
-    await app.start()
-    bot = RunningBot(app, engine, services)
+    intake = Intake(settings, only, webhook, long_poll)
+    app = build_application(settings, services, clock, intake=intake)
+    await app.initialize()
     try:
-        if webhook:
-            from bot.telegram.webhook import serve_webhook  # aiohttp: loaded in webhook mode only
-
-            hook = settings.telegram.webhook
-            secret = hook.read_secret()
-            bot.webhook = await serve_webhook(
-                app.bot, engine, listen=hook.listen, port=hook.port, path=hook.path, secret=secret
-            )
-            await app.bot.set_webhook(
-                hook.public_url(),
-                secret_token=secret,
-                allowed_updates=ALLOWED_UPDATES,
-                max_connections=hook.max_connections,
-            )
-        else:
-            timeout = settings.telegram.poll_timeout if long_poll is None else long_poll
-            bot.tasks.append(
-                asyncio.create_task(
-                    poll(app.bot, engine, long_poll=timeout, allowed_updates=ALLOWED_UPDATES),
-                    name="polling",
-                )
-            )
-        yield bot
+        await _call(app.post_init, app)
+        await app.start()
+        yield RunningBot(app, app.bot_data[ENGINE], services)
     finally:
-        for task in bot.tasks:
-            task.cancel()
-        await asyncio.gather(*bot.tasks, return_exceptions=True)
-        if bot.webhook is not None:
-            await bot.webhook.cleanup()
-        await app.stop()
-        await engine.stop()
+        await intake.stop()
+        if app.running:
+            await app.stop()
+        await _call(app.post_stop, app)
         await app.shutdown()
+
+
+async def _call(hook: Callable[[BotApp], Coroutine[Any, Any, None]] | None, app: BotApp) -> None:
+    """Run one of the Application's ``post_*`` hooks, as ``run_polling`` would."""
+    if hook is not None:
+        await hook(app)
 
 
 async def _serve(settings: Settings, *, webhook: bool, exclusive: bool) -> int:

@@ -3,17 +3,32 @@
 A delivery's parts are, in order: the answer to the pressed button (when there
 is one), then each reply. The first reply marked ``edit`` replaces the message
 the button was on; should Telegram refuse that edit, it is sent as a new message.
+What Telegram refuses is raised as the engine's delivery errors (``bot.engine.delivery``).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from datetime import timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile
-from telegram.error import BadRequest
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import TimedOut as TelegramTimedOut
 from telegram.ext import ExtBot
 
+from bot.engine.delivery import (
+    Blocked,
+    DeliveryError,
+    RateLimited,
+    Rejected,
+    Sender,
+    TimedOut,
+    Unreachable,
+)
 from bot.log_privacy import without_messages
+from bot.settings import Settings
 from flows.render import MESSAGE_LIMIT, fit
 from flows.replies import Outcome, Reply
 from storage.outbox import Delivery
@@ -56,9 +71,45 @@ def _edit_index(delivery: Delivery) -> int | None:
     return next((i for i, reply in enumerate(delivery.replies) if reply.edit), None)
 
 
+def retry_seconds(error: RetryAfter) -> float:
+    """Telegram's ``retry_after`` in seconds."""
+    wait = error.retry_after
+    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+
+
+def delivery_error(error: TelegramError) -> DeliveryError:
+    """What Telegram answered, in the engine's words (without Telegram's message)."""
+    if isinstance(error, RetryAfter):
+        return RateLimited(retry_seconds(error))
+    if isinstance(error, Forbidden):
+        return Blocked()
+    if isinstance(error, BadRequest):
+        return Rejected()
+    if isinstance(error, TelegramTimedOut):
+        return TimedOut()
+    if isinstance(error, NetworkError):
+        return Unreachable()
+    return DeliveryError()
+
+
+@contextmanager
+def delivery_errors() -> Iterator[None]:
+    """Raise Telegram's errors inside as delivery errors (the original as their cause)."""
+    try:
+        yield
+    except TelegramError as exc:
+        raise delivery_error(exc) from exc
+
+
 async def send_part(bot: ExtBot[None], delivery: Delivery, part: int) -> None:
-    """Make the Bot API call for one part; raises what Telegram answered, except
-    "message is not modified" (already as wanted) and a refused edit (sent anew)."""
+    """Make the Bot API call for one part; raises a delivery error for what Telegram
+    refused, except "message is not modified" (already as wanted) and a refused edit
+    (sent anew)."""
+    with delivery_errors():
+        await _send_part(bot, delivery, part)
+
+
+async def _send_part(bot: ExtBot[None], delivery: Delivery, part: int) -> None:
     if part == 0:
         if delivery.query_id is not None:
             await _answer_query(bot, delivery)
@@ -115,3 +166,18 @@ async def send_outcome(bot: ExtBot[None], chat_id: int, outcome: Outcome | None)
     delivery = delivery_of(chat_id, outcome)
     for part in range(1, delivery.parts):
         await send_part(bot, delivery, part)
+
+
+@asynccontextmanager
+async def telegram_sender(settings: Settings) -> AsyncIterator[Sender]:
+    """Send outcomes through the configured bot (outside the running Application)."""
+    telegram = settings.telegram
+    bot: ExtBot[None] = ExtBot(
+        telegram.read_token(), base_url=telegram.base_url, base_file_url=telegram.base_file_url
+    )
+    async with bot:
+
+        async def send(chat_id: int, outcome: Outcome) -> None:
+            await send_outcome(bot, chat_id, outcome)
+
+        yield send

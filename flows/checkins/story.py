@@ -106,6 +106,16 @@ def answer_through(turn: Turn, message: Text) -> Outcome:
     return Outcome(idle, (Reply(turn.guide.checkin.texts.through_saved),), (save,))
 
 
+def on_press(turn: Turn, pressed: Pressed) -> Outcome:
+    """After a check-in: "No, that's all", or "make it a learning story"."""
+    if pressed.action is Action.THROUGH_DONE:
+        return through_done(turn, pressed)
+    story = turn.story(pressed.story_id)
+    if story is None:
+        return turn.outcome(notice=turn.guide.texts.story_not_found)
+    return to_story(turn, story)
+
+
 def through_done(turn: Turn, pressed: Pressed) -> Outcome:
     """The button "No, that's all": the optional question is left, the check-in kept as it is."""
     state = turn.state

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import string
 import tomllib
+from collections.abc import Callable
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from flows.content.texts import (
@@ -179,6 +181,12 @@ class Guide(_Strict):
         """The opening question: what now goes better."""
         return self.questions[0]
 
+    def counted(self, count: int, one: str, other: str) -> str:
+        """``one`` or ``other`` with ``{count}`` filled in, as this language's plural
+        rules (CLDR, through Babel) choose: '1 story', '0 stories', '2 verhalen'."""
+        form = _plural_form(self.language)(count)
+        return (one if form == "one" else other).format(count=count)
+
 
 class GuideError(ValueError):
     """A guide file is missing, malformed, or disagrees with another language."""
@@ -259,6 +267,13 @@ def load_guides(directory: Path = CONTENT_DIR) -> dict[str, Guide]:
 def guides() -> dict[str, Guide]:
     """The guides shipped with the bot, loaded once."""
     return load_guides()
+
+
+@cache
+def _plural_form(language: str) -> Callable[[int], str]:
+    """The CLDR plural rule of a language: a count -> 'one', 'few', 'other', ..."""
+    rule: Callable[[int], str] = Locale.parse(language).plural_form
+    return rule
 
 
 def guide_for(language: str | None) -> Guide:

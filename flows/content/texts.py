@@ -69,7 +69,6 @@ class Texts(_Strict):
     to_list: str
     draft_marker: str
     untitled: str
-    continue_story: str
     help: str
     language_prompt: str
     language_set: str
@@ -84,7 +83,6 @@ class Texts(_Strict):
     answer_continued: str
     edit_not_an_answer: str
     unknown_command: str
-    idle_text: str
     no_such_option: str
     terminal_hint: str
     error: str

@@ -20,8 +20,6 @@ from flows.states import State, Step
 from flows.teams import membership as teams
 from flows.turn import IN_STORY, Turn, where_we_are
 
-LANGUAGE_ACTIONS = frozenset({Action.LANGUAGE, Action.LANGUAGE_INVITE})
-
 
 def asks_language(turn: Turn, event: Event) -> bool:
     """A greeting is due for someone whose language was only guessed: ask it first."""

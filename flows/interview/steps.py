@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flows import render
-from flows.callbacks import Action, Pressed, decode
+from flows.callbacks import Action, Handler, Load, Pressed, decode
 from flows.checkins import settings as nudge_settings
 from flows.checkins import story as checkin
 from flows.content.guide import Example, Question, QuestionKind, guide_for
@@ -51,7 +51,7 @@ def needs(state: State, event: Event) -> Needs:
     if isinstance(event, Press) and (pressed := decode(event.data)) is not None:
         if pressed.story_id is not None:
             ids.add(pressed.story_id)
-        story_list = pressed.action in (Action.LIST, Action.LIST_STORIES)
+        story_list = Load.STORY_LIST in pressed.action.loads
     return Needs(frozenset(ids), story_list, edited)
 
 
@@ -70,7 +70,10 @@ def handle(turn: Turn, event: Event) -> Outcome:
         case Edited():
             return _on_edit(turn, event)
         case Press():
-            return _on_press(turn, event)
+            pressed = decode(event.data)
+            if pressed is None:
+                return turn.outcome(notice=turn.guide.texts.invalid_button)
+            return on_press(turn, pressed)
     # A photo, sticker or voice note: say so kindly, then show the question again.
     again = where_we_are(turn) if turn.state.step in IN_STORY else ()
     return turn.outcome(None, Reply(turn.guide.texts.media_not_supported), *again)
@@ -198,22 +201,11 @@ def _on_edit(turn: Turn, edited: Edited) -> Outcome:
 
 # --- buttons --------------------------------------------------------------------------
 
-QUESTION_ACTIONS = (
-    Action.TOGGLE,
-    Action.DONE,
-    Action.SKIP,
-    Action.BACK,
-    Action.EXAMPLE,
-    Action.NOTHING,
-)
 
-
-def _on_press(turn: Turn, press: Press) -> Outcome:
+def on_press(turn: Turn, pressed: Pressed) -> Outcome:
+    """The interview's buttons: begin, not now, the lists, a question's, a story card's."""
     texts = turn.guide.texts
-    pressed = decode(press.data)
-    if pressed is None:
-        return turn.outcome(notice=texts.invalid_button)
-    if pressed.action in QUESTION_ACTIONS:
+    if pressed.action.handler is Handler.QUESTION:
         return _on_question_button(turn, pressed)
     if pressed.story_id is not None:
         story = turn.story(pressed.story_id)

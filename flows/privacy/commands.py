@@ -11,9 +11,8 @@ from datetime import date
 
 from babel.units import format_unit
 
-from flows.callbacks import Action, Pressed, decode, encode
+from flows.callbacks import Action, Load, Pressed, decode, encode
 from flows.content.guide import Guide, guide_for
-from flows.content.texts import PrivacyTexts
 from flows.dates import short_date
 from flows.events import Command, Event, Press
 from flows.policy import Retention
@@ -24,25 +23,22 @@ from flows.turn import Turn, where_we_are
 from flows.views import Needs, StoryHeader
 
 PRIVACY_COMMANDS = frozenset({"privacy", "export", "forget"})
-PRIVACY_ACTIONS = frozenset({Action.EXPORT, Action.FORGET, Action.FORGET_YES, Action.FORGET_NO})
+_COMMAND_LOADS = {"export": Load.EXPORT, "forget": Load.STORY_LIST}  # what to count or copy
 
 
 def needs(event: Event, base: Needs) -> Needs:
-    """Add what privacy needs: the whole record to export, the story list to count."""
-    match _wanted(event):
-        case Action.EXPORT:
-            return replace(base, export=True)
-        case Action.FORGET | Action.FORGET_YES:
-            return replace(base, story_list=True)
-    return base
-
-
-def _wanted(event: Event) -> Action | None:
+    """Add what privacy needs: the whole record to export, the story list to count
+    (for a button, what its row in the table says: ``Action.loads``)."""
+    loads = Load.NOTHING
     if isinstance(event, Command):
-        return {"export": Action.EXPORT, "forget": Action.FORGET}.get(event.name)
-    if isinstance(event, Press) and (pressed := decode(event.data)) is not None:
-        return pressed.action if pressed.action in PRIVACY_ACTIONS else None
-    return None
+        loads = _COMMAND_LOADS.get(event.name, Load.NOTHING)
+    elif isinstance(event, Press) and (pressed := decode(event.data)) is not None:
+        loads = pressed.action.loads
+    return replace(
+        base,
+        export=base.export or Load.EXPORT in loads,
+        story_list=base.story_list or Load.STORY_LIST in loads,
+    )
 
 
 def on_command(turn: Turn, command: Command) -> Outcome:
@@ -102,14 +98,11 @@ def period(retention: Retention, language: str) -> str:
     return str(format_unit(amount, unit, length="long", locale=language))
 
 
-def amounts(texts: PrivacyTexts, stories: int, checkins: int) -> str:
+def amounts(guide: Guide, stories: int, checkins: int) -> str:
     """'3 stories and 2 check-ins', '1 story': how much a person has, in words."""
-    said_stories = (texts.stories_one if stories == 1 else texts.stories_other).format(
-        count=stories
-    )
-    said_checkins = (texts.checkins_one if checkins == 1 else texts.checkins_other).format(
-        count=checkins
-    )
+    texts = guide.privacy
+    said_stories = guide.counted(stories, texts.stories_one, texts.stories_other)
+    said_checkins = guide.counted(checkins, texts.checkins_one, texts.checkins_other)
     if not checkins:
         return said_stories
     if not stories:
@@ -117,16 +110,16 @@ def amounts(texts: PrivacyTexts, stories: int, checkins: int) -> str:
     return texts.stories_and_checkins.format(stories=said_stories, checkins=said_checkins)
 
 
-def _counted(texts: PrivacyTexts, headers: tuple[StoryHeader, ...]) -> str:
+def _counted(guide: Guide, headers: tuple[StoryHeader, ...]) -> str:
     checkins = sum(1 for h in headers if h.kind is StoryKind.CHECKIN)
-    return amounts(texts, len(headers) - checkins, checkins)
+    return amounts(guide, len(headers) - checkins, checkins)
 
 
 def _ask_to_forget(turn: Turn, *, edit: bool = False) -> Outcome:
     """Ask once, saying how many stories would go; the answer carries that number."""
     texts = turn.guide.privacy
     headers = turn.view.story_list or ()
-    question = texts.forget_sure.format(stories=_counted(texts, headers))
+    question = texts.forget_sure.format(stories=_counted(turn.guide, headers))
     if not headers:
         question = texts.forget_sure_nothing
     buttons = (
@@ -154,10 +147,11 @@ def retention_notice(
     language: str, retention: Retention, stories: int, checkins: int, on: date
 ) -> Reply:
     """Told ahead: how much retention deletes, from which day, with an offer to export."""
-    texts = guide_for(language).privacy
+    guide = guide_for(language)
+    texts = guide.privacy
     text = texts.retention_notice.format(
         period=period(retention, language),
         date=short_date(on, language),
-        stories=amounts(texts, stories, checkins),
+        stories=amounts(guide, stories, checkins),
     )
     return Reply(text, ((Button(texts.export_button, encode(Action.EXPORT)),),))

@@ -1,4 +1,4 @@
-"""What the team flows ask storage to do, as plain data (applied by ``storage.team_store``)."""
+"""What the team flows ask storage to do, as plain data (applied by ``storage.effects``)."""
 
 from __future__ import annotations
 

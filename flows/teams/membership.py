@@ -13,7 +13,7 @@ import re
 from dataclasses import replace
 
 from flows import render
-from flows.callbacks import Action, Pressed, decode, decode_id, encode
+from flows.callbacks import Action, Load, Pressed, decode, decode_id, encode
 from flows.events import Command, Event, Press
 from flows.replies import Button, Outcome, Reply, Welcomed
 from flows.states import State, Step
@@ -35,18 +35,6 @@ from flows.turn import IN_STORY, Turn, where_we_are
 from flows.views import Needs
 
 TEAM_COMMANDS = frozenset({"join", "team", "newteam", "teams", "photo"})
-ADMIN_ACTIONS = frozenset({Action.ADMIN_TEAM, Action.ADMIN_INVITE, Action.ADMIN_REVOKE})
-TEAM_ACTIONS = frozenset(
-    {
-        Action.JOIN_YES,
-        Action.JOIN_NO,
-        Action.LEAVE_TEAM,
-        Action.LEAVE_YES,
-        Action.PHOTO_TEAM,
-        Action.PHOTO_PERIOD,
-        *ADMIN_ACTIONS,
-    }
-)
 CODE_LENGTH = 16
 _CODE = re.compile(rf"^[a-z2-7]{{{CODE_LENGTH}}}$")
 _PAYLOAD = re.compile(r"^[jf]_")
@@ -81,19 +69,23 @@ def needs(event: Event, base: Needs) -> Needs:
         code = normalised_code(_typed_code(event))
         wanted = TeamNeeds(invite_code=code, all_teams=event.name == "teams")
     elif isinstance(event, Press) and (pressed := decode(event.data)) is not None:
-        if pressed.action is Action.CONFIRM:  # the story joins the person's team now
-            wanted = TeamNeeds()
-        elif pressed.action is Action.JOIN_YES:
-            wanted = TeamNeeds(invite_code=normalised_code(pressed.args[0]))
-        elif pressed.action is Action.LANGUAGE_INVITE:  # first contact by invite
-            wanted = TeamNeeds(invite_code=normalised_code(pressed.args[1][2:]))
-        elif pressed.action is Action.PHOTO_PERIOD:
-            team_id, period = decode_id(pressed.args[0]), parse_period(pressed.args[1])
-            photo = (team_id, period) if team_id is not None and period is not None else None
-            wanted = TeamNeeds(photo=photo)
-        elif pressed.action in TEAM_ACTIONS:
-            wanted = TeamNeeds(all_teams=pressed.action in ADMIN_ACTIONS)
+        wanted = _pressed_needs(pressed)
     return base if wanted is None else replace(base, teams=wanted)
+
+
+def _pressed_needs(pressed: Pressed) -> TeamNeeds | None:
+    """What a button's row in the table says to load of teams (``Action.loads``)."""
+    loads = pressed.action.loads
+    if Load.INVITE in loads:  # the code is the last argument: bare, or the /start payload
+        code = pressed.args[-1]
+        return TeamNeeds(invite_code=normalised_code(code[2:] if _PAYLOAD.match(code) else code))
+    if Load.PHOTO in loads:  # the team and the period are the first two
+        team_id, period = decode_id(pressed.args[0]), parse_period(pressed.args[1])
+        photo = (team_id, period) if team_id is not None and period is not None else None
+        return TeamNeeds(photo=photo)
+    if loads & (Load.TEAMS | Load.ALL_TEAMS):
+        return TeamNeeds(all_teams=Load.ALL_TEAMS in loads)
+    return None
 
 
 def _teams(turn: Turn) -> TeamsView:
@@ -119,7 +111,7 @@ def on_command(turn: Turn, command: Command) -> Outcome:
 
 
 def on_press(turn: Turn, pressed: Pressed) -> Outcome:
-    """Buttons of joining, leaving, the photo and the admins' menus."""
+    """Buttons of joining and leaving."""
     texts, teams = turn.guide.teams, _teams(turn)
     team_id = decode_id(pressed.args[0]) if pressed.args else None
     match pressed.action:
@@ -132,10 +124,6 @@ def on_press(turn: Turn, pressed: Pressed) -> Outcome:
         case Action.LEAVE_YES if teams.team is not None and teams.team.id == team_id:
             reply = Reply(texts.left.format(team=teams.team.name), edit=True)
             return Outcome(turn.state, (reply,), (LeaveTeam(),))
-        case Action.PHOTO_TEAM | Action.PHOTO_PERIOD:
-            return photos.on_press(turn, pressed)
-    if pressed.action in ADMIN_ACTIONS:
-        return _on_admin_press(turn, pressed, team_id)
     return turn.outcome(notice=turn.guide.texts.stale_button)
 
 
@@ -279,11 +267,12 @@ def _team_list(turn: Turn) -> Outcome:
     return turn.outcome(None, Reply(texts.teams_title, buttons))
 
 
-def _on_admin_press(turn: Turn, pressed: Pressed, team_id: int | None) -> Outcome:
+def on_admin_press(turn: Turn, pressed: Pressed) -> Outcome:
     """A team's menu, a new invite, or revoking them: checked against admins and teams now."""
     texts, teams = turn.guide.teams, _teams(turn)
     if not turn.view.is_admin:
         return turn.outcome(notice=texts.admin_only)
+    team_id = decode_id(pressed.args[0])
     team = next((t for t in teams.all_teams if t.id == team_id), None)
     if team is None:
         return turn.outcome(notice=turn.guide.texts.invalid_button)

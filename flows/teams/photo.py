@@ -31,16 +31,21 @@ from dataclasses import dataclass, field
 
 from babel.numbers import format_percent
 
-from flows.content.guide import Guide, Question, QuestionKind
+from flows.content.guide import Guide, Question, QuestionKind, guide_for
 from flows.dates import month_text
 from flows.privacy.commands import amounts
 from flows.render import MESSAGE_LIMIT, fit
 from flows.teams.periods import Period, Span
-from flows.teams.views import OptionCount, PhotoData, TeamRef
+from flows.teams.views import OptionCount, PhotoData, PhotoRules, TeamRef, TeamRules
 
 MonthContributors = Mapping[int, frozenset[str]]  # month (1-12) -> people (random tokens)
 QUOTE_LIMIT = 300
 THREADS_PER_QUESTION = 2
+
+
+def photo_rules(minimum: int, rules: TeamRules) -> PhotoRules:
+    """The rules of every photo, from the installation's group size and team rules."""
+    return PhotoRules(minimum, rules.quotes, guide_for(None).opening.key)
 
 
 def disclosable(period: Period, months: MonthContributors, minimum: int) -> bool:
@@ -245,7 +250,7 @@ def heading_text(guide: Guide, section: Section) -> str:
     are of."""
     if section.withheld or not section.asked:
         return section.title
-    asked = amounts(guide.privacy, section.asked_stories, section.asked_checkins)
+    asked = amounts(guide, section.asked_stories, section.asked_checkins)
     return f"{section.title} ({asked})"
 
 

@@ -18,7 +18,6 @@ from flows.teams.effects import ShareQuote
 from flows.turn import Turn
 from flows.views import StoryView
 
-QUOTE_ACTIONS = frozenset({Action.QUOTE_SHARE, Action.QUOTE_KEEP, Action.QUOTE_WITHDRAW})
 PREVIEW = 200
 
 

@@ -55,6 +55,16 @@ class TeamRules:
 
 
 @dataclass(frozen=True)
+class PhotoRules:
+    """What counting a team photo obeys: the group size, how many quotes, and the
+    question that opens a story (quotes come from its answers)."""
+
+    minimum: int
+    quotes: int
+    opening_key: str
+
+
+@dataclass(frozen=True)
 class OptionCount:
     """How many stories picked one option of one question."""
 

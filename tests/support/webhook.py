@@ -2,7 +2,7 @@
 
 The bot runs in webhook mode in this process (:func:`running_webhook_bot`) or as
 ``leerverhaal run --webhook`` subprocesses (:class:`Instance`, started with
-``tests.process_support``) that the tests can SIGKILL; the fake Bot API server POSTs
+``tests.support.process``) that the tests can SIGKILL; the fake Bot API server POSTs
 the updates to them. People tell whole stories in a burst (:func:`burst_interview`):
 every answer is typed without waiting for the next question, so one person's updates
 are handled by several instances at once and only the engine keeps them in order.
@@ -42,9 +42,9 @@ from flows.states import StoryKind
 from storage.crypto import TextCipher
 from storage.database import Database
 from storage.models import Answer, InboxUpdate, Lease, Person, Story
-from tests.fake_telegram import SECRET_HEADER, BotMessage, FakeTelegram, FakeUser
-from tests.process_support import BotProcess, bot_env
-from tests.telegram_support import bot_settings, first_start
+from tests.support.fake_telegram import SECRET_HEADER, BotMessage, FakeTelegram, FakeUser
+from tests.support.process import BotProcess, bot_env
+from tests.support.telegram import bot_settings, first_start
 
 EN = guide_for("en")
 QUESTIONS = EN.questionnaire(StoryKind.STORY).questions

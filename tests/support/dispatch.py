@@ -1,47 +1,54 @@
-"""Fakes and helpers for the nudge dispatcher tests (``test_nudge_dispatch*.py``).
+"""Helpers for the check-in dispatcher tests (``test_nudge_dispatch*.py``, repeats).
 
 People set their check-ins up through the real runner (``/settings`` and a time-zone
 button): :func:`enrol`. The dispatcher's ``tick()`` runs against a ``FakeClock`` that the
-tests move on by hand, and a fake sender (:class:`Outbox`) that records what would have
-gone to Telegram, or raises Telegram's errors. Sleeping inside the dispatcher (Telegram's
-retry_after, network backoff) is recorded by :class:`Sleeps` instead of waited for.
+tests move on by hand, and sends to an ``Outbox`` (``tests.support.outbox``) that records
+what would have gone to Telegram, or raises Telegram's errors. Its waits (Telegram's
+retry_after, network backoff) go to a ``Sleeps`` that records them instead of waiting.
 
-The fixtures built on these are in ``nudge_dispatch_fixtures.py``.
+The fixtures built on these (``sleeps``, ``outbox``, ``dispatcher``) are in
+``tests.support.fixtures``.
 """
 
 from __future__ import annotations
 
-import asyncio
-import time as real_time
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
 from bot.engine.conversation import Conversations, Speaker
+from bot.engine.pacing import Pacer, Sleep
 from bot.jobs.checkins import DispatchLimits, NudgeDispatcher, TickReport
 from flows.callbacks import Action, encode
 from flows.content.guide import guide_for
 from flows.events import Command, Press
-from flows.replies import Outcome, SaveNudgeRule
+from flows.replies import SaveNudgeRule
 from flows.states import State, Step, StoryKind
 from storage.database import Database
 from storage.models import NudgeSchedule, Person
 from storage.repositories import People
+from tests.support.clock import Sleeps, VirtualTime
+from tests.support.outbox import Outbox, Sent
 
 if TYPE_CHECKING:
-    from tests.conftest import FakeClock
+    from tests.support.clock import FakeClock
+    from tests.support.fake_telegram import BotMessage
 
 EN = guide_for("en")
 CHECKIN_PROMPTS = {
     EN.questionnaire(StoryKind.CHECKIN).opening.prompt,
     *EN.questionnaire(StoryKind.CHECKIN).opening.variants,
 }
+NUDGE_BUTTONS = (
+    EN.checkin.texts.later_today,
+    EN.checkin.texts.tomorrow,
+    EN.checkin.texts.skip_nudge,
+)
 SLOWED = EN.checkin.texts.slowed_down.format(rhythm=EN.settings.rhythm_biweekly)
 FAST = DispatchLimits(per_second=1000.0, lease=timedelta(minutes=5))
 ANN = Speaker("telegram", 1001, 1001, "en")
-# The conftest clock starts on Monday 2 March 2026, 09:00 UTC. Tuesdays at 10:00 local:
+# The fake clock starts on Monday 2 March 2026, 09:00 UTC. Tuesdays at 10:00 local:
 TUESDAY_AMSTERDAM = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)  # CET, UTC+1
 
 
@@ -56,80 +63,19 @@ def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
 
 
-# --- fakes ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Sent:
-    """One nudge that reached the fake Telegram."""
-
-    chat_id: int
-    text: str
-    buttons: tuple[str, ...]
-    data: tuple[str, ...]
-    at: datetime
-
-
-@dataclass
-class Outbox:
-    """The fake sender: records (chat id, text) and raises errors scripted per chat."""
-
-    clock: FakeClock
-    sent: list[Sent] = field(default_factory=list)
-    attempts: list[int] = field(default_factory=list)
-    errors: dict[int, list[Exception]] = field(default_factory=dict)
-    sent_monotonic: list[float] = field(default_factory=list)
-
-    def fail(self, chat_id: int, *errors: Exception) -> None:
-        """The next sends to this chat raise these errors, in order."""
-        self.errors.setdefault(chat_id, []).extend(errors)
-
-    async def __call__(self, chat_id: int, outcome: Outcome) -> None:
-        self.attempts.append(chat_id)
-        await asyncio.sleep(0)
-        queued = self.errors.get(chat_id)
-        if queued:
-            raise queued.pop(0)
-        [reply] = outcome.replies
-        buttons = [button for row in reply.buttons for button in row]
-        labels = tuple(button.label for button in buttons)
-        data = tuple(button.data for button in buttons)
-        self.sent.append(Sent(chat_id, reply.text, labels, data, self.clock()))
-        self.sent_monotonic.append(real_time.monotonic())
-
-    def to(self, chat_id: int) -> list[Sent]:
-        return [s for s in self.sent if s.chat_id == chat_id]
-
-
-class Sleeps:
-    """Stands in for the dispatcher module's ``asyncio``: records sleeps, does not wait."""
-
-    def __init__(self) -> None:
-        self.seconds: list[float] = []
-
-    async def sleep(self, seconds: float) -> None:
-        self.seconds.append(seconds)
-        await asyncio.sleep(0)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(asyncio, name)
-
-
-class NoPacing:
-    """A pacer that never waits (pacing has tests of its own)."""
-
-    async def wait(self, chat_id: int) -> None:
-        await asyncio.sleep(0)
-
-    def sent(self, chat_id: int) -> None:
-        pass
-
-
 def dispatcher_for(
-    conversations: Conversations, outbox: Outbox, limits: DispatchLimits = FAST
+    conversations: Conversations,
+    outbox: Outbox,
+    limits: DispatchLimits = FAST,
+    sleep: Sleep | None = None,
 ) -> NudgeDispatcher:
-    dispatcher = NudgeDispatcher(conversations, outbox, limits)
-    dispatcher.pacer = NoPacing()  # type: ignore[assignment]
+    """A dispatcher that sends to ``outbox`` and never waits: its pacer runs on virtual
+    time (pacing has tests of its own) and its other waits go to ``sleep``."""
+    dispatcher = NudgeDispatcher(conversations, outbox, limits, sleep or Sleeps())
+    virtual = VirtualTime()
+    dispatcher.pacer = Pacer(
+        limits.per_second, limits.chat_gap, sleep=virtual.sleep, clock=virtual.monotonic
+    )
     return dispatcher
 
 
@@ -186,10 +132,12 @@ async def run_until(
         clock.now = min(clock.now + step, end)
 
 
-def is_nudge(sent: Sent) -> bool:
-    question = sent.text.split("\n\n")[-2:-1]  # between the greeting and the hint to type
-    return question[0] in CHECKIN_PROMPTS and sent.buttons == (
-        EN.checkin.texts.later_today,
-        EN.checkin.texts.tomorrow,
-        EN.checkin.texts.skip_nudge,
-    )
+def is_nudge(message: Sent | BotMessage) -> bool:
+    """A check-in in English: one of its questions between the greeting and the hint to
+    type, under the buttons for later today, tomorrow and skip (sent, or in a fake chat)."""
+    if isinstance(message, Sent):
+        labels = message.buttons
+    else:
+        labels = tuple(label for label, _ in message.buttons)
+    question = (message.text or "").split("\n\n")[-2:-1]  # between greeting and hint
+    return bool(question) and question[0] in CHECKIN_PROMPTS and labels == NUDGE_BUTTONS

@@ -22,10 +22,9 @@ import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from types import TracebackType
 from typing import Self
 
-from tests.fake_telegram import FakeTelegram
+from tests.support.fake_telegram import FakeTelegram
 
 ALREADY_RUNNING_EXIT = 2
 _KEEP = ("LEERVERHAAL_TEST_POSTGRES_URL", "LEERVERHAAL_REQUIRE_POSTGRES")
@@ -171,12 +170,7 @@ class Restarts:
         await self.restart()
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *_exc: object) -> None:
         for pid in list(self.alive):
             await self._end(pid, signal.SIGKILL)
         assert self.zygote is not None and self.zygote.stdin is not None

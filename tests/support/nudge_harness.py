@@ -3,7 +3,7 @@
 It extends ``flow_harness`` the way ``bot.engine.conversation.Conversations`` extends the
 interview: every event goes through ``dialogue.needs`` and ``dialogue.step``, the view
 carries the person's ``NudgeView``, and the schedule effects are applied the way
-``storage.nudge_store.Nudges.apply`` does:
+``storage.effects`` does (by ``storage.nudge_store.Nudges``):
 
 - ``SaveNudgeRule``: new rule and next check-in, ``unanswered`` back to 0 (``last_at`` kept);
 - ``SetNextNudge``: only the next check-in moves (ignored without a schedule);
@@ -27,8 +27,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
-from flow_harness import Engine, Person, World, all_buttons
-
 from flows import dialogue
 from flows.callbacks import Action, decode, decode_id, encode
 from flows.checkins.due import stamp
@@ -37,8 +35,10 @@ from flows.checkins.schedule import NudgeRule, next_nudge_at
 from flows.content.guide import guide_for
 from flows.events import Event, Location, NudgeDue
 from flows.replies import Button, Outcome, PersonActive, Reply, SaveNudgeRule, SetNextNudge
-from flows.states import State, Step, StoryKind
+from flows.states import Step, StoryKind
 from flows.views import NudgeView
+from tests.support.flow_harness import Engine, Person, World
+from tests.support.outcomes import all_buttons
 
 # A Monday, 10:00 in Amsterdam (CET): inside the allowed hours, not on a weekend.
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -213,14 +213,6 @@ def zones_offered(outcome: Outcome) -> list[str]:
 def only_active(outcome: Outcome) -> bool:
     """True when the only effect is marking the person as active."""
     return outcome.effects == (PersonActive(),)
-
-
-def assert_refused(outcome: Outcome, before: State, notice: str) -> None:
-    """A button that does nothing but say why: a toast, no message, no stored change."""
-    assert outcome.notice == notice
-    assert outcome.replies == ()
-    assert only_active(outcome), outcome.effects
-    assert outcome.state == before
 
 
 def schedule_effects(outcome: Outcome) -> list[SaveNudgeRule | SetNextNudge]:

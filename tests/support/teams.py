@@ -1,31 +1,44 @@
-"""Helpers for team tests: people talking to the real runner, and stories seeded in bulk."""
+"""Helpers for team tests: people talking to the real runner, stories seeded in bulk, a
+team whose facilitator gets photos unasked, and a PNG's chunks."""
 
 from __future__ import annotations
 
 import itertools
 import re
+import struct
+import zlib
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.engine.conversation import Clock, Conversations, Speaker
+from bot.jobs.photos import DeliveryPlan, PhotoDeliverer
 from flows.callbacks import Action, encode
 from flows.content.guide import guide_for
 from flows.events import Command, Event, Press, Text
-from flows.replies import Button, Outcome, Reply
+from flows.replies import Outcome, Reply
 from flows.states import State, StoryKind, StoryStatus
+from flows.teams.rhythm import DeliveryRhythm
 from flows.teams.views import TeamRules
 from storage.crypto import TextCipher
 from storage.database import Database
-from storage.models import Answer, Choice, Person, Story, Team
+from storage.models import Answer, Choice, NudgeSchedule, Person, Story, Team
+from storage.team_store import Teams
+from tests.support.outcomes import all_text, find_button
+
+if TYPE_CHECKING:
+    from tests.support.clock import FakeClock
+    from tests.support.outbox import Outbox
 
 EN = guide_for("en")
 TEAMS = EN.teams
 ADMIN_ID = 9000
 BOT = "lv_bot"
+NOVEMBER = datetime(2026, 11, 12, tzinfo=UTC)
+MADRID_NINE = datetime(2026, 12, 1, 8, tzinfo=UTC)  # 09:00 in Madrid
 _update_ids = itertools.count(1)
 _story_ids = itertools.count(10_000)
 
@@ -55,7 +68,7 @@ class Member:
 
     async def press(self, label: str) -> Outcome:
         """Tap the button with this label among the replies just shown."""
-        return await self.press_data(button(self.last, label).data)
+        return await self.press_data(find_button(self.last, label).data)
 
     @property
     def state(self) -> State:
@@ -76,7 +89,7 @@ def make_runner(
 
 async def new_team(runner: Conversations, name: str) -> tuple[str, str]:
     """/newteam by the admin; returns the member and facilitator codes from the links."""
-    said = texts(await Member(runner, ADMIN_ID).command("newteam", name))
+    said = all_text(await Member(runner, ADMIN_ID).command("newteam", name))
     member = re.search(rf"https://t\.me/{BOT}\?start=j_([a-z2-7]{{16}})", said)
     facilitator = re.search(rf"https://t\.me/{BOT}\?start=f_([a-z2-7]{{16}})", said)
     assert member and facilitator, said
@@ -88,24 +101,6 @@ async def accept(member: Member, payload: str) -> Outcome:
     await member.command("start", payload)
     label = TEAMS.join_yes if payload.startswith("j_") else TEAMS.facilitator_yes
     return await member.press(label)
-
-
-def buttons(outcome: Outcome | None) -> list[Button]:
-    assert outcome is not None
-    return [b for reply in outcome.replies for row in reply.buttons for b in row]
-
-
-def button(outcome: Outcome | None, label: str) -> Button:
-    found = [b for b in buttons(outcome) if b.label == label]
-    assert len(found) == 1, f"no single button {label!r} among {buttons(outcome)}"
-    return found[0]
-
-
-def texts(outcome: Outcome | None) -> str:
-    """Everything an outcome says, as one string (replies and toast)."""
-    assert outcome is not None
-    said = [reply.text for reply in outcome.replies]
-    return "\n".join([*said, outcome.notice or ""])
 
 
 def only_reply(outcome: Outcome) -> Reply:
@@ -228,3 +223,58 @@ async def add_story(
     if rows:
         await session.execute(insert(Choice), rows)
     return story_id
+
+
+# --- team photos sent unasked --------------------------------------------------------
+
+
+async def seed(
+    database: Database, cipher: TextCipher, contributors: int, *, zone: str | None = "Europe/Madrid"
+) -> tuple[int, int, int]:
+    """A team whose people told stories in November, and a Dutch facilitator."""
+    async with database.transaction() as session:
+        team = await add_team(session, "Ambassade Madrid", NOVEMBER)
+        people = await add_people(session, contributors + 1, NOVEMBER)
+        facilitator, members = people[0], people[1:]
+        for person in members:
+            await add_story(session, person, team, NOVEMBER, {"how": ["by_doing"]})
+        await Teams(session, cipher).add_facilitator(team, facilitator, NOVEMBER)
+        await session.execute(update(Person).where(Person.id == facilitator).values(language="nl"))
+        if zone:
+            session.add(
+                NudgeSchedule(
+                    person_id=facilitator, zone=zone, rhythm="weekly", weekday=1, at_minute=600,
+                    weekend="56", unanswered=0, blocked=False,
+                )
+            )  # fmt: skip
+    return team, facilitator, 700_000 + 1
+
+
+def deliverer(
+    database: Database,
+    cipher: TextCipher,
+    outbox: Outbox,
+    clock: FakeClock,
+    rhythm: DeliveryRhythm = DeliveryRhythm.MONTHLY,
+    hour: int = 9,
+) -> PhotoDeliverer:
+    plan = DeliveryPlan(rhythm, hour)
+    return PhotoDeliverer(database, cipher, outbox, plan=plan, clock=clock)
+
+
+# --- the photo's chart ------------------------------------------------------------------
+
+
+def png_chunks(data: bytes) -> list[bytes]:
+    """The chunk types of a PNG, checking every CRC on the way."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    position, kinds = 8, []
+    while position < len(data):
+        (length,) = struct.unpack(">I", data[position : position + 4])
+        kind = data[position + 4 : position + 8]
+        body = data[position + 8 : position + 8 + length]
+        (crc,) = struct.unpack(">I", data[position + 8 + length : position + 12 + length])
+        assert zlib.crc32(kind + body) == crc
+        kinds.append(kind)
+        position += 12 + length
+    return kinds

@@ -20,9 +20,8 @@ from bot.engine.leader import SENDER
 from bot.settings import EngineSettings, NudgeSettings, Settings
 from bot.telegram.app import RunningBot
 from storage.models import Answer, Lease, Person, Story
-from tests.fake_telegram import FakeTelegram, FakeUser
-from tests.telegram_support import bot_settings
-from tests.test_telegram_e2e import begin
+from tests.support.fake_telegram import FakeTelegram, FakeUser
+from tests.support.telegram import begin, bot_settings
 
 LEARNED_HOW = "How did you learn it?"  # the question after the opening answer
 
@@ -90,13 +89,6 @@ async def answer_opening(users: Iterable[FakeUser]) -> None:
 def copies(tg: FakeTelegram, chat_id: int) -> Counter[str]:
     """How often each text arrived in a chat (a repeat shows as a count of 2)."""
     return Counter(message.text or "" for message in tg.messages_in(chat_id))
-
-
-def calls(tg: FakeTelegram, method: str, chat_id: int, since: int = 0) -> int:
-    """How many ``method`` calls the bot made for a chat (refused ones included)."""
-    return sum(
-        1 for c in tg.calls[since:] if c.method == method and c.params.get("chat_id") == chat_id
-    )
 
 
 def no_duplicates(tg: FakeTelegram, users: Iterable[FakeUser]) -> bool:

@@ -1,4 +1,5 @@
-"""Helpers for the privacy tests: a check-in, a team around a person, every row of every table."""
+"""Helpers for the privacy tests: a check-in, a team around a person, every row of every
+table, and the retention period of a year."""
 
 from __future__ import annotations
 
@@ -6,14 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
-from test_conversations import Chat
+from sqlalchemy import func, select, update
 
 from bot.engine.conversation import Speaker
 from flows.callbacks import Action
 from flows.checkins.schedule import NudgeRule
 from flows.events import Command
-from flows.replies import SaveNudgeRule
+from flows.policy import Retention
 from storage.database import Database
 from storage.models import (
     Answer,
@@ -26,9 +26,10 @@ from storage.models import (
     Team,
 )
 from storage.nudge_store import Nudges
-from storage.repositories import People
+from tests.support.chat import Chat, person_id
 
 PERSON_TABLE, STORY_TABLE = Person.__tablename__, Story.__tablename__
+YEAR = Retention(days=365)
 
 
 async def checkin(chat: Chat, words: str, pick: str = "feedback") -> int:
@@ -42,12 +43,10 @@ async def checkin(chat: Chat, words: str, pick: str = "feedback") -> int:
     return story_id
 
 
-async def person_id(database: Database, speaker: Speaker) -> int:
-    """The internal id of the person behind a speaker."""
+async def stories_left(database: Database) -> int:
+    """How many stories (and check-ins) are stored, anybody's."""
     async with database.transaction() as session:
-        person = await People(session).find(speaker.channel, speaker.external_id)
-        assert person is not None
-        return person.id
+        return int(await session.scalar(select(func.count()).select_from(Story)) or 0)
 
 
 async def join_team(
@@ -73,7 +72,7 @@ async def schedule_checkins(database: Database, who: int, now: datetime) -> None
     """Check-ins every week from Amsterdam, the next one a day from now."""
     rule = NudgeRule(zone="Europe/Amsterdam")
     async with database.transaction() as session:
-        await Nudges(session).apply(who, [SaveNudgeRule(rule, now + timedelta(days=1))])
+        await Nudges(session).save_rule(who, rule, now + timedelta(days=1))
 
 
 async def release_quote(database: Database, story_id: int) -> None:

@@ -4,7 +4,7 @@ It does what ``bot.engine.conversation.Conversations`` does, without a database:
 ``interview.needs`` what to load, builds a ``PersonView`` holding only the requested
 stories that belong to the person, calls ``interview.step`` and applies the outcome's
 effects to a dict of stored stories, the way ``storage.repositories.Stories`` does.
-``nudge_harness`` runs the whole dialogue through the same ``Person.send``, by way of
+``tests.support.nudge_harness`` runs the whole dialogue through the same ``Person.send``, by way of
 its hooks (``engine``, ``_view_extras``, ``_stepped``, ``_title_question``).
 
 Effects that target a story the person does not own make the harness fail loudly:
@@ -21,20 +21,21 @@ from flows.callbacks import MAX_BYTES, Action, decode, encode
 from flows.content.guide import Guide, guide_for
 from flows.events import Command, Edited, Event, Media, MediaKind, Press, Text
 from flows.interview import steps as interview
-from flows.render import MESSAGE_LIMIT, SELECTED, utf16_len
+from flows.render import MESSAGE_LIMIT, utf16_len
 from flows.replies import (
     Button,
     CompleteStory,
     CreateStory,
     DeleteStory,
     Outcome,
-    Reply,
+    PersonActive,
     SaveAnswer,
     SetLanguage,
     Welcomed,
 )
 from flows.states import State, StoryKind, StoryStatus
 from flows.views import AnswerView, EditedAnswer, Needs, PersonView, StoryHeader, StoryView
+from tests.support.outcomes import find_button
 
 START = datetime(2024, 5, 3, 9, 0, tzinfo=UTC)
 FIRST_STORY_ID = 1_000
@@ -336,10 +337,12 @@ def check_limits(outcome: Outcome) -> None:
 
 
 def assert_refused(outcome: Outcome, before: State, notice: str) -> None:
-    """A button that does nothing: a toast, no message, no effect, the same state."""
+    """A button that does nothing but say why: a toast, no message, the same state, and
+    nothing stored (the whole dialogue marks the person active, which ``NudgePerson``
+    checks; the interview alone stores no such effect)."""
     assert outcome.notice == notice
     assert outcome.replies == ()
-    assert outcome.effects == ()
+    assert all(isinstance(e, PersonActive) for e in outcome.effects), outcome.effects
     assert outcome.state == before
 
 
@@ -355,25 +358,6 @@ def title(question: str, language: str = "en") -> str:
     found = guide_for(language).question(question)
     assert found is not None
     return found.title
-
-
-def all_buttons(outcome: Outcome) -> list[Button]:
-    return [b for reply in outcome.replies for row in reply.buttons for b in row]
-
-
-def labels(reply: Reply) -> list[str]:
-    return [b.label for row in reply.buttons for b in row]
-
-
-def find_button(outcome: Outcome, label: str) -> Button:
-    """The one button with this label (a picked option matches without its tick)."""
-    found = [b for b in all_buttons(outcome) if b.label == label or b.label == SELECTED + label]
-    assert len(found) == 1, f"{len(found)} buttons labelled {label!r}: {all_buttons(outcome)}"
-    return found[0]
-
-
-def texts(outcome: Outcome) -> list[str]:
-    return [reply.text for reply in outcome.replies]
 
 
 def toggle_data(story_id: int, question: str, option: str) -> str:
