@@ -18,7 +18,7 @@ people; each bot runs as a child process, so the load does not take the bot's CP
 - *-large: the same with --people-large people.
 
 In the normal phases every person does --interviews whole interviews (/start,
-begin, typed answers, option taps, Done, skip, save: 15 updates), waiting for each
+the language, begin, typed answers, option taps, Done, skip, save: 17 updates), waiting for each
 reply and then --think seconds on average (0: at once, which keeps the bot
 saturated, so latency ~ people / updates-per-second by Little's law). In the large
 phases people go through interviews for --large-seconds, thinking --large-think

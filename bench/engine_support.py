@@ -118,14 +118,17 @@ def interview_script() -> list[Step]:
 
     texts = guide_for("en").texts
     return [
-        Step("text", "/start", "message"),
+        Step("text", "/start", "message"),  # the language question (a first contact)
+        Step("tap", "English", "edit"),  # the welcome takes its place
         Step("tap", texts.begin, "message"),
         Step("text", "Writing short cables for headquarters 🙂", "message"),
         Step("tap", "By doing, trial and error", "edit"),
         Step("tap", "Feedback", "edit"),
         Step("tap", texts.done, "message"),
         Step("tap", "A more experienced colleague", "edit"),
+        # typed words join the picks; the question is shown again until Done
         Step("text", "my mentor's old cables, and the style guide nobody reads", "message"),
+        Step("tap", texts.done, "message"),
         Step("tap", texts.skip, "message"),
         Step("tap", "Doubting myself: “I should know this”", "edit"),
         Step("tap", texts.done, "message"),

@@ -18,6 +18,7 @@ from flows.content.guide import guide_for
 from flows.events import Command, Event, Location, NudgeDue, Press, Text
 from flows.interview import greeting, long_text
 from flows.interview import steps as interview
+from flows.menu import command as menu_command
 from flows.privacy import commands as privacy
 from flows.replies import Outcome, PersonActive
 from flows.states import State, Step
@@ -59,6 +60,8 @@ def _route(turn: Turn, event: Event) -> Outcome:
             return nudges.on_due(turn)
         case Command(name="checkin"):
             return checkin.start(_leave_settings(turn))
+        case Command(name="menu"):
+            return menu_command.on_command(turn)
         case Command(name=name) if name in SETTINGS_COMMANDS and step_now in IN_STORY:
             # Settings may change mid-story, but the story keeps its place.
             return _story_keeps_its_place(turn, nudge_settings.on_command(turn, event))

@@ -106,6 +106,7 @@ class Commands(_Strict):
     export: str
     forget: str
     team: str
+    menu: str
     cancel: str
 
 
