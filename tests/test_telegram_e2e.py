@@ -47,7 +47,14 @@ async def test_a_whole_story_told_on_telegram_and_found_again(
             assert "By doing, trial and error · Feedback" in (card.text or "")
             await user.press_button(EN.texts.confirm)
             saved = await user.wait_for_message()
-            assert saved.text == EN.texts.saved
+            assert saved.text == "\n\n".join(
+                (
+                    EN.texts.saved,
+                    "You learned this mostly by doing and through feedback, "
+                    "together with a more experienced colleague.",
+                    EN.reflect.self_doubt,
+                )
+            ), "saved, with the story's pattern reflected back"
             assert card.edited and not card.buttons, "the confirmed card loses its buttons"
             offer = await user.wait_for_message()
             assert offer.text == EN.settings.offer

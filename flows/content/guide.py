@@ -21,6 +21,7 @@ from flows.content.texts import (
     CheckinTexts,
     Commands,
     PrivacyTexts,
+    ReflectTexts,
     SettingsTexts,
     TeamTexts,
     Texts,
@@ -137,6 +138,15 @@ class Guide(_Strict):
     privacy: PrivacyTexts
     teams: TeamTexts
     phrases: Phrases
+    reflect: ReflectTexts
+
+    @model_validator(mode="after")
+    def _reflect_names_the_options(self) -> Guide:
+        for key, words in (("how", self.reflect.how), ("who", self.reflect.who)):
+            question = next((q for q in self.questions if q.key == key), None)
+            if question is None or set(question.options) - set(words):
+                raise ValueError(f"[reflect.{key}] must word every option of {key!r}")
+        return self
 
     @model_validator(mode="before")
     @classmethod

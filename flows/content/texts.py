@@ -90,6 +90,21 @@ class Texts(_Strict):
     goodbye_forgotten: str
 
 
+class ReflectTexts(_Strict):
+    """The sentence that reflects a story's pattern back, and the normalising line.
+
+    ``how`` and ``who`` word each option of those questions inside the sentence; the
+    guide checks that every option the questions offer has its words.
+    """
+
+    pattern: str  # {how}
+    pattern_with: str  # {how}, {who}
+    and_word: str
+    self_doubt: str
+    how: dict[str, str]
+    who: dict[str, str]
+
+
 class Commands(_Strict):
     """The bot commands shown in Telegram's menu, with their descriptions."""
 

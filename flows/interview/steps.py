@@ -16,6 +16,7 @@ from flows.checkins import story as checkin
 from flows.content.guide import Example, Question, QuestionKind, guide_for
 from flows.events import Command, Edited, Event, Press, Text, is_blank
 from flows.interview import greeting
+from flows.interview.reflect import reflection
 from flows.phrases import asks_stories_only, says_done
 from flows.replies import (
     CompleteStory,
@@ -303,7 +304,7 @@ def _on_story_button(turn: Turn, pressed: Pressed, story: StoryView) -> Outcome:
             state = State(draft_id=draft_id) if on_this else without_draft(turn.state, story.id)
             replies: tuple[Reply, ...] = (
                 render.final_card(guide, done, language),
-                Reply(texts.saved),
+                Reply("\n\n".join((texts.saved, *reflection(guide, done)))),
             )
             if (share := quotes.offer(turn, done)) is not None:
                 replies = (*replies, share)
