@@ -182,7 +182,7 @@ class Outbox:
             statement = _ADD
         else:
             statement = _ADD_CLAIMED_UNLESS_WAITING
-            values["held"] = list(unless_waiting_besides) or [0]  # ids start at 1
+            values["held"] = list(unless_waiting_besides)
         stored = (await self.session.execute(statement, values)).one()
         return Pending(stored.id, delivery, now, claimed=stored.claimed_until is not None)
 
