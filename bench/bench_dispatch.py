@@ -5,7 +5,7 @@ Usage (from the project root):
 
 Creates ``--people`` people whose check-in is due now (SQLite file in a temporary
 folder unless a URL is given), starts the fake Bot API server on 127.0.0.1 and the
-real Application's nudge dispatcher, and ticks until nothing is due. Reports the
+real Application's checkin dispatcher, and ticks until nothing is due. Reports the
 achieved rate against the configured one (target >= 95 %), duplicates and losses
 (target: zero of each), and the smallest gap between two messages to one chat.
 """
@@ -28,12 +28,12 @@ from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.jobs.checkins import NudgeDispatcher
+from bot.jobs.checkins import CheckinDispatcher
 from bot.services import open_services
-from bot.settings import DatabaseSettings, NudgeSettings, Settings, TelegramSettings
+from bot.settings import CheckinSettings, DatabaseSettings, Settings, TelegramSettings
 from bot.telegram.app import DISPATCHER, build_application
 from flows.states import State
-from storage.models import NudgeSchedule, Person
+from storage.models import CheckinSchedule, Person
 from tests.support.fake_telegram import FakeTelegram
 
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)  # a Tuesday, 10:00 UTC
@@ -59,11 +59,11 @@ async def populate(services: object, people: int) -> None:
                 ],
             )  # fmt: skip
             await session.execute(
-                insert(NudgeSchedule),
+                insert(CheckinSchedule),
                 [
                     {
                         "person_id": i + 1, "zone": "UTC", "rhythm": "weekly", "weekday": 1,
-                        "at_minute": 600, "weekend": "56", "next_nudge_at": NOW,
+                        "at_minute": 600, "weekend": "56", "next_checkin_at": NOW,
                         "unanswered": 0, "blocked": False,
                     }
                     for i in ids
@@ -104,13 +104,13 @@ async def run(people: int, rate: float, database_url: str | None, data_dir: Path
             max_messages_per_second=rate * 2,
         ),
         database=DatabaseSettings(url=SecretStr(database_url) if database_url else None),
-        nudges=NudgeSettings(per_second=rate, batch_size=500, tick_seconds=3600),
+        checkins=CheckinSettings(per_second=rate, batch_size=500, tick_seconds=3600),
     )
     services = await open_services(settings)
     await populate(services, people)
     app = build_application(settings, services, clock=lambda: NOW)
     await app.initialize()
-    dispatcher: NudgeDispatcher = app.bot_data[DISPATCHER]
+    dispatcher: CheckinDispatcher = app.bot_data[DISPATCHER]
     started = time.perf_counter()
     totals = Counter[str]()
     while True:
@@ -141,7 +141,7 @@ async def run(people: int, rate: float, database_url: str | None, data_dir: Path
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=100_000)
-    parser.add_argument("--rate", type=float, default=150.0, help="nudges per second to aim for")
+    parser.add_argument("--rate", type=float, default=150.0, help="checkins per second to aim for")
     parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:

@@ -1,9 +1,9 @@
-"""Benchmark: next nudge instants for many people, single process, single core.
+"""Benchmark: next checkin instants for many people, single process, single core.
 
 Usage: .venv/bin/python bench/bench_schedule.py [--people 100000] [--repeat 3] [--seed 1]
 
-Builds one NudgeRule per person over every zone in the tz database, all rhythms, weekdays,
-times between 08:00 and 21:00 and several weekends, times ``next_nudge_at`` for all of
+Builds one CheckinRule per person over every zone in the tz database, all rhythms, weekdays,
+times between 08:00 and 21:00 and several weekends, times ``next_checkin_at`` for all of
 them with ``time.perf_counter`` and checks every result is in the future and allowed.
 Target: at least 20,000 people per second.
 """
@@ -16,7 +16,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock
 
-from flows.checkins.schedule import NudgeRule, Rhythm, is_allowed, known_zones, next_nudge_at
+from flows.checkins.schedule import CheckinRule, Rhythm, is_allowed, known_zones, next_checkin_at
 
 TARGET = 20_000
 WEEKENDS: tuple[frozenset[int], ...] = (
@@ -30,12 +30,12 @@ RHYTHMS = (Rhythm.WEEKLY, Rhythm.BIWEEKLY, Rhythm.MONTHLY)
 TIMES = (*(clock(h, m) for h in range(8, 21) for m in (0, 15, 30, 45)), clock(21))
 
 
-def build(people: int, now: datetime, seed: int) -> list[tuple[NudgeRule, datetime | None]]:
+def build(people: int, now: datetime, seed: int) -> list[tuple[CheckinRule, datetime | None]]:
     rng = random.Random(seed)
     zones = sorted(known_zones())
     population = []
     for _ in range(people):
-        rule = NudgeRule(
+        rule = CheckinRule(
             rng.choice(zones),
             rhythm=rng.choice(RHYTHMS),
             weekday=rng.randrange(7),
@@ -65,7 +65,7 @@ def main() -> int:
     results: list[datetime | None] = []
     for run in range(1, args.repeat + 1):
         start = time.perf_counter()
-        results = [next_nudge_at(rule, now=now, last_nudge=last) for rule, last in population]
+        results = [next_checkin_at(rule, now=now, last_checkin=last) for rule, last in population]
         elapsed = time.perf_counter() - start
         best = min(best, elapsed)
         print(f"run {run}: {elapsed:.3f} s, {len(population) / elapsed:,.0f} people/s")

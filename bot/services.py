@@ -71,7 +71,7 @@ async def open_services(
     database it refuses (NotSetUp), and it never creates a key. The check-ins' allowed
     hours are set here too, for the whole process.
     """
-    set_allowed_hours(settings.nudges.hours())
+    set_allowed_hours(settings.checkins.hours())
     refusal = NotSetUp(
         "there is no Leerverhaal database here yet: start the bot first "
         "(`leerverhaal run` or `leerverhaal chat`), or check the data directory and database url"

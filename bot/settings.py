@@ -122,7 +122,7 @@ class TelegramSettings(BaseModel):
         )
 
 
-class NudgeSettings(BaseModel):
+class CheckinSettings(BaseModel):
     """How check-ins are sent. Telegram allows about 30 messages a second overall.
 
     ``earliest`` and ``latest``: the local hours within which check-ins go out and people
@@ -140,10 +140,10 @@ class NudgeSettings(BaseModel):
     network_retries: int = Field(default=3, ge=0, le=10)
 
     @model_validator(mode="after")
-    def _daytime(self) -> NudgeSettings:
+    def _daytime(self) -> CheckinSettings:
         if not NIGHT_ENDS <= self.earliest < self.latest <= NIGHT_BEGINS:
             raise ValueError(
-                "nudges.earliest must come before nudges.latest, both within 05:00-23:00"
+                "checkins.earliest must come before checkins.latest, both within 05:00-23:00"
             )
         return self
 
@@ -247,7 +247,7 @@ class Settings(BaseSettings):
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     encryption: EncryptionSettings = Field(default_factory=EncryptionSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
-    nudges: NudgeSettings = Field(default_factory=NudgeSettings)
+    checkins: CheckinSettings = Field(default_factory=CheckinSettings)
     engine: EngineSettings = Field(default_factory=EngineSettings)
     teams: TeamSettings = Field(default_factory=TeamSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
@@ -311,11 +311,15 @@ def load_settings(explicit: str | Path | None = None) -> Settings:
                 "put the webhook secret in LEERVERHAAL_TELEGRAM__WEBHOOK__SECRET_TOKEN or "
                 "telegram.webhook.secret_token_file, never in the config file"
             )
+        if "nudges" in raw:
+            raise ConfigError("the [nudges] section is now called [checkins]: rename it")
         if "token" in raw.get("telegram", {}):
             raise ConfigError(
                 "put the bot token in LEERVERHAAL_TELEGRAM__TOKEN or telegram.token_file, "
                 "never in the config file"
             )
+    if any(name.startswith("LEERVERHAAL_NUDGES__") for name in os.environ):
+        raise ConfigError("LEERVERHAAL_NUDGES__* is now LEERVERHAAL_CHECKINS__*: rename it")
     marker = _CONFIG_FILE.set(path)
     try:
         return Settings()

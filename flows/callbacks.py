@@ -111,7 +111,7 @@ class Action(StrEnum):
     TO_STORY = _button("ts", Handler.CHECKIN_STORY, STORY)  # a check-in: make it a story
     SNOOZE_TODAY = _button("zl", Handler.CHECKIN, "stamp")  # the check-in's stamp
     SNOOZE_TOMORROW = _button("zt", Handler.CHECKIN, "stamp")
-    SKIP_NUDGE = _button("zs", Handler.CHECKIN, "stamp")
+    SKIP_CHECKIN = _button("zs", Handler.CHECKIN, "stamp")
     SETTINGS = _button("so", Handler.SETTINGS)
     SETTINGS_PAGE = _button("sp", Handler.SETTINGS, "page")  # zone, rhythm, day, time, weekend
     SET_ZONE = _button("zz", Handler.PLACE, "zone")  # IANA zone name

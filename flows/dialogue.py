@@ -1,7 +1,7 @@
 """The whole conversation: routes each event to the flow it belongs to.
 
 The runner calls ``needs`` and ``step`` here. Each flow (interview, check-in,
-nudges, settings) decides its own steps; this module only chooses the flow.
+checkins, settings) decides its own steps; this module only chooses the flow.
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from dataclasses import replace
 from typing import assert_never
 
 from flows.callbacks import Handler, Pressed, decode
-from flows.checkins import due as nudges
+from flows.checkins import due as checkins
 from flows.checkins import location_offer
-from flows.checkins import settings as nudge_settings
+from flows.checkins import settings as checkin_settings
 from flows.checkins import story as checkin
 from flows.content.guide import guide_for
-from flows.events import Command, Event, Location, NudgeDue, Press, Text
+from flows.events import CheckinDue, Command, Event, Location, Press, Text
 from flows.interview import greeting, long_text
 from flows.interview import steps as interview
 from flows.menu import command as menu_command
@@ -46,7 +46,7 @@ def step(view: PersonView, event: Event) -> Outcome:
         outcome = _route(turn, event)
     if isinstance(event, Text):
         outcome = long_text.after(outcome, event, view.now)
-    if isinstance(event, NudgeDue):
+    if isinstance(event, CheckinDue):
         return outcome
     return replace(outcome, effects=(*outcome.effects, PersonActive()))
 
@@ -56,17 +56,17 @@ def _route(turn: Turn, event: Event) -> Outcome:
     if greeting.asks_language(turn, event):  # first contact: which language, before all
         return greeting.ask_language(_leave_settings(turn), event)
     match event:
-        case NudgeDue():
-            return nudges.on_due(turn)
+        case CheckinDue():
+            return checkins.on_due(turn)
         case Command(name="checkin"):
             return checkin.start(_leave_settings(turn))
         case Command(name="menu"):
             return menu_command.on_command(turn)
         case Command(name=name) if name in SETTINGS_COMMANDS and step_now in IN_STORY:
             # Settings may change mid-story, but the story keeps its place.
-            return _story_keeps_its_place(turn, nudge_settings.on_command(turn, event))
+            return _story_keeps_its_place(turn, checkin_settings.on_command(turn, event))
         case Command(name=name) if name in SETTINGS_COMMANDS:
-            return nudge_settings.on_command(turn, event)
+            return checkin_settings.on_command(turn, event)
         case Command(name=name) if name in privacy.PRIVACY_COMMANDS:
             return privacy.on_command(_leave_settings(turn), event)
         case Command(name=name) if name in teams.TEAM_COMMANDS or teams.is_invite_start(event):
@@ -75,14 +75,14 @@ def _route(turn: Turn, event: Event) -> Outcome:
             return interview.handle(_leave_settings(turn), event)
         case Press():
             return _on_press(turn, event)
-        case Text() if step_now is Step.NUDGED:
-            return checkin.answer_nudge(turn, event)
+        case Text() if step_now is Step.CHECKIN_ASKED:
+            return checkin.answer_checkin(turn, event)
         case Text() if step_now is Step.CHECKIN_THROUGH:
             return checkin.answer_through(turn, event)
         case Text() if step_now in SETTINGS_STEPS:
-            return nudge_settings.on_text(turn, event)
+            return checkin_settings.on_text(turn, event)
         case Location() if step_now is Step.SETTINGS_ZONE:
-            return nudge_settings.on_location(turn, event)
+            return checkin_settings.on_location(turn, event)
         case Location():  # not asked for: offered for the check-ins
             return location_offer.offer(turn, event)
     return interview.handle(turn, event)
@@ -99,16 +99,16 @@ def _on_press(turn: Turn, press: Press) -> Outcome:
         case Handler.LANGUAGE:
             return greeting.on_press(turn, pressed)
         case Handler.CHECKIN:
-            return nudges.on_press(turn, pressed)
+            return checkins.on_press(turn, pressed)
         case Handler.CHECKIN_STORY:
             return checkin.on_press(turn, pressed)
         case Handler.SETTINGS:
-            return nudge_settings.on_press(turn, pressed)
+            return checkin_settings.on_press(turn, pressed)
         case Handler.PLACE if turn.state.step in IN_STORY:
             # tapped mid-story, or offered for a location shared mid-story
-            return _story_keeps_its_place(turn, nudge_settings.on_press(turn, pressed))
+            return _story_keeps_its_place(turn, checkin_settings.on_press(turn, pressed))
         case Handler.PLACE:
-            return nudge_settings.on_press(turn, pressed)
+            return checkin_settings.on_press(turn, pressed)
         case Handler.REFLECT:
             return interview.begin(_leave_settings(turn))
         case Handler.PRIVACY:
@@ -138,8 +138,8 @@ def _story_keeps_its_place(turn: Turn, shown: Outcome) -> Outcome:
 
 
 def _leave_settings(turn: Turn) -> Turn:
-    """A command or a new story ends a settings page, an open nudge question, or the optional
+    """A command or a new story ends a settings page, an open checkin question, or the optional
     question after a check-in where nothing went better."""
-    if turn.state.step not in (*SETTINGS_STEPS, Step.NUDGED, Step.CHECKIN_THROUGH):
+    if turn.state.step not in (*SETTINGS_STEPS, Step.CHECKIN_ASKED, Step.CHECKIN_THROUGH):
         return turn
     return Turn(replace(turn.view, state=State(draft_id=turn.state.draft_id)), turn.guide)

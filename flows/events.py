@@ -68,11 +68,11 @@ class Location:
 
 
 @dataclass(frozen=True)
-class NudgeDue:
+class CheckinDue:
     """The scheduler found this person's check-in due (not from the person)."""
 
 
-Event = Command | Text | Edited | Press | Media | Location | NudgeDue
+Event = Command | Text | Edited | Press | Media | Location | CheckinDue
 
 
 def is_blank(text: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flows.checkins.schedule import NudgeRule
+from flows.checkins.schedule import CheckinRule
 from flows.states import State, StoryKind
 from flows.teams.effects import TeamEffect
 
@@ -93,20 +93,20 @@ class Welcomed:
 
 
 @dataclass(frozen=True)
-class SaveNudgeRule:
+class SaveCheckinRule:
     """Store new check-in settings and when the next check-in is due (None: none).
 
     ``on_delivery``: only once the check-in that says so has reached the person (the
     dispatcher stores it with the delivery; a check-in that never arrives changes nothing).
     """
 
-    rule: NudgeRule
+    rule: CheckinRule
     next_at: datetime | None
     on_delivery: bool = False
 
 
 @dataclass(frozen=True)
-class SetNextNudge:
+class SetNextCheckin:
     """Move the next check-in (snoozed, deferred), keeping the settings."""
 
     at: datetime | None
@@ -114,7 +114,7 @@ class SetNextNudge:
 
 @dataclass(frozen=True)
 class PersonActive:
-    """The person wrote or tapped: they are reachable and no nudge is unanswered."""
+    """The person wrote or tapped: they are reachable and no checkin is unanswered."""
 
 
 Effect = (
@@ -125,8 +125,8 @@ Effect = (
     | ForgetPerson
     | SetLanguage
     | Welcomed
-    | SaveNudgeRule
-    | SetNextNudge
+    | SaveCheckinRule
+    | SetNextCheckin
     | PersonActive
     | TeamEffect
 )

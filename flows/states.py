@@ -15,11 +15,16 @@ class Step(StrEnum):
     WELCOME = "welcome"
     QUESTION = "question"
     REVIEW = "review"
-    NUDGED = "nudged"  # a check-in question was sent; the next text answers it
+    CHECKIN_ASKED = "checkin_asked"  # a check-in question was sent; the next text answers it
     SETTINGS_ZONE = "settings_zone"  # waiting for a city name or a location
     SETTINGS_TIME = "settings_time"  # waiting for a typed time of day
     SETTINGS_PAUSE = "settings_pause"  # waiting for a typed date to pause until
     CHECKIN_THROUGH = "checkin_through"  # nothing went better: a text may say what helped
+
+    @classmethod
+    def _missing_(cls, value: object) -> Step | None:
+        """A step stored under its earlier name, from before check-ins had one word."""
+        return cls.CHECKIN_ASKED if value == "nudged" else None
 
 
 class StoryKind(StrEnum):
@@ -57,7 +62,9 @@ class State(BaseModel):
     draft_id: int | None = None
     returning: bool = False  # after this question, go back to the card
     split: SplitAnswer | None = None  # see flows.interview.long_text
-    asked_at: datetime | None = None  # NUDGED: when that check-in was decided (flows.checkins.due)
+    asked_at: datetime | None = (
+        None  # CHECKIN_ASKED: when that check-in was decided (flows.checkins.due)
+    )
 
     def to_json(self) -> str:
         """Serialise for storage."""

@@ -1,6 +1,6 @@
 """One step of a conversation: the view and guide at hand, and the moves every flow shares.
 
-Flows (interview, check-in, nudges, settings) build their outcomes from these
+Flows (interview, check-in, checkins, settings) build their outcomes from these
 moves: ask a question, show a card, start, resume or advance a story.
 """
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flows.checkins.schedule import NudgeRule
+from flows.checkins.schedule import CheckinRule
 from flows.policy import PrivacyPolicy
 from flows.states import State, StoryKind, StoryStatus
 from flows.teams.views import TeamNeeds, TeamsView
@@ -62,10 +62,10 @@ class EditedAnswer:
 
 
 @dataclass(frozen=True)
-class NudgeView:
+class CheckinView:
     """A person's check-in settings and where their schedule stands."""
 
-    rule: NudgeRule
+    rule: CheckinRule
     next_at: datetime | None = None
     last_at: datetime | None = None
     unanswered: int = 0
@@ -97,7 +97,7 @@ class PersonView:
     stories: dict[int, StoryView] = field(default_factory=dict)
     story_list: tuple[StoryHeader, ...] | None = None
     edited: EditedAnswer | None = None
-    nudge: NudgeView | None = None
+    checkin: CheckinView | None = None
     last_active: datetime | None = None
     record: PersonRecord | None = None  # loaded when Needs.export
     policy: PrivacyPolicy = field(default_factory=PrivacyPolicy)
@@ -148,7 +148,7 @@ class PersonRecord:
     chat_id: int | None
     language: str
     first_contact: datetime
-    nudge: NudgeView | None
+    checkin: CheckinView | None
     team: TeamRecord | None
     facilitates: tuple[TeamRecord, ...]
     photos: tuple[PhotoRecord, ...]

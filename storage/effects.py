@@ -24,9 +24,9 @@ from flows.replies import (
     ForgetPerson,
     PersonActive,
     SaveAnswer,
-    SaveNudgeRule,
+    SaveCheckinRule,
     SetLanguage,
-    SetNextNudge,
+    SetNextCheckin,
     Welcomed,
 )
 from flows.teams.effects import (
@@ -40,10 +40,10 @@ from flows.teams.effects import (
     ShareQuote,
 )
 from flows.views import StoryView
+from storage.checkin_store import Checkins
 from storage.crypto import TextCipher
 from storage.erasure import erase_person
 from storage.models import Person
-from storage.nudge_store import Nudges
 from storage.repositories import People, Stories
 from storage.team_store import Teams
 
@@ -75,7 +75,7 @@ class _Step:
     loaded: Mapping[int, StoryView]
     people: People
     stories: Stories
-    nudges: Nudges
+    checkins: Checkins
     teams: Teams
     active: bool = False
     erase: bool = False
@@ -99,14 +99,14 @@ class _Step:
                 self.people.choose_language(person, effect.language)
             case Welcomed():
                 self.people.mark_welcomed(person)
-            case SaveNudgeRule():
+            case SaveCheckinRule():
                 if not effect.on_delivery:  # else stored once the check-in is delivered
-                    await self.nudges.save_rule(person.id, effect.rule, effect.next_at)
-            case SetNextNudge():
-                await self.nudges.set_next(person.id, effect.at)
+                    await self.checkins.save_rule(person.id, effect.rule, effect.next_at)
+            case SetNextCheckin():
+                await self.checkins.set_next(person.id, effect.at)
             case PersonActive():
                 self.active = True
-                await self.nudges.active(person.id, now)
+                await self.checkins.active(person.id, now)
             case CreateTeam():
                 codes = (effect.member_code, effect.facilitator_code)
                 await self.teams.create_with_codes(effect.name, *codes, now)
@@ -144,7 +144,7 @@ async def apply_effects(
         loaded or {},
         People(session),
         Stories(session, cipher),
-        Nudges(session),
+        Checkins(session),
         Teams(session, cipher),
     )
     for effect in effects:

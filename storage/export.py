@@ -6,18 +6,18 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.views import PersonRecord, PhotoRecord, StoryRecord, TeamRecord
+from storage.checkin_store import Checkins
 from storage.crypto import TextCipher
 from storage.models import (
     Answer,
+    CheckinSchedule,
     Facilitator,
     Membership,
-    NudgeSchedule,
     Person,
     PhotoDelivery,
     Story,
     Team,
 )
-from storage.nudge_store import Nudges
 from storage.repositories import Stories
 
 
@@ -64,14 +64,14 @@ async def gather(session: AsyncSession, cipher: TextCipher, person: Person) -> P
         .where(PhotoDelivery.person_id == person.id)
         .order_by(PhotoDelivery.delivered_at)
     )
-    schedule = await session.get(NudgeSchedule, person.id)
+    schedule = await session.get(CheckinSchedule, person.id)
     return PersonRecord(
         channel=person.channel,
         external_id=person.external_id,
         chat_id=person.chat_id,
         language=person.language,
         first_contact=person.created_at,
-        nudge=await Nudges(session).view(person.id),
+        checkin=await Checkins(session).view(person.id),
         team=TeamRecord(team[0], team[1]) if team else None,
         facilitates=tuple(TeamRecord(name, since) for name, since in facilitates),
         photos=tuple(PhotoRecord(name, period, at) for name, period, at in photos),

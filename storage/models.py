@@ -309,18 +309,18 @@ class Choice(Base):
     option: Mapped[str] = mapped_column(String(32), primary_key=True)
 
 
-class NudgeSchedule(Base):
+class CheckinSchedule(Base):
     """When and how a person wants check-ins, and when the next one is due.
 
-    ``next_nudge_at`` (UTC) is the truth the dispatcher reads; it is computed
+    ``next_checkin_at`` (UTC) is the truth the dispatcher reads; it is computed
     from the local rule by ``flows.checkins.schedule``. ``claimed_until`` is the lease of
-    a dispatcher that is sending this nudge right now. ``place`` is where the person
+    a dispatcher that is sending this checkin right now. ``place`` is where the person
     said they are, as they named it ("" when only the zone is known), chosen at
     ``placed_at``.
     """
 
-    __tablename__ = "nudge_schedules"
-    __table_args__ = (Index("ix_nudge_schedules_due", "next_nudge_at"),)
+    __tablename__ = "checkin_schedules"
+    __table_args__ = (Index("ix_checkin_schedules_due", "next_checkin_at"),)
 
     person_id: Mapped[int] = mapped_column(
         ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True
@@ -333,9 +333,9 @@ class NudgeSchedule(Base):
     at_minute: Mapped[int] = mapped_column(Integer)
     weekend: Mapped[str] = mapped_column(String(16))
     paused_until: Mapped[date | None] = mapped_column(Date)
-    next_nudge_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    next_checkin_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    last_nudge_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_checkin_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     unanswered: Mapped[int] = mapped_column(Integer, default=0)
     blocked: Mapped[bool] = mapped_column(Boolean, default=False)
 

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.teams.periods import Period
 from flows.teams.views import TeamRef
-from storage.models import Facilitator, NudgeSchedule, Person, PhotoDelivery, Team
+from storage.models import CheckinSchedule, Facilitator, Person, PhotoDelivery, Team
 
 
 @dataclass(frozen=True)
@@ -33,10 +33,12 @@ class Deliveries:
     async def seats(self) -> list[FacilitatorSeat]:
         """Every facilitator of every team who can be reached in a chat."""
         rows = await self.session.execute(
-            select(Facilitator.person_id, Person.chat_id, Person.language, NudgeSchedule.zone, Team)
+            select(
+                Facilitator.person_id, Person.chat_id, Person.language, CheckinSchedule.zone, Team
+            )
             .join(Person, Person.id == Facilitator.person_id)
             .join(Team, Team.id == Facilitator.team_id)
-            .outerjoin(NudgeSchedule, NudgeSchedule.person_id == Facilitator.person_id)
+            .outerjoin(CheckinSchedule, CheckinSchedule.person_id == Facilitator.person_id)
             .where(Person.chat_id.is_not(None))
             .order_by(Facilitator.person_id, Team.id)
         )

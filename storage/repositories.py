@@ -14,14 +14,14 @@ from flows.states import State, StoryKind, StoryStatus
 from flows.views import AnswerView, EditedAnswer, StoryHeader, StoryView
 from storage.crypto import TextCipher
 from storage.inbox import insert_for
-from storage.models import Answer, Choice, Membership, NudgeSchedule, Person, Story
+from storage.models import Answer, CheckinSchedule, Choice, Membership, Person, Story
 
-KNOWN_SCHEDULES = "known_nudge_schedules"
+KNOWN_SCHEDULES = "known_checkin_schedules"
 
 
-def known_schedules(session: AsyncSession) -> dict[int, NudgeSchedule | None]:
+def known_schedules(session: AsyncSession) -> dict[int, CheckinSchedule | None]:
     """Check-in schedules this session already read, by person (None: they have none)."""
-    known: dict[int, NudgeSchedule | None] = session.info.setdefault(KNOWN_SCHEDULES, {})
+    known: dict[int, CheckinSchedule | None] = session.info.setdefault(KNOWN_SCHEDULES, {})
     return known
 
 
@@ -31,8 +31,8 @@ class StaleDecision(Exception):
 
 # The statements of every update, built once (building one costs more CPU than running it).
 _FIND = (
-    select(Person, NudgeSchedule)
-    .outerjoin(NudgeSchedule, NudgeSchedule.person_id == Person.id)
+    select(Person, CheckinSchedule)
+    .outerjoin(CheckinSchedule, CheckinSchedule.person_id == Person.id)
     .where(Person.channel == bindparam("channel"), Person.external_id == bindparam("id"))
 )
 _FIND_LOCKED = _FIND.with_for_update(of=Person)
@@ -54,7 +54,7 @@ class People:
     async def find(self, channel: str, external_id: int, *, lock: bool = False) -> Person | None:
         """The person known under this channel id, optionally locking their row.
 
-        Their check-in schedule comes along in the same statement (``Nudges.view`` then
+        Their check-in schedule comes along in the same statement (``Checkins.view`` then
         needs no query of its own).
         """
         query = _FIND_LOCKED if lock else _FIND

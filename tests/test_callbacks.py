@@ -53,7 +53,7 @@ EXAMPLES: dict[Action, tuple[str | int, ...]] = {
     Action.TO_STORY: (BIGGEST_STORY_ID,),
     Action.SNOOZE_TODAY: ("abc123",),
     Action.SNOOZE_TOMORROW: ("abc123",),
-    Action.SKIP_NUDGE: ("abc123",),
+    Action.SKIP_CHECKIN: ("abc123",),
     Action.SETTINGS: (),
     Action.SETTINGS_PAGE: ("weekend",),
     Action.SET_ZONE: ("America/Argentina/ComodRivadavia",),

@@ -1,19 +1,19 @@
 """The check-in, step by step through ``flows.dialogue``: /checkin, its two questions, the
 automatic completion, turning it into a learning story, the story list and its card, and
-the check-in that a reply to a nudge opens."""
+the check-in that a reply to a check-in opens."""
 
 from __future__ import annotations
 
 import pytest
 
 from flows.callbacks import Action, encode
-from flows.checkins.schedule import NudgeRule
+from flows.checkins.schedule import CheckinRule
 from flows.content.guide import Question, guide_for
 from flows.render import local_date
 from flows.replies import CompleteStory, CreateStory, PersonActive, SaveAnswer
 from flows.states import State, Step, StoryKind, StoryStatus
+from tests.support.checkin_harness import AMSTERDAM, CheckinPerson, CheckinWorld
 from tests.support.flow_harness import StoredAnswer, StoredStory, option
-from tests.support.nudge_harness import AMSTERDAM, NudgePerson, NudgeWorld
 from tests.support.outcomes import labels, texts
 
 EN = guide_for("en")
@@ -36,16 +36,16 @@ def prompt_in(text: str, question: Question = SMOOTHER) -> str:
     return found[0]
 
 
-pytestmark = pytest.mark.dialogue  # the whole dialogue: ``person`` is a NudgePerson
+pytestmark = pytest.mark.dialogue  # the whole dialogue: ``person`` is a CheckinPerson
 
 
-def start_checkin(person: NudgePerson) -> int:
+def start_checkin(person: CheckinPerson) -> int:
     person.command("checkin")
     assert person.state.story_id is not None
     return person.state.story_id
 
 
-def complete_checkin(person: NudgePerson, text: str = "Briefings go smoother") -> int:
+def complete_checkin(person: CheckinPerson, text: str = "Briefings go smoother") -> int:
     story_id = start_checkin(person)
     person.say(text)
     person.tap(option("how", "asking_colleague"))
@@ -67,7 +67,7 @@ def test_the_checkin_asks_smoother_then_how_with_the_interviews_options() -> Non
 # --- /checkin --------------------------------------------------------------------------------
 
 
-def test_checkin_command_asks_the_opening_question(person: NudgePerson) -> None:
+def test_checkin_command_asks_the_opening_question(person: CheckinPerson) -> None:
     outcome = person.command("checkin")
     story_id = person.views[-1].new_story_id
     assert outcome.state == State(step=Step.QUESTION, story_id=story_id, question="smoother")
@@ -80,7 +80,7 @@ def test_checkin_command_asks_the_opening_question(person: NudgePerson) -> None:
     assert (stored.kind, stored.status) == (StoryKind.CHECKIN, StoryStatus.DRAFT)
 
 
-def test_the_opening_question_takes_turns_with_its_variants(person: NudgePerson) -> None:
+def test_the_opening_question_takes_turns_with_its_variants(person: CheckinPerson) -> None:
     asked = set()
     for _ in range(len(prompts(SMOOTHER))):
         outcome = person.command("checkin")
@@ -89,7 +89,7 @@ def test_the_opening_question_takes_turns_with_its_variants(person: NudgePerson)
     assert len(asked) >= 2
 
 
-def test_answering_the_opening_question_asks_how(person: NudgePerson) -> None:
+def test_answering_the_opening_question_asks_how(person: CheckinPerson) -> None:
     story_id = start_checkin(person)
     outcome = person.say("Briefings go smoother")
     assert outcome.state == State(step=Step.QUESTION, story_id=story_id, question="how")
@@ -104,7 +104,7 @@ def test_answering_the_opening_question_asks_how(person: NudgePerson) -> None:
     assert labels(reply) == [*HOW.options.values(), T.done, T.back, T.skip]
 
 
-def test_picking_how_and_done_completes_the_checkin(person: NudgePerson) -> None:
+def test_picking_how_and_done_completes_the_checkin(person: CheckinPerson) -> None:
     story_id = start_checkin(person)
     person.say("Briefings go smoother")
     picked = person.tap(option("how", "asking_colleague"))
@@ -127,7 +127,7 @@ def test_picking_how_and_done_completes_the_checkin(person: NudgePerson) -> None
     assert stored.answers["how"].choices == ("asking_colleague",)
 
 
-def test_typed_how_words_wait_for_done(person: NudgePerson) -> None:
+def test_typed_how_words_wait_for_done(person: CheckinPerson) -> None:
     story_id = start_checkin(person)
     person.say("Briefings go smoother")
     before = person.state
@@ -148,7 +148,7 @@ def test_typed_how_words_wait_for_done(person: NudgePerson) -> None:
     assert person.story(story_id).answers["how"].text == "A colleague showed me"
 
 
-def test_a_checkin_keeps_an_unfinished_learning_story(person: NudgePerson) -> None:
+def test_a_checkin_keeps_an_unfinished_learning_story(person: CheckinPerson) -> None:
     draft_id = person.to_question("how")
     person.command("cancel")
     checkin_id = complete_checkin(person)
@@ -158,7 +158,7 @@ def test_a_checkin_keeps_an_unfinished_learning_story(person: NudgePerson) -> No
     assert outcome.replies[0].buttons[0][0].data == encode(Action.RESUME, draft_id)
 
 
-def test_checkin_during_an_interview_repeats_the_question(person: NudgePerson) -> None:
+def test_checkin_during_an_interview_repeats_the_question(person: CheckinPerson) -> None:
     story_id = person.to_question("who")
     before = person.state
     stories = dict(person.stories)
@@ -171,7 +171,7 @@ def test_checkin_during_an_interview_repeats_the_question(person: NudgePerson) -
     assert person.stories.keys() == stories.keys()
 
 
-def test_checkin_during_a_checkin_repeats_its_question(person: NudgePerson) -> None:
+def test_checkin_during_a_checkin_repeats_its_question(person: CheckinPerson) -> None:
     start_checkin(person)
     person.say("Briefings go smoother")
     before = person.state
@@ -181,7 +181,7 @@ def test_checkin_during_a_checkin_repeats_its_question(person: NudgePerson) -> N
     prompt_in(outcome.replies[1].text, HOW)
 
 
-def test_checkin_during_the_review_shows_the_card(person: NudgePerson) -> None:
+def test_checkin_during_the_review_shows_the_card(person: CheckinPerson) -> None:
     person.story_to_card()
     before = person.state
     outcome = person.command("checkin")
@@ -193,7 +193,7 @@ def test_checkin_during_the_review_shows_the_card(person: NudgePerson) -> None:
 # --- from check-in to learning story -----------------------------------------------------
 
 
-def test_turning_a_checkin_into_a_learning_story(person: NudgePerson) -> None:
+def test_turning_a_checkin_into_a_learning_story(person: CheckinPerson) -> None:
     checkin_id = complete_checkin(person, "Briefings go smoother")
     outcome = person.tap(C.to_story)
     story_id = person.views[-1].new_story_id
@@ -218,7 +218,7 @@ def test_turning_a_checkin_into_a_learning_story(person: NudgePerson) -> None:
 
 
 def test_a_checkin_without_opening_answer_starts_the_story_at_the_top(
-    person: NudgePerson, world: NudgeWorld
+    person: CheckinPerson, world: CheckinWorld
 ) -> None:
     # One from before the opening question lost its Skip: both answers skipped.
     checkin_id = world.allocate_story_id()
@@ -232,7 +232,7 @@ def test_a_checkin_without_opening_answer_starts_the_story_at_the_top(
 
 
 def test_turning_into_a_story_during_an_interview_repeats_the_question(
-    person: NudgePerson,
+    person: CheckinPerson,
 ) -> None:
     complete_checkin(person)
     to_story = person.button(C.to_story).data
@@ -244,7 +244,7 @@ def test_turning_into_a_story_during_an_interview_repeats_the_question(
     assert texts(outcome)[0] == T.in_progress
 
 
-def test_turning_someone_elses_checkin_into_a_story_is_refused(world: NudgeWorld) -> None:
+def test_turning_someone_elses_checkin_into_a_story_is_refused(world: CheckinWorld) -> None:
     other = world.person(2)
     checkin_id = complete_checkin(other)
     person = world.person(1)
@@ -258,7 +258,7 @@ def test_turning_someone_elses_checkin_into_a_story_is_refused(world: NudgeWorld
 
 
 def test_checkins_appear_in_the_story_list_with_the_checkin_card(
-    person: NudgePerson, world: NudgeWorld
+    person: CheckinPerson, world: CheckinWorld
 ) -> None:
     story_id = person.complete_story()
     world.advance(minutes=5)
@@ -291,20 +291,20 @@ def test_checkins_appear_in_the_story_list_with_the_checkin_card(
     assert card.state == State()
 
 
-# --- a reply to a nudge ----------------------------------------------------------------------
+# --- a reply to a check-in ----------------------------------------------------------------------
 
 
 @pytest.fixture
-def nudged(person: NudgePerson) -> NudgePerson:
-    person.set_schedule(NudgeRule(AMSTERDAM))
+def asked(person: CheckinPerson) -> CheckinPerson:
+    person.set_schedule(CheckinRule(AMSTERDAM))
     person.due()
-    assert person.state.step is Step.NUDGED
+    assert person.state.step is Step.CHECKIN_ASKED
     return person
 
 
-def test_a_reply_to_a_nudge_opens_a_checkin_with_it(nudged: NudgePerson) -> None:
-    outcome = nudged.say("Saying no to extra tasks")
-    story_id = nudged.views[-1].new_story_id
+def test_a_reply_to_a_checkin_opens_a_checkin_with_it(asked: CheckinPerson) -> None:
+    outcome = asked.say("Saying no to extra tasks")
+    story_id = asked.views[-1].new_story_id
     assert outcome.state == State(step=Step.QUESTION, story_id=story_id, question="how")
     assert outcome.effects == (
         CreateStory(story_id, StoryKind.CHECKIN),
@@ -313,35 +313,35 @@ def test_a_reply_to_a_nudge_opens_a_checkin_with_it(nudged: NudgePerson) -> None
     )
     prompt_in(outcome.replies[0].text, HOW)
     assert outcome.replies[0].text.startswith(T.progress.format(number=2, total=2))
-    assert nudged.story(story_id).answers["smoother"].text == "Saying no to extra tasks"
-    assert nudged.nudge is not None and nudged.nudge.unanswered == 0
+    assert asked.story(story_id).answers["smoother"].text == "Saying no to extra tasks"
+    assert asked.checkin is not None and asked.checkin.unanswered == 0
 
-    done = nudged.tap(option("how", "by_doing"))
-    done = nudged.tap(T.done)
+    done = asked.tap(option("how", "by_doing"))
+    done = asked.tap(T.done)
     assert done.effects == (CompleteStory(story_id), PersonActive())
     assert texts(done) == [C.closing]
 
 
-def test_a_reply_to_a_nudge_keeps_an_unfinished_story(person: NudgePerson) -> None:
+def test_a_reply_to_a_checkin_keeps_an_unfinished_story(person: CheckinPerson) -> None:
     draft_id = person.to_question("how")
     person.command("cancel")
-    person.set_schedule(NudgeRule(AMSTERDAM))
+    person.set_schedule(CheckinRule(AMSTERDAM))
     person.due()
     outcome = person.say("Saying no to extra tasks")
     assert outcome.state.draft_id == draft_id
 
 
 @pytest.mark.parametrize("empty", ["", "   ", "\n"])
-def test_an_empty_reply_to_a_nudge_asks_again(nudged: NudgePerson, empty: str) -> None:
-    before = nudged.state
-    outcome = nudged.say(empty)
+def test_an_empty_reply_to_a_checkin_asks_again(asked: CheckinPerson, empty: str) -> None:
+    before = asked.state
+    outcome = asked.say(empty)
     assert outcome.state == before
     assert texts(outcome) == [T.empty_text]
     assert outcome.effects == (PersonActive(),)
-    assert nudged.stories == {}
+    assert asked.stories == {}
 
 
-def test_a_dutch_checkin(world: NudgeWorld) -> None:
+def test_a_dutch_checkin(world: CheckinWorld) -> None:
     person = world.person(language="nl")
     outcome = person.command("checkin")
     text = outcome.replies[0].text

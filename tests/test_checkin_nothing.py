@@ -9,15 +9,15 @@ import json
 import pytest
 
 from flows.callbacks import Action, encode
-from flows.checkins.schedule import NudgeRule
+from flows.checkins.schedule import CheckinRule
 from flows.content.guide import guide_for
 from flows.events import Command
 from flows.privacy.export import as_json, markdown
 from flows.replies import CompleteStory, CreateStory, PersonActive, SaveAnswer
 from flows.states import State, Step, StoryKind, StoryStatus
 from flows.views import PersonRecord, StoryRecord
+from tests.support.checkin_harness import AMSTERDAM, CheckinPerson, CheckinWorld
 from tests.support.flow_harness import option
-from tests.support.nudge_harness import AMSTERDAM, NudgePerson, NudgeWorld
 from tests.support.outcomes import labels, texts
 
 EN = guide_for("en")
@@ -29,16 +29,16 @@ assert THROUGH is not None
 ASKED_THROUGH = f"{C.nothing_thanks}\n\n{THROUGH.prompt}"
 
 
-pytestmark = pytest.mark.dialogue  # the whole dialogue: ``person`` is a NudgePerson
+pytestmark = pytest.mark.dialogue  # the whole dialogue: ``person`` is a CheckinPerson
 
 
-def start_checkin(person: NudgePerson) -> int:
+def start_checkin(person: CheckinPerson) -> int:
     person.command("checkin")
     assert person.state.story_id is not None
     return person.state.story_id
 
 
-def test_nothing_this_time_asks_no_how_and_completes_the_checkin(person: NudgePerson) -> None:
+def test_nothing_this_time_asks_no_how_and_completes_the_checkin(person: CheckinPerson) -> None:
     story_id = start_checkin(person)
     outcome = person.tap(C.nothing)
     assert outcome.effects == (
@@ -55,7 +55,7 @@ def test_nothing_this_time_asks_no_how_and_completes_the_checkin(person: NudgePe
     assert "how" not in stored.answers
 
 
-def test_what_helped_through_is_kept_with_the_checkin(person: NudgePerson) -> None:
+def test_what_helped_through_is_kept_with_the_checkin(person: CheckinPerson) -> None:
     story_id = start_checkin(person)
     person.tap(C.nothing)
     outcome = person.say("A walk at lunch with Sam")
@@ -75,7 +75,7 @@ def test_what_helped_through_is_kept_with_the_checkin(person: NudgePerson) -> No
     assert person.story(story_id).answers["through"].text == "A walk at lunch"
 
 
-def test_the_smaller_question_may_be_left(person: NudgePerson) -> None:
+def test_the_smaller_question_may_be_left(person: CheckinPerson) -> None:
     story_id = start_checkin(person)
     person.tap(C.nothing)
     done = person.button(C.through_done)
@@ -89,7 +89,7 @@ def test_the_smaller_question_may_be_left(person: NudgePerson) -> None:
     assert again.replies == ()
 
 
-def test_a_command_leaves_the_smaller_question(person: NudgePerson) -> None:
+def test_a_command_leaves_the_smaller_question(person: CheckinPerson) -> None:
     story_id = start_checkin(person)
     person.tap(C.nothing)
     outcome = person.send(Command("stories"))
@@ -108,7 +108,7 @@ def test_a_command_leaves_the_smaller_question(person: NudgePerson) -> None:
         "no",
     ],
 )
-def test_typed_nothing_takes_the_same_kind_way(person: NudgePerson, typed: str) -> None:
+def test_typed_nothing_takes_the_same_kind_way(person: CheckinPerson, typed: str) -> None:
     story_id = start_checkin(person)
     outcome = person.say(typed)
     assert outcome.effects == (
@@ -130,7 +130,7 @@ def test_typed_nothing_takes_the_same_kind_way(person: NudgePerson, typed: str) 
     ],
 )
 def test_something_that_did_go_better_gets_the_how_question(
-    person: NudgePerson, typed: str
+    person: CheckinPerson, typed: str
 ) -> None:
     start_checkin(person)
     outcome = person.say(typed)
@@ -138,9 +138,9 @@ def test_something_that_did_go_better_gets_the_how_question(
     assert outcome.replies[0].text.startswith(T.progress.format(number=2, total=2))
 
 
-def test_a_nudge_answered_with_nothing_in_dutch(world: NudgeWorld) -> None:
+def test_a_checkin_answered_with_nothing_in_dutch(world: CheckinWorld) -> None:
     person = world.person(language="nl")
-    person.set_schedule(NudgeRule(AMSTERDAM))
+    person.set_schedule(CheckinRule(AMSTERDAM))
     person.due()
     outcome = person.say("Niets eigenlijk, het was een rotweek")
     story_id = person.views[-1].new_story_id
@@ -158,7 +158,7 @@ def test_a_nudge_answered_with_nothing_in_dutch(world: NudgeWorld) -> None:
     assert texts(person.say("Mijn collega's")) == [NL.checkin.texts.through_saved]
 
 
-def test_no_nothing_button_once_a_checkin_is_done(person: NudgePerson) -> None:
+def test_no_nothing_button_once_a_checkin_is_done(person: CheckinPerson) -> None:
     story_id = start_checkin(person)
     person.say("Briefings go smoother")
     person.tap(option("how", "feedback"))
@@ -177,7 +177,7 @@ def test_no_nothing_button_once_a_checkin_is_done(person: NudgePerson) -> None:
     assert person.story(story_id).answers["how"].choices == ("feedback",)
 
 
-def test_the_nothing_button_of_another_question_is_refused(person: NudgePerson) -> None:
+def test_the_nothing_button_of_another_question_is_refused(person: CheckinPerson) -> None:
     story_id = start_checkin(person)
     nothing = person.button(C.nothing).data
     person.say("Briefings go smoother")
@@ -189,7 +189,7 @@ def test_the_nothing_button_of_another_question_is_refused(person: NudgePerson) 
     assert forged.notice == T.invalid_button
 
 
-def test_the_export_names_what_helped_through(person: NudgePerson, world: NudgeWorld) -> None:
+def test_the_export_names_what_helped_through(person: CheckinPerson, world: CheckinWorld) -> None:
     story_id = start_checkin(person)
     person.tap(C.nothing)
     person.say("A walk at lunch")

@@ -1,7 +1,7 @@
 """One place applies effects: every effect type reaches exactly one handler, none is dropped.
 
 The repositories are replaced by recorders, so each effect's route is seen on its own;
-what each handler stores is tested with the repositories (test_storage, test_nudge_store,
+what each handler stores is tested with the repositories (test_storage, test_checkin_store,
 test_team_storage, ...). mypy checks the same from the other side: an effect type without
 a case in ``storage.effects`` does not type-check.
 """
@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from cryptography.fernet import Fernet
 
-from flows.checkins.schedule import NudgeRule
+from flows.checkins.schedule import CheckinRule
 from flows.replies import (
     CompleteStory,
     CreateStory,
@@ -26,9 +26,9 @@ from flows.replies import (
     ForgetPerson,
     PersonActive,
     SaveAnswer,
-    SaveNudgeRule,
+    SaveCheckinRule,
     SetLanguage,
-    SetNextNudge,
+    SetNextCheckin,
     Welcomed,
 )
 from flows.states import StoryKind
@@ -49,7 +49,7 @@ from storage.effects import Applied, UnhandledEffect, apply_effects
 from storage.models import Person
 
 NOW = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
-RULE = NudgeRule("Europe/Amsterdam")
+RULE = CheckinRule("Europe/Amsterdam")
 
 # One effect of every type, and the handler it must reach.
 ROUTES: dict[Effect, str] = {
@@ -60,9 +60,9 @@ ROUTES: dict[Effect, str] = {
     ForgetPerson(): "erase_person",
     SetLanguage("nl"): "People.choose_language",
     Welcomed(): "People.mark_welcomed",
-    SaveNudgeRule(RULE, NOW): "Nudges.save_rule",
-    SetNextNudge(NOW): "Nudges.set_next",
-    PersonActive(): "Nudges.active",
+    SaveCheckinRule(RULE, NOW): "Checkins.save_rule",
+    SetNextCheckin(NOW): "Checkins.set_next",
+    PersonActive(): "Checkins.active",
     CreateTeam("Embassy", "m" * 16, "f" * 16): "Teams.create_with_codes",
     NewInvite(3, Role.MEMBER, "c" * 16): "Teams.new_invite",
     RevokeInvites(3): "Teams.revoke",
@@ -111,7 +111,7 @@ class FakeSession:
 def calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every handler that runs, as "Repository.method" (or "erase_person")."""
     made: list[str] = []
-    for name in ("People", "Stories", "Nudges", "Teams"):
+    for name in ("People", "Stories", "Checkins", "Teams"):
         monkeypatch.setattr(effects, name, lambda *_, name=name: Recorder(name, made))
     monkeypatch.setattr(effects, "erase_person", Recorder("erase_person", made))
     return made
@@ -138,7 +138,7 @@ async def test_effects_are_applied_in_the_order_given_and_forgetting_goes_last(
     calls: list[str],
 ) -> None:
     applied = await apply(ForgetPerson(), CreateStory(7, StoryKind.STORY), PersonActive())
-    assert calls == ["Stories.create", "Nudges.active", "erase_person"]
+    assert calls == ["Stories.create", "Checkins.active", "erase_person"]
     assert applied == Applied(active=True, erased=True)
 
 
@@ -149,8 +149,8 @@ async def test_a_step_without_the_person_acting_is_not_active(calls: list[str]) 
 async def test_settings_that_wait_for_a_delivery_are_not_stored_by_the_step(
     calls: list[str],
 ) -> None:
-    await apply(SaveNudgeRule(RULE, NOW, on_delivery=True))
-    assert calls == [], "Nudges.delivered stores them once the check-in went out"
+    await apply(SaveCheckinRule(RULE, NOW, on_delivery=True))
+    assert calls == [], "Checkins.delivered stores them once the check-in went out"
 
 
 async def test_an_unknown_effect_raises_and_names_only_its_type(calls: list[str]) -> None:

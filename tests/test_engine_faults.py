@@ -26,7 +26,7 @@ from storage.crypto import TextCipher
 from storage.database import Database
 from storage.outbox import Delivery, Outbox
 from tests.support.clock import START, FakeClock
-from tests.support.dispatch import is_nudge
+from tests.support.dispatch import is_checkin
 from tests.support.engine import (
     LEARNED_HOW,
     answer_opening,
@@ -129,12 +129,14 @@ async def test_answers_slower_than_the_read_timeout_repeat_a_message_once(
             tg.clear_delays()
 
             help_copies = [copies(tg, user.chat_id)[EN.texts.help] for user in users]
-            nudges = [m for m in tg.messages_in(checked_in.chat_id) if is_nudge(m)]
-            log.info("slow answers: help copies %s, check-in copies %d", help_copies, len(nudges))
+            checkins = [m for m in tg.messages_in(checked_in.chat_id) if is_checkin(m)]
+            log.info("slow answers: help copies %s, check-in copies %d", help_copies, len(checkins))
             assert all(1 <= n <= 2 for n in help_copies)
-            assert 1 <= len(nudges) <= 2
+            assert 1 <= len(checkins) <= 2
             assert all(len(copies(tg, user.chat_id)) == 1 for user in users)
-            assert (await schedule_row(bot, checked_in.chat_id)).last_nudge_at == AMSTERDAM_TUESDAY
+            assert (
+                await schedule_row(bot, checked_in.chat_id)
+            ).last_checkin_at == AMSTERDAM_TUESDAY
         tg.assert_no_violations()
 
 
@@ -161,7 +163,7 @@ async def test_a_blocked_person_is_dropped_and_nobody_else_notices(tmp_path: Pat
             clock.now = AMSTERDAM_TUESDAY
             report = await dispatcher.tick()
             assert (report.claimed, report.sent) == (1, 1), "only the one who did not block"
-            assert is_nudge(await others[0].wait_for_message())
+            assert is_checkin(await others[0].wait_for_message())
             await tg.wait_until_idle()
             assert calls(tg, "sendMessage", blocker.chat_id) == refused, "no check-in tried"
             log.info("403: %d replies refused; others' slowest reply %.2f s", refused, max(delays))

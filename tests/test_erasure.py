@@ -14,7 +14,7 @@ from flows.callbacks import Action, encode
 from flows.events import Command, Press
 from storage.database import Database
 from storage.erasure import delete_rows, erase_person
-from storage.models import Base, Membership, NudgeSchedule, PhotoDelivery, Story, Team
+from storage.models import Base, CheckinSchedule, Membership, PhotoDelivery, Story, Team
 from storage.repositories import People
 from tests.support.chat import ALICE, BOB, CHANGE, Chat, begin, person_id, tell_whole_story
 from tests.support.privacy import (
@@ -66,7 +66,7 @@ async def test_erasing_a_person_leaves_no_row_that_refers_to_them(
         team_stories = await session.scalar(
             select(func.count()).select_from(Story).where(Story.team_id == team)
         )
-        schedules = list(await session.scalars(select(NudgeSchedule.person_id)))
+        schedules = list(await session.scalars(select(CheckinSchedule.person_id)))
         photos = await session.scalar(select(func.count()).select_from(PhotoDelivery))
     assert team_stories == 2  # only Bob's contributions count for the team from now on
     assert schedules == [bob.person_id]

@@ -20,7 +20,7 @@ from bot.terminal import TerminalChat
 from flows.content.guide import guide_for
 from flows.events import Command, Edited, Text
 from flows.replies import Outcome
-from storage.models import NudgeSchedule, Person, Story
+from storage.models import CheckinSchedule, Person, Story
 from tests.support.chat import (
     ALICE,
     BOB,
@@ -113,7 +113,7 @@ async def test_export_holds_blocked_check_ins_a_join_lock_and_retention_notices(
     told, locked = clock() + timedelta(days=1), clock() + timedelta(days=2)
     async with database.transaction() as session:
         await session.execute(
-            update(NudgeSchedule).where(NudgeSchedule.person_id == who).values(blocked=True)
+            update(CheckinSchedule).where(CheckinSchedule.person_id == who).values(blocked=True)
         )
         await session.execute(
             update(Person)

@@ -12,7 +12,7 @@ from flows.callbacks import Action, encode
 from flows.content.guide import guide_for
 from flows.replies import CreateStory, PersonActive, SaveAnswer, SetLanguage, Welcomed
 from flows.states import State, Step
-from tests.support.nudge_harness import NudgePerson, NudgeWorld
+from tests.support.checkin_harness import CheckinPerson, CheckinWorld
 from tests.support.outcomes import labels, texts
 
 EN, NL = guide_for("en"), guide_for("nl")
@@ -26,11 +26,11 @@ WELCOME_NL = NL.texts.welcome.strip()
 GREETING_EN = "Welcome back! Shall we look at something that has gone better lately?"
 
 
-pytestmark = pytest.mark.dialogue  # the whole dialogue: ``person`` is a NudgePerson
+pytestmark = pytest.mark.dialogue  # the whole dialogue: ``person`` is a CheckinPerson
 
 
 @pytest.fixture
-def newcomer(world: NudgeWorld) -> NudgePerson:
+def newcomer(world: CheckinWorld) -> CheckinPerson:
     """Someone new on Telegram: their language is only a guess from their phone (English)."""
     person = world.person(language="en")
     person.language_chosen = False
@@ -44,7 +44,7 @@ def began_a_story(outcome_state: State) -> bool:
 # --- the language, asked once -----------------------------------------------------------
 
 
-def test_the_first_start_asks_the_language_in_both_languages(newcomer: NudgePerson) -> None:
+def test_the_first_start_asks_the_language_in_both_languages(newcomer: CheckinPerson) -> None:
     outcome = newcomer.command("start")
     assert texts(outcome) == [LANGUAGE_QUESTION]
     assert labels(outcome.replies[0]) == ["English", "Nederlands"]
@@ -52,7 +52,7 @@ def test_the_first_start_asks_the_language_in_both_languages(newcomer: NudgePers
     assert outcome.state == State()
 
 
-def test_the_guessed_language_asks_first(world: NudgeWorld) -> None:
+def test_the_guessed_language_asks_first(world: CheckinWorld) -> None:
     dutch = world.person(language="nl")
     dutch.language_chosen = False
     [question] = texts(dutch.command("start"))
@@ -60,7 +60,7 @@ def test_the_guessed_language_asks_first(world: NudgeWorld) -> None:
 
 
 def test_the_choice_is_kept_and_the_welcome_follows_in_that_language(
-    newcomer: NudgePerson,
+    newcomer: CheckinPerson,
 ) -> None:
     newcomer.command("start")
     outcome = newcomer.tap("Nederlands")
@@ -74,7 +74,7 @@ def test_the_choice_is_kept_and_the_welcome_follows_in_that_language(
     assert texts(again) == [NL.texts.welcome_back]
 
 
-def test_a_first_message_is_answered_with_the_language_question(newcomer: NudgePerson) -> None:
+def test_a_first_message_is_answered_with_the_language_question(newcomer: CheckinPerson) -> None:
     outcome = newcomer.say("hallo")
     assert texts(outcome) == [LANGUAGE_QUESTION]
     assert not any(isinstance(e, SaveAnswer) for e in outcome.effects)
@@ -82,21 +82,21 @@ def test_a_first_message_is_answered_with_the_language_question(newcomer: NudgeP
     assert texts(welcomed) == [T.welcome.strip()]
 
 
-def test_the_language_menu_before_any_greeting_also_welcomes(newcomer: NudgePerson) -> None:
+def test_the_language_menu_before_any_greeting_also_welcomes(newcomer: CheckinPerson) -> None:
     newcomer.command("language")
     outcome = newcomer.tap("Nederlands")
     assert texts(outcome) == [WELCOME_NL]
     assert Welcomed() in outcome.effects
 
 
-def test_a_story_already_begun_is_not_interrupted(newcomer: NudgePerson) -> None:
+def test_a_story_already_begun_is_not_interrupted(newcomer: CheckinPerson) -> None:
     newcomer.command("reflect")
     outcome = newcomer.command("start")
     assert texts(outcome)[0] == T.in_progress
     assert outcome.state.question == "change"
 
 
-def test_a_language_tapped_later_only_switches(newcomer: NudgePerson) -> None:
+def test_a_language_tapped_later_only_switches(newcomer: CheckinPerson) -> None:
     newcomer.command("start")
     newcomer.tap("English")
     newcomer.command("language")
@@ -110,7 +110,7 @@ def test_a_language_tapped_later_only_switches(newcomer: NudgePerson) -> None:
 # --- the long welcome once, a short greeting after ----------------------------------------
 
 
-def test_the_long_welcome_once_then_a_short_greeting(person: NudgePerson) -> None:
+def test_the_long_welcome_once_then_a_short_greeting(person: CheckinPerson) -> None:
     first = person.command("start")
     assert texts(first) == [T.welcome.strip()]
     assert first.effects == (Welcomed(), PersonActive())
@@ -135,14 +135,14 @@ def test_the_welcome_warns_and_does_not_overclaim() -> None:
 
 
 @pytest.mark.parametrize("command", ["help", "stories", "privacy", "cancel"])
-def test_replies_in_the_welcome_do_not_repeat_it(person: NudgePerson, command: str) -> None:
+def test_replies_in_the_welcome_do_not_repeat_it(person: CheckinPerson, command: str) -> None:
     person.command("start")
     outcome = person.command(command)
     assert len(outcome.replies) == 1
     assert outcome.replies[0].text not in (T.welcome.strip(), GREETING_EN)
 
 
-def test_the_welcome_buttons_still_work_after_help(person: NudgePerson) -> None:
+def test_the_welcome_buttons_still_work_after_help(person: CheckinPerson) -> None:
     person.command("start")
     person.command("help")
     person.command("stories")
@@ -157,7 +157,7 @@ def test_the_welcome_buttons_still_work_after_help(person: NudgePerson) -> None:
 @pytest.mark.parametrize(
     "said", ["yes", "Yes!", "ok", "Sure.", "let’s go", "ja", "Ja, graag!", "prima", "OKÉ"]
 )
-def test_plain_agreement_under_the_welcome_begins(person: NudgePerson, said: str) -> None:
+def test_plain_agreement_under_the_welcome_begins(person: CheckinPerson, said: str) -> None:
     person.command("start")
     outcome = person.say(said)
     assert began_a_story(outcome.state)
@@ -166,7 +166,9 @@ def test_plain_agreement_under_the_welcome_begins(person: NudgePerson, said: str
 
 
 @pytest.mark.parametrize("said", ["what is this?", "yes, but what do you keep?", "no"])
-def test_other_words_under_the_welcome_point_at_the_buttons(person: NudgePerson, said: str) -> None:
+def test_other_words_under_the_welcome_point_at_the_buttons(
+    person: CheckinPerson, said: str
+) -> None:
     person.command("start")
     outcome = person.say(said)
     assert texts(outcome) == ["Whenever you're ready, tap “Let's begin” or send /reflect."]
@@ -175,7 +177,7 @@ def test_other_words_under_the_welcome_point_at_the_buttons(person: NudgePerson,
     assert outcome.effects == (PersonActive(),)
 
 
-def test_agreement_after_the_short_greeting_begins_too(person: NudgePerson) -> None:
+def test_agreement_after_the_short_greeting_begins_too(person: CheckinPerson) -> None:
     person.command("start")
     person.tap(T.not_now)
     greeted = person.say("yes")  # said to nothing: a greeting, not a story
@@ -183,7 +185,7 @@ def test_agreement_after_the_short_greeting_begins_too(person: NudgePerson) -> N
     assert began_a_story(person.say("ok").state)
 
 
-def test_agreement_in_dutch_begins_a_dutch_story(newcomer: NudgePerson) -> None:
+def test_agreement_in_dutch_begins_a_dutch_story(newcomer: CheckinPerson) -> None:
     newcomer.command("start")
     newcomer.tap("Nederlands")
     outcome = newcomer.say("ja")
@@ -194,7 +196,7 @@ def test_agreement_in_dutch_begins_a_dutch_story(newcomer: NudgePerson) -> None:
 # --- /privacy says who can read what ------------------------------------------------------
 
 
-def test_privacy_says_exactly_who_can_read_what(person: NudgePerson) -> None:
+def test_privacy_says_exactly_who_can_read_what(person: CheckinPerson) -> None:
     [overview] = texts(person.command("privacy"))
     assert "Nobody else is shown them" not in overview
     assert (
@@ -211,7 +213,7 @@ def test_privacy_says_exactly_who_can_read_what(person: NudgePerson) -> None:
     assert "So please leave out classified information and colleagues' names." in overview
 
 
-def test_privacy_in_dutch_says_who_can_read_what(world: NudgeWorld) -> None:
+def test_privacy_in_dutch_says_who_can_read_what(world: CheckinWorld) -> None:
     [overview] = texts(world.person(language="nl").command("privacy"))
     assert "Wie je woorden kan lezen\n• Jij: hier, en volledig met /export." in overview
     assert "Wie de bot beheert, zou ze kunnen ontsleutelen" in overview

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from flows.checkins.schedule import NudgeRule
-from storage.nudge_store import Nudges
+from flows.checkins.schedule import CheckinRule
+from storage.checkin_store import Checkins
 from storage.repositories import People
-from tests.support.dispatch import is_nudge
+from tests.support.dispatch import is_checkin
 from tests.support.fake_telegram import FakeTelegram, FakeUser
 from tests.support.telegram import TOKEN
 from tests.support.webhook import (
@@ -42,7 +42,7 @@ from tests.support.webhook import (
 pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 INSTANCES = 3
 TAKEOVER_LIMIT = 30.0  # seconds from the kill until another instance sends
-CHECKIN_RATE = 10.0  # check-ins per second (nudges.per_second)
+CHECKIN_RATE = 10.0  # check-ins per second (checkins.per_second)
 REPEAT_LIMIT = 2  # per chat: sent by the killed sender, not yet crossed off (at least once)
 
 
@@ -131,7 +131,7 @@ async def test_each_due_checkin_is_sent_once_by_three_instances(
     tmp_path: Path, database_url: str
 ) -> None:
     now = datetime.now(UTC)
-    rule = NudgeRule(midday_zone(now), weekend=frozenset())
+    rule = CheckinRule(midday_zone(now), weekend=frozenset())
     async with FakeTelegram(token=TOKEN) as tg:
         people = [tg.user(4000 + n, f"R{n}", language_code="en") for n in range(40)]
         async with bot_processes(
@@ -139,20 +139,20 @@ async def test_each_due_checkin_is_sent_once_by_three_instances(
             tmp_path,
             database_url,
             INSTANCES,
-            NUDGES__TICK_SECONDS="1",
-            NUDGES__PER_SECOND=str(CHECKIN_RATE),
+            CHECKINS__TICK_SECONDS="1",
+            CHECKINS__PER_SECOND=str(CHECKIN_RATE),
         ) as instances:
             async with instances.database.transaction() as session:
                 for user in people:
                     person = await People(session).add("telegram", user.id, user.chat_id, "en", now)
-                    await Nudges(session).save_rule(person.id, rule, now - timedelta(minutes=1))
+                    await Checkins(session).save_rule(person.id, rule, now - timedelta(minutes=1))
             await tg.wait_for(
                 lambda: len(sends_by_chat(tg)) == len(people), timeout=30, what="every check-in"
             )
             await tg.wait_until_idle(settle=1.5)
             assert all(bot.process.returncode is None for bot in instances.bots)
         assert sends_by_chat(tg) == {user.chat_id: 1 for user in people}
-        assert all(is_nudge(user.all_messages[0]) for user in people)
+        assert all(is_checkin(user.all_messages[0]) for user in people)
         times = sorted(itertools.chain.from_iterable(tg.send_times.values()))
         rate = (len(times) - 1) / (times[-1] - times[0])
         busiest = max(sum(1 for t in times if start <= t < start + 1.0) for start in times)

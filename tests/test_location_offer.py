@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from flows.checkins.schedule import NudgeRule
+from flows.checkins.schedule import CheckinRule
 from flows.content.guide import guide_for
 from flows.events import MediaKind
 from flows.states import State, Step, StoryKind
+from tests.support.checkin_harness import RULE, CheckinPerson, CheckinWorld, only_active, saved_rule
 from tests.support.flow_harness import option
-from tests.support.nudge_harness import RULE, NudgePerson, NudgeWorld, only_active, saved_rule
 from tests.support.outcomes import labels, texts
 
 EN = guide_for("en")
@@ -19,10 +19,10 @@ MADRID = (40.4168, -3.7038)
 AT_SEA = (0.0, -30.0)
 
 
-pytestmark = pytest.mark.dialogue  # the whole dialogue: ``person`` is a NudgePerson
+pytestmark = pytest.mark.dialogue  # the whole dialogue: ``person`` is a CheckinPerson
 
 
-def test_a_location_mid_question_is_offered_for_the_checkins(person: NudgePerson) -> None:
+def test_a_location_mid_question_is_offered_for_the_checkins(person: CheckinPerson) -> None:
     person.to_question("who")
     asked = person.screen
     assert asked is not None
@@ -45,7 +45,7 @@ def test_a_location_mid_question_is_offered_for_the_checkins(person: NudgePerson
     assert person.tap(T.done).state.question == "resources"
 
 
-def test_a_location_mid_checkin_then_the_question_again(person: NudgePerson) -> None:
+def test_a_location_mid_checkin_then_the_question_again(person: CheckinPerson) -> None:
     person.command("checkin")
     person.say("Briefings go smoother")
     outcome = person.share_location(*MADRID)
@@ -54,15 +54,15 @@ def test_a_location_mid_checkin_then_the_question_again(person: NudgePerson) -> 
     assert how.prompt in outcome.replies[1].text
 
 
-def test_a_location_when_idle_is_offered_alone(set_up: NudgePerson) -> None:
+def test_a_location_when_idle_is_offered_alone(set_up: CheckinPerson) -> None:
     outcome = set_up.share_location(*MADRID)
     assert texts(outcome) == [S.location_offer]
     assert outcome.state == State()
     assert only_active(outcome)
-    assert set_up.nudge is not None and set_up.nudge.rule == RULE  # nothing until tapped
+    assert set_up.checkin is not None and set_up.checkin.rule == RULE  # nothing until tapped
 
 
-def test_a_location_at_sea_mid_question(person: NudgePerson) -> None:
+def test_a_location_at_sea_mid_question(person: CheckinPerson) -> None:
     person.to_question("who")
     asked = person.screen
     assert asked is not None
@@ -72,14 +72,14 @@ def test_a_location_at_sea_mid_question(person: NudgePerson) -> None:
     assert only_active(outcome)
 
 
-def test_settings_still_take_a_shared_location(person: NudgePerson) -> None:
+def test_settings_still_take_a_shared_location(person: CheckinPerson) -> None:
     person.command("settings")
     outcome = person.share_location(*MADRID)
     assert saved_rule(outcome).rule.zone == "Europe/Madrid"
     assert outcome.state == State()
 
 
-def test_a_dutch_offer(world: NudgeWorld) -> None:
+def test_a_dutch_offer(world: CheckinWorld) -> None:
     person = world.person(language="nl")
     person.to_question("who")
     outcome = person.share_location(*MADRID)
@@ -89,7 +89,7 @@ def test_a_dutch_offer(world: NudgeWorld) -> None:
 
 
 @pytest.mark.parametrize("kind", [MediaKind.PHOTO, MediaKind.STICKER, MediaKind.VOICE])
-def test_media_mid_checkin_shows_the_question_again(person: NudgePerson, kind: MediaKind) -> None:
+def test_media_mid_checkin_shows_the_question_again(person: CheckinPerson, kind: MediaKind) -> None:
     person.command("checkin")
     asked = person.screen
     assert asked is not None
@@ -99,8 +99,8 @@ def test_media_mid_checkin_shows_the_question_again(person: NudgePerson, kind: M
     assert outcome.state.step is Step.QUESTION
 
 
-def test_a_zone_tapped_outside_a_story_leaves_nothing_behind(person: NudgePerson) -> None:
-    person.set_schedule(NudgeRule("Europe/Amsterdam"))
+def test_a_zone_tapped_outside_a_story_leaves_nothing_behind(person: CheckinPerson) -> None:
+    person.set_schedule(CheckinRule("Europe/Amsterdam"))
     offered = person.share_location(*MADRID)
     assert len(offered.replies) == 1
     used = person.tap(S.location_use.format(place="Madrid"))

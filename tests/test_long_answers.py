@@ -8,8 +8,8 @@ import pytest
 from flows.content.guide import guide_for
 from flows.render import MESSAGE_LIMIT
 from flows.states import State, StoryKind
+from tests.support.checkin_harness import CheckinPerson, CheckinWorld
 from tests.support.flow_harness import KEYS
-from tests.support.nudge_harness import NudgePerson, NudgeWorld
 from tests.support.outcomes import texts
 
 T = guide_for("en").texts
@@ -17,10 +17,10 @@ FIRST_PART = ("Chairing the weekly meeting in French, which I dreaded. " * 80)[:
 OPENING, SECOND = KEYS[0], KEYS[1]
 
 
-pytestmark = pytest.mark.dialogue  # the whole dialogue: ``person`` is a NudgePerson
+pytestmark = pytest.mark.dialogue  # the whole dialogue: ``person`` is a CheckinPerson
 
 
-def test_the_next_part_of_a_split_answer_joins_it(person: NudgePerson) -> None:
+def test_the_next_part_of_a_split_answer_joins_it(person: CheckinPerson) -> None:
     person.begin()
     asked = person.say(FIRST_PART)
     assert person.state.question == SECOND
@@ -32,7 +32,7 @@ def test_the_next_part_of_a_split_answer_joins_it(person: NudgePerson) -> None:
     assert asked.state.split is not None and joined.state.split is None
 
 
-def test_editing_a_part_of_a_joined_answer_loses_nothing(person: NudgePerson) -> None:
+def test_editing_a_part_of_a_joined_answer_loses_nothing(person: CheckinPerson) -> None:
     person.begin()
     first = person.next_message_id
     person.say(FIRST_PART)
@@ -45,7 +45,7 @@ def test_editing_a_part_of_a_joined_answer_loses_nothing(person: NudgePerson) ->
 
 
 def test_three_parts_join_and_a_later_text_answers_the_next_question(
-    world: NudgeWorld, person: NudgePerson
+    world: CheckinWorld, person: CheckinPerson
 ) -> None:
     person.begin()
     person.say(FIRST_PART)
@@ -58,7 +58,7 @@ def test_three_parts_join_and_a_later_text_answers_the_next_question(
     assert person.story().answers[OPENING].text.endswith("the end.")
 
 
-def test_a_short_answer_is_never_continued(person: NudgePerson) -> None:
+def test_a_short_answer_is_never_continued(person: CheckinPerson) -> None:
     person.begin()
     person.say("Short")
     person.say("Own words about how")
@@ -67,7 +67,7 @@ def test_a_short_answer_is_never_continued(person: NudgePerson) -> None:
 
 
 def test_a_split_check_in_answer_joins_after_the_check_in_moved_on(
-    person: NudgePerson,
+    person: CheckinPerson,
 ) -> None:
     person.command("checkin")
     story_id = person.state.story_id
@@ -79,7 +79,7 @@ def test_a_split_check_in_answer_joins_after_the_check_in_moved_on(
     assert stored.answers["smoother"].text == f"{FIRST_PART}\nand more."
 
 
-def test_the_window_survives_the_database_round_trip(person: NudgePerson) -> None:
+def test_the_window_survives_the_database_round_trip(person: CheckinPerson) -> None:
     """The harness stores the state as JSON between steps, like the runner."""
     person.begin()
     state = person.say(FIRST_PART).state

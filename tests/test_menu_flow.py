@@ -7,13 +7,13 @@ import pytest
 from flows.menu.card import menu
 from flows.menu.render import card_text
 from flows.states import Step
+from tests.support.checkin_harness import CheckinPerson
 from tests.support.flow_harness import World
-from tests.support.nudge_harness import NudgePerson
 
 pytestmark = pytest.mark.dialogue
 
 
-def test_menu_shows_the_card(person: NudgePerson) -> None:
+def test_menu_shows_the_card(person: CheckinPerson) -> None:
     outcome = person.command("menu")
     (reply,) = outcome.replies
     assert reply.text == card_text(menu(), "en")
@@ -28,7 +28,7 @@ def test_menu_in_dutch(world: World) -> None:
     assert "Meelopen met een collega" in reply.text
 
 
-def test_a_question_in_progress_keeps_its_place(person: NudgePerson) -> None:
+def test_a_question_in_progress_keeps_its_place(person: CheckinPerson) -> None:
     asked = person.command("reflect")
     state = asked.state
     assert state.step is Step.QUESTION

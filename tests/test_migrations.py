@@ -20,7 +20,7 @@ APP_TABLES = {
     "inbox_updates",
     "outbox",
     "leases",
-    "nudge_schedules",
+    "checkin_schedules",
     "teams",
     "team_invites",
     "memberships",
@@ -168,5 +168,45 @@ async def test_upgrade_apart_migrates_in_a_child_process(
         assert await db.current_revision() == SCHEMA_REVISION
         await db.upgrade_apart()  # at head: nothing to do
         assert await _tables(db) >= APP_TABLES
+    finally:
+        await db.dispose()
+
+
+async def test_checkin_schedules_keep_their_rows_through_the_rename(database_url: str) -> None:
+    """0009 renames nudge_schedules and its time columns; rows and times stay, both ways."""
+    db = Database(database_url)
+    at = "2026-12-01 09:00:00+00:00"
+    try:
+        await db.upgrade("0008")
+        async with db.engine.begin() as connection:
+            await connection.exec_driver_sql(
+                "INSERT INTO persons (id, channel, external_id, chat_id, language, state, "
+                "version, created_at, updated_at, photo_token) VALUES (7, 'telegram', 1, 1, "
+                f"'en', '', 0, '{at}', '{at}', 'token')"
+            )
+            await connection.exec_driver_sql(
+                "INSERT INTO nudge_schedules (person_id, zone, rhythm, weekday, at_minute, "
+                "weekend, next_nudge_at, last_nudge_at, unanswered, blocked) VALUES "
+                f"(7, 'Asia/Kathmandu', 'weekly', 1, 600, '5,6', '{at}', '{at}', 2, false)"
+            )
+        await db.upgrade()
+        async with db.engine.connect() as connection:
+            row = await connection.exec_driver_sql(
+                "SELECT person_id, zone, next_checkin_at, last_checkin_at, unanswered "
+                "FROM checkin_schedules"
+            )
+            person, zone, next_at, last_at, unanswered = row.one()
+            assert (person, zone, unanswered) == (7, "Asia/Kathmandu", 2)
+            assert str(next_at)[:16] == str(last_at)[:16] == at[:16]
+            tables = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
+            indexes = await connection.run_sync(
+                lambda sync: inspect(sync).get_indexes("checkin_schedules")
+            )
+        assert "nudge_schedules" not in tables
+        assert [index["name"] for index in indexes] == ["ix_checkin_schedules_due"]
+        await db.downgrade("0008")
+        async with db.engine.connect() as connection:
+            row = await connection.exec_driver_sql("SELECT next_nudge_at FROM nudge_schedules")
+            assert str(row.scalar())[:16] == at[:16]
     finally:
         await db.dispose()

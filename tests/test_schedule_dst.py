@@ -1,4 +1,4 @@
-"""Nudge scheduling across time-zone transitions: DST gaps and folds, slots, intervals.
+"""Checkin scheduling across time-zone transitions: DST gaps and folds, slots, intervals.
 
 The 2026 transition dates are not typed in by hand: :func:`transitions` finds them in the
 installed tz database by scanning ``utcoffset`` changes, and the tests assert only the
@@ -16,11 +16,11 @@ import pytest
 
 from flows.checkins.schedule import (
     INTERVAL_DAYS,
-    NudgeRule,
+    CheckinRule,
     Rhythm,
     is_allowed,
     local_instant,
-    next_nudge_at,
+    next_checkin_at,
 )
 from tests.support.schedule import RHYTHMS, SATURDAY, TUESDAY, utc, wall
 
@@ -164,7 +164,7 @@ def test_normal_time_round_trips(zone: str) -> None:
     assert wall(result, zone) == datetime(2026, 6, 16, 10, 0)
 
 
-# --- next_nudge_at: the slot -------------------------------------------------------------
+# --- next_checkin_at: the slot -------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -179,17 +179,17 @@ def test_normal_time_round_trips(zone: str) -> None:
     ],
 )
 def test_normal_week_slot_is_exactly_local_time(zone: str, expected: datetime) -> None:
-    rule = NudgeRule(zone)  # Tuesdays at 10:00
-    result = next_nudge_at(rule, now=utc(2026, 6, 13, 12), last_nudge=None)
+    rule = CheckinRule(zone)  # Tuesdays at 10:00
+    result = next_checkin_at(rule, now=utc(2026, 6, 13, 12), last_checkin=None)
     assert result == expected
     assert wall(result, zone) == datetime(2026, 6, 16, 10, 0)
 
 
 def test_slot_later_today_counts_but_not_the_current_instant() -> None:
-    rule = NudgeRule("Asia/Kathmandu")
+    rule = CheckinRule("Asia/Kathmandu")
     slot = utc(2026, 6, 16, 4, 15)
-    assert next_nudge_at(rule, now=slot - timedelta(seconds=1), last_nudge=None) == slot
-    assert next_nudge_at(rule, now=slot, last_nudge=None) == slot + timedelta(days=7)
+    assert next_checkin_at(rule, now=slot - timedelta(seconds=1), last_checkin=None) == slot
+    assert next_checkin_at(rule, now=slot, last_checkin=None) == slot + timedelta(days=7)
 
 
 @pytest.mark.parametrize("rhythm", RHYTHMS)
@@ -197,10 +197,10 @@ def test_slot_later_today_counts_but_not_the_current_instant() -> None:
 @pytest.mark.parametrize("zone", DST_ZONES)
 def test_interval_in_local_days_across_dst(zone: str, gap: bool, rhythm: Rhythm) -> None:
     t = transition(zone, gap=gap)
-    rule = NudgeRule(zone, rhythm=rhythm)
+    rule = CheckinRule(zone, rhythm=rhythm)
     tz = ZoneInfo(zone)
     last = local_instant(tuesday_before(t.local_date), rule.at, tz)
-    result = next_nudge_at(rule, now=last + timedelta(minutes=1), last_nudge=last)
+    result = next_checkin_at(rule, now=last + timedelta(minutes=1), last_checkin=last)
     assert result is not None
     days = INTERVAL_DAYS[rhythm]
     assert wall(result, zone) == wall(last, zone) + timedelta(days=days)
@@ -210,32 +210,32 @@ def test_interval_in_local_days_across_dst(zone: str, gap: bool, rhythm: Rhythm)
 
 @pytest.mark.parametrize("zone", ALL_ZONES)
 def test_interval_without_dst_is_whole_days(zone: str) -> None:
-    rule = NudgeRule(zone, rhythm=Rhythm.BIWEEKLY)
+    rule = CheckinRule(zone, rhythm=Rhythm.BIWEEKLY)
     last = local_instant(date(2026, 6, 2), rule.at, rule.tz)
-    result = next_nudge_at(rule, now=last, last_nudge=last)
+    result = next_checkin_at(rule, now=last, last_checkin=last)
     assert result == last + timedelta(days=14)
 
 
-def test_a_late_nudge_is_followed_by_the_next_slot_not_a_week_after_it() -> None:
+def test_a_late_checkin_is_followed_by_the_next_slot_not_a_week_after_it() -> None:
     # Tuesday's check-in went out on Thursday (snoozed): the next one is next Tuesday.
-    rule = NudgeRule("Europe/Amsterdam")
+    rule = CheckinRule("Europe/Amsterdam")
     last = utc(2026, 6, 18, 12)  # Thursday
-    result = next_nudge_at(rule, now=last, last_nudge=last)
+    result = next_checkin_at(rule, now=last, last_checkin=last)
     assert result is not None and wall(result, rule.zone) == datetime(2026, 6, 23, 10)
     # Sent six days late, on Monday: never the next day, but the Tuesday after.
     last = utc(2026, 6, 22, 12)
-    result = next_nudge_at(rule, now=last, last_nudge=last)
+    result = next_checkin_at(rule, now=last, last_checkin=last)
     assert result is not None and wall(result, rule.zone) == datetime(2026, 6, 30, 10)
     # Every two weeks: a day late still keeps the fortnightly Tuesdays.
-    biweekly = NudgeRule("Europe/Amsterdam", rhythm=Rhythm.BIWEEKLY)
+    biweekly = CheckinRule("Europe/Amsterdam", rhythm=Rhythm.BIWEEKLY)
     last = utc(2026, 6, 17, 12)  # Wednesday, for Tuesday the 16th
-    result = next_nudge_at(biweekly, now=last, last_nudge=last)
+    result = next_checkin_at(biweekly, now=last, last_checkin=last)
     assert result is not None and wall(result, rule.zone) == datetime(2026, 6, 30, 10)
 
 
 def test_a_check_in_at_nine_pm_goes_out_during_that_minute() -> None:
-    rule = NudgeRule("Europe/Amsterdam", at=time(21))
-    slot = next_nudge_at(rule, now=utc(2026, 6, 15), last_nudge=None)
+    rule = CheckinRule("Europe/Amsterdam", at=time(21))
+    slot = next_checkin_at(rule, now=utc(2026, 6, 15), last_checkin=None)
     assert slot is not None and wall(slot, rule.zone) == datetime(2026, 6, 16, 21)
     assert is_allowed(rule, slot + timedelta(seconds=40)), "the tick came 40 s later"
     assert not is_allowed(rule, slot + timedelta(minutes=1))
@@ -243,13 +243,13 @@ def test_a_check_in_at_nine_pm_goes_out_during_that_minute() -> None:
 
 def test_pacific_easter_fold_in_allowed_hours_takes_first() -> None:
     # Pacific/Easter falls back 22:00 → 21:00 on Saturday 4 April 2026: 21:00 happens twice.
-    rule = NudgeRule("Pacific/Easter", weekday=SATURDAY, at=time(21), weekend=frozenset({0}))
-    result = next_nudge_at(rule, now=utc(2026, 4, 1), last_nudge=None)
+    rule = CheckinRule("Pacific/Easter", weekday=SATURDAY, at=time(21), weekend=frozenset({0}))
+    result = next_checkin_at(rule, now=utc(2026, 4, 1), last_checkin=None)
     assert result == utc(2026, 4, 5, 2)  # 21:00 at -05:00, one hour before the repeat
 
 
 def test_rule_time_in_a_gap_moves_forward() -> None:
     # Africa/Juba skipped 12:00–13:00 on Saturday 15 January 2000.
-    rule = NudgeRule("Africa/Juba", weekday=SATURDAY, at=time(12, 30), weekend=frozenset())
-    result = next_nudge_at(rule, now=utc(2000, 1, 10), last_nudge=None)
+    rule = CheckinRule("Africa/Juba", weekday=SATURDAY, at=time(12, 30), weekend=frozenset())
+    result = next_checkin_at(rule, now=utc(2000, 1, 10), last_checkin=None)
     assert result is not None and wall(result, rule.zone) == datetime(2000, 1, 15, 13, 0)

@@ -1,6 +1,6 @@
-"""Properties of the nudge schedule over every known zone, checked with hypothesis.
+"""Properties of the check-in schedule over every known zone, checked with hypothesis.
 
-``next_nudge_at`` gives a future, allowed slot that respects the interval and any pause,
+``next_checkin_at`` gives a future, allowed slot that respects the interval and any pause,
 and is the earliest such slot; ``next_allowed`` skips nothing that was allowed. Without
 hypothesis installed the property tests are skipped.
 """
@@ -17,17 +17,17 @@ from hypothesis import strategies as st
 from flows.checkins.schedule import (
     DAY_END,
     DAY_START,
-    NudgeRule,
+    CheckinRule,
     Rhythm,
     is_allowed,
     known_zones,
     local_instant,
     next_allowed,
-    next_nudge_at,
+    next_checkin_at,
 )
 from tests.support.schedule import RHYTHMS
 
-# The fewest local days after a sent check-in before the next: a slot's nudge may go out
+# The fewest local days after a sent check-in before the next: a slot's checkin may go out
 # up to six days late, and the next slot still comes in its usual week (never sooner
 # than half the interval).
 MIN_GAP = {Rhythm.WEEKLY: 3, Rhythm.BIWEEKLY: 8, Rhythm.MONTHLY: 22}
@@ -41,7 +41,7 @@ def _exists(day: date, at: time, tz: ZoneInfo) -> bool:
 PROPERTY_ZONES = sorted(known_zones())
 
 rules = st.builds(
-    NudgeRule,
+    CheckinRule,
     zone=st.sampled_from(PROPERTY_ZONES),
     rhythm=st.sampled_from(RHYTHMS),
     weekday=st.integers(0, 6),
@@ -60,14 +60,14 @@ instants = st.datetimes(
     since_last=st.none() | st.timedeltas(timedelta(0), timedelta(days=120)),
     pause_days=st.none() | st.integers(-10, 60),
 )
-def test_property_next_nudge(
-    rule: NudgeRule, now: datetime, since_last: timedelta | None, pause_days: int | None
+def test_property_next_checkin(
+    rule: CheckinRule, now: datetime, since_last: timedelta | None, pause_days: int | None
 ) -> None:
     tz = rule.tz
     if pause_days is not None:
         rule = replace(rule, paused_until=now.astimezone(tz).date() + timedelta(pause_days))
     last = None if since_last is None else now - since_last
-    result = next_nudge_at(rule, now=now, last_nudge=last)
+    result = next_checkin_at(rule, now=now, last_checkin=last)
     assert result is not None and result.tzinfo is UTC
     local = result.astimezone(tz)
     assert result > now
@@ -98,7 +98,9 @@ def test_property_next_nudge(
 
 @settings(max_examples=500, deadline=None)
 @given(rule=rules, instant=instants, pause_days=st.none() | st.integers(-10, 30))
-def test_property_next_allowed(rule: NudgeRule, instant: datetime, pause_days: int | None) -> None:
+def test_property_next_allowed(
+    rule: CheckinRule, instant: datetime, pause_days: int | None
+) -> None:
     if pause_days is not None:
         local_day = instant.astimezone(rule.tz).date()
         rule = replace(rule, paused_until=local_day + timedelta(pause_days))

@@ -1,7 +1,7 @@
-"""Nudge scheduling rules in local time: weekends, quiet hours, pauses, rhythm, snoozing.
+"""Checkin scheduling rules in local time: weekends, quiet hours, pauses, rhythm, snoozing.
 
 Also a change of zone, downtime (one future slot, not a backlog) and the validation of a
-``NudgeRule``. The DST transitions have their own module, ``test_schedule_dst.py``.
+``CheckinRule``. The DST transitions have their own module, ``test_schedule_dst.py``.
 """
 
 from __future__ import annotations
@@ -17,14 +17,14 @@ from flows.checkins.schedule import (
     DAY_END,
     DAY_START,
     INTERVAL_DAYS,
+    CheckinRule,
     Hours,
-    NudgeRule,
     Rhythm,
     allowed_hours,
     is_allowed,
     local_instant,
     next_allowed,
-    next_nudge_at,
+    next_checkin_at,
     set_allowed_hours,
     slower,
     snooze_later_today,
@@ -50,8 +50,8 @@ from tests.support.schedule import FRIDAY, RHYTHMS, SATURDAY, SUNDAY, TUESDAY, Z
 def test_weekend_moves_to_next_working_day(
     weekday: int, weekend: set[int], expected_day: date
 ) -> None:
-    rule = NudgeRule("Asia/Kathmandu", weekday=weekday, weekend=frozenset(weekend))
-    result = next_nudge_at(rule, now=utc(2026, 6, 13), last_nudge=None)  # a Saturday
+    rule = CheckinRule("Asia/Kathmandu", weekday=weekday, weekend=frozenset(weekend))
+    result = next_checkin_at(rule, now=utc(2026, 6, 13), last_checkin=None)  # a Saturday
     assert result is not None
     assert wall(result, rule.zone) == datetime.combine(expected_day, time(10))
     assert is_allowed(rule, result)
@@ -59,10 +59,10 @@ def test_weekend_moves_to_next_working_day(
 
 @pytest.mark.parametrize("weekend", [{5, 6}, {4, 5}])
 def test_weekly_rhythm_on_a_weekend_weekday_stays_weekly(weekend: set[int]) -> None:
-    rule = NudgeRule("Asia/Kathmandu", weekday=SATURDAY, weekend=frozenset(weekend))
-    first = next_nudge_at(rule, now=utc(2026, 6, 1), last_nudge=None)
+    rule = CheckinRule("Asia/Kathmandu", weekday=SATURDAY, weekend=frozenset(weekend))
+    first = next_checkin_at(rule, now=utc(2026, 6, 1), last_checkin=None)
     assert first is not None
-    second = next_nudge_at(rule, now=first, last_nudge=first)
+    second = next_checkin_at(rule, now=first, last_checkin=first)
     assert second == first + timedelta(days=7)
 
 
@@ -76,7 +76,7 @@ def test_the_default_hours_are_seven_to_nine() -> None:
 
 @pytest.mark.parametrize("at", [DAY_START, DAY_END, time(7, 30), time(12, 34)])
 def test_rule_time_inside_allowed_hours_is_accepted(at: time) -> None:
-    assert NudgeRule("Europe/Amsterdam", at=at).at == at
+    assert CheckinRule("Europe/Amsterdam", at=at).at == at
 
 
 @pytest.mark.parametrize(("start", "end"), [(time(9), time(8)), (time(9), time(9))])
@@ -100,8 +100,8 @@ def eight_to_eight() -> Iterator[None]:
     [(time(7, 30), datetime(2026, 6, 16, 8)), (time(20, 30), datetime(2026, 6, 17, 8))],
 )
 def test_a_time_outside_narrowed_hours_goes_out_at_their_edge(at: time, expected: datetime) -> None:
-    rule = NudgeRule(ZONE, at=at)  # chosen before the hours were narrowed: still loads
-    result = next_nudge_at(rule, now=utc(2026, 6, 15, 12), last_nudge=None)
+    rule = CheckinRule(ZONE, at=at)  # chosen before the hours were narrowed: still loads
+    result = next_checkin_at(rule, now=utc(2026, 6, 15, 12), last_checkin=None)
     assert result is not None and wall(result, ZONE) == expected
     assert not is_allowed(rule, datetime(2026, 6, 16, 7, 59, tzinfo=rule.tz))
 
@@ -122,14 +122,14 @@ def test_a_time_outside_narrowed_hours_goes_out_at_their_edge(at: time, expected
     ],
 )
 def test_next_allowed(local: datetime, expected: datetime) -> None:
-    rule = NudgeRule(ZONE)
+    rule = CheckinRule(ZONE)
     result = next_allowed(rule, local.replace(tzinfo=rule.tz))
     assert result.tzinfo is UTC
     assert wall(result, ZONE) == expected
 
 
 def test_next_allowed_with_friday_saturday_weekend() -> None:
-    rule = NudgeRule(ZONE, weekend=frozenset({4, 5}))
+    rule = CheckinRule(ZONE, weekend=frozenset({4, 5}))
     thursday_night = datetime(2026, 6, 18, 22, tzinfo=rule.tz)
     assert wall(next_allowed(rule, thursday_night), ZONE) == datetime(2026, 6, 21, 7)
 
@@ -145,7 +145,7 @@ def test_next_allowed_with_friday_saturday_weekend() -> None:
     ],
 )
 def test_is_allowed(local: datetime, allowed: bool) -> None:
-    rule = NudgeRule(ZONE)
+    rule = CheckinRule(ZONE)
     assert is_allowed(rule, local.replace(tzinfo=rule.tz)) is allowed
 
 
@@ -153,26 +153,26 @@ def test_is_allowed(local: datetime, allowed: bool) -> None:
 
 
 def test_pause_skips_slots_up_to_and_including_its_last_day() -> None:
-    rule = NudgeRule(ZONE, paused_until=date(2026, 6, 23))  # a Tuesday
-    result = next_nudge_at(rule, now=utc(2026, 6, 13), last_nudge=None)
+    rule = CheckinRule(ZONE, paused_until=date(2026, 6, 23))  # a Tuesday
+    result = next_checkin_at(rule, now=utc(2026, 6, 13), last_checkin=None)
     assert result is not None and wall(result, ZONE) == datetime(2026, 6, 30, 10)
 
 
 def test_pause_ending_the_day_before_the_slot() -> None:
-    rule = NudgeRule(ZONE, paused_until=date(2026, 6, 22))  # Monday
-    result = next_nudge_at(rule, now=utc(2026, 6, 13), last_nudge=None)
+    rule = CheckinRule(ZONE, paused_until=date(2026, 6, 22))  # Monday
+    result = next_checkin_at(rule, now=utc(2026, 6, 13), last_checkin=None)
     assert result is not None and wall(result, ZONE) == datetime(2026, 6, 23, 10)
 
 
 def test_pause_and_interval_both_hold() -> None:
-    rule = NudgeRule(ZONE, rhythm=Rhythm.MONTHLY, paused_until=date(2026, 6, 1))
+    rule = CheckinRule(ZONE, rhythm=Rhythm.MONTHLY, paused_until=date(2026, 6, 1))
     last = local_instant(date(2026, 5, 26), rule.at, rule.tz)
-    result = next_nudge_at(rule, now=utc(2026, 6, 2), last_nudge=last)
+    result = next_checkin_at(rule, now=utc(2026, 6, 2), last_checkin=last)
     assert result is not None and wall(result, ZONE) == datetime(2026, 6, 23, 10)
 
 
 def test_paused_days_are_not_allowed() -> None:
-    rule = NudgeRule(ZONE, paused_until=date(2026, 6, 17))
+    rule = CheckinRule(ZONE, paused_until=date(2026, 6, 17))
     assert not is_allowed(rule, datetime(2026, 6, 17, 12, tzinfo=rule.tz))
     assert is_allowed(rule, datetime(2026, 6, 18, 12, tzinfo=rule.tz))
     assert wall(next_allowed(rule, datetime(2026, 6, 15, 12, tzinfo=rule.tz)), ZONE) == (
@@ -180,10 +180,10 @@ def test_paused_days_are_not_allowed() -> None:
     )
 
 
-def test_off_has_no_next_nudge() -> None:
-    rule = NudgeRule(ZONE, rhythm=Rhythm.OFF)
-    assert next_nudge_at(rule, now=utc(2026, 6, 13), last_nudge=None) is None
-    assert next_nudge_at(rule, now=utc(2026, 6, 13), last_nudge=utc(2026, 6, 2)) is None
+def test_off_has_no_next_checkin() -> None:
+    rule = CheckinRule(ZONE, rhythm=Rhythm.OFF)
+    assert next_checkin_at(rule, now=utc(2026, 6, 13), last_checkin=None) is None
+    assert next_checkin_at(rule, now=utc(2026, 6, 13), last_checkin=utc(2026, 6, 2)) is None
 
 
 def test_slower() -> None:
@@ -198,21 +198,21 @@ def test_slower() -> None:
 
 
 def test_change_of_zone_follows_the_new_zone() -> None:
-    amsterdam = NudgeRule(ZONE)
+    amsterdam = CheckinRule(ZONE)
     last = local_instant(date(2026, 6, 16), time(10), amsterdam.tz)  # Tue 10:00 Amsterdam
     ulaanbaatar = replace(amsterdam, zone="Asia/Ulaanbaatar")
     assert ulaanbaatar.tz == ZoneInfo("Asia/Ulaanbaatar")
-    result = next_nudge_at(ulaanbaatar, now=last + timedelta(days=2), last_nudge=last)
+    result = next_checkin_at(ulaanbaatar, now=last + timedelta(days=2), last_checkin=last)
     assert result == utc(2026, 6, 23, 2)  # Tue 23 June 10:00 at +08:00
     assert wall(result, "Asia/Ulaanbaatar") == datetime(2026, 6, 23, 10)
 
 
 @pytest.mark.parametrize("rhythm", RHYTHMS)
 def test_overdue_after_downtime_gives_one_future_slot(rhythm: Rhythm) -> None:
-    rule = NudgeRule(ZONE, rhythm=rhythm)
+    rule = CheckinRule(ZONE, rhythm=rhythm)
     last = local_instant(date(2026, 1, 6), rule.at, rule.tz)
     now = utc(2026, 6, 17, 15)  # Wednesday, months later
-    result = next_nudge_at(rule, now=now, last_nudge=last)
+    result = next_checkin_at(rule, now=now, last_checkin=last)
     assert result is not None
     assert wall(result, ZONE) == datetime(2026, 6, 23, 10)  # the very next Tuesday
     assert now < result < now + timedelta(days=7)
@@ -236,7 +236,7 @@ def test_overdue_after_downtime_gives_one_future_slot(rhythm: Rhythm) -> None:
     ],
 )
 def test_snooze_later_today(local: datetime, expected: datetime | None) -> None:
-    rule = NudgeRule(ZONE)
+    rule = CheckinRule(ZONE)
     later = snooze_later_today(rule, local.replace(tzinfo=rule.tz))
     assert (None if later is None else wall(later, ZONE)) == expected
 
@@ -255,12 +255,12 @@ def test_snooze_later_today(local: datetime, expected: datetime | None) -> None:
 def test_snooze_tomorrow_keeps_the_persons_hour(
     local: datetime, at: time, expected: datetime
 ) -> None:
-    rule = NudgeRule(ZONE, at=at)
+    rule = CheckinRule(ZONE, at=at)
     assert wall(snooze_tomorrow(rule, local.replace(tzinfo=rule.tz)), ZONE) == expected
 
 
 def test_snooze_tomorrow_follows_the_persons_weekend_and_pause() -> None:
-    rule = NudgeRule(ZONE, weekend=frozenset({4, 5}), paused_until=date(2026, 6, 21))
+    rule = CheckinRule(ZONE, weekend=frozenset({4, 5}), paused_until=date(2026, 6, 21))
     thursday = datetime(2026, 6, 18, 12, tzinfo=rule.tz)
     assert wall(snooze_tomorrow(rule, thursday), ZONE) == datetime(2026, 6, 22, 10, 0)
     rule = replace(rule, paused_until=None)
@@ -268,7 +268,7 @@ def test_snooze_tomorrow_follows_the_persons_weekend_and_pause() -> None:
 
 
 def test_snooze_tomorrow_over_dst_keeps_local_time() -> None:
-    rule = NudgeRule(ZONE, weekend=frozenset())
+    rule = CheckinRule(ZONE, weekend=frozenset())
     result = snooze_tomorrow(rule, datetime(2026, 3, 28, 12, tzinfo=rule.tz))
     assert wall(result, ZONE) == datetime(2026, 3, 29, 10)
     assert result == utc(2026, 3, 29, 8)
@@ -293,22 +293,22 @@ def test_snooze_tomorrow_over_dst_keeps_local_time() -> None:
 )
 def test_invalid_rules_are_refused(kwargs: dict[str, object]) -> None:
     with pytest.raises(ValueError):
-        NudgeRule(**kwargs)  # type: ignore[arg-type]
+        CheckinRule(**kwargs)  # type: ignore[arg-type]
 
 
 def test_rule_accepts_stored_strings_and_compares_by_value() -> None:
-    rule = NudgeRule(ZONE, rhythm="biweekly", weekend={4, 5})  # type: ignore[arg-type]
+    rule = CheckinRule(ZONE, rhythm="biweekly", weekend={4, 5})  # type: ignore[arg-type]
     assert rule.rhythm is Rhythm.BIWEEKLY
     assert rule.weekend == frozenset({4, 5})
-    assert rule == NudgeRule(ZONE, rhythm=Rhythm.BIWEEKLY, weekend=frozenset({4, 5}))
+    assert rule == CheckinRule(ZONE, rhythm=Rhythm.BIWEEKLY, weekend=frozenset({4, 5}))
     assert len({rule, replace(rule)}) == 1
 
 
 def test_naive_datetimes_are_refused() -> None:
-    rule = NudgeRule(ZONE)
+    rule = CheckinRule(ZONE)
     with pytest.raises(ValueError, match="aware"):
-        next_nudge_at(rule, now=datetime(2026, 6, 13), last_nudge=None)
+        next_checkin_at(rule, now=datetime(2026, 6, 13), last_checkin=None)
     with pytest.raises(ValueError, match="aware"):
-        next_nudge_at(rule, now=utc(2026, 6, 13), last_nudge=datetime(2026, 6, 2))
+        next_checkin_at(rule, now=utc(2026, 6, 13), last_checkin=datetime(2026, 6, 2))
     with pytest.raises(ValueError, match="aware"):
         next_allowed(rule, datetime(2026, 6, 13))

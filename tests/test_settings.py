@@ -206,27 +206,44 @@ def test_the_lease_must_outlast_two_renewals(clean_env: Path) -> None:
 def test_check_ins_go_out_from_seven_to_nine_unless_set_otherwise(
     clean_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert load_settings().nudges.hours() == Hours(time(7), time(21))
-    path = write_config(clean_env, '[nudges]\nearliest = "07:30"\nlatest = 20:30:00\n')
-    assert load_settings(path).nudges.hours() == Hours(time(7, 30), time(20, 30))
-    monkeypatch.setenv("LEERVERHAAL_NUDGES__EARLIEST", "06:00")
-    assert load_settings(path).nudges.hours().start == time(6)
+    assert load_settings().checkins.hours() == Hours(time(7), time(21))
+    path = write_config(clean_env, '[checkins]\nearliest = "07:30"\nlatest = 20:30:00\n')
+    assert load_settings(path).checkins.hours() == Hours(time(7, 30), time(20, 30))
+    monkeypatch.setenv("LEERVERHAAL_CHECKINS__EARLIEST", "06:00")
+    assert load_settings(path).checkins.hours().start == time(6)
 
 
 @pytest.mark.parametrize(
     "body",
     [
-        '[nudges]\nearliest = "04:00"\n',  # night
-        '[nudges]\nlatest = "23:30"\n',
-        '[nudges]\nearliest = "21:00"\nlatest = "09:00"\n',
-        '[nudges]\nearliest = "9 o\'clock"\n',
+        '[checkins]\nearliest = "04:00"\n',  # night
+        '[checkins]\nlatest = "23:30"\n',
+        '[checkins]\nearliest = "21:00"\nlatest = "09:00"\n',
+        '[checkins]\nearliest = "9 o\'clock"\n',
     ],
 )
 def test_night_hours_are_refused(clean_env: Path, body: str) -> None:
-    with pytest.raises(ConfigError, match="nudges"):
+    with pytest.raises(ConfigError, match="checkins"):
         load_settings(write_config(clean_env, body))
 
 
 def test_the_example_config_sets_the_default_hours(clean_env: Path) -> None:
     example = Path(__file__).resolve().parent.parent / "config.example.toml"
-    assert load_settings(example).nudges.hours() == Hours(time(7), time(21))
+    assert load_settings(example).checkins.hours() == Hours(time(7), time(21))
+
+
+def test_the_old_nudges_section_is_named_for_what_it_became(clean_env: Path) -> None:
+    path = write_config(clean_env, "[nudges]\nearliest = '08:00'\n")
+    with pytest.raises(ConfigError, match=r"\[nudges\] section is now called \[checkins\]"):
+        load_settings(path)
+
+
+def test_old_nudges_environment_names_are_refused_with_the_new_ones(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LEERVERHAAL_NUDGES__EARLIEST", "08:00")
+    with pytest.raises(ConfigError, match="LEERVERHAAL_CHECKINS__"):
+        load_settings()
+    monkeypatch.delenv("LEERVERHAAL_NUDGES__EARLIEST")
+    monkeypatch.setenv("LEERVERHAAL_CHECKINS__EARLIEST", "08:00")
+    assert load_settings().checkins.earliest == time(8)

@@ -84,6 +84,14 @@ async def test_save_state_checks_the_version(database: Database, clock: FakeCloc
         assert (State.from_json(stored.state), stored.version) == (moved, 1)
 
 
+def test_a_state_saved_under_the_old_step_name_still_loads() -> None:
+    """Before check-ins had one word the step was stored as "nudged"; it loads as asked."""
+    legacy = State(step=Step.CHECKIN_ASKED).to_json().replace('"checkin_asked"', '"nudged"')
+    assert '"nudged"' in legacy
+    assert State.from_json(legacy).step is Step.CHECKIN_ASKED
+    assert '"checkin_asked"' in State.from_json(legacy).to_json()
+
+
 async def test_naive_datetimes_are_refused(database: Database) -> None:
     with pytest.raises(StatementError, match="naive datetimes"):
         await _person(database, 1001, datetime(2026, 1, 1, 12, 0))

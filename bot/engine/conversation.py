@@ -22,12 +22,13 @@ from flows import dialogue
 from flows.checkins.due import undelivered
 from flows.checkins.places import IndexNotReady, not_built_here
 from flows.content.guide import guide_for
-from flows.events import Event, NudgeDue
+from flows.events import CheckinDue, Event
 from flows.policy import PrivacyPolicy
 from flows.replies import ForgetPerson, Outcome
 from flows.states import State, StoryKind
 from flows.teams.views import TeamNeeds, TeamRules, TeamsView
 from flows.views import PersonView
+from storage.checkin_store import Checkins
 from storage.crypto import TextCipher
 from storage.database import Database
 from storage.effects import apply_effects
@@ -35,7 +36,6 @@ from storage.erasure import reclaim_space
 from storage.export import gather
 from storage.inbox import InboxKey, NotYourTurn, Turn, first_time
 from storage.models import Person
-from storage.nudge_store import Nudges
 from storage.repositories import People, StaleDecision, Stories
 from storage.team_store import Teams
 
@@ -178,13 +178,13 @@ class Conversations:
         if outcome is not None and self.needs_cleanup(outcome):
             await reclaim_space(self.database)
 
-    async def nudge(self, person_id: int) -> tuple[int | None, Outcome] | None:
+    async def checkin(self, person_id: int) -> tuple[int | None, Outcome] | None:
         """Run a due check-in through the flows; returns (chat id, outcome) to send."""
 
         async def find(session: AsyncSession, now: datetime) -> Person | None:
             return await People(session).get(person_id, lock=True)
 
-        return await self._with_retries(find, NudgeDue())
+        return await self._with_retries(find, CheckinDue())
 
     async def _with_retries(
         self, find: PersonFinder, event: Event, finish: Finisher | None = None
@@ -217,7 +217,7 @@ class Conversations:
                 await finish(session, outcome, now)
             return chat_id, outcome
 
-    async def nudge_many(self, person_ids: list[int]) -> dict[int, tuple[int | None, Outcome]]:
+    async def checkin_many(self, person_ids: list[int]) -> dict[int, tuple[int | None, Outcome]]:
         """Decide several due check-ins in one transaction (the dispatcher's batches).
 
         The rows are locked (and SQLite has one writer), so nobody changes them
@@ -228,12 +228,12 @@ class Conversations:
         decided: dict[int, tuple[int | None, Outcome]] = {}
         async with self.database.transaction() as session:
             for person in await People(session).get_many(person_ids, lock=True):
-                outcome = await self._step(session, person, NudgeDue(), now)
+                outcome = await self._step(session, person, CheckinDue(), now)
                 decided[person.id] = (person.chat_id, outcome)
         return decided
 
-    async def undo_nudges(self, person_ids: list[int]) -> None:
-        """Nudges that never arrived: their question is no longer waiting for an answer."""
+    async def undo_checkins(self, person_ids: list[int]) -> None:
+        """Checkins that never arrived: their question is no longer waiting for an answer."""
         now = self.clock()
         async with self.database.transaction() as session:
             people = People(session)
@@ -248,7 +248,7 @@ class Conversations:
     ) -> Outcome:
         """Load what the flows need, decide, and store the effects and the new state."""
         stories = Stories(session, self.cipher)
-        nudges = Nudges(session)
+        checkins = Checkins(session)
         version = person.version
         state = State.from_json(person.state)
         needed = dialogue.needs(state, event)
@@ -268,7 +268,7 @@ class Conversations:
                 else None
             ),
             edited=edited,
-            nudge=await nudges.view(person.id),
+            checkin=await checkins.view(person.id),
             last_active=person.updated_at,  # the person's last own event (save_state active)
             record=await gather(session, self.cipher, person) if needed.export else None,
             policy=self.policy,

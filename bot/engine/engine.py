@@ -223,7 +223,7 @@ class Engine:
         if self.leadership() and pending.claimed:
             self.sender.submit([pending])
         else:
-            self.sender.nudge()  # ours, if we are the sender, finds it at once
+            self.sender.checkin()  # ours, if we are the sender, finds it at once
 
     # --- running ---------------------------------------------------------------------------
 

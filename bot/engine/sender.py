@@ -130,7 +130,7 @@ class Sender:
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
 
-    def nudge(self) -> None:
+    def checkin(self) -> None:
         """A reply was stored without being handed over: look now, not at the next poll."""
         self._wake.set()
 

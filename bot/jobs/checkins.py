@@ -1,10 +1,10 @@
 """Sending due check-ins: claim from the database, pace, send, mark sent.
 
-A short periodic tick (PTB's JobQueue) claims due nudges in batches with a
+A short periodic tick (PTB's JobQueue) claims due checkins in batches with a
 lease, runs each through the flows (which may move it instead), sends it at
 the configured overall rate and never twice to one chat within a second, and
 only then marks it sent. Delivery is at-least-once: a crash between sending
-and marking re-sends that one nudge once its lease has run out.
+and marking re-sends that one checkin once its lease has run out.
 """
 
 from __future__ import annotations
@@ -20,16 +20,16 @@ from bot.engine.delivery import Blocked, RateLimited, Rejected, Sender, Unreacha
 from bot.engine.pacing import Pacer, Sleep
 from bot.log_privacy import without_messages
 from flows.replies import Outcome
-from storage.nudge_store import DueNudge, Nudges
+from storage.checkin_store import Checkins, DueCheckin
 
 log = logging.getLogger(__name__)
 Decided = dict[int, tuple[int | None, Outcome]]  # person id -> (chat id, what to send)
-DECIDE_CHUNK = 50  # nudges decided per transaction: short write locks on SQLite
+DECIDE_CHUNK = 50  # checkins decided per transaction: short write locks on SQLite
 
 
 @dataclass(frozen=True)
 class DispatchLimits:
-    """How fast and in what batches nudges go out."""
+    """How fast and in what batches checkins go out."""
 
     per_second: float = 28.0
     batch: int = 200
@@ -40,7 +40,7 @@ class DispatchLimits:
 
 
 class Result(StrEnum):
-    """What became of one claimed nudge."""
+    """What became of one claimed checkin."""
 
     SENT = "sent"
     MOVED = "moved"
@@ -64,7 +64,7 @@ class TickReport:
     failed: int = 0
 
     def count(self, result: Result) -> None:
-        """Add one nudge's result."""
+        """Add one checkin's result."""
         if result is Result.SENT:
             self.sent += 1
         elif result in (Result.MOVED, Result.NOWHERE):
@@ -76,8 +76,8 @@ class TickReport:
 
 
 @dataclass
-class NudgeDispatcher:
-    """Claims due nudges and delivers them; one instance per process."""
+class CheckinDispatcher:
+    """Claims due checkins and delivers them; one instance per process."""
 
     conversations: Conversations
     send: Sender
@@ -102,17 +102,17 @@ class NudgeDispatcher:
                     break
         if report.claimed:
             log.info(
-                "nudges: %d claimed, %d sent, %d moved, %d blocked, %d failed",
+                "checkins: %d claimed, %d sent, %d moved, %d blocked, %d failed",
                 report.claimed, report.sent, report.moved, report.blocked, report.failed,
             )  # fmt: skip
         return report
 
-    async def _claim(self) -> list[DueNudge]:
+    async def _claim(self) -> list[DueCheckin]:
         now = self.conversations.clock()
         async with self.conversations.database.transaction() as session:
-            return await Nudges(session).claim_due(now, self.limits.batch, self.limits.lease)
+            return await Checkins(session).claim_due(now, self.limits.batch, self.limits.lease)
 
-    async def _deliver_all(self, batch: list[DueNudge], report: TickReport) -> None:
+    async def _deliver_all(self, batch: list[DueCheckin], report: TickReport) -> None:
         """Decide a chunk in one transaction, send it concurrently, record it in one more.
 
         The next chunk is decided while this one is sent, and this one is recorded while
@@ -146,9 +146,9 @@ class NudgeDispatcher:
 
     async def _decide(self, chunk: list[int], report: TickReport) -> Decided | None:
         try:
-            return await self.conversations.nudge_many(chunk)
+            return await self.conversations.checkin_many(chunk)
         except Exception as exc:
-            log.error("nudges: a batch failed, claims run out: %s", without_messages(exc))
+            log.error("checkins: a batch failed, claims run out: %s", without_messages(exc))
             report.failed += len(chunk)
             return None
 
@@ -173,23 +173,23 @@ class NudgeDispatcher:
         return results
 
     async def _record(self, results: dict[int, Result], decided: Decided) -> None:
-        """Mark sent nudges and give other claims back, in one transaction."""
+        """Mark sent checkins and give other claims back, in one transaction."""
         now = self.conversations.clock()
         async with self.conversations.database.transaction() as session:
-            nudges = Nudges(session)
+            checkins = Checkins(session)
             for person_id, result in results.items():
-                if result is Result.SENT:  # e.g. a slower rhythm, said in this nudge
-                    await nudges.delivered(person_id, decided[person_id][1].effects)
+                if result is Result.SENT:  # e.g. a slower rhythm, said in this checkin
+                    await checkins.delivered(person_id, decided[person_id][1].effects)
             done = (Result.SENT, Result.REFUSED, Result.NOWHERE)
             sent = {p: r is Result.SENT for p, r in results.items() if r in done}
             if sent:
-                await nudges.mark_sent_many(sent, now)
+                await checkins.mark_sent_many(sent, now)
             for person_id, result in results.items():
                 if result in (Result.MOVED, Result.BLOCKED):
-                    await nudges.release(person_id, blocked=result is Result.BLOCKED)
+                    await checkins.release(person_id, blocked=result is Result.BLOCKED)
         undelivered = [p for p, r in results.items() if r in UNDELIVERED]
         if undelivered:
-            await self.conversations.undo_nudges(undelivered)
+            await self.conversations.undo_checkins(undelivered)
 
     async def _send_with_retries(self, person_id: int, chat_id: int, outcome: Outcome) -> Result:
         failures = 0
@@ -200,17 +200,17 @@ class NudgeDispatcher:
                 self.pacer.sent(chat_id)
                 return Result.SENT
             except RateLimited as exc:
-                log.warning("nudges: Telegram asks to wait %.1f s", exc.retry_after)
+                log.warning("checkins: Telegram asks to wait %.1f s", exc.retry_after)
                 await self.sleep(exc.retry_after)
             except Blocked:
-                log.info("nudges: person %d blocked the bot; nudges stop", person_id)
+                log.info("checkins: person %d blocked the bot; checkins stop", person_id)
                 return Result.BLOCKED
             except Rejected as exc:
-                log.warning("nudges: Telegram refused a nudge: %s", without_messages(exc))
+                log.warning("checkins: Telegram refused a check-in: %s", without_messages(exc))
                 return Result.REFUSED  # do not retry a message Telegram refuses
             except Unreachable as exc:
                 failures += 1
                 if failures > self.limits.network_retries:
-                    log.warning("nudges: giving up for now (%s)", type(exc).__name__)
+                    log.warning("checkins: giving up for now (%s)", type(exc).__name__)
                     return Result.FAILED  # the lease runs out and a later tick tries again
                 await self.sleep(0.5 * 2**failures)

@@ -41,7 +41,7 @@ from bot.telegram.replies import send_part
 from bot.telegram.schedule import on_job_error, schedule_jobs
 from bot.telegram.updates import CHANNEL, error_reply, update_handler
 from flows.content.guide import guides
-from storage.nudge_store import Nudges
+from storage.checkin_store import Checkins
 from storage.outbox import Outbox
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 CONVERSATIONS = "conversations"
-DISPATCHER = "nudge_dispatcher"
+DISPATCHER = "checkin_dispatcher"
 ENGINE = "engine"
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
 
@@ -195,7 +195,7 @@ def build_application(
     async def blocked(chat_id: int) -> None:
         async with database.transaction() as session:
             await Outbox(session, cipher, bot_id).drop_chat(chat_id)
-            await Nudges(session).block_chat(chat_id)
+            await Checkins(session).block_chat(chat_id)
 
     engine = Engine(
         database,

@@ -15,7 +15,7 @@ from telegram.ext import ContextTypes, JobQueue
 from bot.engine.conversation import Clock, Conversations
 from bot.engine.delivery import Sender
 from bot.jobs import photos, retention
-from bot.jobs.checkins import DispatchLimits, NudgeDispatcher
+from bot.jobs.checkins import CheckinDispatcher, DispatchLimits
 from bot.jobs.photos import photo_deliverer
 from bot.jobs.retention import RetentionJob
 from bot.log_privacy import without_messages
@@ -26,20 +26,20 @@ from storage.database import is_transient
 from storage.inbox import Inbox
 
 log = logging.getLogger(__name__)
-NUDGE_TICK = "send_due_nudges"
+CHECKIN_TICK = "send_due_checkins"
 Jobs = JobQueue[ContextTypes.DEFAULT_TYPE]
 ONCE_AT_A_TIME = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
 
 
 def dispatch_limits(settings: Settings) -> DispatchLimits:
     """The check-in sender's limits from the settings."""
-    nudges = settings.nudges
+    checkins = settings.checkins
     return DispatchLimits(
-        per_second=nudges.per_second,
-        batch=nudges.batch_size,
-        lease=timedelta(seconds=nudges.lease_seconds),
-        concurrency=nudges.concurrency,
-        network_retries=nudges.network_retries,
+        per_second=checkins.per_second,
+        batch=checkins.batch_size,
+        lease=timedelta(seconds=checkins.lease_seconds),
+        concurrency=checkins.concurrency,
+        network_retries=checkins.network_retries,
     )
 
 
@@ -80,7 +80,7 @@ def schedule_jobs(
     send: Sender,
     leading: Callable[[], bool],
     clock: Clock,
-) -> NudgeDispatcher | None:
+) -> CheckinDispatcher | None:
     """Check-ins, team photos, retention and the inbox's clean-up; the check-ins'
     dispatcher, when they are on."""
     policy = settings.privacy.policy()
@@ -100,9 +100,9 @@ def schedule_jobs(
     if deliverer.plan.rhythm is not DeliveryRhythm.OFF:
         tick, first = deliverer.plan.tick, photos.FIRST_RUN
         _repeat(jobs, deliverer.tick, leading, name="team_photos", interval=tick, first=first)
-    if not settings.nudges.enabled:
+    if not settings.checkins.enabled:
         return None
-    dispatcher = NudgeDispatcher(conversations, send, dispatch_limits(settings))
-    every_tick = settings.nudges.tick_seconds
-    _repeat(jobs, dispatcher.tick, leading, name=NUDGE_TICK, interval=every_tick, first=1)
+    dispatcher = CheckinDispatcher(conversations, send, dispatch_limits(settings))
+    every_tick = settings.checkins.tick_seconds
+    _repeat(jobs, dispatcher.tick, leading, name=CHECKIN_TICK, interval=every_tick, first=1)
     return dispatcher

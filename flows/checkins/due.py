@@ -1,11 +1,11 @@
-"""Nudges: deciding, when a check-in falls due, whether and how to ask.
+"""Checkins: deciding, when a check-in falls due, whether and how to ask.
 
-A nudge is never sent while a story is under way, outside the allowed hours (07:00-21:00
+A check-in is never sent while a story is under way, outside the allowed hours (07:00-21:00
 local time unless the installation set others) or on the person's weekend: it is moved
 instead. It greets, asks its question, and says that typing the answer is all it takes;
-a button pressed once the nudge is answered or has passed takes the buttons off it.
-After three unanswered nudges in a row the rhythm slows down one step (weekly, every two
-weeks, every four weeks), and the person is told so with the nudge that slows down.
+a button pressed once the check-in is answered or has passed takes the buttons off it.
+After three unanswered checkins in a row the rhythm slows down one step (weekly, every two
+weeks, every four weeks), and the person is told so with the check-in that slows down.
 
 "Later today" is offered only while today still has allowed time for it; every snooze
 answer names the real moment ("on Monday at 10:00"). A check-in asked but never
@@ -19,90 +19,92 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from flows.callbacks import Action, Pressed, decode_id, encode_id
-from flows.checkins import messages as nudge_render
+from flows.checkins import messages as checkin_messages
 from flows.checkins.schedule import (
-    NudgeRule,
+    CheckinRule,
     Rhythm,
     is_allowed,
     next_allowed,
-    next_nudge_at,
+    next_checkin_at,
     slower,
     snooze_later_today,
     snooze_tomorrow,
 )
 from flows.content.guide import Question
-from flows.replies import Effect, Outcome, Reply, SaveNudgeRule, SetNextNudge
+from flows.replies import Effect, Outcome, Reply, SaveCheckinRule, SetNextCheckin
 from flows.states import State, Step, StoryKind
 from flows.turn import IN_STORY, Turn
 
 UNANSWERED_BEFORE_SLOWING = 3
-ABANDONED_AFTER = timedelta(hours=12)  # a story untouched this long no longer holds nudges back
+ABANDONED_AFTER = timedelta(hours=12)  # a story untouched this long no longer holds checkins back
 STAMP_TOLERANCE_MINUTES = 10
-RETIRED_WITHIN = 366 * 24 * 60  # minutes: older nudges' buttons only get a notice
+RETIRED_WITHIN = 366 * 24 * 60  # minutes: older checkins' buttons only get a notice
 BUSY = (*IN_STORY, Step.SETTINGS_ZONE, Step.SETTINGS_TIME, Step.SETTINGS_PAUSE)
 
 
 def stamp(at: datetime) -> str:
-    """A short mark of when a nudge was sent, carried by its buttons."""
+    """A short mark of when a check-in was sent, carried by its buttons."""
     return encode_id(int(at.timestamp()) // 60)
 
 
 def _is_latest(turn: Turn, mark: str) -> bool:
-    """True when a button belongs to the latest nudge, not an older one."""
-    nudge, minute = turn.view.nudge, decode_id(mark)
-    if nudge is None or nudge.last_at is None or minute is None:
+    """True when a button belongs to the latest checkin, not an older one."""
+    checkin, minute = turn.view.checkin, decode_id(mark)
+    if checkin is None or checkin.last_at is None or minute is None:
         return False
-    return abs(int(nudge.last_at.timestamp()) // 60 - minute) <= STAMP_TOLERANCE_MINUTES
+    return abs(int(checkin.last_at.timestamp()) // 60 - minute) <= STAMP_TOLERANCE_MINUTES
 
 
 def on_due(turn: Turn) -> Outcome:
-    """The schedule says it is time: ask, or move the nudge to a better moment."""
-    nudge, now = turn.view.nudge, turn.view.now
-    if nudge is None or nudge.rule.rhythm is Rhythm.OFF:
-        return Outcome(turn.state, (), (SetNextNudge(None),))
-    rule = nudge.rule
+    """The schedule says it is time: ask, or move the check-in to a better moment."""
+    checkin, now = turn.view.checkin, turn.view.now
+    if checkin is None or checkin.rule.rhythm is Rhythm.OFF:
+        return Outcome(turn.state, (), (SetNextCheckin(None),))
+    rule = checkin.rule
     last_active = turn.view.last_active
     if turn.state.step in BUSY and (last_active is None or now - last_active < ABANDONED_AFTER):
-        return Outcome(turn.state, (), (SetNextNudge(snooze_tomorrow(rule, now)),))
+        return Outcome(turn.state, (), (SetNextCheckin(snooze_tomorrow(rule, now)),))
     if rule.paused_until is not None and now.astimezone(rule.tz).date() <= rule.paused_until:
-        later = next_nudge_at(rule, now=now, last_nudge=nudge.last_at)
-        return Outcome(turn.state, (), (SetNextNudge(later),))
+        later = next_checkin_at(rule, now=now, last_checkin=checkin.last_at)
+        return Outcome(turn.state, (), (SetNextCheckin(later),))
     if not is_allowed(rule, now):
-        return Outcome(turn.state, (), (SetNextNudge(next_allowed(rule, now)),))
+        return Outcome(turn.state, (), (SetNextCheckin(next_allowed(rule, now)),))
     texts = turn.guide.checkin.texts
     asked = _unrecorded(turn)
-    lines = [texts.reminder if asked else texts.nudge_greeting]
+    lines = [texts.reminder if asked else texts.checkin_greeting]
     effects: list[Effect] = []
-    if nudge.unanswered >= UNANSWERED_BEFORE_SLOWING and slower(rule.rhythm) is not rule.rhythm:
+    if checkin.unanswered >= UNANSWERED_BEFORE_SLOWING and slower(rule.rhythm) is not rule.rhythm:
         slowed = replace(rule, rhythm=slower(rule.rhythm))
-        effects.append(SaveNudgeRule(slowed, nudge.next_at, on_delivery=True))
-        rhythm = nudge_render.rhythm_name(turn.guide, slowed.rhythm)
+        effects.append(SaveCheckinRule(slowed, checkin.next_at, on_delivery=True))
+        rhythm = checkin_messages.rhythm_name(turn.guide, slowed.rhythm)
         lines.append(texts.slowed_down.format(rhythm=rhythm))
-    lines += [_question(turn, rule, asked or now), texts.nudge_hint]
-    buttons = nudge_render.nudge_buttons(turn.guide, stamp(now), rule, now)
-    state = State(step=Step.NUDGED, draft_id=turn.state.draft_id, asked_at=asked or now)
+    lines += [_question(turn, rule, asked or now), texts.checkin_hint]
+    buttons = checkin_messages.checkin_buttons(turn.guide, stamp(now), rule, now)
+    state = State(step=Step.CHECKIN_ASKED, draft_id=turn.state.draft_id, asked_at=asked or now)
     return Outcome(state, (Reply("\n\n".join(lines), buttons),), tuple(effects))
 
 
-def _question(turn: Turn, rule: NudgeRule, asked: datetime) -> str:
-    """The check-in's question as the nudge asked at ``asked`` phrases it."""
+def _question(turn: Turn, rule: CheckinRule, asked: datetime) -> str:
+    """The check-in's question as the check-in asked at ``asked`` phrases it."""
     return phrasing(turn.guide.questionnaire(StoryKind.CHECKIN).opening, rule, asked)
 
 
 def _retired(turn: Turn, mark: str) -> Outcome:
-    """A button of a nudge already answered, passed or skipped: its message keeps its
+    """A button of a check-in already answered, passed or skipped: its message keeps its
     question but loses its buttons, and a short notice says why nothing happens."""
-    texts, nudge, minute = turn.guide.checkin.texts, turn.view.nudge, decode_id(mark)
+    texts, checkin, minute = turn.guide.checkin.texts, turn.view.checkin, decode_id(mark)
     now_minute = int(turn.view.now.timestamp()) // 60
-    if nudge is None or nudge.last_at is None or minute is None:
-        return turn.outcome(notice=texts.stale_nudge)  # no check-in was ever sent
+    if checkin is None or checkin.last_at is None or minute is None:
+        return turn.outcome(notice=texts.stale_checkin)  # no check-in was ever sent
     if not 0 <= now_minute - minute <= RETIRED_WITHIN:
-        return turn.outcome(notice=texts.stale_nudge)  # forged, or from long ago
-    answered = _is_latest(turn, mark) and turn.state.step is not Step.NUDGED
+        return turn.outcome(notice=texts.stale_checkin)  # forged, or from long ago
+    answered = _is_latest(turn, mark) and turn.state.step is not Step.CHECKIN_ASKED
     asked = datetime.fromtimestamp(minute * 60, UTC)
-    question = Reply(f"{texts.nudge_greeting}\n\n{_question(turn, nudge.rule, asked)}", edit=True)
+    question = Reply(
+        f"{texts.checkin_greeting}\n\n{_question(turn, checkin.rule, asked)}", edit=True
+    )
     return turn.outcome(
-        None, question, notice=texts.nudge_answered if answered else texts.stale_nudge
+        None, question, notice=texts.checkin_answered if answered else texts.stale_checkin
     )
 
 
@@ -110,14 +112,14 @@ def _unrecorded(turn: Turn) -> datetime | None:
     """When the check-in now waiting for an answer was decided, if it was never recorded
     as sent: a sender that claimed it may have delivered it and died before recording
     (its lease ran out), so asking again is a repeat of that question."""
-    state, nudge = turn.state, turn.view.nudge
-    if state.step is not Step.NUDGED or state.asked_at is None or nudge is None:
+    state, checkin = turn.state, turn.view.checkin
+    if state.step is not Step.CHECKIN_ASKED or state.asked_at is None or checkin is None:
         return None
-    recorded = nudge.last_at is not None and nudge.last_at >= state.asked_at
+    recorded = checkin.last_at is not None and checkin.last_at >= state.asked_at
     return None if recorded else state.asked_at
 
 
-def phrasing(question: Question, rule: NudgeRule, now: datetime) -> str:
+def phrasing(question: Question, rule: CheckinRule, now: datetime) -> str:
     """The prompt in one of its phrasings, taking turns from one slot of the rhythm to the
     next (weekly, fortnightly or monthly alike); a resend the same day says the same."""
     interval = rule.interval or timedelta(days=1)
@@ -126,22 +128,26 @@ def phrasing(question: Question, rule: NudgeRule, now: datetime) -> str:
 
 
 def undelivered(state: State) -> State:
-    """After a nudge could not be delivered, nothing waits for its answer."""
-    if state.step is not Step.NUDGED:
+    """After a check-in could not be delivered, nothing waits for its answer."""
+    if state.step is not Step.CHECKIN_ASKED:
         return state
     return State(draft_id=state.draft_id)
 
 
 def on_press(turn: Turn, pressed: Pressed) -> Outcome:
-    """Later today, tomorrow, or skip: only for the latest nudge."""
+    """Later today, tomorrow, or skip: only for the latest checkin."""
     texts = turn.guide.checkin.texts
-    nudge, now = turn.view.nudge, turn.view.now
-    if nudge is None or turn.state.step is not Step.NUDGED or not _is_latest(turn, pressed.args[0]):
-        return _retired(turn, pressed.args[0])  # an older or an answered nudge
+    checkin, now = turn.view.checkin, turn.view.now
+    if (
+        checkin is None
+        or turn.state.step is not Step.CHECKIN_ASKED
+        or not _is_latest(turn, pressed.args[0])
+    ):
+        return _retired(turn, pressed.args[0])  # an older or an answered checkin
     state = State(draft_id=turn.state.draft_id)
-    if nudge.rule.paused_until is not None:
+    if checkin.rule.paused_until is not None:
         return Outcome(state, (Reply(texts.skipped, edit=True),))  # paused meanwhile
-    rule = nudge.rule
+    rule = checkin.rule
     at: datetime | None
     match pressed.action:
         case Action.SNOOZE_TODAY:
@@ -152,5 +158,5 @@ def on_press(turn: Turn, pressed: Pressed) -> Outcome:
             at, line = snooze_tomorrow(rule, now), texts.snoozed
         case _:
             return Outcome(state, (Reply(texts.skipped, edit=True),))
-    when = nudge_render.snooze_moment(turn.guide, at, now, rule.zone)
-    return Outcome(state, (Reply(line.format(when=when), edit=True),), (SetNextNudge(at),))
+    when = checkin_messages.snooze_moment(turn.guide, at, now, rule.zone)
+    return Outcome(state, (Reply(line.format(when=when), edit=True),), (SetNextCheckin(at),))

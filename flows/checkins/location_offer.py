@@ -3,7 +3,7 @@
 A person who shares their location in the middle of a story (or any time /settings is
 not asking for it) is told kindly that it cannot answer a question, and offered to use
 it for their check-ins. The button names the place found there and sets it as a place
-tapped on the settings page would (``nudge_settings``); the question that was open is
+tapped on the settings page would (``checkin_settings``); the question that was open is
 shown again, now and after the tap (``flows.dialogue``).
 """
 

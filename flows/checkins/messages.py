@@ -1,4 +1,4 @@
-"""How check-in settings and nudges look: menus, pickers, places and local dates."""
+"""How check-in settings and checkins look: menus, pickers, places and local dates."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from flows.callbacks import Action, encode, encode_id
 from flows.checkins.places import Place, local_time_text, zone_name
 from flows.checkins.schedule import (
-    NudgeRule,
+    CheckinRule,
     Rhythm,
     allowed_hours,
     paused_for_good,
@@ -18,7 +18,7 @@ from flows.checkins.schedule import (
 from flows.content.guide import Guide
 from flows.dates import clock, day_text, moment, weekday_name
 from flows.replies import Button, Reply
-from flows.views import NudgeView
+from flows.views import CheckinView
 
 RHYTHMS = (Rhythm.WEEKLY, Rhythm.BIWEEKLY, Rhythm.MONTHLY, Rhythm.OFF)
 WEEKENDS: tuple[frozenset[int], ...] = (
@@ -55,7 +55,7 @@ def when(at: datetime | None, zone: str, language: str, now: datetime | None = N
     return "—" if at is None else moment(at, zone, language, now)
 
 
-def place_name(rule: NudgeRule) -> str:
+def place_name(rule: CheckinRule) -> str:
     """Where the person is, as they named it, or their zone said as a place."""
     return rule.place or zone_name(rule.zone)
 
@@ -82,7 +82,7 @@ def place_choices(prompt: str, places: list[Place], now: datetime) -> Reply:
     return Reply(prompt, _rows(buttons, 2))
 
 
-def weekend_note(guide: Guide, rule: NudgeRule) -> str:
+def weekend_note(guide: Guide, rule: CheckinRule) -> str:
     """Why check-ins fall on another day than the chosen one, or ''."""
     if rule.weekday == rule.slot_weekday:
         return ""
@@ -93,9 +93,9 @@ def weekend_note(guide: Guide, rule: NudgeRule) -> str:
     return note[:1].upper() + note[1:]  # "zaterdag valt …" begins a sentence
 
 
-def menu(guide: Guide, nudge: NudgeView, now: datetime, *, edit: bool = False) -> Reply:
+def menu(guide: Guide, checkin: CheckinView, now: datetime, *, edit: bool = False) -> Reply:
     """The settings overview with a button for each thing to change."""
-    texts, rule = guide.settings, nudge.rule
+    texts, rule = guide.settings, checkin.rule
     paused, today = "", now.astimezone(rule.tz).date()
     if paused_for_good(rule):
         paused = "\n" + texts.paused_open
@@ -111,7 +111,7 @@ def menu(guide: Guide, nudge: NudgeView, now: datetime, *, edit: bool = False) -
         day_note=f"\n{note}" if note else "",
         weekend=weekend_name(guide, rule.weekend),
         paused=paused,
-        next=when(nudge.next_at, rule.zone, guide.language, now),
+        next=when(checkin.next_at, rule.zone, guide.language, now),
     )
     page = Action.SETTINGS_PAGE
     buttons = (
@@ -204,8 +204,8 @@ def next_day_label(guide: Guide, at: datetime, now: datetime, zone: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def nudge_buttons(
-    guide: Guide, stamp: str, rule: NudgeRule, now: datetime
+def checkin_buttons(
+    guide: Guide, stamp: str, rule: CheckinRule, now: datetime
 ) -> tuple[tuple[Button, ...], ...]:
     """Later today (only while today has allowed time for it), the next allowed day, or skip."""
     texts = guide.checkin.texts
@@ -213,4 +213,4 @@ def nudge_buttons(
     snooze = [Button(next_day, encode(Action.SNOOZE_TOMORROW, stamp))]
     if snooze_later_today(rule, now) is not None:
         snooze.insert(0, Button(texts.later_today, encode(Action.SNOOZE_TODAY, stamp)))
-    return (tuple(snooze), (Button(texts.skip_nudge, encode(Action.SKIP_NUDGE, stamp)),))
+    return (tuple(snooze), (Button(texts.skip_checkin, encode(Action.SKIP_CHECKIN, stamp)),))

@@ -1,16 +1,16 @@
-"""When is a person next nudged? Pure time arithmetic, no I/O and no clock.
+"""When is a person next asked? Pure time arithmetic, no I/O and no clock.
 
 Every function takes the current instant as an argument and returns aware UTC datetimes;
-the database keeps the UTC instant ``next_nudge_at``. Rules are expressed in the person's
-local time (an IANA zone), so a nudge stays at 10:00 local across DST changes and moves
-with the person when the zone changes (a new zone is simply a new :class:`NudgeRule`).
+the database keeps the UTC instant ``next_checkin_at``. Rules are expressed in the person's
+local time (an IANA zone), so a check-in stays at 10:00 local across DST changes and moves
+with the person when the zone changes (a new zone is simply a new :class:`CheckinRule`).
 
 Local-time conventions:
 
 - A local time that does not exist (DST gap) becomes the first instant after the gap
   (02:30 in a 02:00→03:00 gap is 03:00); an ambiguous one (DST fold) is its first
   occurrence (``fold=0``).
-- Nudges only go out within the allowed hours, local time: :data:`DAY_START` to
+- Checkins only go out within the allowed hours, local time: :data:`DAY_START` to
   :data:`DAY_END` unless the installation set others at start-up (``set_allowed_hours``);
   both inclusive, to the minute (a 21:00 check-in sent at 21:00:40 is still on time);
   never on the rule's weekend days and never on or before ``paused_until``. A rule's
@@ -32,14 +32,14 @@ __all__ = [
     "DAY_END",
     "DAY_START",
     "INTERVAL_DAYS",
+    "CheckinRule",
     "Hours",
-    "NudgeRule",
     "Rhythm",
     "allowed_hours",
     "is_allowed",
     "local_instant",
     "next_allowed",
-    "next_nudge_at",
+    "next_checkin_at",
     "set_allowed_hours",
     "slower",
     "snooze_later_today",
@@ -53,7 +53,7 @@ PLACE_LENGTH = 200  # characters of a place's name
 SNOOZE_LATER = timedelta(hours=3)
 _ONE_DAY = timedelta(days=1)
 _ONE_SECOND = timedelta(seconds=1)
-_LATE_BY_AT_MOST = timedelta(days=6)  # a slot's nudge can go out this much later
+_LATE_BY_AT_MOST = timedelta(days=6)  # a slot's checkin can go out this much later
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ def set_allowed_hours(hours: Hours) -> None:
 
 
 class Rhythm(StrEnum):
-    """How often a person is nudged. ``MONTHLY`` means every four weeks (28 days)."""
+    """How often a person is asked. ``MONTHLY`` means every four weeks (28 days)."""
 
     WEEKLY = "weekly"
     BIWEEKLY = "biweekly"
@@ -110,7 +110,7 @@ def slower(rhythm: Rhythm) -> Rhythm:
     return _SLOWER.get(rhythm, rhythm)
 
 
-def paused_for_good(rule: NudgeRule) -> bool:
+def paused_for_good(rule: CheckinRule) -> bool:
     """Paused "until I resume" (or so far ahead that it amounts to the same)."""
     return rule.paused_until is not None and rule.paused_until.year >= OPEN_PAUSE.year - 1
 
@@ -122,11 +122,11 @@ def known_zones() -> frozenset[str]:
 
 
 @dataclass(frozen=True)
-class NudgeRule:
-    """A person's nudge preferences, in their local time.
+class CheckinRule:
+    """A person's checkin preferences, in their local time.
 
     ``weekday`` and ``weekend`` use Python weekdays (0 = Monday). If ``weekday`` is a
-    weekend day, nudges fall on the next non-weekend day, at the same time. ``place`` is
+    weekend day, checkins fall on the next non-weekend day, at the same time. ``place`` is
     where the person said they are, as they named it ("Den Haag"; "" when only the zone is
     known), chosen at ``placed_at``. Derived on construction: ``tz`` (the loaded zone) and
     ``slot_weekday`` (the weekday actually used).
@@ -172,7 +172,7 @@ class NudgeRule:
 
     @property
     def interval(self) -> timedelta | None:
-        """Minimum local-day distance between nudges, or None when the rhythm is off."""
+        """Minimum local-day distance between checkins, or None when the rhythm is off."""
         days = INTERVAL_DAYS.get(self.rhythm)
         return None if days is None else timedelta(days=days)
 
@@ -208,7 +208,7 @@ def local_instant(day: date, at: time, zone: ZoneInfo) -> datetime:
     return datetime.fromtimestamp(hi, UTC)
 
 
-def _free_day(rule: NudgeRule, day: date) -> bool:
+def _free_day(rule: CheckinRule, day: date) -> bool:
     paused = rule.paused_until is not None and day <= rule.paused_until
     return not paused and day.weekday() not in rule.weekend
 
@@ -218,14 +218,14 @@ def _in_hours(wall: time) -> bool:
     return wall in _hours
 
 
-def is_allowed(rule: NudgeRule, instant: datetime) -> bool:
-    """Whether a nudge may go out at ``instant`` (allowed hours, no weekend, no pause)."""
+def is_allowed(rule: CheckinRule, instant: datetime) -> bool:
+    """Whether a check-in may go out at ``instant`` (allowed hours, no weekend, no pause)."""
     _aware(instant, "instant")
     local = instant.astimezone(rule.tz)
     return _in_hours(local.time()) and _free_day(rule, local.date())
 
 
-def next_allowed(rule: NudgeRule, instant: datetime) -> datetime:
+def next_allowed(rule: CheckinRule, instant: datetime) -> datetime:
     """The first allowed instant at or after ``instant``, in UTC."""
     _aware(instant, "instant")
     local = instant.astimezone(rule.tz)
@@ -246,14 +246,14 @@ def next_allowed(rule: NudgeRule, instant: datetime) -> datetime:
     return candidate if is_allowed(rule, candidate) else next_allowed(rule, candidate)
 
 
-def next_nudge_at(
-    rule: NudgeRule, *, now: datetime, last_nudge: datetime | None
+def next_checkin_at(
+    rule: CheckinRule, *, now: datetime, last_checkin: datetime | None
 ) -> datetime | None:
-    """The next nudge instant (UTC) strictly after ``now``, or None when the rhythm is off.
+    """The next checkin instant (UTC) strictly after ``now``, or None when the rhythm is off.
 
     The slot is the rule's weekday (moved past the weekend if needed) at ``rule.at`` local
     time, after ``paused_until``, in the week that ends ``interval`` days after the
-    local date of ``last_nudge``: the slot that follows the one ``last_nudge`` was sent
+    local date of ``last_checkin``: the slot that follows the one ``last_checkin`` was sent
     for, even when it went out up to six days late, and never sooner than half the
     interval after it. After downtime this is one slot in the future, never one per
     missed period.
@@ -264,10 +264,10 @@ def next_nudge_at(
     _aware(now, "now")
     tz = rule.tz
     earliest = now.astimezone(tz).date()
-    if last_nudge is not None:
-        _aware(last_nudge, "last_nudge")
+    if last_checkin is not None:
+        _aware(last_checkin, "last_checkin")
         gap = max(interval - _LATE_BY_AT_MOST, interval / 2)
-        earliest = max(earliest, last_nudge.astimezone(tz).date() + timedelta(days=gap.days))
+        earliest = max(earliest, last_checkin.astimezone(tz).date() + timedelta(days=gap.days))
     if rule.paused_until is not None:
         earliest = max(earliest, rule.paused_until + _ONE_DAY)
     day = earliest + timedelta(days=(rule.slot_weekday - earliest.weekday()) % 7)
@@ -278,7 +278,7 @@ def next_nudge_at(
     return slot if is_allowed(rule, slot) else next_allowed(rule, slot)
 
 
-def snooze_later_today(rule: NudgeRule, now: datetime) -> datetime | None:
+def snooze_later_today(rule: CheckinRule, now: datetime) -> datetime | None:
     """Three hours (elapsed) after ``now``, or the first allowed instant after that, when
     it is still today (local); None when today has no allowed time left for it."""
     _aware(now, "now")
@@ -286,7 +286,7 @@ def snooze_later_today(rule: NudgeRule, now: datetime) -> datetime | None:
     return at if at.astimezone(rule.tz).date() == now.astimezone(rule.tz).date() else None
 
 
-def snooze_tomorrow(rule: NudgeRule, now: datetime) -> datetime:
+def snooze_tomorrow(rule: CheckinRule, now: datetime) -> datetime:
     """The rule's time on the next day (local) that is no weekend or pause day: tomorrow,
     or past the weekend, keeping the person's hour."""
     _aware(now, "now")

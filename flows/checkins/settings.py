@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from flows.callbacks import Action, Pressed, decode_id, encode
-from flows.checkins import messages as nudge_render
+from flows.checkins import messages as checkin_messages
 from flows.checkins.place_names import name_key
 from flows.checkins.places import (
     Place,
@@ -24,13 +24,13 @@ from flows.checkins.places import (
     zone_at,
     zone_name,
 )
-from flows.checkins.schedule import OPEN_PAUSE, NudgeRule, Rhythm, allowed_hours, next_nudge_at
+from flows.checkins.schedule import OPEN_PAUSE, CheckinRule, Rhythm, allowed_hours, next_checkin_at
 from flows.dates import clock, day_text, parse_date
 from flows.events import Command, Location, Text
-from flows.replies import Button, Outcome, Reply, SaveNudgeRule
+from flows.replies import Button, Outcome, Reply, SaveCheckinRule
 from flows.states import State, Step
 from flows.turn import Turn
-from flows.views import NudgeView
+from flows.views import CheckinView
 
 SUGGESTED_PLACES = ("Den Haag", "Brussels", "London", "New York", "Nairobi", "Beijing")
 MAX_CANDIDATES = 6
@@ -46,7 +46,7 @@ def _idle(turn: Turn) -> State:
 def _zone_page(turn: Turn, prompt: str) -> Outcome:
     """Ask where the person is; their next text or location answers."""
     picks = list(quick_picks(SUGGESTED_PLACES))
-    reply = nudge_render.place_choices(prompt, picks, turn.view.now)
+    reply = checkin_messages.place_choices(prompt, picks, turn.view.now)
     return turn.outcome(State(step=Step.SETTINGS_ZONE, draft_id=turn.state.draft_id), reply)
 
 
@@ -58,20 +58,20 @@ def place_at(latitude: float, longitude: float) -> Place | None:
     return nearest_place(latitude, longitude, zone) or Place(zone_name(zone), "", zone)
 
 
-def _save(turn: Turn, rule: NudgeRule, *before: Reply, edit: bool = True) -> Outcome:
+def _save(turn: Turn, rule: CheckinRule, *before: Reply, edit: bool = True) -> Outcome:
     """Store a changed rule with its next check-in, and show the menu."""
-    old = turn.view.nudge
+    old = turn.view.checkin
     last = old.last_at if old else None
-    next_at = next_nudge_at(rule, now=turn.view.now, last_nudge=last)
-    view = NudgeView(rule, next_at, last, 0)
-    shown = nudge_render.menu(turn.guide, view, turn.view.now, edit=edit and not before)
-    return Outcome(_idle(turn), (*before, shown), (SaveNudgeRule(rule, next_at),))
+    next_at = next_checkin_at(rule, now=turn.view.now, last_checkin=last)
+    view = CheckinView(rule, next_at, last, 0)
+    shown = checkin_messages.menu(turn.guide, view, turn.view.now, edit=edit and not before)
+    return Outcome(_idle(turn), (*before, shown), (SaveCheckinRule(rule, next_at),))
 
 
 def on_command(turn: Turn, command: Command) -> Outcome:
     """/settings, /pause and /resume."""
-    texts, nudge = turn.guide.settings, turn.view.nudge
-    if nudge is None:
+    texts, checkin = turn.guide.settings, turn.view.checkin
+    if checkin is None:
         if command.name == "settings":
             return _zone_page(turn, f"{texts.menu_not_set}\n\n{texts.zone_prompt}")
         return turn.outcome(_idle(turn), Reply(texts.needs_zone))
@@ -80,8 +80,8 @@ def on_command(turn: Turn, command: Command) -> Outcome:
             return _pause_until_text(turn, command.args)
         return _pause_prompt(turn)
     if command.name == "resume":
-        return _resume(turn, nudge)
-    return turn.outcome(_idle(turn), nudge_render.menu(turn.guide, nudge, turn.view.now))
+        return _resume(turn, checkin)
+    return turn.outcome(_idle(turn), checkin_messages.menu(turn.guide, checkin, turn.view.now))
 
 
 def offer(turn: Turn) -> Reply:
@@ -103,14 +103,14 @@ def on_text(turn: Turn, message: Text) -> Outcome:
         if len(places) == 1:  # one clear match: no need to ask which
             return _set_place(turn, places[0], edit=False)
         prompt = turn.guide.settings.zone_pick
-        return turn.outcome(None, nudge_render.place_choices(prompt, places, turn.view.now))
+        return turn.outcome(None, checkin_messages.place_choices(prompt, places, turn.view.now))
     if turn.state.step is Step.SETTINGS_TIME:
         at = parse_time(message.text)
-        if at is None or turn.view.nudge is None:
+        if at is None or turn.view.checkin is None:
             hours, invalid = allowed_hours(), turn.guide.settings.time_invalid
             text = invalid.format(earliest=clock(hours.start), latest=clock(hours.end))
             return turn.outcome(None, Reply(text))
-        return _save(turn, replace(turn.view.nudge.rule, at=at), edit=False)
+        return _save(turn, replace(turn.view.checkin.rule, at=at), edit=False)
     return _pause_until_text(turn, message.text)
 
 
@@ -124,7 +124,7 @@ def on_location(turn: Turn, location: Location) -> Outcome:
 
 def on_press(turn: Turn, pressed: Pressed) -> Outcome:
     """Buttons of the settings pages."""
-    texts, nudge = turn.guide.settings, turn.view.nudge
+    texts, checkin = turn.guide.settings, turn.view.checkin
     arg = pressed.args[0] if pressed.args else ""
     if pressed.action is Action.SET_ZONE:
         return _set_place(turn, Place(zone_name(arg), "", arg), edit=True)
@@ -132,19 +132,21 @@ def on_press(turn: Turn, pressed: Pressed) -> Outcome:
         return _pressed_place(turn, pressed.args)
     if pressed.action is Action.CLOSE_SETTINGS:
         return _close(turn)
-    if pressed.action is Action.SETTINGS_PAGE and arg not in nudge_render.PAGES:
+    if pressed.action is Action.SETTINGS_PAGE and arg not in checkin_messages.PAGES:
         return turn.outcome(notice=turn.guide.texts.invalid_button)
-    if pressed.action is Action.SETTINGS_PAGE and (arg == "zone" or nudge is None):
+    if pressed.action is Action.SETTINGS_PAGE and (arg == "zone" or checkin is None):
         return _zone_page(turn, texts.zone_prompt)
-    if nudge is None:
+    if checkin is None:
         return turn.outcome(notice=texts.needs_zone)
-    rule = nudge.rule
+    rule = checkin.rule
     match pressed.action:
         case Action.SETTINGS:
-            return turn.outcome(_idle(turn), nudge_render.menu(turn.guide, nudge, turn.view.now))
+            return turn.outcome(
+                _idle(turn), checkin_messages.menu(turn.guide, checkin, turn.view.now)
+            )
         case Action.SETTINGS_PAGE:
             step = Step.SETTINGS_TIME if arg == "time" else Step.IDLE
-            reply = nudge_render.page(turn.guide, arg)
+            reply = checkin_messages.page(turn.guide, arg)
             return turn.outcome(State(step=step, draft_id=turn.state.draft_id), reply)
         case Action.SET_RHYTHM if arg in set(Rhythm):
             return _save(turn, replace(rule, rhythm=Rhythm(arg)))
@@ -158,7 +160,7 @@ def on_press(turn: Turn, pressed: Pressed) -> Outcome:
             today = turn.view.now.astimezone(rule.tz).date()
             # "one week" from a Monday: paused up to and including Sunday, back on Monday
             until = OPEN_PAUSE if arg == "0" else today + timedelta(PAUSE_DAYS[arg] - 1)
-            return _pause(turn, nudge, until, edit=True)
+            return _pause(turn, checkin, until, edit=True)
     return turn.outcome(notice=turn.guide.texts.invalid_button)
 
 
@@ -175,10 +177,10 @@ def _pressed_place(turn: Turn, args: tuple[str, ...]) -> Outcome:
 
 def _set_place(turn: Turn, place: Place, *, edit: bool) -> Outcome:
     """A place chosen: the next check-in follows its zone; a real move earns one question."""
-    texts, old, now = turn.guide.settings, turn.view.nudge, turn.view.now
+    texts, old, now = turn.guide.settings, turn.view.checkin, turn.view.now
     try:
         if old is None:
-            rule = NudgeRule(place.zone, place=place.name, placed_at=now)
+            rule = CheckinRule(place.zone, place=place.name, placed_at=now)
         else:
             rule = replace(old.rule, zone=place.zone, place=place.name, placed_at=now)
     except ValueError:
@@ -192,7 +194,7 @@ def _set_place(turn: Turn, place: Place, *, edit: bool) -> Outcome:
     return saved
 
 
-def is_move(old: NudgeRule, new: NudgeRule, now: datetime) -> bool:
+def is_move(old: CheckinRule, new: CheckinRule, now: datetime) -> bool:
     """Another zone, or another named place, and not a correction of a recent choice."""
     if old.placed_at is not None and now - old.placed_at <= CORRECTION:
         return False
@@ -202,16 +204,16 @@ def is_move(old: NudgeRule, new: NudgeRule, now: datetime) -> bool:
 
 
 def _close(turn: Turn) -> Outcome:
-    texts, nudge = turn.guide.settings, turn.view.nudge
-    if nudge is None:  # "no, thanks" to the offer: remembered as check-ins switched off
-        declined = NudgeRule("UTC", rhythm=Rhythm.OFF)
+    texts, checkin = turn.guide.settings, turn.view.checkin
+    if checkin is None:  # "no, thanks" to the offer: remembered as check-ins switched off
+        declined = CheckinRule("UTC", rhythm=Rhythm.OFF)
         return Outcome(
-            _idle(turn), (Reply(texts.off, edit=True),), (SaveNudgeRule(declined, None),)
+            _idle(turn), (Reply(texts.off, edit=True),), (SaveCheckinRule(declined, None),)
         )
-    if nudge.rule.rhythm is Rhythm.OFF:
+    if checkin.rule.rhythm is Rhythm.OFF:
         return turn.outcome(_idle(turn), Reply(texts.off, edit=True))
-    next_text = nudge_render.when(
-        nudge.next_at, nudge.rule.zone, turn.guide.language, turn.view.now
+    next_text = checkin_messages.when(
+        checkin.next_at, checkin.rule.zone, turn.guide.language, turn.view.now
     )
     return turn.outcome(_idle(turn), Reply(texts.saved.format(next=next_text), edit=True))
 
@@ -226,43 +228,43 @@ def _pause_prompt(turn: Turn) -> Outcome:
 
 
 def _pause_until_text(turn: Turn, text: str) -> Outcome:
-    nudge = turn.view.nudge
-    if nudge is None:
+    checkin = turn.view.checkin
+    if checkin is None:
         return turn.outcome(None, Reply(turn.guide.settings.pause_invalid))
-    today = turn.view.now.astimezone(nudge.rule.tz).date()
+    today = turn.view.now.astimezone(checkin.rule.tz).date()
     until = parse_date(text, turn.guide.language, today)
     if until is None or until < today:
         return turn.outcome(None, Reply(turn.guide.settings.pause_invalid))  # past: no pause
-    return _pause(turn, nudge, until)
+    return _pause(turn, checkin, until)
 
 
-def _pause(turn: Turn, nudge: NudgeView, until: date, *, edit: bool = False) -> Outcome:
+def _pause(turn: Turn, checkin: CheckinView, until: date, *, edit: bool = False) -> Outcome:
     """Pause up to and including ``until``; say when check-ins come back."""
     texts, language, now = turn.guide.settings, turn.guide.language, turn.view.now
-    saved = _save(turn, replace(nudge.rule, paused_until=until))
+    saved = _save(turn, replace(checkin.rule, paused_until=until))
     if until == OPEN_PAUSE:
         line = texts.paused_open
     else:
         effect = saved.effects[0]
-        assert isinstance(effect, SaveNudgeRule)
-        today = now.astimezone(nudge.rule.tz).date()
+        assert isinstance(effect, SaveCheckinRule)
+        today = now.astimezone(checkin.rule.tz).date()
         line = texts.paused_until.format(
             date=day_text(until, language, today),
-            next=nudge_render.when(effect.next_at, nudge.rule.zone, language, now),
+            next=checkin_messages.when(effect.next_at, checkin.rule.zone, language, now),
         )
     return replace(saved, replies=(Reply(line, edit=edit),))
 
 
-def _resume(turn: Turn, nudge: NudgeView) -> Outcome:
+def _resume(turn: Turn, checkin: CheckinView) -> Outcome:
     texts, language, now = turn.guide.settings, turn.guide.language, turn.view.now
-    today = now.astimezone(nudge.rule.tz).date()
-    if nudge.rule.paused_until is None or nudge.rule.paused_until < today:
-        next_text = nudge_render.when(nudge.next_at, nudge.rule.zone, language, now)
+    today = now.astimezone(checkin.rule.tz).date()
+    if checkin.rule.paused_until is None or checkin.rule.paused_until < today:
+        next_text = checkin_messages.when(checkin.next_at, checkin.rule.zone, language, now)
         return turn.outcome(_idle(turn), Reply(texts.not_paused.format(next=next_text)))
-    saved = _save(turn, replace(nudge.rule, paused_until=None))
+    saved = _save(turn, replace(checkin.rule, paused_until=None))
     effect = saved.effects[0]
-    assert isinstance(effect, SaveNudgeRule)
-    next_text = nudge_render.when(effect.next_at, nudge.rule.zone, language, now)
+    assert isinstance(effect, SaveCheckinRule)
+    next_text = checkin_messages.when(effect.next_at, checkin.rule.zone, language, now)
     return replace(saved, replies=(Reply(texts.resumed.format(next=next_text)),))
 
 

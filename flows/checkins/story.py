@@ -1,4 +1,4 @@
-"""The check-in: two short questions, started by a nudge or by /checkin.
+"""The check-in: two short questions, started by a check-in or by /checkin.
 
 It is stored like a story (kind "checkin") and can grow into a full learning
 story with one tap. When nothing went better this time (the "nothing this time"
@@ -39,8 +39,8 @@ def start(turn: Turn) -> Outcome:
     return start_story(turn, StoryKind.CHECKIN)
 
 
-def answer_nudge(turn: Turn, message: Text) -> Outcome:
-    """The reply to a nudge opens a check-in with it as the first answer."""
+def answer_checkin(turn: Turn, message: Text) -> Outcome:
+    """The reply to a check-in opens a check-in with it as the first answer."""
     if is_blank(message.text):
         return turn.outcome(None, Reply(turn.guide.texts.empty_text))
     story = new_story(turn, StoryKind.CHECKIN)

@@ -126,14 +126,14 @@ class Commands(_Strict):
 
 
 class CheckinTexts(_Strict):
-    """What the bot says around a check-in and the nudge that starts it."""
+    """What the bot says around a check-in and the check-in that starts it."""
 
     card_title: str
     closing: str
     to_story: str
     later_today: str
     tomorrow: str
-    skip_nudge: str
+    skip_checkin: str
     snoozed: str  # {when}: when_later_today, when_tomorrow or when_day
     snoozed_too_late: str  # a "later today" pressed when today has no allowed time left
     when_later_today: str
@@ -142,10 +142,10 @@ class CheckinTexts(_Strict):
     reminder: str  # above a check-in asked again because its sending was not recorded
     skipped: str
     slowed_down: str
-    stale_nudge: str
-    nudge_greeting: str  # above a check-in's question
-    nudge_hint: str  # below it: typing the answer is all it takes
-    nudge_answered: str  # a check-in's button pressed after it was answered
+    stale_checkin: str
+    checkin_greeting: str  # above a check-in's question
+    checkin_hint: str  # below it: typing the answer is all it takes
+    checkin_answered: str  # a check-in's button pressed after it was answered
     nothing: str  # the button under a check-in's first question: nothing went better
     nothing_thanks: str  # after "nothing": kind words, then the optional question
     through_done: str  # the button that leaves the optional question unanswered

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from flows import render
 from flows.callbacks import Action, Handler, Load, Pressed, decode
-from flows.checkins import settings as nudge_settings
+from flows.checkins import settings as checkin_settings
 from flows.checkins import story as checkin
 from flows.content.guide import Example, Question, QuestionKind, guide_for
 from flows.events import Command, Edited, Event, Press, Text, is_blank
@@ -308,8 +308,8 @@ def _on_story_button(turn: Turn, pressed: Pressed, story: StoryView) -> Outcome:
             )
             if (share := quotes.offer(turn, done)) is not None:
                 replies = (*replies, share)
-            if turn.view.nudge is None:
-                replies = (*replies, nudge_settings.offer(turn))
+            if turn.view.checkin is None:
+                replies = (*replies, checkin_settings.offer(turn))
             return Outcome(state, replies, (CompleteStory(story.id),))
         case Action.CHANGE:
             return turn.outcome(None, render.change_menu(guide, story))

@@ -16,7 +16,7 @@ from flows.content.guide import Guide, Question, guide_for
 from flows.render import local_date
 from flows.replies import File
 from flows.states import StoryKind, StoryStatus
-from flows.views import AnswerView, NudgeView, PersonRecord, StoryRecord, StoryView, TeamRecord
+from flows.views import AnswerView, CheckinView, PersonRecord, StoryRecord, StoryView, TeamRecord
 
 FORMAT = "leerverhaal-export/1"
 
@@ -73,7 +73,7 @@ def as_json(record: PersonRecord, guide: Guide, now: datetime) -> str:
             "join_locked_until": _when(record.join_locked_until),
             "retention_notice_at": _when(record.retention_notice_at),
         },
-        "check_ins": _nudge_data(record.nudge, record.checkins_blocked),
+        "check_ins": _checkin_data(record.checkin, record.checkins_blocked),
         "team": _team_data(record.team) if record.team else None,
         "facilitates": [_team_data(team) for team in record.facilitates],
         "team_photos_received": [
@@ -93,10 +93,10 @@ def _when(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def _nudge_data(nudge: NudgeView | None, blocked: bool) -> dict[str, Any] | None:
-    if nudge is None:
+def _checkin_data(checkin: CheckinView | None, blocked: bool) -> dict[str, Any] | None:
+    if checkin is None:
         return None
-    rule = nudge.rule
+    rule = checkin.rule
     return {
         "time_zone": rule.zone,
         "place": rule.place,
@@ -106,9 +106,9 @@ def _nudge_data(nudge: NudgeView | None, blocked: bool) -> dict[str, Any] | None
         "time": rule.at.strftime("%H:%M"),
         "weekend": sorted(rule.weekend),
         "paused_until": rule.paused_until.isoformat() if rule.paused_until else None,
-        "next_at": nudge.next_at.isoformat() if nudge.next_at else None,
-        "last_at": nudge.last_at.isoformat() if nudge.last_at else None,
-        "unanswered": nudge.unanswered,
+        "next_at": checkin.next_at.isoformat() if checkin.next_at else None,
+        "last_at": checkin.last_at.isoformat() if checkin.last_at else None,
+        "unanswered": checkin.unanswered,
         "stopped_because_blocked": blocked,
     }
 
@@ -164,8 +164,10 @@ def markdown(record: PersonRecord, guide: Guide, now: datetime) -> str:
         told = local_date(record.retention_notice_at, language)
         lines.append("- " + texts.file_retention_told.format(date=told))
     lines += ["", f"## {texts.file_checkins}", ""]
-    lines.append(menu(guide, record.nudge, now).text if record.nudge else texts.file_checkins_none)
-    if record.nudge and record.checkins_blocked:
+    lines.append(
+        menu(guide, record.checkin, now).text if record.checkin else texts.file_checkins_none
+    )
+    if record.checkin and record.checkins_blocked:
         lines += ["", texts.file_checkins_blocked]
     lines += ["", f"## {texts.file_team}", ""]
     lines.append("- " + _team_line(guide, record.team) if record.team else texts.file_team_none)

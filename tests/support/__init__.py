@@ -4,7 +4,7 @@
 - ``fixtures``: ``world``/``person``/``set_up`` (mark ``dialogue`` for the whole dialogue),
   ``sleeps``/``outbox``/``dispatcher`` (loaded by ``tests/conftest.py``, with the
   databases, ``clock``, ``cipher`` and ``conversations``).
-- ``flow_harness``, ``nudge_harness``: the pure flows in memory, without a database.
+- ``flow_harness``, ``checkin_harness``: the pure flows in memory, without a database.
 - ``outcomes``: reading an ``Outcome`` (texts, labels, buttons).
 - ``chat``: one person talking to the real runner; ``teams``, ``privacy``: their tests'
   people, seeded rows and checks; ``terminal``: the terminal chat's typed interview.

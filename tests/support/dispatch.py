@@ -1,4 +1,4 @@
-"""Helpers for the check-in dispatcher tests (``test_nudge_dispatch*.py``, repeats).
+"""Helpers for the check-in dispatcher tests (``test_checkin_dispatch*.py``, repeats).
 
 People set their check-ins up through the real runner (``/settings`` and a time-zone
 button): :func:`enrol`. The dispatcher's ``tick()`` runs against a ``FakeClock`` that the
@@ -19,14 +19,14 @@ import pytest
 
 from bot.engine.conversation import Conversations, Speaker
 from bot.engine.pacing import Pacer, Sleep
-from bot.jobs.checkins import DispatchLimits, NudgeDispatcher, TickReport
+from bot.jobs.checkins import CheckinDispatcher, DispatchLimits, TickReport
 from flows.callbacks import Action, encode
 from flows.content.guide import guide_for
 from flows.events import Command, Press
-from flows.replies import SaveNudgeRule
+from flows.replies import SaveCheckinRule
 from flows.states import State, Step, StoryKind
 from storage.database import Database
-from storage.models import NudgeSchedule, Person
+from storage.models import CheckinSchedule, Person
 from storage.repositories import People
 from tests.support.clock import Sleeps, VirtualTime
 from tests.support.outbox import Outbox, Sent
@@ -40,10 +40,10 @@ CHECKIN_PROMPTS = {
     EN.questionnaire(StoryKind.CHECKIN).opening.prompt,
     *EN.questionnaire(StoryKind.CHECKIN).opening.variants,
 }
-NUDGE_BUTTONS = (
+CHECKIN_BUTTONS = (
     EN.checkin.texts.later_today,
     EN.checkin.texts.tomorrow,
-    EN.checkin.texts.skip_nudge,
+    EN.checkin.texts.skip_checkin,
 )
 SLOWED = EN.checkin.texts.slowed_down.format(rhythm=EN.settings.rhythm_biweekly)
 FAST = DispatchLimits(per_second=1000.0, lease=timedelta(minutes=5))
@@ -53,7 +53,7 @@ TUESDAY_AMSTERDAM = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)  # CET, UTC+1
 
 
 # Claims, leases and what the flows store run on both databases (here and in
-# test_nudge_store.py); error handling and timing, which do not depend on it, on SQLite.
+# test_checkin_store.py); error handling and timing, which do not depend on it, on SQLite.
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 # The dispatcher reads RetryAfter.retry_after, which PTB 22 (without PTB_TIMEDELTA) warns about.
 RETRY_AFTER_WARNING = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
@@ -68,10 +68,10 @@ def dispatcher_for(
     outbox: Outbox,
     limits: DispatchLimits = FAST,
     sleep: Sleep | None = None,
-) -> NudgeDispatcher:
+) -> CheckinDispatcher:
     """A dispatcher that sends to ``outbox`` and never waits: its pacer runs on virtual
     time (pacing has tests of its own) and its other waits go to ``sleep``."""
-    dispatcher = NudgeDispatcher(conversations, outbox, limits, sleep or Sleeps())
+    dispatcher = CheckinDispatcher(conversations, outbox, limits, sleep or Sleeps())
     virtual = VirtualTime()
     dispatcher.pacer = Pacer(
         limits.per_second, limits.chat_gap, sleep=virtual.sleep, clock=virtual.monotonic
@@ -93,7 +93,7 @@ async def enrol(
     shown = await conversations.handle(who, Command("settings"))
     assert shown is not None and shown.state.step is Step.SETTINGS_ZONE
     saved = await conversations.handle(who, Press(encode(Action.SET_ZONE, zone)))
-    assert saved is not None and any(isinstance(e, SaveNudgeRule) for e in saved.effects)
+    assert saved is not None and any(isinstance(e, SaveCheckinRule) for e in saved.effects)
     return await person_id(conversations.database, who)
 
 
@@ -104,9 +104,9 @@ async def person_id(database: Database, who: Speaker) -> int:
         return person.id
 
 
-async def schedule_row(database: Database, person: int) -> NudgeSchedule:
+async def schedule_row(database: Database, person: int) -> CheckinSchedule:
     async with database.transaction() as session:
-        row = await session.get(NudgeSchedule, person)
+        row = await session.get(CheckinSchedule, person)
         assert row is not None
         return row
 
@@ -119,7 +119,7 @@ async def step_of(database: Database, person: int) -> Step:
 
 
 async def run_until(
-    dispatcher: NudgeDispatcher, clock: FakeClock, end: datetime, step: timedelta
+    dispatcher: CheckinDispatcher, clock: FakeClock, end: datetime, step: timedelta
 ) -> TickReport:
     """Tick every ``step`` of simulated time up to and including ``end``; sum the reports."""
     total = TickReport()
@@ -132,7 +132,7 @@ async def run_until(
         clock.now = min(clock.now + step, end)
 
 
-def is_nudge(message: Sent | BotMessage) -> bool:
+def is_checkin(message: Sent | BotMessage) -> bool:
     """A check-in in English: one of its questions between the greeting and the hint to
     type, under the buttons for later today, tomorrow and skip (sent, or in a fake chat)."""
     if isinstance(message, Sent):
@@ -140,4 +140,4 @@ def is_nudge(message: Sent | BotMessage) -> bool:
     else:
         labels = tuple(label for label, _ in message.buttons)
     question = (message.text or "").split("\n\n")[-2:-1]  # between greeting and hint
-    return bool(question) and question[0] in CHECKIN_PROMPTS and labels == NUDGE_BUTTONS
+    return bool(question) and question[0] in CHECKIN_PROMPTS and labels == CHECKIN_BUTTONS

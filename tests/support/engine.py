@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from bot.engine.conversation import utc_now
 from bot.engine.leader import SENDER
-from bot.settings import EngineSettings, NudgeSettings, Settings
+from bot.settings import CheckinSettings, EngineSettings, Settings
 from bot.telegram.app import RunningBot
 from storage.models import Answer, Lease, Person, Story
 from tests.support.fake_telegram import FakeTelegram, FakeUser
@@ -41,7 +41,7 @@ def fault_settings(
     return settings.model_copy(
         update={
             "telegram": telegram,
-            "nudges": NudgeSettings(tick_seconds=3600),
+            "checkins": CheckinSettings(tick_seconds=3600),
             "engine": EngineSettings(claim_seconds=10, lease_seconds=20, renew_seconds=5),
         }
     )

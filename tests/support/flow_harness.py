@@ -4,8 +4,8 @@ It does what ``bot.engine.conversation.Conversations`` does, without a database:
 ``interview.needs`` what to load, builds a ``PersonView`` holding only the requested
 stories that belong to the person, calls ``interview.step`` and applies the outcome's
 effects to a dict of stored stories, the way ``storage.repositories.Stories`` does.
-``tests.support.nudge_harness`` runs the whole dialogue through the same ``Person.send``, by way of
-its hooks (``engine``, ``_view_extras``, ``_stepped``, ``_title_question``).
+``tests.support.checkin_harness`` runs the whole dialogue through the same ``Person.send``,
+by way of its hooks (``engine``, ``_view_extras``, ``_stepped``, ``_title_question``).
 
 Effects that target a story the person does not own make the harness fail loudly:
 real storage ignores them silently, and a test should notice the flow asking for it.
@@ -338,7 +338,7 @@ def check_limits(outcome: Outcome) -> None:
 
 def assert_refused(outcome: Outcome, before: State, notice: str) -> None:
     """A button that does nothing but say why: a toast, no message, the same state, and
-    nothing stored (the whole dialogue marks the person active, which ``NudgePerson``
+    nothing stored (the whole dialogue marks the person active, which ``CheckinPerson``
     checks; the interview alone stores no such effect)."""
     assert outcome.notice == notice
     assert outcome.replies == ()

@@ -11,9 +11,10 @@ from sqlalchemy import func, select, update
 
 from bot.engine.conversation import Speaker
 from flows.callbacks import Action
-from flows.checkins.schedule import NudgeRule
+from flows.checkins.schedule import CheckinRule
 from flows.events import Command
 from flows.policy import Retention
+from storage.checkin_store import Checkins
 from storage.database import Database
 from storage.models import (
     Answer,
@@ -25,7 +26,6 @@ from storage.models import (
     Story,
     Team,
 )
-from storage.nudge_store import Nudges
 from tests.support.chat import Chat, person_id
 
 PERSON_TABLE, STORY_TABLE = Person.__tablename__, Story.__tablename__
@@ -70,9 +70,9 @@ async def join_team(
 
 async def schedule_checkins(database: Database, who: int, now: datetime) -> None:
     """Check-ins every week from Amsterdam, the next one a day from now."""
-    rule = NudgeRule(zone="Europe/Amsterdam")
+    rule = CheckinRule(zone="Europe/Amsterdam")
     async with database.transaction() as session:
-        await Nudges(session).save_rule(who, rule, now + timedelta(days=1))
+        await Checkins(session).save_rule(who, rule, now + timedelta(days=1))
 
 
 async def release_quote(database: Database, story_id: int) -> None:

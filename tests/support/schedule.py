@@ -1,4 +1,4 @@
-"""Shared by the nudge schedule tests (``test_schedule_*.py``): weekdays, rhythms, a zone.
+"""Shared by the check-in schedule tests (``test_schedule_*.py``): weekdays, rhythms, a zone.
 
 ``wall`` is the naive local wall time of an instant; ``utc`` builds an aware UTC instant.
 """

@@ -25,7 +25,7 @@ from flows.teams.rhythm import DeliveryRhythm
 from flows.teams.views import TeamRules
 from storage.crypto import TextCipher
 from storage.database import Database
-from storage.models import Answer, Choice, NudgeSchedule, Person, Story, Team
+from storage.models import Answer, CheckinSchedule, Choice, Person, Story, Team
 from storage.team_store import Teams
 from tests.support.outcomes import all_text, find_button
 
@@ -242,7 +242,7 @@ async def seed(
         await session.execute(update(Person).where(Person.id == facilitator).values(language="nl"))
         if zone:
             session.add(
-                NudgeSchedule(
+                CheckinSchedule(
                     person_id=facilitator, zone=zone, rhythm="weekly", weekday=1, at_minute=600,
                     weekend="56", unanswered=0, blocked=False,
                 )

@@ -16,15 +16,15 @@ from pydantic import SecretStr
 from sqlalchemy import func, select
 
 from bot.engine.conversation import Clock, utc_now
-from bot.jobs.checkins import NudgeDispatcher
+from bot.jobs.checkins import CheckinDispatcher
 from bot.services import open_services
 from bot.settings import DatabaseSettings, Settings, TelegramSettings
 from bot.telegram.app import DISPATCHER, RunningBot, running
-from bot.telegram.schedule import NUDGE_TICK
-from flows.checkins.schedule import NudgeRule
+from bot.telegram.schedule import CHECKIN_TICK
+from flows.checkins.schedule import CheckinRule
 from flows.content.guide import guide_for
-from storage.models import NudgeSchedule, Person, Story
-from storage.nudge_store import Nudges
+from storage.checkin_store import Checkins
+from storage.models import CheckinSchedule, Person, Story
 from storage.repositories import People
 from tests.support.fake_telegram import BotMessage, FakeTelegram, FakeUser
 
@@ -69,7 +69,7 @@ async def count(bot: RunningBot, model: type[Person] | type[Story]) -> int:
 async def running_bot(settings: Settings, clock: Clock | None = None) -> AsyncIterator[RunningBot]:
     """Start the bot as ``leerverhaal run`` would (polling), and stop it cleanly.
 
-    ``clock`` replaces the real clock of the flows and the nudge dispatcher (a FakeClock).
+    ``clock`` replaces the real clock of the flows and the check-in dispatcher (a FakeClock).
     """
     services = await open_services(settings)
     try:
@@ -141,19 +141,19 @@ async def tell_whole_story(user: FakeUser) -> None:
 # --- check-ins -------------------------------------------------------------------------
 
 
-def dispatcher_of(bot: RunningBot) -> NudgeDispatcher:
+def dispatcher_of(bot: RunningBot) -> CheckinDispatcher:
     """The Application's dispatcher, with its periodic JobQueue tick taken away."""
     assert bot.app.job_queue is not None
-    for job in bot.app.job_queue.get_jobs_by_name(NUDGE_TICK):
+    for job in bot.app.job_queue.get_jobs_by_name(CHECKIN_TICK):
         job.schedule_removal()
-    dispatcher: NudgeDispatcher = bot.app.bot_data[DISPATCHER]
+    dispatcher: CheckinDispatcher = bot.app.bot_data[DISPATCHER]
     return dispatcher
 
 
-async def schedule_row(bot: RunningBot, chat_id: int) -> NudgeSchedule:
+async def schedule_row(bot: RunningBot, chat_id: int) -> CheckinSchedule:
     async with bot.services.database.transaction() as session:
         row = await session.scalar(
-            select(NudgeSchedule).join(Person).where(Person.chat_id == chat_id)
+            select(CheckinSchedule).join(Person).where(Person.chat_id == chat_id)
         )
         assert row is not None
         return row
@@ -163,4 +163,4 @@ async def enrol_directly(bot: RunningBot, user: FakeUser, now: datetime, due: da
     """A person with check-ins in Amsterdam, straight into the database (no messages)."""
     async with bot.services.database.transaction() as session:
         person = await People(session).add("telegram", user.id, user.chat_id, "en", now)
-        await Nudges(session).save_rule(person.id, NudgeRule("Europe/Amsterdam"), due)
+        await Checkins(session).save_rule(person.id, CheckinRule("Europe/Amsterdam"), due)

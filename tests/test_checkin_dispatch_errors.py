@@ -1,7 +1,7 @@
-"""What Telegram's errors do to the nudge dispatcher, in simulated time.
+"""What Telegram's errors do to the check-in dispatcher, in simulated time.
 
 RetryAfter is waited out (the sleep is recorded, not taken), a blocked bot stops nudging
-until the person writes, network errors and timeouts back off and retry, a refused nudge
+until the person writes, network errors and timeouts back off and retry, a refused checkin
 is neither retried nor counted nor logged with Telegram's words, and one person's
 trouble does not hold up the others.
 """
@@ -16,7 +16,7 @@ from sqlalchemy import select
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.engine.conversation import Conversations
-from bot.jobs.checkins import NudgeDispatcher
+from bot.jobs.checkins import CheckinDispatcher
 from flows.events import Text
 from flows.states import StoryKind
 from storage.models import Story
@@ -28,7 +28,7 @@ from tests.support.dispatch import (
     SQLITE_ONLY,
     TUESDAY_AMSTERDAM,
     enrol,
-    is_nudge,
+    is_checkin,
     run_until,
     schedule_row,
     speaker,
@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 @pytest.mark.parametrize("retry_after", [7, timedelta(seconds=2.5)], ids=["int", "timedelta"])
 async def test_retry_after_waits_then_sends_once(
     conversations: Conversations,
-    dispatcher: NudgeDispatcher,
+    dispatcher: CheckinDispatcher,
     outbox: Outbox,
     clock: FakeClock,
     sleeps: Sleeps,
@@ -64,11 +64,11 @@ async def test_retry_after_waits_then_sends_once(
     assert (report.sent, report.failed, report.blocked) == (1, 0, 0)
     assert len(outbox.attempts) == 2 and len(outbox.sent) == 1
     row = await schedule_row(conversations.database, person)
-    assert (row.last_nudge_at, row.claimed_until) == (TUESDAY_AMSTERDAM, None)
+    assert (row.last_checkin_at, row.claimed_until) == (TUESDAY_AMSTERDAM, None)
 
 
-async def test_a_blocked_bot_stops_nudging_until_the_person_writes(
-    conversations: Conversations, dispatcher: NudgeDispatcher, outbox: Outbox, clock: FakeClock
+async def test_a_blocked_bot_stops_check_ins_until_the_person_writes(
+    conversations: Conversations, dispatcher: CheckinDispatcher, outbox: Outbox, clock: FakeClock
 ) -> None:
     person = await enrol(conversations)
     outbox.fail(1001, Forbidden("Forbidden: bot was blocked by the user"))
@@ -76,7 +76,7 @@ async def test_a_blocked_bot_stops_nudging_until_the_person_writes(
     report = await dispatcher.tick()
     assert (report.claimed, report.blocked, report.sent) == (1, 1, 0)
     row = await schedule_row(conversations.database, person)
-    assert (row.blocked, row.claimed_until, row.last_nudge_at) == (True, None, None)
+    assert (row.blocked, row.claimed_until, row.last_checkin_at) == (True, None, None)
 
     await run_until(dispatcher, clock, clock.now + timedelta(weeks=3), timedelta(hours=6))
     assert outbox.attempts == [1001], "no further attempt while blocked"
@@ -84,16 +84,16 @@ async def test_a_blocked_bot_stops_nudging_until_the_person_writes(
     await conversations.handle(ANN, Text("Hello again", message_id=5))
     row = await schedule_row(conversations.database, person)
     assert (row.blocked, row.unanswered) == (False, 0)
-    assert (await dispatcher.tick()).claimed == 0, "not the nudge that waited meanwhile"
+    assert (await dispatcher.tick()).claimed == 0, "not the check-in that waited meanwhile"
     # their next regular slot: Tuesday 31 March, 10:00 in Amsterdam (summer time)
-    assert row.next_nudge_at == datetime(2026, 3, 31, 8, 0, tzinfo=UTC)
-    clock.now = row.next_nudge_at
-    assert (await dispatcher.tick()).claimed == 1, "nudging resumes"
+    assert row.next_checkin_at == datetime(2026, 3, 31, 8, 0, tzinfo=UTC)
+    clock.now = row.next_checkin_at
+    assert (await dispatcher.tick()).claimed == 1, "check-ins resume"
 
 
 @SQLITE_ONLY
-async def test_after_a_failed_nudge_the_next_text_is_not_a_checkin_answer(
-    conversations: Conversations, dispatcher: NudgeDispatcher, outbox: Outbox, clock: FakeClock
+async def test_after_a_failed_checkin_the_next_text_is_not_a_checkin_answer(
+    conversations: Conversations, dispatcher: CheckinDispatcher, outbox: Outbox, clock: FakeClock
 ) -> None:
     person = await enrol(conversations)
     outbox.fail(1001, Forbidden("Forbidden: bot was blocked by the user"))
@@ -109,7 +109,7 @@ async def test_after_a_failed_nudge_the_next_text_is_not_a_checkin_answer(
 
 async def test_network_errors_back_off_then_leave_it_to_a_later_tick(
     conversations: Conversations,
-    dispatcher: NudgeDispatcher,
+    dispatcher: CheckinDispatcher,
     outbox: Outbox,
     clock: FakeClock,
     sleeps: Sleeps,
@@ -124,7 +124,7 @@ async def test_network_errors_back_off_then_leave_it_to_a_later_tick(
     assert sleeps.seconds == [1.0, 2.0, 4.0][:retries], "backoff doubles"
     row = await schedule_row(conversations.database, person)
     assert row.claimed_until == TUESDAY_AMSTERDAM + FAST.lease, "the claim is kept"
-    assert row.last_nudge_at is None
+    assert row.last_checkin_at is None
 
     clock.advance(minutes=4)
     assert (await dispatcher.tick()).claimed == 0
@@ -132,9 +132,9 @@ async def test_network_errors_back_off_then_leave_it_to_a_later_tick(
     clock.now = TUESDAY_AMSTERDAM + FAST.lease + timedelta(seconds=1)
     report = await dispatcher.tick()
     assert (report.claimed, report.sent) == (1, 1)
-    assert len(outbox.sent) == 1 and is_nudge(outbox.sent[0])
+    assert len(outbox.sent) == 1 and is_checkin(outbox.sent[0])
     row = await schedule_row(conversations.database, person)
-    assert (row.last_nudge_at, row.unanswered) == (clock.now, 1)
+    assert (row.last_checkin_at, row.unanswered) == (clock.now, 1)
     assert (await dispatcher.tick()).claimed == 0
 
 
@@ -142,7 +142,7 @@ async def test_network_errors_back_off_then_leave_it_to_a_later_tick(
 @pytest.mark.parametrize("failures", [1, 3])
 async def test_a_timeout_is_retried_within_the_tick(
     conversations: Conversations,
-    dispatcher: NudgeDispatcher,
+    dispatcher: CheckinDispatcher,
     outbox: Outbox,
     clock: FakeClock,
     sleeps: Sleeps,
@@ -158,8 +158,8 @@ async def test_a_timeout_is_retried_within_the_tick(
 
 
 @SQLITE_ONLY
-async def test_a_refused_nudge_is_not_retried_nor_counted(
-    conversations: Conversations, dispatcher: NudgeDispatcher, outbox: Outbox, clock: FakeClock
+async def test_a_refused_checkin_is_not_retried_nor_counted(
+    conversations: Conversations, dispatcher: CheckinDispatcher, outbox: Outbox, clock: FakeClock
 ) -> None:
     person = await enrol(conversations)
     outbox.fail(1001, BadRequest("Bad Request: chat not found"))
@@ -168,13 +168,13 @@ async def test_a_refused_nudge_is_not_retried_nor_counted(
     assert (report.sent, report.failed) == (0, 1)
     assert (await dispatcher.tick()).claimed == 0
     row = await schedule_row(conversations.database, person)
-    assert (row.next_nudge_at, row.unanswered) == (TUESDAY_AMSTERDAM + timedelta(days=7), 0)
+    assert (row.next_checkin_at, row.unanswered) == (TUESDAY_AMSTERDAM + timedelta(days=7), 0)
 
 
 @SQLITE_ONLY
-async def test_a_refused_nudge_is_logged_without_telegrams_words(
+async def test_a_refused_checkin_is_logged_without_telegrams_words(
     conversations: Conversations,
-    dispatcher: NudgeDispatcher,
+    dispatcher: CheckinDispatcher,
     outbox: Outbox,
     clock: FakeClock,
     caplog: pytest.LogCaptureFixture,
@@ -190,7 +190,7 @@ async def test_a_refused_nudge_is_logged_without_telegrams_words(
 @RETRY_AFTER_WARNING
 @SQLITE_ONLY
 async def test_one_persons_trouble_does_not_hold_up_the_others(
-    conversations: Conversations, dispatcher: NudgeDispatcher, outbox: Outbox, clock: FakeClock
+    conversations: Conversations, dispatcher: CheckinDispatcher, outbox: Outbox, clock: FakeClock
 ) -> None:
     for number in (4001, 4002, 4003, 4004):
         await enrol(conversations, speaker(number))

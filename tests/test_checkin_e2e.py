@@ -3,8 +3,8 @@
 The Application runs with a ``FakeClock``; the tests move it to a person's slot and call
 the dispatcher's ``tick()`` themselves (the periodic JobQueue tick is removed, so it
 cannot race the test). A person tells a story, sets up check-ins for Kathmandu, gets
-their nudge on Tuesday at 10:00 local time and answers it; a blocked chat gets nothing
-until the person writes again; a 429 costs no nudge and doubles none; two nudges to
+their checkin on Tuesday at 10:00 local time and answers it; a blocked chat gets nothing
+until the person writes again; a 429 costs no checkin and doubles none; two checkins to
 one chat are at least a second apart.
 """
 
@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.settings import NudgeSettings, Settings
+from bot.settings import CheckinSettings, Settings
 from flows.states import StoryKind, StoryStatus
 from storage.models import Story
 from tests.support.clock import FakeClock
-from tests.support.dispatch import SQLITE_ONLY, is_nudge
+from tests.support.dispatch import SQLITE_ONLY, is_checkin
 from tests.support.fake_telegram import FakeTelegram, FakeUser
 from tests.support.telegram import (
     AMSTERDAM_TUESDAY,
@@ -43,10 +43,10 @@ KATHMANDU_TUESDAY = datetime(2026, 3, 3, 4, 15, tzinfo=UTC)  # 10:00 in Asia/Kat
 SMOOTHER = "Saying no to extra work, kindly and early"
 
 
-def nudge_settings(tg: FakeTelegram, data_dir: Path, database_url: str) -> Settings:
+def checkin_settings(tg: FakeTelegram, data_dir: Path, database_url: str) -> Settings:
     """Settings for the fake server, with an hourly periodic tick (removed anyway)."""
     settings = bot_settings(tg, data_dir, database_url)
-    return settings.model_copy(update={"nudges": NudgeSettings(tick_seconds=3600)})
+    return settings.model_copy(update={"checkins": CheckinSettings(tick_seconds=3600)})
 
 
 async def set_up_checkins_in_kathmandu(user: FakeUser) -> None:
@@ -64,12 +64,12 @@ async def set_up_checkins_in_kathmandu(user: FakeUser) -> None:
 
 
 @pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
-async def test_a_nudge_at_ten_in_kathmandu_answered_and_stored(
+async def test_a_checkin_at_ten_in_kathmandu_answered_and_stored(
     tmp_path: Path, database_url: str
 ) -> None:
     clock = FakeClock()  # Monday 2 March 2026, 09:00 UTC (14:45 in Kathmandu)
     async with FakeTelegram(token=TOKEN) as tg:
-        async with running_bot(nudge_settings(tg, tmp_path, database_url), clock) as bot:
+        async with running_bot(checkin_settings(tg, tmp_path, database_url), clock) as bot:
             dispatcher = dispatcher_of(bot)
             user = tg.user(1101, "Ann", language_code="en")
             await tell_whole_story(user)
@@ -77,15 +77,15 @@ async def test_a_nudge_at_ten_in_kathmandu_answered_and_stored(
             assert ((await user.wait_for_message()).text or "").startswith(EN.texts.saved)
             assert (await user.wait_for_message()).text == EN.settings.offer
             await set_up_checkins_in_kathmandu(user)
-            assert (await schedule_row(bot, user.chat_id)).next_nudge_at == KATHMANDU_TUESDAY
+            assert (await schedule_row(bot, user.chat_id)).next_checkin_at == KATHMANDU_TUESDAY
 
             clock.now = KATHMANDU_TUESDAY - timedelta(seconds=1)
             assert (await dispatcher.tick()).claimed == 0
             clock.now = KATHMANDU_TUESDAY
             report = await dispatcher.tick()
             assert (report.claimed, report.sent) == (1, 1)
-            nudge = await user.wait_for_message()
-            assert is_nudge(nudge), nudge.text
+            checkin = await user.wait_for_message()
+            assert is_checkin(checkin), checkin.text
 
             await user.send(SMOOTHER)
             asked = await user.wait_for_message()
@@ -104,8 +104,8 @@ async def test_a_nudge_at_ten_in_kathmandu_answered_and_stored(
                 (StoryStatus.COMPLETE.value, KATHMANDU_TUESDAY)
             ]
             row = await schedule_row(bot, user.chat_id)
-            assert row.next_nudge_at == KATHMANDU_TUESDAY + timedelta(days=7)
-            assert (row.last_nudge_at, row.unanswered) == (KATHMANDU_TUESDAY, 0)
+            assert row.next_checkin_at == KATHMANDU_TUESDAY + timedelta(days=7)
+            assert (row.last_checkin_at, row.unanswered) == (KATHMANDU_TUESDAY, 0)
 
             await user.send("/stories")
             listing = await user.wait_for_message()
@@ -120,17 +120,17 @@ async def test_a_nudge_at_ten_in_kathmandu_answered_and_stored(
             clock.advance(hours=1)
             assert (await dispatcher.tick()).claimed == 0
             await tg.wait_until_idle()
-            assert sum(1 for m in user.all_messages if is_nudge(m)) == 1
+            assert sum(1 for m in user.all_messages if is_checkin(m)) == 1
         tg.assert_no_violations()
 
 
 @SQLITE_ONLY
-async def test_a_blocked_chat_is_not_nudged_until_the_person_writes(
+async def test_a_blocked_chat_is_not_asked_until_the_person_writes(
     tmp_path: Path, database_url: str
 ) -> None:
     clock = FakeClock()
     async with FakeTelegram(token=TOKEN) as tg:
-        async with running_bot(nudge_settings(tg, tmp_path, database_url), clock) as bot:
+        async with running_bot(checkin_settings(tg, tmp_path, database_url), clock) as bot:
             dispatcher = dispatcher_of(bot)
             user = tg.user(1102, "Bo", language_code="en")
             await enrol_directly(bot, user, clock.now, AMSTERDAM_TUESDAY)
@@ -145,7 +145,7 @@ async def test_a_blocked_chat_is_not_nudged_until_the_person_writes(
             for week in (1, 2):
                 clock.now = AMSTERDAM_TUESDAY + timedelta(weeks=week)
                 assert (await dispatcher.tick()).claimed == 0
-            assert calls(tg, "sendMessage", user.chat_id) == 1, "no further nudges while blocked"
+            assert calls(tg, "sendMessage", user.chat_id) == 1, "no further checkins while blocked"
 
             # Unblocking in Telegram ("Restart") sends /start: the person writes again.
             tg.unblock(user.chat_id)
@@ -157,33 +157,35 @@ async def test_a_blocked_chat_is_not_nudged_until_the_person_writes(
             clock.now = AMSTERDAM_TUESDAY + timedelta(weeks=3)  # their next regular slot
             report = await dispatcher.tick()
             assert report.sent == 1
-            assert is_nudge(await user.wait_for_message())
+            assert is_checkin(await user.wait_for_message())
             assert (await dispatcher.tick()).claimed == 0
             await tg.wait_until_idle()
-            assert sum(1 for m in user.all_messages if is_nudge(m)) == 1
+            assert sum(1 for m in user.all_messages if is_checkin(m)) == 1
         tg.assert_no_violations()
 
 
 @SQLITE_ONLY
-async def test_two_nudges_to_one_chat_are_a_second_apart(tmp_path: Path, database_url: str) -> None:
+async def test_two_checkins_to_one_chat_are_a_second_apart(
+    tmp_path: Path, database_url: str
+) -> None:
     clock = FakeClock()
     async with FakeTelegram(token=TOKEN) as tg:
-        async with running_bot(nudge_settings(tg, tmp_path, database_url), clock) as bot:
+        async with running_bot(checkin_settings(tg, tmp_path, database_url), clock) as bot:
             dispatcher = dispatcher_of(bot)
             user = tg.user(1103, "Cy", language_code="en")
             await enrol_directly(bot, user, clock.now, AMSTERDAM_TUESDAY)
             clock.now = AMSTERDAM_TUESDAY
             assert (await dispatcher.tick()).sent == 1
             first = await user.wait_for_message()
-            assert is_nudge(first)
+            assert is_checkin(first)
             await user.press_button(EN.checkin.texts.later_today, first.message_id)
             snoozed = await user.wait_for_edit(first.message_id)
             assert snoozed.text == "Fine, I'll ask again later today at 13:00."
             later = AMSTERDAM_TUESDAY + timedelta(hours=3)
-            assert (await schedule_row(bot, user.chat_id)).next_nudge_at == later
+            assert (await schedule_row(bot, user.chat_id)).next_checkin_at == later
             clock.now = later
             assert (await dispatcher.tick()).sent == 1  # at once in simulated time
-            assert is_nudge(await user.wait_for_message())
+            assert is_checkin(await user.wait_for_message())
             await tg.wait_until_idle()
             assert calls(tg, "sendMessage", user.chat_id) == 2
             assert tg.min_interval(user.chat_id) >= 1.0
@@ -192,10 +194,10 @@ async def test_two_nudges_to_one_chat_are_a_second_apart(tmp_path: Path, databas
 
 @SQLITE_ONLY
 @pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # RetryAfter
-async def test_a_429_costs_no_nudge_and_doubles_none(tmp_path: Path, database_url: str) -> None:
+async def test_a_429_costs_no_checkin_and_doubles_none(tmp_path: Path, database_url: str) -> None:
     clock = FakeClock()
     async with FakeTelegram(token=TOKEN) as tg:
-        async with running_bot(nudge_settings(tg, tmp_path, database_url), clock) as bot:
+        async with running_bot(checkin_settings(tg, tmp_path, database_url), clock) as bot:
             dispatcher = dispatcher_of(bot)
             user = tg.user(1104, "Di", language_code="en")
             await enrol_directly(bot, user, clock.now, AMSTERDAM_TUESDAY)
@@ -203,11 +205,11 @@ async def test_a_429_costs_no_nudge_and_doubles_none(tmp_path: Path, database_ur
             clock.now = AMSTERDAM_TUESDAY
             report = await dispatcher.tick()
             assert (report.sent, report.failed) == (1, 0)
-            assert is_nudge(await user.wait_for_message())
+            assert is_checkin(await user.wait_for_message())
             await tg.wait_until_idle()
             assert calls(tg, "sendMessage", user.chat_id) == 2, (
                 "one refused with 429, one delivered"
             )
             assert len(user.all_messages) == 1
-            assert (await schedule_row(bot, user.chat_id)).last_nudge_at == AMSTERDAM_TUESDAY
+            assert (await schedule_row(bot, user.chat_id)).last_checkin_at == AMSTERDAM_TUESDAY
         tg.assert_no_violations()

@@ -1,8 +1,8 @@
-"""Pacing of the nudge dispatcher: the overall rate, and a gap between sends to one chat.
+"""Pacing of the check-in dispatcher: the overall rate, and a gap between sends to one chat.
 
 The ``Pacer`` runs on a virtual monotonic clock, given as its ``sleep`` and ``clock``. The
-one test that measures real time is the pacing of 40 nudges at 20 per second through a
-real ``NudgeDispatcher``.
+one test that measures real time is the pacing of 40 checkins at 20 per second through a
+real ``CheckinDispatcher``.
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-import bot.jobs.checkins as nudge_dispatch
+import bot.jobs.checkins as checkin_dispatch
 from bot.engine.conversation import Conversations
 from bot.engine.pacing import Pacer
-from bot.jobs.checkins import DispatchLimits, NudgeDispatcher
-from flows.checkins.schedule import NudgeRule
+from bot.jobs.checkins import CheckinDispatcher, DispatchLimits
+from flows.checkins.schedule import CheckinRule
+from storage.checkin_store import Checkins
 from storage.database import Database
-from storage.nudge_store import Nudges
 from storage.repositories import People
 from tests.support.clock import VirtualTime
 from tests.support.dispatch import TUESDAY_AMSTERDAM
@@ -79,22 +79,22 @@ async def test_pacer_counts_the_gap_from_when_a_send_finished(virtual: VirtualTi
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-async def test_forty_due_nudges_at_twenty_a_second_take_about_two_seconds(
+async def test_forty_due_checkins_at_twenty_a_second_take_about_two_seconds(
     conversations: Conversations, database: Database, outbox: Outbox, clock: FakeClock
 ) -> None:
-    rule = NudgeRule("Europe/Amsterdam")
+    rule = CheckinRule("Europe/Amsterdam")
     async with database.transaction() as session:
         for number in range(5001, 5041):
             person = await People(session).add("telegram", number, number, "en", clock.now)
-            await Nudges(session).save_rule(person.id, rule, TUESDAY_AMSTERDAM)
-    dispatcher = NudgeDispatcher(conversations, outbox, DispatchLimits(per_second=20))
+            await Checkins(session).save_rule(person.id, rule, TUESDAY_AMSTERDAM)
+    dispatcher = CheckinDispatcher(conversations, outbox, DispatchLimits(per_second=20))
     clock.now = TUESDAY_AMSTERDAM
     started = real_time.monotonic()
     report = await dispatcher.tick()
     elapsed = real_time.monotonic() - started
     assert (report.claimed, report.sent) == (40, 40)
     assert len({s.chat_id for s in outbox.sent}) == 40
-    assert 1.85 <= elapsed < 15, f"40 nudges at 20/s took {elapsed:.2f} s"
+    assert 1.85 <= elapsed < 15, f"40 checkins at 20/s took {elapsed:.2f} s"
     spread = outbox.sent[-1].monotonic - outbox.sent[0].monotonic
     assert spread >= 1.85
 
@@ -108,14 +108,14 @@ async def test_the_next_chunk_is_decided_while_this_one_is_sent(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Deciding in the database must not leave gaps in the paced sending."""
-    rule = NudgeRule("Europe/Amsterdam")
-    people = 2 * nudge_dispatch.DECIDE_CHUNK + 1
+    rule = CheckinRule("Europe/Amsterdam")
+    people = 2 * checkin_dispatch.DECIDE_CHUNK + 1
     async with database.transaction() as session:
         for number in range(7001, 7001 + people):
             person = await People(session).add("telegram", number, number, "en", clock.now)
-            await Nudges(session).save_rule(person.id, rule, TUESDAY_AMSTERDAM)
+            await Checkins(session).save_rule(person.id, rule, TUESDAY_AMSTERDAM)
     events: list[str] = []
-    decide = conversations.nudge_many
+    decide = conversations.checkin_many
 
     async def recorded(person_ids: list[int]) -> Any:
         events.append(f"decide {len(person_ids)}")
@@ -125,8 +125,8 @@ async def test_the_next_chunk_is_decided_while_this_one_is_sent(
         events.append("send")
         await outbox(chat_id, outcome)
 
-    monkeypatch.setattr(conversations, "nudge_many", recorded)
-    dispatcher = NudgeDispatcher(conversations, send, DispatchLimits(per_second=1000))
+    monkeypatch.setattr(conversations, "checkin_many", recorded)
+    dispatcher = CheckinDispatcher(conversations, send, DispatchLimits(per_second=1000))
     clock.now = TUESDAY_AMSTERDAM
     report = await dispatcher.tick()
     assert (report.claimed, report.sent) == (people, people)
@@ -134,5 +134,5 @@ async def test_the_next_chunk_is_decided_while_this_one_is_sent(
     assert len(decisions) == 3
     sends = [i for i, event in enumerate(events) if event == "send"]
     # The second chunk is being decided before the first has been sent in full.
-    assert decisions[1] < sends[nudge_dispatch.DECIDE_CHUNK - 1]
+    assert decisions[1] < sends[checkin_dispatch.DECIDE_CHUNK - 1]
     assert len({s.chat_id for s in outbox.sent}) == people, "each once"

@@ -1,12 +1,12 @@
 """A dispatcher that dies between sending and recording: at least once, at most one repeat.
 
 The test starts a second Python process (this module, run with ``-m``) on the same
-database. It ticks a real ``NudgeDispatcher`` whose sender appends each chat id to a
+database. It ticks a real ``CheckinDispatcher`` whose sender appends each chat id to a
 file and kills the process (``os._exit``) at the n-th send, before the last batch is
 marked as sent. The test process then ticks a dispatcher of its own on the same
 simulated "now" (passed on the command line): nothing goes out while the dead
 process's claims hold; after the lease everyone who was not marked gets exactly one
-nudge, those who got one but were not marked get their one repeat, and nothing more.
+checkin, those who got one but were not marked get their one repeat, and nothing more.
 """
 
 from __future__ import annotations
@@ -23,12 +23,12 @@ from cryptography.fernet import Fernet
 from sqlalchemy import select
 
 from bot.engine.conversation import Conversations
-from bot.jobs.checkins import DispatchLimits, NudgeDispatcher
-from flows.checkins.schedule import NudgeRule
+from bot.jobs.checkins import CheckinDispatcher, DispatchLimits
+from flows.checkins.schedule import CheckinRule
 from flows.replies import Outcome
 from storage.crypto import TextCipher
 from storage.database import Database
-from storage.models import NudgeSchedule, Person
+from storage.models import CheckinSchedule, Person
 
 if TYPE_CHECKING:
     from tests.support.clock import FakeClock
@@ -60,7 +60,7 @@ async def crashing_worker(url: str, now: datetime, log: Path, crash_at: int, key
         if sent >= crash_at:
             os._exit(CRASHED)  # no cleanup, no commit, like a power cut after sendMessage
 
-    await NudgeDispatcher(conversations, send, LIMITS).tick()
+    await CheckinDispatcher(conversations, send, LIMITS).tick()
     await database.dispose()
 
 
@@ -75,7 +75,7 @@ def main(argv: list[str]) -> None:
 
 async def set_up_people(database: Database) -> None:
     """PEOPLE people in Amsterdam whose check-in is due exactly at NOW."""
-    rule = NudgeRule("Europe/Amsterdam")
+    rule = CheckinRule("Europe/Amsterdam")
     async with database.transaction() as session:
         for number in range(FIRST_CHAT, FIRST_CHAT + PEOPLE):
             person = Person(
@@ -91,14 +91,14 @@ async def set_up_people(database: Database) -> None:
             session.add(person)
             await session.flush()
             session.add(
-                NudgeSchedule(
+                CheckinSchedule(
                     person_id=person.id,
                     zone=rule.zone,
                     rhythm=rule.rhythm.value,
                     weekday=rule.weekday,
                     at_minute=rule.at.hour * 60 + rule.at.minute,
                     weekend="56",
-                    next_nudge_at=NOW,
+                    next_checkin_at=NOW,
                     unanswered=0,
                     blocked=False,
                 )
@@ -109,7 +109,7 @@ async def run_crashing_worker(database_url: str, log: Path, key: bytes) -> int:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "tests.test_nudge_crash",
+        "tests.test_checkin_crash",
         database_url,
         NOW.isoformat(),
         str(log),
@@ -125,12 +125,12 @@ async def run_crashing_worker(database_url: str, log: Path, key: bytes) -> int:
 
 
 async def marked_chats(database: Database) -> set[int]:
-    """Chats whose nudge was recorded as sent."""
+    """Chats whose checkin was recorded as sent."""
     async with database.transaction() as session:
         chats = await session.scalars(
             select(Person.chat_id)
-            .join(NudgeSchedule, NudgeSchedule.person_id == Person.id)
-            .where(NudgeSchedule.last_nudge_at.is_not(None))
+            .join(CheckinSchedule, CheckinSchedule.person_id == Person.id)
+            .where(CheckinSchedule.last_checkin_at.is_not(None))
         )
         return {chat for chat in chats if chat is not None}
 
@@ -146,9 +146,9 @@ async def test_a_crash_between_send_and_record_repeats_at_most_once(
 
     before_crash = Counter(int(line) for line in log.read_text().split())
     assert sum(before_crash.values()) == CRASH_AT
-    assert max(before_crash.values()) == 1, "no one got two nudges from one process"
+    assert max(before_crash.values()) == 1, "no one got two checkins from one process"
     marked = await marked_chats(database)
-    assert marked <= set(before_crash), "only sent nudges are recorded"
+    assert marked <= set(before_crash), "only sent checkins are recorded"
     sent_not_marked = set(before_crash) - marked
     assert sent_not_marked, "the crash came after a send and before it was recorded"
     assert marked, "earlier batches were recorded before the crash"
@@ -160,7 +160,7 @@ async def test_a_crash_between_send_and_record_repeats_at_most_once(
         after_crash[chat_id] += 1
 
     conversations = Conversations(database, TextCipher((key,)), clock=clock)
-    survivor = NudgeDispatcher(conversations, send, LIMITS)
+    survivor = CheckinDispatcher(conversations, send, LIMITS)
     clock.now = NOW
     assert (await survivor.tick()).claimed == 0, "the dead process's claims still hold"
     clock.now = NOW + LIMITS.lease - timedelta(seconds=1)

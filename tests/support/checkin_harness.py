@@ -2,16 +2,16 @@
 
 It extends ``flow_harness`` the way ``bot.engine.conversation.Conversations`` extends the
 interview: every event goes through ``dialogue.needs`` and ``dialogue.step``, the view
-carries the person's ``NudgeView``, and the schedule effects are applied the way
-``storage.effects`` does (by ``storage.nudge_store.Nudges``):
+carries the person's ``CheckinView``, and the schedule effects are applied the way
+``storage.effects`` does (by ``storage.checkin_store.Checkins``):
 
-- ``SaveNudgeRule``: new rule and next check-in, ``unanswered`` back to 0 (``last_at`` kept);
-- ``SetNextNudge``: only the next check-in moves (ignored without a schedule);
+- ``SaveCheckinRule``: new rule and next check-in, ``unanswered`` back to 0 (``last_at`` kept);
+- ``SetNextCheckin``: only the next check-in moves (ignored without a schedule);
 - ``PersonActive``: ``unanswered`` back to 0 (ignored without a schedule), and the view's
   ``last_active`` from then on says when (like ``Person.updated_at``).
 
-``mark_sent`` does what the dispatcher does after a nudge went out, and ``due`` plays one
-dispatcher round: decide a ``NudgeDue``, and mark it sent when it produced a message.
+``mark_sent`` does what the dispatcher does after a check-in went out, and ``due`` plays one
+dispatcher round: decide a ``CheckinDue``, and mark it sent when it produced a message.
 
 The clock stands still unless a test moves it (``world.now = ...`` or ``world.advance``),
 so that expected instants can be computed from the same ``now`` the flow saw.
@@ -31,19 +31,19 @@ from flows import dialogue
 from flows.callbacks import Action, decode, decode_id, encode
 from flows.checkins.due import stamp
 from flows.checkins.places import Place, place_by_id, zone_name
-from flows.checkins.schedule import NudgeRule, next_nudge_at
+from flows.checkins.schedule import CheckinRule, next_checkin_at
 from flows.content.guide import guide_for
-from flows.events import Event, Location, NudgeDue
-from flows.replies import Button, Outcome, PersonActive, Reply, SaveNudgeRule, SetNextNudge
+from flows.events import CheckinDue, Event, Location
+from flows.replies import Button, Outcome, PersonActive, Reply, SaveCheckinRule, SetNextCheckin
 from flows.states import Step, StoryKind
-from flows.views import NudgeView
+from flows.views import CheckinView
 from tests.support.flow_harness import Engine, Person, World
 from tests.support.outcomes import all_buttons
 
 # A Monday, 10:00 in Amsterdam (CET): inside the allowed hours, not on a weekend.
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 AMSTERDAM = "Europe/Amsterdam"
-RULE = NudgeRule(AMSTERDAM)  # the default check-in settings
+RULE = CheckinRule(AMSTERDAM)  # the default check-in settings
 # the zones of the quick picks on the zone page, in order
 QUICK_PICK_ZONES = [
     "Europe/Amsterdam",
@@ -56,14 +56,14 @@ QUICK_PICK_ZONES = [
 
 
 @dataclass
-class NudgeWorld(World):
+class CheckinWorld(World):
     """A world whose clock only moves when a test moves it (``tick_by`` per event)."""
 
     now: datetime = MONDAY
     tick_by: timedelta = timedelta(0)
 
-    def person(self, person_id: int = 1, language: str = "en") -> NudgePerson:
-        return NudgePerson(self, person_id, language)
+    def person(self, person_id: int = 1, language: str = "en") -> CheckinPerson:
+        return CheckinPerson(self, person_id, language)
 
     def tick(self) -> datetime:
         self.now += self.tick_by
@@ -76,12 +76,12 @@ class NudgeWorld(World):
 
 
 @dataclass
-class NudgePerson(Person):
+class CheckinPerson(Person):
     """A person talking to the whole dialogue, with check-in settings like storage keeps."""
 
-    nudge: NudgeView | None = None
+    checkin: CheckinView | None = None
     outcomes: list[Outcome] = field(default_factory=list)
-    on_delivery: list[SaveNudgeRule] = field(default_factory=list)  # until mark_sent
+    on_delivery: list[SaveCheckinRule] = field(default_factory=list)  # until mark_sent
     last_active: datetime | None = None  # when the person last wrote or tapped
 
     # --- the runner ---------------------------------------------------------------------
@@ -90,31 +90,31 @@ class NudgePerson(Person):
 
     def _view_extras(self) -> dict[str, Any]:
         """The check-in settings and when the person last acted, which the runner always loads."""
-        return {"nudge": self.nudge, "last_active": self.last_active}
+        return {"checkin": self.checkin, "last_active": self.last_active}
 
     def _stepped(self, event: Event, outcome: Outcome) -> None:
         """Only the person's own events mark them as active; keep every outcome."""
         active = [e for e in outcome.effects if isinstance(e, PersonActive)]
-        if isinstance(event, NudgeDue):
-            assert not active, "a due nudge is not the person being active"
+        if isinstance(event, CheckinDue):
+            assert not active, "a due checkin is not the person being active"
         else:
             assert len(active) == 1, f"a person's event must mark them active: {outcome.effects}"
         self.outcomes.append(outcome)
 
     def _apply(self, effect: object, now: datetime) -> None:
         match effect:
-            case SaveNudgeRule() if effect.on_delivery:
+            case SaveCheckinRule() if effect.on_delivery:
                 self.on_delivery.append(replace(effect, on_delivery=False))
-            case SaveNudgeRule():
-                last = self.nudge.last_at if self.nudge else None
-                self.nudge = NudgeView(effect.rule, effect.next_at, last, 0)
-            case SetNextNudge():
-                if self.nudge is not None:
-                    self.nudge = replace(self.nudge, next_at=effect.at)
+            case SaveCheckinRule():
+                last = self.checkin.last_at if self.checkin else None
+                self.checkin = CheckinView(effect.rule, effect.next_at, last, 0)
+            case SetNextCheckin():
+                if self.checkin is not None:
+                    self.checkin = replace(self.checkin, next_at=effect.at)
             case PersonActive():
                 self.last_active = now
-                if self.nudge is not None:
-                    self.nudge = replace(self.nudge, unanswered=0)
+                if self.checkin is not None:
+                    self.checkin = replace(self.checkin, unanswered=0)
             case _:
                 super()._apply(effect, now)
 
@@ -125,31 +125,31 @@ class NudgePerson(Person):
     # --- the dispatcher -----------------------------------------------------------------
 
     def mark_sent(self, at: datetime | None = None) -> None:
-        """The nudge went out: what waited for it, then count it and plan the next one
-        (``Nudges.delivered`` and ``Nudges.mark_sent``)."""
+        """The check-in went out: what waited for it, then count it and plan the next one
+        (``Checkins.delivered`` and ``Checkins.mark_sent``)."""
         for effect in self.on_delivery:
             self._apply(effect, self.world.now)
         self.on_delivery.clear()
-        assert self.nudge is not None
+        assert self.checkin is not None
         now = self.world.now if at is None else at
-        self.nudge = replace(
-            self.nudge,
+        self.checkin = replace(
+            self.checkin,
             last_at=now,
-            unanswered=self.nudge.unanswered + 1,
-            next_at=next_nudge_at(self.nudge.rule, now=now, last_nudge=now),
+            unanswered=self.checkin.unanswered + 1,
+            next_at=next_checkin_at(self.checkin.rule, now=now, last_checkin=now),
         )
 
     def due(self) -> Outcome:
-        """One dispatcher round: decide a due nudge, and mark it sent if it said something."""
-        outcome = self.send(NudgeDue())
+        """One dispatcher round: decide a due checkin, and mark it sent if it said something."""
+        outcome = self.send(CheckinDue())
         if outcome.replies:
             self.mark_sent()
         return outcome
 
     def due_at_next(self) -> Outcome:
         """Move the clock to the planned check-in and run the dispatcher."""
-        assert self.nudge is not None and self.nudge.next_at is not None
-        self.world.now = self.nudge.next_at
+        assert self.checkin is not None and self.checkin.next_at is not None
+        self.world.now = self.checkin.next_at
         return self.due()
 
     # --- what the person does -----------------------------------------------------------
@@ -157,11 +157,11 @@ class NudgePerson(Person):
     def share_location(self, latitude: float, longitude: float) -> Outcome:
         return self.send(Location(latitude, longitude))
 
-    def set_schedule(self, rule: NudgeRule, last_at: datetime | None = None) -> NudgeView:
+    def set_schedule(self, rule: CheckinRule, last_at: datetime | None = None) -> CheckinView:
         """Check-in settings as if stored earlier, with their next check-in."""
-        next_at = next_nudge_at(rule, now=self.world.now, last_nudge=last_at)
-        self.nudge = NudgeView(rule, next_at, last_at, 0)
-        return self.nudge
+        next_at = next_checkin_at(rule, now=self.world.now, last_checkin=last_at)
+        self.checkin = CheckinView(rule, next_at, last_at, 0)
+        return self.checkin
 
     def set_up(self, zone: str = AMSTERDAM) -> Outcome:
         """/settings and tap the zone: the default schedule in that zone."""
@@ -215,15 +215,15 @@ def only_active(outcome: Outcome) -> bool:
     return outcome.effects == (PersonActive(),)
 
 
-def schedule_effects(outcome: Outcome) -> list[SaveNudgeRule | SetNextNudge]:
+def schedule_effects(outcome: Outcome) -> list[SaveCheckinRule | SetNextCheckin]:
     """The outcome's effects that touch the schedule."""
-    return [e for e in outcome.effects if isinstance(e, SaveNudgeRule | SetNextNudge)]
+    return [e for e in outcome.effects if isinstance(e, SaveCheckinRule | SetNextCheckin)]
 
 
-def saved_rule(outcome: Outcome) -> SaveNudgeRule:
+def saved_rule(outcome: Outcome) -> SaveCheckinRule:
     """The one schedule effect of an outcome, which saves settings."""
     (effect,) = schedule_effects(outcome)
-    assert isinstance(effect, SaveNudgeRule), effect
+    assert isinstance(effect, SaveCheckinRule), effect
     return effect
 
 
@@ -240,18 +240,18 @@ def menu_labels(language: str = "en") -> list[str]:
     ]
 
 
-def nudge_prompts(language: str = "en") -> tuple[str, ...]:
+def checkin_prompts(language: str = "en") -> tuple[str, ...]:
     """Every way the check-in's opening question can be asked."""
     opening = guide_for(language).questionnaire(StoryKind.CHECKIN).opening
     return (opening.prompt, *opening.variants)
 
 
-def nudge_question(reply: Reply) -> str:
-    """The question a nudge asks: the part before the hint to type the answer."""
+def checkin_question(reply: Reply) -> str:
+    """The question a check-in asks: the part before the hint to type the answer."""
     return reply.text.split("\n\n")[-2]
 
 
-def assert_nudge(
+def assert_checkin(
     outcome: Outcome,
     now: datetime,
     language: str = "en",
@@ -259,26 +259,26 @@ def assert_nudge(
     later_today: bool = True,
     next_day: str | None = None,
 ) -> Reply:
-    """A nudge: NUDGED, one new message that greets (or says it is a reminder), asks a
+    """A check-in: CHECKIN_ASKED, one new message that greets (or says it is a reminder), asks a
     prompt and says to just type the answer; its buttons stamped ``now``: later today
     (unless ``later_today`` is False), the next day ("Tomorrow" unless ``next_day`` names
     it) and skip."""
     texts = guide_for(language).checkin.texts
-    assert outcome.state.step is Step.NUDGED
+    assert outcome.state.step is Step.CHECKIN_ASKED
     (reply,) = outcome.replies
     parts = reply.text.split("\n\n")
-    assert parts[0] in (texts.nudge_greeting, texts.reminder)
-    assert parts[-1] == texts.nudge_hint
-    assert nudge_question(reply) in nudge_prompts(language)
+    assert parts[0] in (texts.checkin_greeting, texts.reminder)
+    assert parts[-1] == texts.checkin_hint
+    assert checkin_question(reply) in checkin_prompts(language)
     assert not reply.edit
     today = [texts.later_today] if later_today else []
     assert [[b.label for b in row] for row in reply.buttons] == [
         [*today, next_day or texts.tomorrow],
-        [texts.skip_nudge],
+        [texts.skip_checkin],
     ]
     mark = stamp(now)
     actions = [Action.SNOOZE_TODAY] if later_today else []
     assert [b.data for row in reply.buttons for b in row] == [
-        encode(action, mark) for action in (*actions, Action.SNOOZE_TOMORROW, Action.SKIP_NUDGE)
+        encode(action, mark) for action in (*actions, Action.SNOOZE_TOMORROW, Action.SKIP_CHECKIN)
     ]
     return reply

@@ -11,16 +11,16 @@ import pytest
 
 from flows.callbacks import Action, encode
 from flows.checkins.messages import when
-from flows.checkins.schedule import OPEN_PAUSE, NudgeRule, next_nudge_at
+from flows.checkins.schedule import OPEN_PAUSE, CheckinRule, next_checkin_at
 from flows.content.guide import guide_for
 from flows.dates import day_text
-from flows.replies import PersonActive, Reply, SaveNudgeRule
+from flows.replies import PersonActive, Reply, SaveCheckinRule
 from flows.states import State, Step
-from flows.views import NudgeView
-from tests.support.nudge_harness import (
+from flows.views import CheckinView
+from tests.support.checkin_harness import (
     AMSTERDAM,
-    NudgePerson,
-    NudgeWorld,
+    CheckinPerson,
+    CheckinWorld,
     schedule_effects,
     wall,
 )
@@ -39,14 +39,14 @@ pytestmark = pytest.mark.dialogue(scheduled=True)
 
 
 @pytest.fixture
-def in_tokyo(world: NudgeWorld) -> NudgePerson:
+def in_tokyo(world: CheckinWorld) -> CheckinPerson:
     world.now = LATE
     person = world.person()
-    person.set_schedule(NudgeRule(TOKYO))
+    person.set_schedule(CheckinRule(TOKYO))
     return person
 
 
-def test_pause_offers_its_options(person: NudgePerson) -> None:
+def test_pause_offers_its_options(person: CheckinPerson) -> None:
     outcome = person.command("pause")
     assert outcome.state == State(step=Step.SETTINGS_PAUSE)
     assert outcome.effects == (PersonActive(),)
@@ -66,14 +66,14 @@ def test_pause_offers_its_options(person: NudgePerson) -> None:
     ("label", "days"), [(S.pause_week, 7), (S.pause_two_weeks, 14), (S.pause_month, 30)]
 )
 def test_pausing_for_a_while_counts_from_the_local_date(
-    in_tokyo: NudgePerson, world: NudgeWorld, label: str, days: int
+    in_tokyo: CheckinPerson, world: CheckinWorld, label: str, days: int
 ) -> None:
     in_tokyo.command("pause")
     outcome = in_tokyo.tap(label)
     until = TOKYO_TODAY + timedelta(days=days - 1)  # today is the first paused day
-    rule = replace(NudgeRule(TOKYO), paused_until=until)
-    next_at = next_nudge_at(rule, now=world.now, last_nudge=None)
-    assert outcome.effects == (SaveNudgeRule(rule, next_at), PersonActive())
+    rule = replace(CheckinRule(TOKYO), paused_until=until)
+    next_at = next_checkin_at(rule, now=world.now, last_checkin=None)
+    assert outcome.effects == (SaveCheckinRule(rule, next_at), PersonActive())
     assert next_at is not None and next_at.astimezone(ZoneInfo(TOKYO)).date() > until
     paused = S.paused_until.format(
         date=day_text(until, "en", TOKYO_TODAY), next=when(next_at, TOKYO, "en", world.now)
@@ -82,54 +82,54 @@ def test_pausing_for_a_while_counts_from_the_local_date(
     assert outcome.state == State()
 
 
-def test_a_week_from_tokyo_reads_well(in_tokyo: NudgePerson) -> None:
+def test_a_week_from_tokyo_reads_well(in_tokyo: CheckinPerson) -> None:
     in_tokyo.command("pause")
     outcome = in_tokyo.tap(S.pause_week)
     assert texts(outcome) == [
         "Paused up to and including Monday 9 March. Your next check-in: Tuesday 10 March, "
         "10:00. /resume brings them back sooner."
     ]
-    assert in_tokyo.nudge is not None
-    assert in_tokyo.nudge.next_at == wall(TOKYO, date(2026, 3, 10), 10)  # a week on
+    assert in_tokyo.checkin is not None
+    assert in_tokyo.checkin.next_at == wall(TOKYO, date(2026, 3, 10), 10)  # a week on
 
 
-def test_a_week_from_a_monday_skips_one_monday_only(world: NudgeWorld) -> None:
+def test_a_week_from_a_monday_skips_one_monday_only(world: CheckinWorld) -> None:
     world.now = wall(AMSTERDAM, date(2026, 3, 2), 7, 30)  # Monday, before its check-in
     person = world.person()
-    person.set_schedule(NudgeRule(AMSTERDAM, weekday=0))
+    person.set_schedule(CheckinRule(AMSTERDAM, weekday=0))
     person.command("pause")
     outcome = person.tap(S.pause_week)
-    assert person.nudge is not None
-    assert person.nudge.rule.paused_until == date(2026, 3, 8)  # up to and including Sunday
-    assert person.nudge.next_at == wall(AMSTERDAM, date(2026, 3, 9), 10)  # the next Monday
+    assert person.checkin is not None
+    assert person.checkin.rule.paused_until == date(2026, 3, 8)  # up to and including Sunday
+    assert person.checkin.next_at == wall(AMSTERDAM, date(2026, 3, 9), 10)  # the next Monday
     assert texts(outcome) == [
         "Paused up to and including Sunday 8 March. Your next check-in: Monday 9 March, "
         "10:00. /resume brings them back sooner."
     ]
 
 
-def test_pausing_until_resumed(person: NudgePerson) -> None:
+def test_pausing_until_resumed(person: CheckinPerson) -> None:
     person.command("pause")
     outcome = person.tap(S.pause_open)
-    rule = replace(NudgeRule(AMSTERDAM), paused_until=OPEN_PAUSE)
-    assert outcome.effects == (SaveNudgeRule(rule, None), PersonActive())
+    rule = replace(CheckinRule(AMSTERDAM), paused_until=OPEN_PAUSE)
+    assert outcome.effects == (SaveCheckinRule(rule, None), PersonActive())
     assert outcome.replies == (Reply(S.paused_open, edit=True),)
 
 
 @pytest.mark.parametrize("typed", ["9999-12-31", "9999-12-30"])
-def test_pausing_until_the_end_of_the_calendar(person: NudgePerson, typed: str) -> None:
+def test_pausing_until_the_end_of_the_calendar(person: CheckinPerson, typed: str) -> None:
     outcome = person.command("pause", typed)
     (effect,) = schedule_effects(outcome)
-    assert isinstance(effect, SaveNudgeRule)
+    assert isinstance(effect, SaveCheckinRule)
     assert effect.rule.paused_until == date.fromisoformat(typed)
 
 
-def test_pause_with_a_date(person: NudgePerson, world: NudgeWorld) -> None:
+def test_pause_with_a_date(person: CheckinPerson, world: CheckinWorld) -> None:
     outcome = person.command("pause", "2027-01-15")
-    rule = replace(NudgeRule(AMSTERDAM), paused_until=date(2027, 1, 15))
-    next_at = next_nudge_at(rule, now=world.now, last_nudge=None)
+    rule = replace(CheckinRule(AMSTERDAM), paused_until=date(2027, 1, 15))
+    next_at = next_checkin_at(rule, now=world.now, last_checkin=None)
     assert next_at == wall(AMSTERDAM, date(2027, 1, 19), 10)
-    assert outcome.effects == (SaveNudgeRule(rule, next_at), PersonActive())
+    assert outcome.effects == (SaveCheckinRule(rule, next_at), PersonActive())
     assert texts(outcome) == [
         "Paused up to and including Friday 15 January 2027. Your next check-in: "
         "Tuesday 19 January 2027, 10:00. /resume brings them back sooner."
@@ -153,13 +153,13 @@ def test_pause_with_a_date(person: NudgePerson, world: NudgeWorld) -> None:
     ],
 )
 def test_typing_a_date_on_the_pause_page(
-    person: NudgePerson, world: NudgeWorld, typed: str, until: date
+    person: CheckinPerson, world: CheckinWorld, typed: str, until: date
 ) -> None:
     person.command("pause")
     outcome = person.say(typed)
     (effect,) = schedule_effects(outcome)
-    assert isinstance(effect, SaveNudgeRule)
-    assert effect.rule == replace(NudgeRule(AMSTERDAM), paused_until=until)
+    assert isinstance(effect, SaveCheckinRule)
+    assert effect.rule == replace(CheckinRule(AMSTERDAM), paused_until=until)
     back = when(effect.next_at, AMSTERDAM, "en", world.now)
     line = S.paused_until.format(date=day_text(until, "en", world.now.date()), next=back)
     assert texts(outcome) == [line]
@@ -167,7 +167,7 @@ def test_typing_a_date_on_the_pause_page(
 
 
 def test_pause_until_the_end_of_the_year_says_when_check_ins_come_back(
-    person: NudgePerson,
+    person: CheckinPerson,
 ) -> None:
     outcome = person.command("pause", "31-12")
     assert texts(outcome) == [
@@ -180,87 +180,87 @@ def test_pause_until_the_end_of_the_year_says_when_check_ins_come_back(
     "typed",
     ["2027-02-30", "2027/01/15", "soon", "2027-13-01", "1 March 2026", "01-03-2026", "31-02"],
 )
-def test_a_bad_date_on_the_pause_page(person: NudgePerson, typed: str) -> None:
+def test_a_bad_date_on_the_pause_page(person: CheckinPerson, typed: str) -> None:
     person.command("pause")
     outcome = person.say(typed)
     assert texts(outcome) == [S.pause_invalid]
     assert outcome.state == State(step=Step.SETTINGS_PAUSE)
     assert outcome.effects == (PersonActive(),)
-    assert person.nudge is not None and person.nudge.rule.paused_until is None
+    assert person.checkin is not None and person.checkin.rule.paused_until is None
 
 
-def test_a_bad_date_after_pause(person: NudgePerson) -> None:
+def test_a_bad_date_after_pause(person: CheckinPerson) -> None:
     outcome = person.command("pause", "next week")
     assert texts(outcome) == [S.pause_invalid]
     assert outcome.effects == (PersonActive(),)
 
 
-def test_resume_ends_a_pause(person: NudgePerson, world: NudgeWorld) -> None:
+def test_resume_ends_a_pause(person: CheckinPerson, world: CheckinWorld) -> None:
     person.command("pause", "2027-01-15")
     world.advance(days=3)  # Thursday 5 March
     outcome = person.command("resume")
-    rule = NudgeRule(AMSTERDAM)
-    next_at = next_nudge_at(rule, now=world.now, last_nudge=None)
+    rule = CheckinRule(AMSTERDAM)
+    next_at = next_checkin_at(rule, now=world.now, last_checkin=None)
     assert next_at == wall(AMSTERDAM, date(2026, 3, 10), 10)
-    assert outcome.effects == (SaveNudgeRule(rule, next_at), PersonActive())
+    assert outcome.effects == (SaveCheckinRule(rule, next_at), PersonActive())
     assert texts(outcome) == [S.resumed.format(next="Tuesday 10 March, 10:00")]
     assert outcome.state == State()
 
 
-def test_resume_after_pausing_until_resumed(person: NudgePerson, world: NudgeWorld) -> None:
-    paused = replace(NudgeRule(AMSTERDAM), paused_until=OPEN_PAUSE)
-    person.nudge = NudgeView(paused, None, None, 0)
+def test_resume_after_pausing_until_resumed(person: CheckinPerson, world: CheckinWorld) -> None:
+    paused = replace(CheckinRule(AMSTERDAM), paused_until=OPEN_PAUSE)
+    person.checkin = CheckinView(paused, None, None, 0)
     outcome = person.command("resume")
-    rule = NudgeRule(AMSTERDAM)
+    rule = CheckinRule(AMSTERDAM)
     assert outcome.effects == (
-        SaveNudgeRule(rule, next_nudge_at(rule, now=world.now, last_nudge=None)),
+        SaveCheckinRule(rule, next_checkin_at(rule, now=world.now, last_checkin=None)),
         PersonActive(),
     )
     assert texts(outcome) == [S.resumed.format(next="Tuesday 3 March, 10:00")]
 
 
 @pytest.mark.parametrize("language", ["en", "nl"])
-def test_the_menu_of_an_open_pause_reads_well(world: NudgeWorld, language: str) -> None:
+def test_the_menu_of_an_open_pause_reads_well(world: CheckinWorld, language: str) -> None:
     person = world.person(language=language)
-    paused = replace(NudgeRule(AMSTERDAM), paused_until=OPEN_PAUSE)
-    person.nudge = NudgeView(paused, None, None, 0)
+    paused = replace(CheckinRule(AMSTERDAM), paused_until=OPEN_PAUSE)
+    person.checkin = CheckinView(paused, None, None, 0)
     menu = person.command("settings").replies[0].text
     assert "/resume" in menu
     repeated = {"en": "until until", "nl": "tot tot"}[language]
     assert repeated not in menu.lower()
 
 
-def test_resume_when_not_paused(person: NudgePerson) -> None:
+def test_resume_when_not_paused(person: CheckinPerson) -> None:
     outcome = person.command("resume")
     assert texts(outcome) == [S.not_paused.format(next="Tuesday 3 March, 10:00")]
     assert outcome.effects == (PersonActive(),)
     assert outcome.state == State()
 
 
-def test_resume_after_a_pause_has_ended(person: NudgePerson, world: NudgeWorld) -> None:
+def test_resume_after_a_pause_has_ended(person: CheckinPerson, world: CheckinWorld) -> None:
     person.command("pause", "2026-03-04")
     world.advance(days=3)  # Thursday 5 March: the pause is over
     outcome = person.command("resume")
-    assert person.nudge is not None
-    next_text = when(person.nudge.next_at, AMSTERDAM, "en")
+    assert person.checkin is not None
+    next_text = when(person.checkin.next_at, AMSTERDAM, "en")
     assert texts(outcome) == [S.not_paused.format(next=next_text)]
     assert outcome.effects == (PersonActive(),)
 
 
 @pytest.mark.parametrize(("name", "args"), [("pause", ""), ("pause", "2027-01-15"), ("resume", "")])
-def test_pause_and_resume_without_a_schedule(world: NudgeWorld, name: str, args: str) -> None:
+def test_pause_and_resume_without_a_schedule(world: CheckinWorld, name: str, args: str) -> None:
     person = world.person()
     outcome = person.command(name, args)
     assert outcome.replies == (Reply(S.needs_zone),)
     assert outcome.state == State()
     assert outcome.effects == (PersonActive(),)
-    assert person.nudge is None
+    assert person.checkin is None
 
 
-def test_pause_in_dutch(world: NudgeWorld) -> None:
+def test_pause_in_dutch(world: CheckinWorld) -> None:
     nl = guide_for("nl").settings
     person = world.person(language="nl")
-    person.set_schedule(NudgeRule(AMSTERDAM))
+    person.set_schedule(CheckinRule(AMSTERDAM))
     assert texts(person.command("pause")) == [nl.pause_prompt]
     outcome = person.tap(nl.pause_week)
     assert texts(outcome) == [

@@ -13,18 +13,18 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import select
 
-from flows.checkins.schedule import NudgeRule, Rhythm, next_nudge_at
-from flows.replies import Effect, PersonActive, SetNextNudge
+from flows.checkins.schedule import CheckinRule, Rhythm, next_checkin_at
+from flows.replies import Effect, PersonActive, SetNextCheckin
+from storage.checkin_store import Checkins, DueCheckin
 from storage.crypto import TextCipher
 from storage.database import Database
 from storage.effects import apply_effects
-from storage.models import NudgeSchedule, Person
-from storage.nudge_store import DueNudge, Nudges
+from storage.models import CheckinSchedule, Person
 from storage.repositories import People
 
 NOW = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)  # a Tuesday, 10:00 in Amsterdam
 LEASE = timedelta(minutes=5)
-AMSTERDAM = NudgeRule("Europe/Amsterdam")  # Tuesdays at 10:00, weekend Sat-Sun
+AMSTERDAM = CheckinRule("Europe/Amsterdam")  # Tuesdays at 10:00, weekend Sat-Sun
 CIPHER = TextCipher((Fernet.generate_key(),))
 
 
@@ -37,33 +37,33 @@ async def add_person(database: Database, external_id: int, *, chat: bool = True)
 
 
 async def schedule(
-    database: Database, person_id: int, next_at: datetime | None, rule: NudgeRule = AMSTERDAM
+    database: Database, person_id: int, next_at: datetime | None, rule: CheckinRule = AMSTERDAM
 ) -> None:
     """Save check-in settings with this next instant, as the flows would."""
     async with database.transaction() as session:
-        await Nudges(session).save_rule(person_id, rule, next_at)
+        await Checkins(session).save_rule(person_id, rule, next_at)
 
 
-async def row(database: Database, person_id: int) -> NudgeSchedule | None:
+async def row(database: Database, person_id: int) -> CheckinSchedule | None:
     async with database.transaction() as session:
-        return await session.get(NudgeSchedule, person_id)
+        return await session.get(CheckinSchedule, person_id)
 
 
 async def claim(
     database: Database, now: datetime = NOW, limit: int = 100, lease: timedelta = LEASE
-) -> list[DueNudge]:
+) -> list[DueCheckin]:
     async with database.transaction() as session:
-        return await Nudges(session).claim_due(now, limit, lease)
+        return await Checkins(session).claim_due(now, limit, lease)
 
 
 async def mark_sent(database: Database, person_id: int, now: datetime = NOW) -> None:
     async with database.transaction() as session:
-        await Nudges(session).mark_sent(person_id, now)
+        await Checkins(session).mark_sent(person_id, now)
 
 
 async def release(database: Database, person_id: int, *, blocked: bool = False) -> None:
     async with database.transaction() as session:
-        await Nudges(session).release(person_id, blocked=blocked)
+        await Checkins(session).release(person_id, blocked=blocked)
 
 
 async def apply(database: Database, person_id: int, *effects: Effect) -> None:
@@ -77,7 +77,7 @@ async def apply(database: Database, person_id: int, *effects: Effect) -> None:
 
 
 RULES = [
-    NudgeRule(
+    CheckinRule(
         "Asia/Kathmandu",
         rhythm=Rhythm.BIWEEKLY,
         weekday=3,
@@ -85,11 +85,13 @@ RULES = [
         weekend=frozenset({4, 5}),
         paused_until=date(2026, 4, 1),
     ),
-    NudgeRule(
+    CheckinRule(
         "America/St_Johns", rhythm=Rhythm.MONTHLY, weekday=6, at=time(21), weekend=frozenset()
     ),
-    NudgeRule("Europe/Amsterdam", rhythm=Rhythm.OFF, weekday=0, at=time(8), weekend=frozenset({6})),
-    NudgeRule("UTC", weekend=frozenset({0, 1, 2, 3, 4, 5}), paused_until=date(9999, 12, 31)),
+    CheckinRule(
+        "Europe/Amsterdam", rhythm=Rhythm.OFF, weekday=0, at=time(8), weekend=frozenset({6})
+    ),
+    CheckinRule("UTC", weekend=frozenset({0, 1, 2, 3, 4, 5}), paused_until=date(9999, 12, 31)),
 ]
 
 
@@ -99,7 +101,7 @@ async def test_saved_rules_come_back_the_same(database: Database) -> None:
         person = await add_person(database, number)
         await schedule(database, person, next_at, rule)
         async with database.transaction() as session:
-            view = await Nudges(session).view(person)
+            view = await Checkins(session).view(person)
         assert view is not None
         assert view.rule == rule
         assert (view.rule.zone, view.rule.rhythm, view.rule.weekday) == (
@@ -118,9 +120,9 @@ async def test_saved_rules_come_back_the_same(database: Database) -> None:
 
 async def test_without_settings_nothing_is_created(database: Database) -> None:
     person = await add_person(database, 1)
-    await apply(database, person, SetNextNudge(NOW), PersonActive())
+    await apply(database, person, SetNextCheckin(NOW), PersonActive())
     async with database.transaction() as session:
-        assert await Nudges(session).view(person) is None
+        assert await Checkins(session).view(person) is None
     await mark_sent(database, person)
     await release(database, person, blocked=True)
     assert await row(database, person) is None
@@ -136,19 +138,19 @@ async def test_saving_again_replaces_the_rule_and_resets_the_count(database: Dat
     stored = await row(database, person)
     assert stored is not None
     assert (stored.zone, stored.rhythm, stored.weekend) == ("Asia/Kathmandu", "biweekly", "45")
-    assert (stored.next_nudge_at, stored.unanswered) == (later, 0)
-    assert stored.last_nudge_at == NOW, "the last nudge is history, not a setting"
+    assert (stored.next_checkin_at, stored.unanswered) == (later, 0)
+    assert stored.last_checkin_at == NOW, "the last checkin is history, not a setting"
 
 
-async def test_set_next_nudge_moves_or_clears_the_next_one(database: Database) -> None:
+async def test_set_next_checkin_moves_or_clears_the_next_one(database: Database) -> None:
     person = await add_person(database, 1)
     await schedule(database, person, NOW)
     moved = NOW + timedelta(hours=3)
-    await apply(database, person, SetNextNudge(moved))
+    await apply(database, person, SetNextCheckin(moved))
     assert (stored := await row(database, person)) is not None
-    assert stored.next_nudge_at == moved and stored.zone == "Europe/Amsterdam"
-    await apply(database, person, SetNextNudge(None))
-    assert (stored := await row(database, person)) is not None and stored.next_nudge_at is None
+    assert stored.next_checkin_at == moved and stored.zone == "Europe/Amsterdam"
+    await apply(database, person, SetNextCheckin(None))
+    assert (stored := await row(database, person)) is not None and stored.next_checkin_at is None
     assert await claim(database, NOW + timedelta(days=365)) == []
 
 
@@ -182,7 +184,7 @@ async def test_claim_takes_only_due_unblocked_unclaimed_rows_earliest_first(
     await schedule(database, people["f"], None)  # check-ins off
     await schedule(database, people["g"], NOW - timedelta(hours=2))
     async with database.transaction() as session:  # someone else holds a live claim
-        stored = await session.get(NudgeSchedule, people["g"])
+        stored = await session.get(CheckinSchedule, people["g"])
         assert stored is not None
         stored.claimed_until = NOW + timedelta(minutes=1)
     # "h" has no settings at all.
@@ -214,7 +216,7 @@ async def test_a_claim_holds_for_the_lease_and_then_comes_back(database: Databas
 async def test_a_person_without_a_chat_is_claimed_with_none(database: Database) -> None:
     person = await add_person(database, 7, chat=False)
     await schedule(database, person, NOW)
-    assert await claim(database) == [DueNudge(person, None)]
+    assert await claim(database) == [DueCheckin(person, None)]
 
 
 async def test_mark_sent_counts_plans_the_next_and_frees_the_claim(database: Database) -> None:
@@ -225,11 +227,11 @@ async def test_mark_sent_counts_plans_the_next_and_frees_the_claim(database: Dat
     await mark_sent(database, person, sent_at)
     stored = await row(database, person)
     assert stored is not None
-    assert stored.last_nudge_at == sent_at
+    assert stored.last_checkin_at == sent_at
     assert stored.unanswered == 1
     assert stored.claimed_until is None
-    expected = next_nudge_at(AMSTERDAM, now=sent_at, last_nudge=sent_at)
-    assert stored.next_nudge_at == expected == datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
+    expected = next_checkin_at(AMSTERDAM, now=sent_at, last_checkin=sent_at)
+    assert stored.next_checkin_at == expected == datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
     assert await claim(database, sent_at + LEASE * 2) == [], "the next one is a week away"
     await mark_sent(database, person, datetime(2026, 3, 10, 9, 0, tzinfo=UTC))
     stored = await row(database, person)
@@ -238,14 +240,14 @@ async def test_mark_sent_counts_plans_the_next_and_frees_the_claim(database: Dat
 
 async def test_mark_sent_uses_the_stored_rule(database: Database) -> None:
     person = await add_person(database, 1)
-    rule = NudgeRule("Asia/Kathmandu", rhythm=Rhythm.BIWEEKLY, weekday=3, at=time(9, 30))
+    rule = CheckinRule("Asia/Kathmandu", rhythm=Rhythm.BIWEEKLY, weekday=3, at=time(9, 30))
     await schedule(database, person, NOW, rule)
     await mark_sent(database, person)
     stored = await row(database, person)
     # Sent on Tuesday 3 March, 14:45 in Kathmandu, for the slot of Thursday 26 February:
     # the next fortnightly slot is Thursday 12 March.
     assert stored is not None
-    assert stored.next_nudge_at == datetime(2026, 3, 12, 3, 45, tzinfo=UTC)
+    assert stored.next_checkin_at == datetime(2026, 3, 12, 3, 45, tzinfo=UTC)
 
 
 async def test_release_gives_the_claim_back_at_once(database: Database) -> None:
@@ -265,7 +267,7 @@ async def test_a_blocked_person_is_not_claimed_until_they_are_active(database: D
     assert stored is not None and stored.blocked and stored.claimed_until is None
     assert await claim(database, NOW + timedelta(days=60)) == []
     async with database.transaction() as session:
-        assert await Nudges(session).due_count(NOW + timedelta(days=60)) == 0
+        assert await Checkins(session).due_count(NOW + timedelta(days=60)) == 0
     await apply(database, person, PersonActive())  # they write at NOW: due at the next slot
     assert await claim(database) == []
     assert [d.person_id for d in await claim(database, NOW + timedelta(days=7))] == [person]
@@ -275,7 +277,7 @@ async def test_due_count_counts_due_unblocked_rows(database: Database) -> None:
     for n, at in enumerate([NOW - timedelta(days=1), NOW, NOW + timedelta(minutes=1), None]):
         await schedule(database, await add_person(database, n + 1), at)
     async with database.transaction() as session:
-        assert await Nudges(session).due_count(NOW) == 2
+        assert await Checkins(session).due_count(NOW) == 2
 
 
 # --- concurrent claimers (PostgreSQL) -------------------------------------------------
@@ -287,7 +289,7 @@ async def test_an_open_claim_is_skipped_not_waited_for(database: Database) -> No
     for n, person in enumerate(people):
         await schedule(database, person, NOW - timedelta(minutes=n))
     async with database.transaction() as first:
-        mine = await Nudges(first).claim_due(NOW, 3, LEASE)
+        mine = await Checkins(first).claim_due(NOW, 3, LEASE)
         # The first transaction is still open and holds its rows locked.
         theirs = await asyncio.wait_for(claim(database, limit=10), timeout=5)
     assert len(mine) == 3 and len(theirs) == 3
@@ -303,7 +305,7 @@ async def test_concurrent_claimers_never_claim_the_same_person(database: Databas
 
     async def claimer() -> list[int]:
         async with database.transaction() as session:
-            claimed = await Nudges(session).claim_due(NOW, 4, LEASE)
+            claimed = await Checkins(session).claim_due(NOW, 4, LEASE)
             await asyncio.sleep(0.05)  # hold the row locks while the others claim
             return [d.person_id for d in claimed]
 
@@ -315,5 +317,5 @@ async def test_concurrent_claimers_never_claim_the_same_person(database: Databas
     assert set(claimed) == set(people)
     rows = []
     async with database.transaction() as session:
-        rows = (await session.scalars(select(NudgeSchedule.claimed_until))).all()
+        rows = (await session.scalars(select(CheckinSchedule.claimed_until))).all()
     assert set(rows) == {NOW + LEASE}

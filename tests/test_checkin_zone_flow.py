@@ -11,24 +11,24 @@ import pytest
 
 from flows.callbacks import Action, encode, encode_id
 from flows.checkins.places import local_time_text
-from flows.checkins.schedule import NudgeRule, Rhythm, next_nudge_at
+from flows.checkins.schedule import CheckinRule, Rhythm, next_checkin_at
 from flows.content.guide import guide_for
 from flows.replies import CreateStory, PersonActive, Reply
 from flows.states import State, Step, StoryKind
-from tests.support.flow_harness import assert_refused
-from tests.support.nudge_harness import (
+from tests.support.checkin_harness import (
     AMSTERDAM,
     MONDAY,
     QUICK_PICK_ZONES,
     RULE,
-    NudgePerson,
-    NudgeWorld,
+    CheckinPerson,
+    CheckinWorld,
     menu_labels,
     saved_rule,
     wall,
     zone_button,
     zones_offered,
 )
+from tests.support.flow_harness import assert_refused
 from tests.support.outcomes import labels, texts
 
 EN = guide_for("en")
@@ -36,13 +36,13 @@ T = EN.texts
 S = EN.settings
 
 
-pytestmark = pytest.mark.dialogue  # the whole dialogue: ``person`` is a NudgePerson
+pytestmark = pytest.mark.dialogue  # the whole dialogue: ``person`` is a CheckinPerson
 
 
 # --- the time zone ----------------------------------------------------------------------------
 
 
-def test_settings_without_a_schedule_asks_where_the_person_is(person: NudgePerson) -> None:
+def test_settings_without_a_schedule_asks_where_the_person_is(person: CheckinPerson) -> None:
     outcome = person.command("settings")
     assert outcome.state == State(step=Step.SETTINGS_ZONE)
     assert outcome.effects == (PersonActive(),)
@@ -81,7 +81,7 @@ def test_settings_without_a_schedule_asks_where_the_person_is(person: NudgePerso
     ],
 )
 def test_typing_a_name_of_several_places_offers_them_best_first(
-    person: NudgePerson, typed: str, shown: list[str]
+    person: CheckinPerson, typed: str, shown: list[str]
 ) -> None:
     person.command("settings")
     outcome = person.say(typed)
@@ -89,7 +89,7 @@ def test_typing_a_name_of_several_places_offers_them_best_first(
     assert outcome.effects == (PersonActive(),)
     assert texts(outcome) == [S.zone_pick]
     assert labels(outcome.replies[0]) == shown
-    assert person.nudge is None
+    assert person.checkin is None
 
 
 @pytest.mark.parametrize(
@@ -103,12 +103,12 @@ def test_typing_a_name_of_several_places_offers_them_best_first(
     ],
 )
 def test_a_single_clear_match_is_set_at_once(
-    person: NudgePerson, world: NudgeWorld, typed: str, place: str, zone: str, local: str
+    person: CheckinPerson, world: CheckinWorld, typed: str, place: str, zone: str, local: str
 ) -> None:
     person.command("settings")
     outcome = person.say(typed)
     effect = saved_rule(outcome)
-    assert effect.rule == NudgeRule(zone, place=place, placed_at=world.now)
+    assert effect.rule == CheckinRule(zone, place=place, placed_at=world.now)
     assert outcome.state == State()
     zone_set, menu = outcome.replies
     assert zone_set == Reply(f"Got it: {place} ({local}). I'll check in by the clock there.")
@@ -116,7 +116,7 @@ def test_a_single_clear_match_is_set_at_once(
     assert "/" not in menu.text.split("\n")[1], "no raw zone ids"
 
 
-def test_an_unknown_city_is_not_found(person: NudgePerson) -> None:
+def test_an_unknown_city_is_not_found(person: CheckinPerson) -> None:
     person.command("settings")
     outcome = person.say("Xyzzyville")
     assert outcome.state == State(step=Step.SETTINGS_ZONE)
@@ -125,12 +125,14 @@ def test_an_unknown_city_is_not_found(person: NudgePerson) -> None:
     assert person.say("Madrid").replies[0].text == S.zone_pick
 
 
-def test_tapping_a_zone_saves_the_default_schedule(person: NudgePerson, world: NudgeWorld) -> None:
+def test_tapping_a_zone_saves_the_default_schedule(
+    person: CheckinPerson, world: CheckinWorld
+) -> None:
     person.command("settings")
     person.say("Madrid")
     outcome = person.press(zone_button(person.last_outcome, "Europe/Madrid").data)
     effect = saved_rule(outcome)
-    assert effect.rule == NudgeRule("Europe/Madrid", place="Madrid", placed_at=world.now)
+    assert effect.rule == CheckinRule("Europe/Madrid", place="Madrid", placed_at=world.now)
     rule = effect.rule
     assert (rule.rhythm, rule.weekday, rule.at, rule.weekend, rule.paused_until) == (
         Rhythm.WEEKLY,
@@ -139,7 +141,7 @@ def test_tapping_a_zone_saves_the_default_schedule(person: NudgePerson, world: N
         frozenset({5, 6}),
         None,
     )
-    assert effect.next_at == next_nudge_at(rule, now=world.now, last_nudge=None)
+    assert effect.next_at == next_checkin_at(rule, now=world.now, last_checkin=None)
     assert effect.next_at == wall("Europe/Madrid", date(2026, 3, 3), 10)
     assert outcome.state == State()
     zone_set, menu = outcome.replies
@@ -153,7 +155,7 @@ def test_tapping_a_zone_saves_the_default_schedule(person: NudgePerson, world: N
     assert "Next check-in: Tuesday 3 March, 10:00" in menu.text
     assert labels(menu) == menu_labels()
     assert not menu.edit
-    assert person.nudge is not None and person.nudge.unanswered == 0
+    assert person.checkin is not None and person.checkin.unanswered == 0
 
 
 @pytest.mark.parametrize(
@@ -166,8 +168,8 @@ def test_tapping_a_zone_saves_the_default_schedule(person: NudgePerson, world: N
     ],
 )
 def test_a_shared_location_sets_the_place(
-    person: NudgePerson,
-    world: NudgeWorld,
+    person: CheckinPerson,
+    world: CheckinWorld,
     latitude: float,
     longitude: float,
     zone: str,
@@ -176,8 +178,8 @@ def test_a_shared_location_sets_the_place(
     person.command("settings")
     outcome = person.share_location(latitude, longitude)
     effect = saved_rule(outcome)
-    assert effect.rule == NudgeRule(zone, place=place, placed_at=world.now)
-    assert effect.next_at == next_nudge_at(NudgeRule(zone), now=world.now, last_nudge=None)
+    assert effect.rule == CheckinRule(zone, place=place, placed_at=world.now)
+    assert effect.next_at == next_checkin_at(CheckinRule(zone), now=world.now, last_checkin=None)
     local_now = local_time_text(zone, world.now, "en")
     assert outcome.replies[0] == Reply(S.zone_set.format(place=place, local_time=local_now))
     assert outcome.state == State()
@@ -185,7 +187,7 @@ def test_a_shared_location_sets_the_place(
 
 @pytest.mark.parametrize(("latitude", "longitude"), [(0.0, -30.0), (35.0, -40.0), (91.0, 0.0)])
 def test_a_location_at_sea_asks_for_a_city(
-    person: NudgePerson, latitude: float, longitude: float
+    person: CheckinPerson, latitude: float, longitude: float
 ) -> None:
     person.command("settings")
     outcome = person.share_location(latitude, longitude)
@@ -194,17 +196,17 @@ def test_a_location_at_sea_asks_for_a_city(
     assert outcome.effects == (PersonActive(),)
 
 
-def test_a_location_outside_the_zone_page_changes_nothing_by_itself(set_up: NudgePerson) -> None:
+def test_a_location_outside_the_zone_page_changes_nothing_by_itself(set_up: CheckinPerson) -> None:
     outcome = set_up.share_location(40.4168, -3.7038)
     assert outcome.effects == (PersonActive(),)
-    assert set_up.nudge is not None and set_up.nudge.rule == RULE
+    assert set_up.checkin is not None and set_up.checkin.rule == RULE
 
 
 def test_a_move_changes_the_zone_and_asks_once_about_it(
-    set_up: NudgePerson, world: NudgeWorld
+    set_up: CheckinPerson, world: CheckinWorld
 ) -> None:
     person = set_up
-    person.due()  # a nudge went out on Monday
+    person.due()  # a check-in went out on Monday
     last = world.now
     world.advance(days=2)
     page = person.press(encode(Action.SETTINGS_PAGE, "zone"))
@@ -215,7 +217,7 @@ def test_a_move_changes_the_zone_and_asks_once_about_it(
     moved = replace(RULE, zone="Asia/Kathmandu", place="Kathmandu", placed_at=world.now)
     effect = saved_rule(outcome)
     assert effect.rule == moved
-    assert effect.next_at == next_nudge_at(moved, now=world.now, last_nudge=last)
+    assert effect.next_at == next_checkin_at(moved, now=world.now, last_checkin=last)
     assert effect.next_at == wall("Asia/Kathmandu", date(2026, 3, 10), 10)  # 04:15 UTC
     zone_set, menu, question = outcome.replies
     assert zone_set.text.startswith("Got it: Kathmandu (")
@@ -224,7 +226,7 @@ def test_a_move_changes_the_zone_and_asks_once_about_it(
     assert [[b.data for b in row] for row in question.buttons] == [[encode(Action.REFLECT_MOVE)]]
     assert labels(question) == [S.reflect_on_move]
     assert [r.text for r in outcome.replies].count(S.moved) == 1
-    assert person.nudge is not None and person.nudge.rule == moved
+    assert person.checkin is not None and person.checkin.rule == moved
 
     world.advance(days=30)
     again = person.press(zone_button(page, "Asia/Shanghai").data)  # a second move
@@ -235,7 +237,7 @@ def test_a_move_changes_the_zone_and_asks_once_about_it(
     assert saved_rule(same).rule.zone == "Asia/Shanghai"
 
 
-def test_correcting_a_wrong_tap_is_no_move(set_up: NudgePerson, world: NudgeWorld) -> None:
+def test_correcting_a_wrong_tap_is_no_move(set_up: CheckinPerson, world: CheckinWorld) -> None:
     person = set_up
     world.advance(days=40)
     person.press(encode(Action.SETTINGS_PAGE, "zone"))
@@ -247,9 +249,9 @@ def test_correcting_a_wrong_tap_is_no_move(set_up: NudgePerson, world: NudgeWorl
     person.say("Islamabad")
     right = person.press(zone_button(person.last_outcome, "Asia/Karachi").data)
     assert S.moved not in texts(right), "a correction, minutes later"
-    assert person.nudge is not None
-    assert (person.nudge.rule.place, person.nudge.rule.zone) == ("Islamabad", "Asia/Karachi")
-    assert person.nudge.rule.placed_at == world.now
+    assert person.checkin is not None
+    assert (person.checkin.rule.place, person.checkin.rule.zone) == ("Islamabad", "Asia/Karachi")
+    assert person.checkin.rule.placed_at == world.now
 
 
 @pytest.mark.parametrize(
@@ -262,7 +264,7 @@ def test_correcting_a_wrong_tap_is_no_move(set_up: NudgePerson, world: NudgeWorl
     ],
 )
 def test_a_move_is_a_real_change_of_place(
-    world: NudgeWorld, later: timedelta, place: str, zone: str, moved: bool
+    world: CheckinWorld, later: timedelta, place: str, zone: str, moved: bool
 ) -> None:
     person = world.person()
     person.set_schedule(replace(RULE, place="Den Haag", placed_at=world.now))
@@ -274,7 +276,7 @@ def test_a_move_is_a_real_change_of_place(
     assert (S.moved in texts(outcome)) is moved
 
 
-def test_reflecting_on_a_move_starts_a_learning_story(set_up: NudgePerson) -> None:
+def test_reflecting_on_a_move_starts_a_learning_story(set_up: CheckinPerson) -> None:
     set_up.press(encode(Action.SETTINGS_PAGE, "zone"))
     set_up.press(zone_button(set_up.last_outcome, "Europe/London").data)
     outcome = set_up.tap(S.reflect_on_move)
@@ -287,7 +289,7 @@ def test_reflecting_on_a_move_starts_a_learning_story(set_up: NudgePerson) -> No
 
 
 def test_an_older_zone_button_still_works_and_names_the_zone_as_a_place(
-    set_up: NudgePerson,
+    set_up: CheckinPerson,
 ) -> None:
     outcome = set_up.press(encode(Action.SET_ZONE, "America/Sao_Paulo"))
     assert saved_rule(outcome).rule.place == "Sao Paulo"
@@ -303,11 +305,11 @@ def test_an_older_zone_button_still_works_and_names_the_zone_as_a_place(
         encode(Action.SET_PLACE, encode_id(2747373), "99999"),
     ],
 )
-def test_a_forged_place_is_refused(person: NudgePerson, data: str) -> None:
+def test_a_forged_place_is_refused(person: CheckinPerson, data: str) -> None:
     person.command("settings")
     before = person.state
     assert_refused(person.press(data), before, T.invalid_button)
-    assert person.nudge is None
+    assert person.checkin is None
 
 
 @pytest.mark.parametrize(
@@ -321,8 +323,8 @@ def test_a_forged_place_is_refused(person: NudgePerson, data: str) -> None:
         "America",
     ],
 )
-def test_a_forged_zone_is_refused(person: NudgePerson, zone: str) -> None:
+def test_a_forged_zone_is_refused(person: CheckinPerson, zone: str) -> None:
     person.command("settings")
     before = person.state
     assert_refused(person.press(encode(Action.SET_ZONE, zone)), before, T.invalid_button)
-    assert person.nudge is None
+    assert person.checkin is None

@@ -1,6 +1,6 @@
 """Check-in settings through ``flows.dialogue``: the rhythm, day, time and weekend pages,
 closing the settings, settings buttons that cannot work, the offer after a first story,
-and the settings in Dutch. The time zone is in ``test_nudge_zone_flow``."""
+and the settings in Dutch. The time zone is in ``test_checkin_zone_flow``."""
 
 from __future__ import annotations
 
@@ -14,28 +14,28 @@ import pytest
 from flows.callbacks import Action, encode
 from flows.checkins.messages import when
 from flows.checkins.schedule import (
+    CheckinRule,
     Hours,
-    NudgeRule,
     Rhythm,
     allowed_hours,
-    next_nudge_at,
+    next_checkin_at,
     set_allowed_hours,
 )
 from flows.content.guide import guide_for
-from flows.replies import PersonActive, Reply, SaveAnswer, SaveNudgeRule
+from flows.replies import PersonActive, Reply, SaveAnswer, SaveCheckinRule
 from flows.states import State, Step
-from tests.support.flow_harness import assert_refused
-from tests.support.nudge_harness import (
+from tests.support.checkin_harness import (
     AMSTERDAM,
     QUICK_PICK_ZONES,
     RULE,
-    NudgePerson,
-    NudgeWorld,
+    CheckinPerson,
+    CheckinWorld,
     menu_labels,
     saved_rule,
     zone_button,
     zones_offered,
 )
+from tests.support.flow_harness import assert_refused
 from tests.support.outcomes import all_buttons, labels, texts
 
 EN = guide_for("en")
@@ -45,7 +45,7 @@ S = EN.settings
 MENU_BUTTONS = menu_labels()
 
 
-pytestmark = pytest.mark.dialogue  # the whole dialogue: ``person`` is a NudgePerson
+pytestmark = pytest.mark.dialogue  # the whole dialogue: ``person`` is a CheckinPerson
 
 
 # --- the pages ----------------------------------------------------------------------------------
@@ -72,7 +72,7 @@ pytestmark = pytest.mark.dialogue  # the whole dialogue: ``person`` is a NudgePe
     ],
 )
 def test_a_page_button_changes_exactly_that_setting(
-    set_up: NudgePerson, world: NudgeWorld, page: str, label: str, changed: dict[str, Any]
+    set_up: CheckinPerson, world: CheckinWorld, page: str, label: str, changed: dict[str, Any]
 ) -> None:
     opened = set_up.press(encode(Action.SETTINGS_PAGE, page))
     assert opened.effects == (PersonActive(),)
@@ -82,7 +82,7 @@ def test_a_page_button_changes_exactly_that_setting(
     outcome = set_up.tap(label)
     rule = replace(RULE, **changed)
     assert outcome.effects == (
-        SaveNudgeRule(rule, next_nudge_at(rule, now=world.now, last_nudge=None)),
+        SaveCheckinRule(rule, next_checkin_at(rule, now=world.now, last_checkin=None)),
         PersonActive(),
     )
     assert outcome.state == State()
@@ -91,7 +91,7 @@ def test_a_page_button_changes_exactly_that_setting(
     assert labels(menu) == MENU_BUTTONS
 
 
-def test_the_pages_offer_their_choices(set_up: NudgePerson) -> None:
+def test_the_pages_offer_their_choices(set_up: CheckinPerson) -> None:
     rhythm = set_up.press(encode(Action.SETTINGS_PAGE, "rhythm")).replies[0]
     assert rhythm.text == S.rhythm_prompt
     assert labels(rhythm) == [S.rhythm_weekly, S.rhythm_biweekly, S.rhythm_monthly, S.rhythm_off]
@@ -108,10 +108,10 @@ def test_the_pages_offer_their_choices(set_up: NudgePerson) -> None:
     assert labels(weekend) == ["Sat–Sun", "Fri–Sat", "Fri", "Sat", "Sun", S.weekend_none]
 
 
-def test_turning_check_ins_off(set_up: NudgePerson) -> None:
+def test_turning_check_ins_off(set_up: CheckinPerson) -> None:
     set_up.press(encode(Action.SETTINGS_PAGE, "rhythm"))
     outcome = set_up.tap(S.rhythm_off)
-    assert saved_rule(outcome) == SaveNudgeRule(replace(RULE, rhythm=Rhythm.OFF), None)
+    assert saved_rule(outcome) == SaveCheckinRule(replace(RULE, rhythm=Rhythm.OFF), None)
     assert "How often: off" in outcome.replies[0].text
     assert "Next check-in: —" in outcome.replies[0].text
     closed = set_up.tap(S.close_button)
@@ -130,12 +130,12 @@ def test_turning_check_ins_off(set_up: NudgePerson) -> None:
         ("21:00", time(21)),
     ],
 )
-def test_typing_a_time(set_up: NudgePerson, world: NudgeWorld, typed: str, at: time) -> None:
+def test_typing_a_time(set_up: CheckinPerson, world: CheckinWorld, typed: str, at: time) -> None:
     set_up.press(encode(Action.SETTINGS_PAGE, "time"))
     outcome = set_up.say(typed)
     rule = replace(RULE, at=at)
     assert outcome.effects == (
-        SaveNudgeRule(rule, next_nudge_at(rule, now=world.now, last_nudge=None)),
+        SaveCheckinRule(rule, next_checkin_at(rule, now=world.now, last_checkin=None)),
         PersonActive(),
     )
     assert outcome.state == State()
@@ -144,7 +144,7 @@ def test_typing_a_time(set_up: NudgePerson, world: NudgeWorld, typed: str, at: t
 
 
 @pytest.mark.parametrize("typed", ["6:59", "22:00", "21:30", "25:00", "abc", "9:75", ""])
-def test_a_time_outside_the_day_is_refused(set_up: NudgePerson, typed: str) -> None:
+def test_a_time_outside_the_day_is_refused(set_up: CheckinPerson, typed: str) -> None:
     set_up.press(encode(Action.SETTINGS_PAGE, "time"))
     outcome = set_up.say(typed)
     assert texts(outcome) == [
@@ -152,7 +152,7 @@ def test_a_time_outside_the_day_is_refused(set_up: NudgePerson, typed: str) -> N
     ]
     assert outcome.state == State(step=Step.SETTINGS_TIME)
     assert outcome.effects == (PersonActive(),)
-    assert set_up.nudge is not None and set_up.nudge.rule == RULE
+    assert set_up.checkin is not None and set_up.checkin.rule == RULE
 
 
 @pytest.fixture
@@ -165,7 +165,7 @@ def hours() -> Iterator[None]:
 
 
 @pytest.mark.usefixtures("hours")
-def test_the_installation_sets_the_hours(set_up: NudgePerson) -> None:
+def test_the_installation_sets_the_hours(set_up: CheckinPerson) -> None:
     page = set_up.press(encode(Action.SETTINGS_PAGE, "time")).replies[0]
     assert "between 06:30 and 20:00" in page.text
     assert labels(page) == [f"{hour:02d}:00" for hour in range(7, 21)]
@@ -194,7 +194,7 @@ def test_the_installation_sets_the_hours(set_up: NudgePerson) -> None:
     ],
 )
 def test_a_day_in_the_weekend_is_explained(
-    world: NudgeWorld, language: str, day: str, line: str
+    world: CheckinWorld, language: str, day: str, line: str
 ) -> None:
     person = world.person(language=language)
     person.set_schedule(RULE)
@@ -204,25 +204,25 @@ def test_a_day_in_the_weekend_is_explained(
     person.press(encode(Action.SETTINGS_PAGE, "weekend"))
     sunday_only = person.tap("Sun" if language == "en" else "zo").replies[0].text
     assert line.split("\n")[1] not in sunday_only  # Saturday is a working day now
-    assert person.nudge is not None and person.nudge.rule.slot_weekday == 5
+    assert person.checkin is not None and person.checkin.rule.slot_weekday == 5
 
 
-def test_a_working_day_has_no_weekend_note(set_up: NudgePerson) -> None:
+def test_a_working_day_has_no_weekend_note(set_up: CheckinPerson) -> None:
     menu = set_up.command("settings").replies[0].text
     assert "When: Tuesday at 10:00\nWeekend: Sat–Sun" in menu
 
 
-def test_done_shows_the_next_check_in_in_local_time(set_up: NudgePerson) -> None:
+def test_done_shows_the_next_check_in_in_local_time(set_up: CheckinPerson) -> None:
     outcome = set_up.press(encode(Action.CLOSE_SETTINGS))
-    assert set_up.nudge is not None
-    expected = when(set_up.nudge.next_at, AMSTERDAM, "en")
+    assert set_up.checkin is not None
+    expected = when(set_up.checkin.next_at, AMSTERDAM, "en")
     assert expected == "Tuesday 3 March, 10:00"
     assert outcome.replies == (Reply(S.saved.format(next=expected), edit=True),)
     assert outcome.state == State()
     assert outcome.effects == (PersonActive(),)
 
 
-def test_settings_with_a_schedule_shows_the_menu(set_up: NudgePerson) -> None:
+def test_settings_with_a_schedule_shows_the_menu(set_up: CheckinPerson) -> None:
     outcome = set_up.command("settings")
     assert outcome.state == State()
     assert labels(outcome.replies[0]) == MENU_BUTTONS
@@ -233,7 +233,7 @@ def test_settings_with_a_schedule_shows_the_menu(set_up: NudgePerson) -> None:
 @pytest.mark.parametrize("command", ["settings", "resume"])
 @pytest.mark.parametrize("kind", ["story", "checkin"])
 def test_settings_in_the_middle_of_a_story_keep_the_question(
-    set_up: NudgePerson, command: str, kind: str
+    set_up: CheckinPerson, command: str, kind: str
 ) -> None:
     if kind == "story":
         set_up.to_question("who")
@@ -266,14 +266,14 @@ def test_settings_in_the_middle_of_a_story_keep_the_question(
         encode(Action.PAUSE, "7"),
     ],
 )
-def test_settings_buttons_without_a_schedule_need_a_zone(person: NudgePerson, data: str) -> None:
+def test_settings_buttons_without_a_schedule_need_a_zone(person: CheckinPerson, data: str) -> None:
     assert_refused(person.press(data), State(), S.needs_zone)
-    assert person.nudge is None
+    assert person.checkin is None
 
 
 @pytest.mark.parametrize("page", ["rhythm", "day", "time", "weekend", "zone"])
 def test_a_settings_page_without_a_schedule_opens_the_zone_page(
-    person: NudgePerson, page: str
+    person: CheckinPerson, page: str
 ) -> None:
     outcome = person.press(encode(Action.SETTINGS_PAGE, page))
     assert outcome.state == State(step=Step.SETTINGS_ZONE)
@@ -295,15 +295,15 @@ def test_a_settings_page_without_a_schedule_opens_the_zone_page(
         encode(Action.SET_ZONE, "Mars/Olympus"),
     ],
 )
-def test_forged_settings_buttons_change_nothing(set_up: NudgePerson, data: str) -> None:
+def test_forged_settings_buttons_change_nothing(set_up: CheckinPerson, data: str) -> None:
     assert_refused(set_up.press(data), State(), T.invalid_button)
-    assert set_up.nudge is not None and set_up.nudge.rule == RULE
+    assert set_up.checkin is not None and set_up.checkin.rule == RULE
 
 
 # --- the offer after a first story ---------------------------------------------------------
 
 
-def test_the_first_story_is_followed_by_the_check_in_offer(person: NudgePerson) -> None:
+def test_the_first_story_is_followed_by_the_check_in_offer(person: CheckinPerson) -> None:
     person.complete_story()
     outcome = person.last_outcome
     card, saved, offer = outcome.replies
@@ -321,19 +321,19 @@ def test_the_first_story_is_followed_by_the_check_in_offer(person: NudgePerson) 
     assert zones_offered(page) == QUICK_PICK_ZONES
 
 
-def test_no_thanks_to_the_offer(person: NudgePerson) -> None:
+def test_no_thanks_to_the_offer(person: CheckinPerson) -> None:
     person.complete_story()
     outcome = person.tap(S.no_thanks)
     assert outcome.replies == (Reply(S.off, edit=True),)
     assert outcome.state == State()
-    declined = NudgeRule("UTC", rhythm=Rhythm.OFF)
-    assert outcome.effects == (SaveNudgeRule(declined, None), PersonActive())
-    assert person.nudge is not None, "the answer is remembered: no offer after the next story"
+    declined = CheckinRule("UTC", rhythm=Rhythm.OFF)
+    assert outcome.effects == (SaveCheckinRule(declined, None), PersonActive())
+    assert person.checkin is not None, "the answer is remembered: no offer after the next story"
     person.complete_story()
     assert texts(person.last_outcome)[1:] == [T.saved]
 
 
-def test_no_offer_once_check_ins_are_set_up(set_up: NudgePerson) -> None:
+def test_no_offer_once_check_ins_are_set_up(set_up: CheckinPerson) -> None:
     set_up.complete_story()
     assert texts(set_up.last_outcome)[1:] == [T.saved]
 
@@ -341,7 +341,7 @@ def test_no_offer_once_check_ins_are_set_up(set_up: NudgePerson) -> None:
 # --- in Dutch -------------------------------------------------------------------------------------
 
 
-def test_settings_in_dutch(world: NudgeWorld) -> None:
+def test_settings_in_dutch(world: CheckinWorld) -> None:
     person = world.person(language="nl")
     outcome = person.command("settings")
     assert outcome.replies[0].text == f"{NL.settings.menu_not_set}\n\n{NL.settings.zone_prompt}"

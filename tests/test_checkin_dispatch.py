@@ -1,10 +1,10 @@
-"""The nudge dispatcher in simulated time: who is nudged when, and what happens unanswered.
+"""The check-in dispatcher in simulated time: who is asked when, and what happens unanswered.
 
-Due nudges go out once at their local slot, overdue ones wait for the allowed hours,
+Due checkins go out once at their local slot, overdue ones wait for the allowed hours,
 someone in the middle of a story is asked tomorrow, a long queue goes out in batches;
-three unanswered nudges slow the rhythm down, and a decided nudge puts the person in the
-nudged step. Telegram's errors are in ``test_nudge_dispatch_errors.py``, pacing in
-``test_nudge_dispatch_pacing.py``; the helpers in ``tests.support.dispatch``.
+three unanswered checkins slow the rhythm down, and a decided checkin puts the person in the
+asked step. Telegram's errors are in ``test_checkin_dispatch_errors.py``, pacing in
+``test_checkin_dispatch_pacing.py``; the helpers in ``tests.support.dispatch``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 from telegram.error import NetworkError
 
 from bot.engine.conversation import Conversations, Speaker
-from bot.jobs.checkins import DispatchLimits, NudgeDispatcher
+from bot.jobs.checkins import CheckinDispatcher, DispatchLimits
 from flows.callbacks import Action, decode, encode
 from flows.checkins.schedule import Rhythm
 from flows.events import Command, Press, Text
@@ -32,7 +32,7 @@ from tests.support.dispatch import (
     TUESDAY_AMSTERDAM,
     dispatcher_for,
     enrol,
-    is_nudge,
+    is_checkin,
     run_until,
     schedule_row,
     speaker,
@@ -47,11 +47,11 @@ if TYPE_CHECKING:
 # The fixtures ``sleeps``, ``outbox`` and ``dispatcher``.
 
 
-# --- when nudges go out ---------------------------------------------------------------
+# --- when checkins go out ---------------------------------------------------------------
 
 
-async def test_each_due_nudge_goes_out_once_at_its_slot(
-    conversations: Conversations, dispatcher: NudgeDispatcher, outbox: Outbox, clock: FakeClock
+async def test_each_due_checkin_goes_out_once_at_its_slot(
+    conversations: Conversations, dispatcher: CheckinDispatcher, outbox: Outbox, clock: FakeClock
 ) -> None:
     zones = {  # zone, this Tuesday at 10:00 local and the next one, in UTC
         2001: ("Europe/Amsterdam", utc(2026, 3, 3, 9, 0), utc(2026, 3, 10, 9, 0)),
@@ -63,20 +63,20 @@ async def test_each_due_nudge_goes_out_once_at_its_slot(
         await enrol(conversations, speaker(number), zone)
     step = timedelta(hours=1)  # Kathmandu's slot (04:15 UTC) falls between two ticks
     await run_until(dispatcher, clock, clock.now + timedelta(days=7), step)
-    assert sorted(s.chat_id for s in outbox.sent) == sorted(zones), "one nudge each"
+    assert sorted(s.chat_id for s in outbox.sent) == sorted(zones), "one checkin each"
     for number, (_, slot, next_slot) in zones.items():
         [sent] = outbox.to(number)
         assert slot <= sent.at < slot + step
-        assert is_nudge(sent)
+        assert is_checkin(sent)
         person = await person_id(conversations.database, speaker(number))
         row = await schedule_row(conversations.database, person)
-        assert row.next_nudge_at == next_slot
-        assert (row.last_nudge_at, row.unanswered, row.claimed_until) == (sent.at, 1, None)
+        assert row.next_checkin_at == next_slot
+        assert (row.last_checkin_at, row.unanswered, row.claimed_until) == (sent.at, 1, None)
 
 
 @SQLITE_ONLY
 async def test_nothing_goes_out_before_it_is_due(
-    conversations: Conversations, dispatcher: NudgeDispatcher, outbox: Outbox, clock: FakeClock
+    conversations: Conversations, dispatcher: CheckinDispatcher, outbox: Outbox, clock: FakeClock
 ) -> None:
     await enrol(conversations)
     assert (await dispatcher.tick()).claimed == 0
@@ -93,8 +93,8 @@ async def test_nothing_goes_out_before_it_is_due(
     assert len(outbox.sent) == 1
 
 
-async def test_after_five_weeks_of_downtime_one_nudge_not_five(
-    conversations: Conversations, dispatcher: NudgeDispatcher, outbox: Outbox, clock: FakeClock
+async def test_after_five_weeks_of_downtime_one_checkin_not_five(
+    conversations: Conversations, dispatcher: CheckinDispatcher, outbox: Outbox, clock: FakeClock
 ) -> None:
     person = await enrol(conversations)
     clock.advance(weeks=5)  # Monday 6 April, 11:00 in Amsterdam (CEST)
@@ -102,7 +102,7 @@ async def test_after_five_weeks_of_downtime_one_nudge_not_five(
         await dispatcher.tick()
     assert len(outbox.sent) == 1 and outbox.sent[0].at == clock.now
     row = await schedule_row(conversations.database, person)
-    assert row.next_nudge_at == utc(2026, 4, 14, 8, 0), "a week on, Tuesday 10:00 CEST"
+    assert row.next_checkin_at == utc(2026, 4, 14, 8, 0), "a week on, Tuesday 10:00 CEST"
     await run_until(dispatcher, clock, utc(2026, 4, 14, 7, 59), timedelta(hours=1))
     assert len(outbox.sent) == 1
 
@@ -117,9 +117,9 @@ async def test_after_five_weeks_of_downtime_one_nudge_not_five(
     ],
     ids=["late-evening", "early-morning", "before-the-weekend"],
 )
-async def test_an_overdue_nudge_waits_for_allowed_hours(
+async def test_an_overdue_checkin_waits_for_allowed_hours(
     conversations: Conversations,
-    dispatcher: NudgeDispatcher,
+    dispatcher: CheckinDispatcher,
     outbox: Outbox,
     clock: FakeClock,
     landing: datetime,
@@ -131,7 +131,7 @@ async def test_an_overdue_nudge_waits_for_allowed_hours(
     assert (report.claimed, report.moved, report.sent) == (1, 1, 0)
     assert outbox.attempts == []
     row = await schedule_row(conversations.database, person)
-    assert (row.next_nudge_at, row.claimed_until) == (morning, None)
+    assert (row.next_checkin_at, row.claimed_until) == (morning, None)
     await run_until(dispatcher, clock, morning - timedelta(seconds=1), timedelta(minutes=30))
     assert outbox.attempts == []
     clock.now = morning
@@ -141,7 +141,7 @@ async def test_an_overdue_nudge_waits_for_allowed_hours(
 
 
 async def test_someone_in_the_middle_of_a_story_is_asked_tomorrow(
-    conversations: Conversations, dispatcher: NudgeDispatcher, outbox: Outbox, clock: FakeClock
+    conversations: Conversations, dispatcher: CheckinDispatcher, outbox: Outbox, clock: FakeClock
 ) -> None:
     person = await enrol(conversations)
     clock.now = TUESDAY_AMSTERDAM - timedelta(hours=1)
@@ -152,19 +152,19 @@ async def test_someone_in_the_middle_of_a_story_is_asked_tomorrow(
     assert (report.claimed, report.moved, report.sent) == (1, 1, 0)
     assert outbox.attempts == []
     row = await schedule_row(conversations.database, person)
-    assert row.next_nudge_at == TUESDAY_AMSTERDAM + timedelta(days=1)
+    assert row.next_checkin_at == TUESDAY_AMSTERDAM + timedelta(days=1)
     assert await step_of(conversations.database, person) is Step.QUESTION, "the story goes on"
     assert (await dispatcher.tick()).claimed == 0
     # Holding the check-in back is not the person acting: a day later the story is left.
     clock.now = TUESDAY_AMSTERDAM + timedelta(days=1)
     assert (await dispatcher.tick()).sent == 1
-    assert [s.at for s in outbox.sent] == [clock.now] and is_nudge(outbox.sent[0])
+    assert [s.at for s in outbox.sent] == [clock.now] and is_checkin(outbox.sent[0])
 
 
 @pytest.mark.parametrize("step", ["reflect", "review", "settings"])
-async def test_a_draft_left_13_hours_ago_no_longer_holds_the_nudge_back(
+async def test_a_draft_left_13_hours_ago_no_longer_holds_the_checkin_back(
     conversations: Conversations,
-    dispatcher: NudgeDispatcher,
+    dispatcher: CheckinDispatcher,
     outbox: Outbox,
     clock: FakeClock,
     step: str,
@@ -175,8 +175,8 @@ async def test_a_draft_left_13_hours_ago_no_longer_holds_the_nudge_back(
     clock.now = TUESDAY_AMSTERDAM
     report = await dispatcher.tick()
     assert (report.claimed, report.sent) == (1, 1)
-    assert [s.at for s in outbox.sent] == [TUESDAY_AMSTERDAM] and is_nudge(outbox.sent[0])
-    assert await step_of(conversations.database, person) is Step.NUDGED
+    assert [s.at for s in outbox.sent] == [TUESDAY_AMSTERDAM] and is_checkin(outbox.sent[0])
+    assert await step_of(conversations.database, person) is Step.CHECKIN_ASKED
     async with conversations.database.transaction() as session:
         stored = await session.get(Person, person)
         assert stored is not None
@@ -225,7 +225,7 @@ async def test_a_long_queue_goes_out_in_several_batches_in_one_tick(
 
 @SQLITE_ONLY
 async def test_someone_without_a_chat_is_planned_on_without_a_message(
-    conversations: Conversations, dispatcher: NudgeDispatcher, outbox: Outbox, clock: FakeClock
+    conversations: Conversations, dispatcher: CheckinDispatcher, outbox: Outbox, clock: FakeClock
 ) -> None:
     terminal = Speaker("terminal", 1, None, "en")
     person = await enrol(conversations, terminal)
@@ -234,14 +234,14 @@ async def test_someone_without_a_chat_is_planned_on_without_a_message(
     assert (report.claimed, report.sent, report.moved) == (1, 0, 1)
     assert outbox.attempts == []
     row = await schedule_row(conversations.database, person)
-    assert row.next_nudge_at == TUESDAY_AMSTERDAM + timedelta(days=7)
+    assert row.next_checkin_at == TUESDAY_AMSTERDAM + timedelta(days=7)
 
 
-# --- unanswered nudges ----------------------------------------------------------------
+# --- unanswered checkins ----------------------------------------------------------------
 
 
-async def test_three_unanswered_nudges_slow_the_rhythm_down(
-    conversations: Conversations, dispatcher: NudgeDispatcher, outbox: Outbox, clock: FakeClock
+async def test_three_unanswered_checkins_slow_the_rhythm_down(
+    conversations: Conversations, dispatcher: CheckinDispatcher, outbox: Outbox, clock: FakeClock
 ) -> None:
     person = await enrol(conversations)
     slots = [TUESDAY_AMSTERDAM + timedelta(weeks=n) for n in range(4)]
@@ -251,19 +251,19 @@ async def test_three_unanswered_nudges_slow_the_rhythm_down(
     assert [s.at for s in outbox.sent] == slots
     assert all(SLOWED not in s.text for s in outbox.sent[:3])
     assert outbox.sent[3].text.split("\n\n")[1] == SLOWED  # after the greeting
-    assert is_nudge(outbox.sent[3])
+    assert is_checkin(outbox.sent[3])
     row = await schedule_row(conversations.database, person)
     assert row.rhythm == Rhythm.BIWEEKLY.value
     fourth = slots[3]
     # 29 March: summer time in Amsterdam, so 10:00 local is 08:00 UTC from then on.
-    assert row.next_nudge_at == fourth + timedelta(days=14) - timedelta(hours=1)
+    assert row.next_checkin_at == fourth + timedelta(days=14) - timedelta(hours=1)
     assert row.unanswered == 1, "the count starts again at the slower rhythm"
     await run_until(dispatcher, clock, fourth + timedelta(days=13), timedelta(hours=12))
-    assert len(outbox.sent) == 4, "no nudge in the week in between"
+    assert len(outbox.sent) == 4, "no checkin in the week in between"
 
 
-async def test_a_slower_rhythm_only_comes_with_the_nudge_that_says_so(
-    conversations: Conversations, dispatcher: NudgeDispatcher, outbox: Outbox, clock: FakeClock
+async def test_a_slower_rhythm_only_comes_with_the_checkin_that_says_so(
+    conversations: Conversations, dispatcher: CheckinDispatcher, outbox: Outbox, clock: FakeClock
 ) -> None:
     person = await enrol(conversations)
     for week in range(3):
@@ -272,7 +272,7 @@ async def test_a_slower_rhythm_only_comes_with_the_nudge_that_says_so(
     clock.now = TUESDAY_AMSTERDAM + timedelta(weeks=3)
     outbox.fail(ANN.chat_id, *[NetworkError("down") for _ in range(FAST.network_retries + 1)])
     await dispatcher.tick()
-    assert len(outbox.sent) == 3, "the fourth nudge did not arrive"
+    assert len(outbox.sent) == 3, "the fourth checkin did not arrive"
     row = await schedule_row(conversations.database, person)
     assert (row.rhythm, row.unanswered) == (Rhythm.WEEKLY.value, 3), "nothing changed yet"
     clock.now += FAST.lease + timedelta(minutes=1)  # its claim ran out: tried again
@@ -283,15 +283,15 @@ async def test_a_slower_rhythm_only_comes_with_the_nudge_that_says_so(
 
 
 @SQLITE_ONLY
-async def test_a_tap_on_a_nudge_counts_as_an_answer(
-    conversations: Conversations, dispatcher: NudgeDispatcher, outbox: Outbox, clock: FakeClock
+async def test_a_tap_on_a_checkin_counts_as_an_answer(
+    conversations: Conversations, dispatcher: CheckinDispatcher, outbox: Outbox, clock: FakeClock
 ) -> None:
     person = await enrol(conversations)
     for week in range(4):
         clock.now = TUESDAY_AMSTERDAM + timedelta(weeks=week)
         await dispatcher.tick()
-        if week == 2:  # "Skip this one" on the third nudge
-            [skip] = [d for d in outbox.sent[-1].data if decode(d).action is Action.SKIP_NUDGE]
+        if week == 2:  # "Skip this one" on the third checkin
+            [skip] = [d for d in outbox.sent[-1].data if decode(d).action is Action.SKIP_CHECKIN]
             skipped = await conversations.handle(ANN, Press(skip))
             assert skipped is not None and skipped.replies[0].text == EN.checkin.texts.skipped
     assert len(outbox.sent) == 4
@@ -301,13 +301,13 @@ async def test_a_tap_on_a_nudge_counts_as_an_answer(
 
 
 @SQLITE_ONLY
-async def test_a_person_whose_nudge_is_decided_is_in_the_nudged_step(
-    conversations: Conversations, dispatcher: NudgeDispatcher, outbox: Outbox, clock: FakeClock
+async def test_a_person_whose_checkin_is_decided_is_in_the_asked_step(
+    conversations: Conversations, dispatcher: CheckinDispatcher, outbox: Outbox, clock: FakeClock
 ) -> None:
     person = await enrol(conversations)
     clock.now = TUESDAY_AMSTERDAM
     await dispatcher.tick()
-    assert await step_of(conversations.database, person) is Step.NUDGED
+    assert await step_of(conversations.database, person) is Step.CHECKIN_ASKED
     answered = await conversations.handle(ANN, Text("Saying no sooner", message_id=9))
     assert answered is not None and answered.state.step is Step.QUESTION
     row = await schedule_row(conversations.database, person)
