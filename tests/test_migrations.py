@@ -21,6 +21,8 @@ APP_TABLES = {
     "outbox",
     "leases",
     "checkin_schedules",
+    "next_steps",
+    "invitations",
     "teams",
     "team_invites",
     "memberships",
