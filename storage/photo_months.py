@@ -17,7 +17,7 @@ month when its author withdraws it or the story is erased.
 from __future__ import annotations
 
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
@@ -25,6 +25,8 @@ from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.states import StoryKind, StoryStatus
+from flows.teams.dishes import CHOSEN, OWN, TRIED
+from flows.teams.dishes import scope as dish_scope
 from flows.teams.periods import Period, Span
 from flows.teams.photo import ANYTHING, STORYTELLERS, FrozenWindow
 from storage.crypto import TextCipher
@@ -33,6 +35,7 @@ from storage.models import (
     Answer,
     Choice,
     Facilitator,
+    NextStep,
     Person,
     PhotoMonth,
     PhotoMonthCount,
@@ -183,7 +186,9 @@ class PhotoMonths:
                 .group_by(Choice.question, Choice.option)
             )
         ]
-        await self._insert(PhotoMonthCount, team_id, key, counts)
+        dish_people, dish_counts = await self._dishes(team_id, month)
+        await self._insert(PhotoMonthPerson, team_id, key, dish_people)
+        await self._insert(PhotoMonthCount, team_id, key, counts + dish_counts)
         quotes = [
             {"story_id": story_id, "text_encrypted": token}
             for story_id, token in await self.session.execute(
@@ -199,6 +204,40 @@ class PhotoMonths:
             )
         ]
         await self._insert(PhotoMonthQuote, team_id, key, quotes)
+
+    async def _dishes(
+        self, team_id: int, month: Period
+    ) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+        """Next steps chosen and tried in the month by the team's people (not its
+        facilitators): who, per dish, and how many, per dish (own dishes as ``OWN``)."""
+        facilitators = select(Facilitator.person_id).where(Facilitator.team_id == team_id)
+        chosen = (NextStep.ordered_at >= month.start) & (NextStep.ordered_at < month.end)
+        tried = (
+            (NextStep.status == "done")
+            & (NextStep.closed_at >= month.start)
+            & (NextStep.closed_at < month.end)
+        )
+        people: set[tuple[str, str]] = set()
+        counts: Counter[tuple[str, str]] = Counter()
+        for dish, token, was_chosen, was_tried in await self.session.execute(
+            select(NextStep.dish, Person.photo_token, chosen, tried)
+            .join(Person, Person.id == NextStep.person_id)
+            .where(
+                NextStep.team_id == team_id,
+                NextStep.person_id.not_in(facilitators),
+                (NextStep.dish != "") | NextStep.own_dish_encrypted.is_not(None),
+                chosen | tried,
+            )
+        ):
+            key = dish or OWN
+            people.add((dish_scope(key), token))
+            for question, happened in ((CHOSEN, was_chosen), (TRIED, was_tried)):
+                if happened:
+                    counts[(question, key)] += 1
+        return (
+            [{"scope": name, "token": token} for name, token in sorted(people)],
+            [{"question": q, "option": o, "count": n} for (q, o), n in sorted(counts.items())],
+        )
 
     async def _insert(
         self, model: type[object], team_id: int, key: str, rows: Sequence[Mapping[str, object]]

@@ -308,6 +308,9 @@ class TeamTexts(_Strict):
     photo_recurring: str
     photo_withheld: str
     photo_quotes: str
+    photo_dishes: str
+    photo_dish: str
+    photo_own_dish: str
     chart_axis: str
     period_quarter: str
     period_half: str

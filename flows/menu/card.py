@@ -34,7 +34,7 @@ class _Strict(BaseModel):
 class Dish(_Strict):
     """One dish: its key, its course, whether it involves someone else."""
 
-    key: str
+    key: str = Field(pattern=r"^[a-z_]{1,24}$")  # short: team photos and buttons carry it
     course: str
     with_someone: bool
 

@@ -19,6 +19,7 @@ from flows.teams.chart import chart_png
 from flows.teams.photo import (
     Section,
     TeamPhoto,
+    dish_lines,
     heading_text,
     item_text,
     recurring_text,
@@ -58,6 +59,9 @@ def _markdown(guide: Guide, photo: TeamPhoto) -> str:
         elif section.items:
             lines += ["", f"## {heading_text(guide, section)}", ""]
             lines += [f"- {item_text(guide, section, *item)}" for item in section.items]
+    if photo.dishes:
+        lines += ["", f"## {guide.teams.photo_dishes}", ""]
+        lines += [f"- {line}" for line in dish_lines(guide, photo)]
     if recurring := recurring_text(guide, photo):
         lines += ["", recurring]
     if photo.quotes:
@@ -71,7 +75,7 @@ def _csv(guide: Guide, photo: TeamPhoto, period: str) -> str:
 
     Totals first, then each question's counts with how many stories and check-ins
     were asked it and the share (a withheld question: one row that says so, without
-    a count), the recurring threads and the shared quotes.
+    a count), the dishes chosen and tried, the recurring threads and the shared quotes.
     """
     rows: list[tuple[str, str, int | str, int | str, float | str]] = [
         ("totals", "stories", photo.stories, "", ""),
@@ -85,6 +89,9 @@ def _csv(guide: Guide, photo: TeamPhoto, period: str) -> str:
             (section.key, label, count, section.asked, _or_empty(_share(section, count)))
             for label, count in section.items
         ]
+    for dish in photo.dishes:
+        rows += [("dishes_chosen", dish.name, dish.chosen, "", "")]
+        rows += [("dishes_tried", dish.name, dish.tried, "", "")]
     rows += [("recurring", label, "", "", "") for label in photo.recurring]
     rows += [("quotes", quote, "", "", "") for quote in photo.quotes]
     out = io.StringIO()
@@ -131,6 +138,7 @@ def _data(photo: TeamPhoto, period: str) -> dict[str, object]:
             }
             for s in photo.sections
         ],
+        "dishes": [{"dish": d.name, "chosen": d.chosen, "tried": d.tried} for d in photo.dishes],
         "recurring": list(photo.recurring),
         "quotes": list(photo.quotes),
     }

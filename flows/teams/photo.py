@@ -35,6 +35,8 @@ from flows.content.guide import Guide, Question, QuestionKind, guide_for
 from flows.dates import month_text
 from flows.privacy.commands import amounts
 from flows.render import MESSAGE_LIMIT, fit
+from flows.teams.dishes import DISH_SCOPE, DishCount, dish_counts
+from flows.teams.dishes import QUESTIONS as DISH_QUESTIONS
 from flows.teams.periods import Period, Span
 from flows.teams.views import OptionCount, PhotoData, PhotoRules, TeamRef, TeamRules
 
@@ -91,7 +93,11 @@ class FrozenWindow:
 
     def questions(self) -> dict[str, dict[int, frozenset[str]]]:
         """The people per month of every question somebody picked something in."""
-        return {k: v for k, v in self.people.items() if k not in (ANYTHING, STORYTELLERS)}
+        return {k: v for k, v in self.people.items() if not k.startswith("#") and k != ANYTHING}
+
+    def dishes(self) -> dict[str, dict[int, frozenset[str]]]:
+        """The people per month of every dish somebody chose or tried."""
+        return {k[len(DISH_SCOPE) :]: v for k, v in self.people.items() if k.startswith(DISH_SCOPE)}
 
 
 def worked_out(
@@ -107,6 +113,9 @@ def worked_out(
         for question, answered in window.questions().items()
         if not disclosable(period, answered, minimum)
     )
+    dishes = frozenset(
+        dish for dish, months in window.dishes().items() if disclosable(period, months, minimum)
+    )
     data = PhotoData(
         team,
         period,
@@ -117,7 +126,7 @@ def worked_out(
         counts=tuple(
             OptionCount(question, option, count)
             for (question, option), count in sorted(window.counts.items())
-            if question not in withheld
+            if (option in dishes if question in DISH_QUESTIONS else question not in withheld)
         ),
         withheld=withheld,
     )
@@ -170,6 +179,7 @@ class TeamPhoto:
     quotes: tuple[str, ...]
     period: str
     team: str
+    dishes: tuple[DishCount, ...] = ()
 
 
 def period_label(guide: Guide, period: Period) -> str:
@@ -221,6 +231,11 @@ def assemble(guide: Guide, data: PhotoData, minimum: int) -> TeamPhoto | None:
         quotes=tuple(fit(" ".join(q.split()), QUOTE_LIMIT) for q in data.quotes),
         period=period,
         team=data.team.name,
+        dishes=dish_counts(
+            {(c.question, c.option): c.count for c in data.counts},
+            guide.language,
+            guide.teams.photo_own_dish,
+        ),
     )
 
 
@@ -271,6 +286,14 @@ def recurring_text(guide: Guide, photo: TeamPhoto) -> str | None:
     return guide.teams.photo_recurring.format(items=" · ".join(photo.recurring))
 
 
+def dish_lines(guide: Guide, photo: TeamPhoto) -> list[str]:
+    """'Spar with a colleague — chosen 5, tried 3', one per dish shown."""
+    return [
+        guide.teams.photo_dish.format(name=d.name, chosen=d.chosen, tried=d.tried)
+        for d in photo.dishes
+    ]
+
+
 def photo_text(guide: Guide, photo: TeamPhoto) -> str:
     """The photo as one chat message."""
     parts = [photo.title, summary_text(guide, photo)]
@@ -280,6 +303,9 @@ def photo_text(guide: Guide, photo: TeamPhoto) -> str:
         elif section.items:
             lines = [f"  {item_text(guide, section, *item)}" for item in section.items]
             parts.append("\n".join([f"▸ {heading_text(guide, section)}", *lines]))
+    if photo.dishes:
+        lines = [f"  {line}" for line in dish_lines(guide, photo)]
+        parts.append("\n".join([f"▸ {guide.teams.photo_dishes}", *lines]))
     if recurring := recurring_text(guide, photo):
         parts.append(recurring)
     if photo.quotes:

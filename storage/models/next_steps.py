@@ -18,7 +18,8 @@ class NextStep(Base):
     their words) or, with neither, the next-step answer of ``story_id``. ``due``:
     "week", "month" or "" (no date). ``status``: "open" until it is "done", "not_for_me",
     "let_go" (three check-ins without it) or "replaced" (another chosen). ``asked``:
-    check-ins that asked about it while it stayed open.
+    check-ins that asked about it while it stayed open. ``team_id``: the team the person
+    was in when they chose it (none: no team); frozen team photos count it there.
     """
 
     __tablename__ = "next_steps"
@@ -26,6 +27,9 @@ class NextStep(Base):
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
     story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id", ondelete="SET NULL"))
+    team_id: Mapped[int | None] = mapped_column(
+        ForeignKey("teams.id", ondelete="SET NULL"), index=True
+    )
     dish: Mapped[str] = mapped_column(String(64), default="")
     own_dish_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
     due: Mapped[str] = mapped_column(String(8), default="")

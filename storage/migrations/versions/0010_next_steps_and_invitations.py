@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("id", sa.BigInteger(), autoincrement=False, nullable=False),
         *_person_id("next_steps"),
         sa.Column("story_id", sa.BigInteger(), nullable=True),
+        sa.Column("team_id", sa.Integer(), nullable=True),
         sa.Column("dish", sa.String(length=64), nullable=False),
         sa.Column("own_dish_encrypted", sa.LargeBinary(), nullable=True),
         sa.Column("due", sa.String(length=8), nullable=False),
@@ -41,9 +42,13 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["story_id"], ["stories.id"], name="fk_next_steps_story_id_stories", ondelete="SET NULL"
         ),
+        sa.ForeignKeyConstraint(
+            ["team_id"], ["teams.id"], name="fk_next_steps_team_id_teams", ondelete="SET NULL"
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_next_steps"),
     )
     op.create_index("ix_next_steps_person_id", "next_steps", ["person_id"])
+    op.create_index("ix_next_steps_team_id", "next_steps", ["team_id"])
     op.create_table(
         "invitations",
         sa.Column("id", sa.BigInteger(), autoincrement=False, nullable=False),
@@ -59,5 +64,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_invitations_person_id", table_name="invitations")
     op.drop_table("invitations")
+    op.drop_index("ix_next_steps_team_id", table_name="next_steps")
     op.drop_index("ix_next_steps_person_id", table_name="next_steps")
     op.drop_table("next_steps")
