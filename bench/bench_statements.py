@@ -16,8 +16,8 @@ recovery, the lease) that fall in the window are listed apart as background. COM
 (and on PostgreSQL the driver's BEGINs and the pool's pre-ping) are round trips without
 a statement event; they are listed in brackets. Each statement shows its first 80
 characters, never its parameters. Counted: the statements other than BEGIN and COMMIT
-(SQLite's BEGIN IMMEDIATE is a statement, PostgreSQL's BEGIN is not: so both count
-alike), and the transactions.
+(SQLite's BEGIN IMMEDIATE travels with a transaction's first statement, in the same trip
+to the database thread: storage/sqlite_driver.py), and the transactions.
 Target: at most 8 statements for a typed answer.
 """
 
@@ -79,7 +79,7 @@ class Recorder:
         event.listen(sync, "before_cursor_execute", self._execute)
         event.listen(sync, "commit", lambda _c: self._note("[COMMIT]"))
         event.listen(sync, "rollback", lambda _c: self._note("[ROLLBACK]"))
-        if not sqlite:  # SQLite's BEGIN IMMEDIATE is a statement of its own
+        if not sqlite:  # (SQLite's BEGIN IMMEDIATE goes with the first statement)
             event.listen(sync, "begin", lambda _c: self._note("[BEGIN]"))
         if getattr(sync.pool, "_pre_ping", False):
             event.listen(sync.pool, "checkout", lambda *_a: self._note("[pre-ping]"))

@@ -143,5 +143,6 @@ async def _retention(services: Services, args: argparse.Namespace) -> int:
     async with telegram_sender(services.settings) as send:
         report = await RetentionJob(services.database, retention, send).run()
     unreachable = f" ({report.unreachable} could not be reached)" if report.unreachable else ""
-    print(f"Told {report.told} people{unreachable}; deleted {report.deleted} stories.")
+    cards = f" and {report.cards} invitation cards" if report.cards else ""
+    print(f"Told {report.told} people{unreachable}; deleted {report.deleted} stories{cards}.")
     return 0

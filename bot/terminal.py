@@ -107,6 +107,8 @@ class TerminalChat:
             if reply.file is not None:
                 lines.append(f"  [{self._save(reply.file)}]")
             for button in (button for row in reply.buttons for button in row):
+                if not button.is_callback:  # a link or inline mode: Telegram's, not here
+                    continue
                 self.buttons.append(button)
                 lines.append(f"  {len(self.buttons)}) {button.label}")
             self._print("\n".join(lines))

@@ -34,6 +34,11 @@ class Handler(Enum):
     TEAM_ADMIN = auto()  # an admin's menus for a team
     PHOTO = auto()  # a facilitator picks a team and a period
     QUOTE = auto()  # share a story's opening with the team, or stop
+    NEXT_STEP = auto()  # a suggested or chosen dish: order it, own dish, when
+    FOLLOW_UP = auto()  # a check-in's question about the next step: did it, not yet, ...
+    INVITE = auto()  # an invitation card for a colleague: dish, topic, own version, send
+    MENU = auto()  # a facilitator composes their team's card
+    THANKS = auto()  # after "what or who helped most": a thank-you note to pass on, or not
 
 
 class Load(Flag):
@@ -46,6 +51,10 @@ class Load(Flag):
     ALL_TEAMS = auto()  # the person's teams and every team (admins)
     INVITE = auto()  # the person's teams and the invite of the code the button carries
     PHOTO = auto()  # the person's teams and the photo of the team and period it names
+    NEXT_STEP = auto()  # the person's open next step
+    INVITATIONS = auto()  # the person's invitation cards
+    TEAM_MENU = auto()  # the person's teams and the card of the team the button names
+    OWN_TEAM_MENU = auto()  # the person's teams and the card of the team they belong to
 
 
 @dataclass(frozen=True)
@@ -95,7 +104,8 @@ class Action(StrEnum):
     DONE = _button("d", Handler.QUESTION, STORY, "question")
     SKIP = _button("s", Handler.QUESTION, STORY, "question")
     BACK = _button("b", Handler.QUESTION, STORY, "question")
-    CONFIRM = _button("ok", Handler.STORY, STORY, loads=Load.TEAMS)  # joins the person's team
+    # joins the person's team; offers a dish, follows up the next step unless one is ordered
+    CONFIRM = _button("ok", Handler.STORY, STORY, loads=Load.TEAMS | Load.NEXT_STEP)
     CHANGE = _button("ch", Handler.STORY, STORY)  # which answers can be changed
     EDIT = _button("e", Handler.STORY, STORY, "question")  # change this answer
     CARD = _button("c", Handler.STORY, STORY)  # show the card
@@ -151,6 +161,41 @@ class Action(StrEnum):
     # the list of learning stories only (no check-ins), from page 1
     LIST_STORIES = _button("ls", Handler.INTERVIEW, "page", loads=Load.STORY_LIST)
     SET_PLACE = _button("zp", Handler.PLACE, "city", "name")  # geonames id, name (0: its own)
+    # the learning menu: the dish suggested after a story or check-in, ordered
+    ORDER = _button("no", Handler.NEXT_STEP, STORY, "dish", loads=Load.NEXT_STEP)
+    SUGGESTION_NOT_NOW = _button("nx", Handler.NEXT_STEP, STORY)
+    OWN_DISH = _button("ns", Handler.NEXT_STEP)  # "something else": type your own
+    CHOOSE_DISH = _button(
+        "nc", Handler.NEXT_STEP, loads=Load.OWN_TEAM_MENU
+    )  # under /menu: the dishes as buttons
+    MENU_DISH = _button("nm", Handler.NEXT_STEP, "dish")  # a dish chosen from the list
+    # when: "week", "month" or "none", for the next step (its id) just ordered
+    WHEN = _button("nw", Handler.NEXT_STEP, "step", "when", loads=Load.NEXT_STEP)
+    # a check-in asks about the open next step (its id)
+    FOLLOW_DID = _button("ud", Handler.FOLLOW_UP, "step", loads=Load.NEXT_STEP)
+    FOLLOW_NOT_YET = _button("uy", Handler.FOLLOW_UP, "step", loads=Load.NEXT_STEP)
+    FOLLOW_NOT_FOR_ME = _button("un", Handler.FOLLOW_UP, "step", loads=Load.NEXT_STEP)
+    FOLLOW_KEEP = _button("uk", Handler.FOLLOW_UP, "step", loads=Load.NEXT_STEP)
+    FOLLOW_ANOTHER = _button(
+        "uc", Handler.FOLLOW_UP, "step", loads=Load.NEXT_STEP | Load.OWN_TEAM_MENU
+    )
+
+    # an invitation card for a colleague (flows.menu.invitation): which dish (under /menu)
+    INVITE_PICK = _button("vp", Handler.INVITE)
+    # a card for this dish (with someone): asks the topic, offering the latest story's
+    INVITE = _button("vd", Handler.INVITE, "dish", loads=Load.STORY_LIST)
+    INVITE_STORY = _button("vs", Handler.INVITE, STORY, "dish")  # its opening as the topic
+    INVITE_SEND = _button("vk", Handler.INVITE, "card", loads=Load.INVITATIONS)  # like this
+    INVITE_OWN = _button("vo", Handler.INVITE, "card", loads=Load.INVITATIONS)  # my own version
+    INVITE_STOP = _button("vx", Handler.INVITE)  # not now
+    THANKS = _button("hy", Handler.THANKS, STORY)  # a thank-you note, please
+    THANKS_NO = _button("hn", Handler.THANKS, STORY)
+    # a facilitator composes a team's card (flows.menu.compose); op: hide, up, drop
+    MENU_COMPOSE = _button("mc", Handler.MENU, "team", loads=Load.TEAM_MENU)
+    MENU_PICK = _button("mk", Handler.MENU, "team", "op", loads=Load.TEAM_MENU)
+    MENU_APPLY = _button("ma", Handler.MENU, "team", "op", "index", loads=Load.TEAM_MENU)
+    MENU_OWN = _button("mo", Handler.MENU, "team", loads=Load.TEAM_MENU)  # add an own dish
+    MENU_OWN_COURSE = _button("mq", Handler.MENU, "team", "course", loads=Load.TEAM_MENU)
 
 
 _BY_CODE = {action.value: action for action in Action}

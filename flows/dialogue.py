@@ -15,10 +15,12 @@ from flows.checkins import location_offer
 from flows.checkins import settings as checkin_settings
 from flows.checkins import story as checkin
 from flows.content.guide import guide_for
-from flows.events import CheckinDue, Command, Event, Location, Press, Text
-from flows.interview import greeting, long_text
+from flows.events import CheckinDue, Command, Event, Location, Media, Press, Text
+from flows.interview import greeting, hello, long_text, thanks
 from flows.interview import steps as interview
 from flows.menu import command as menu_command
+from flows.menu import compose, follow_up, invitation, next_step
+from flows.menu.needs import menu_needs
 from flows.privacy import commands as privacy
 from flows.replies import Outcome, PersonActive
 from flows.states import State, Step
@@ -34,7 +36,12 @@ SETTINGS_STEPS = frozenset({Step.SETTINGS_ZONE, Step.SETTINGS_TIME, Step.SETTING
 
 def needs(state: State, event: Event) -> Needs:
     """What the runner must load (the check-in settings are always loaded)."""
-    return teams.needs(event, privacy.needs(event, interview.needs(state, event)))
+    base = invitation.needs(
+        event, teams.needs(event, privacy.needs(event, interview.needs(state, event)))
+    )
+    wanted = menu_command.needs(state, event)
+    base = menu_needs(state, event, base)
+    return base if wanted is None else replace(base, teams=wanted)
 
 
 def step(view: PersonView, event: Event) -> Outcome:
@@ -53,8 +60,12 @@ def step(view: PersonView, event: Event) -> Outcome:
 
 def _route(turn: Turn, event: Event) -> Outcome:
     step_now = turn.state.step
+    if hello.is_hello(event):  # someone passed the bot's link on: introduce it, then greet
+        return hello.introduce(turn, _route(turn, hello.GREETING))
     if greeting.asks_language(turn, event):  # first contact: which language, before all
         return greeting.ask_language(_leave_settings(turn), event)
+    if (invited := invitation.on_event(turn, event)) is not None:
+        return invited
     match event:
         case CheckinDue():
             return checkins.on_due(turn)
@@ -79,6 +90,12 @@ def _route(turn: Turn, event: Event) -> Outcome:
             return checkin.answer_checkin(turn, event)
         case Text() if step_now is Step.CHECKIN_THROUGH:
             return checkin.answer_through(turn, event)
+        case Text() if step_now is Step.MENU_OWN:
+            return compose.on_text(turn, event.text)
+        case Text() | Media() if step_now in next_step.STEPS:
+            return next_step.on_input(turn, event)
+        case Text() | Media() if step_now in follow_up.STEPS:
+            return follow_up.on_input(turn, event)
         case Text() if step_now in SETTINGS_STEPS:
             return checkin_settings.on_text(turn, event)
         case Location() if step_now is Step.SETTINGS_ZONE:
@@ -121,6 +138,16 @@ def _on_press(turn: Turn, press: Press) -> Outcome:
             return photos.on_press(turn, pressed)
         case Handler.QUOTE:
             return _on_quote(turn, pressed)
+        case Handler.NEXT_STEP:
+            return next_step.on_press(turn, pressed)
+        case Handler.FOLLOW_UP:
+            return follow_up.on_press(turn, pressed)
+        case Handler.MENU:
+            return compose.on_press(turn, pressed)
+        case Handler.INVITE:
+            return invitation.on_press(turn, pressed)
+        case Handler.THANKS:
+            return thanks.on_press(turn, pressed)
         case _:
             assert_never(pressed.action.handler)
 
@@ -140,6 +167,14 @@ def _story_keeps_its_place(turn: Turn, shown: Outcome) -> Outcome:
 def _leave_settings(turn: Turn) -> Turn:
     """A command or a new story ends a settings page, an open checkin question, or the optional
     question after a check-in where nothing went better."""
-    if turn.state.step not in (*SETTINGS_STEPS, Step.CHECKIN_ASKED, Step.CHECKIN_THROUGH):
+    leaves = (
+        *SETTINGS_STEPS,
+        *invitation.STEPS,
+        *next_step.STEPS,
+        *follow_up.STEPS,
+        Step.CHECKIN_ASKED,
+        Step.CHECKIN_THROUGH,
+    )
+    if turn.state.step not in leaves:
         return turn
     return Turn(replace(turn.view, state=State(draft_id=turn.state.draft_id)), turn.guide)

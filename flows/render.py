@@ -81,13 +81,14 @@ def question_reply(
     questions = guide.questionnaire(story.kind)
     question = questions.question(key)
     assert question is not None, "the flow only asks questions of its own guide"
-    number = questions.index(key) + 1
+    extra = questions.is_extra(key)  # asked on a branch: not counted, no Back
+    number = 0 if extra else questions.index(key) + 1
     answer = story.answer(key)
     total = len(questions.questions)
     heading = guide.texts.progress.format(number=number, total=total)
     if number > 1 and (topic := about(guide, story)) is not None:
         heading = f"{heading}\n{topic}"
-    parts = [heading, question.prompt_for(story.id)]
+    parts = [question.prompt_for(story.id)] if extra else [heading, question.prompt_for(story.id)]
     if answer.text:
         parts.append(guide.texts.current_answer.format(answer=fit(answer.text, ANSWER_PREVIEW)))
     is_choices = question.kind is QuestionKind.CHOICES
@@ -113,6 +114,7 @@ def question_reply(
     navigation = []
     if number > 1:
         navigation.append(Button(guide.texts.back, encode(Action.BACK, story.id, key)))
+    if number > 1 or extra:
         navigation.append(Button(guide.texts.skip, encode(Action.SKIP, story.id, key)))
     elif story.kind is StoryKind.CHECKIN and story.status is StoryStatus.DRAFT:
         nothing = guide.checkin.texts.nothing

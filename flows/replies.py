@@ -6,16 +6,27 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flows.checkins.schedule import CheckinRule
+from flows.menu.effects import NextStepEffect
+from flows.menu.invitation_data import SaveInvitation
 from flows.states import State, StoryKind
 from flows.teams.effects import TeamEffect
 
 
 @dataclass(frozen=True)
 class Button:
-    """An inline button: its label and its callback data (at most 64 bytes)."""
+    """An inline button: its label and its callback data (at most 64 bytes), or a link
+    (``url``) or, with ``inline_query`` (even ""), Telegram's chat picker that puts
+    ``@bot <inline_query>`` in the chosen chat's message box (inline mode)."""
 
     label: str
-    data: str
+    data: str = ""
+    url: str | None = None
+    inline_query: str | None = None
+
+    @property
+    def is_callback(self) -> bool:
+        """Whether pressing it comes back to the bot as callback data."""
+        return self.url is None and self.inline_query is None
 
 
 @dataclass(frozen=True)
@@ -129,6 +140,8 @@ Effect = (
     | SetNextCheckin
     | PersonActive
     | TeamEffect
+    | NextStepEffect
+    | SaveInvitation
 )
 
 

@@ -20,6 +20,16 @@ class Step(StrEnum):
     SETTINGS_TIME = "settings_time"  # waiting for a typed time of day
     SETTINGS_PAUSE = "settings_pause"  # waiting for a typed date to pause until
     CHECKIN_THROUGH = "checkin_through"  # nothing went better: a text may say what helped
+    # the learning menu (flows.menu.next_step, flows.menu.follow_up); state.next_step says which
+    CHOOSE_DISH = "choose_dish"  # the card's dishes as buttons, to order one
+    OWN_DISH = "own_dish"  # waiting for the person's own dish, typed
+    ORDER_WHEN = "order_when"  # a next step ordered: this week, this month or no date?
+    FOLLOW_UP = "follow_up"  # a check-in asks: did the next step happen?
+    MENU_OWN = "menu_own"  # a facilitator types an own dish for the team's card
+    FOLLOW_UP_KEEP = "follow_up_keep"  # not yet: keep it, or choose another?
+    # an invitation card for a colleague (flows.menu.invitation): state.dish, state.invitation
+    INVITE_TOPIC = "invite_topic"  # waiting for what the person would like to talk about
+    INVITE_OWN = "invite_own"  # waiting for the person's own version of the card
 
     @classmethod
     def _missing_(cls, value: object) -> Step | None:
@@ -65,6 +75,12 @@ class State(BaseModel):
     asked_at: datetime | None = (
         None  # CHECKIN_ASKED: when that check-in was decided (flows.checkins.due)
     )
+    next_step: int | None = None  # the next step being ordered or followed up
+    then_checkin: bool = False  # once it is ordered, the check-in goes on (after a follow-up)
+    dish: str | None = None  # INVITE_TOPIC, INVITE_OWN: the dish the invitation card is for
+    invitation: int | None = None  # INVITE_OWN: the card the person's own version replaces
+    team_id: int | None = None  # MENU_OWN: the team whose card gets the dish
+    course: str | None = None  # MENU_OWN: in which course
 
     def to_json(self) -> str:
         """Serialise for storage."""

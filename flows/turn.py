@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from flows import render
 from flows.callbacks import Action, encode
 from flows.content.guide import Guide, Questionnaire
+from flows.menu.suggest import offer
 from flows.replies import Button, CompleteStory, CreateStory, Effect, Outcome, Reply, SaveAnswer
 from flows.states import State, Step, StoryKind, StoryStatus
 from flows.views import AnswerView, PersonView, StoryView
@@ -136,7 +137,11 @@ def resume(turn: Turn, story: StoryView) -> Outcome:
 
 
 def advance(turn: Turn, story: StoryView, key: str, *effects: Effect) -> Outcome:
-    """After an answer: the next question, or the card when done or returning."""
+    """After an answer: the next question, or the card when done or returning (after a
+    question asked on a branch: the first one still open)."""
+    if turn.questions(story).is_extra(key):
+        moved = resume(turn, story)
+        return replace(moved, effects=(*effects, *moved.effects))
     questions = turn.questions(story).questions
     index = turn.questions(story).index(key) + 1
     if turn.state.returning or index >= len(questions):
@@ -150,12 +155,14 @@ def advance(turn: Turn, story: StoryView, key: str, *effects: Effect) -> Outcome
 
 
 def finish_checkin(turn: Turn, story: StoryView) -> Outcome:
-    """A check-in needs no card: store it, thank the person, offer a full story."""
+    """A check-in needs no card: store it, thank the person, offer a full story (and a dish
+    from the learning menu when its picks match one)."""
     texts = turn.guide.checkin.texts
     button = Button(texts.to_story, encode(Action.TO_STORY, story.id))
     state = State(draft_id=turn.state.draft_id)
     reply = Reply(texts.closing, ((button,),))
-    return Outcome(state, (reply,), (CompleteStory(story.id),))
+    suggested = offer(turn.guide, story, turn.view.next_step)  # one dish that fits, if any
+    return Outcome(state, (reply, *suggested), (CompleteStory(story.id),))
 
 
 def with_answer(story: StoryView, effect: SaveAnswer) -> StoryView:

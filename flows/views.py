@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flows.checkins.schedule import CheckinRule
+from flows.menu.invitation_data import InvitationView
+from flows.menu.views import NextStepRecord, NextStepView
 from flows.policy import PrivacyPolicy
 from flows.states import State, StoryKind, StoryStatus
 from flows.teams.views import TeamNeeds, TeamsView
@@ -80,6 +82,8 @@ class Needs:
     edited_message_id: int | None = None
     export: bool = False  # everything about the person (flows.records)
     teams: TeamNeeds | None = None  # the person's teams, and what a team step looks up
+    next_step: bool = False  # the person's open next step (flows.menu)
+    invitations: bool = False  # the person's invitation cards (flows.menu.invitation)
 
 
 @dataclass(frozen=True)
@@ -103,9 +107,12 @@ class PersonView:
     policy: PrivacyPolicy = field(default_factory=PrivacyPolicy)
     is_admin: bool = False  # may create teams and invites
     bot_username: str | None = None  # for invite links (t.me/<bot>?start=...)
+    inline_mode: bool = False  # the bot answers inline queries (switched on with BotFather)
     teams: TeamsView | None = None  # loaded when Needs.teams
     language_chosen: bool = True  # False: only guessed (Telegram's language_code), not asked
     welcomed: bool = True  # False: the long first welcome was never shown
+    next_step: NextStepView | None = None  # the open one, loaded when Needs.next_step
+    invitations: tuple[InvitationView, ...] | None = None  # newest first, when Needs.invitations
 
 
 # --- everything stored about one person, as plain data: what /export hands over ----
@@ -157,3 +164,5 @@ class PersonRecord:
     join_failures: int = 0  # team codes that did not work, since the last one that did
     join_locked_until: datetime | None = None  # no /join until then, after too many
     retention_notice_at: datetime | None = None  # last told that stories will be deleted
+    next_steps: tuple[NextStepRecord, ...] = ()  # ordered from the menu or followed up
+    invitations: tuple[InvitationView, ...] = ()  # prepared cards, oldest first

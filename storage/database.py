@@ -27,12 +27,13 @@ from sqlalchemy.ext.asyncio import (
 
 from storage.crypto import KEY_CHECK, EncryptionKeyError, TextCipher
 from storage.models import Setting
+from storage.sqlite_driver import OneTripConnection, one_trip_dbapi
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-SCHEMA_REVISION = "0010"  # the newest migration (a test checks it against Alembic's head)
+SCHEMA_REVISION = "0011"  # the newest migration (a test checks it against Alembic's head)
 
 
 def sqlite_url(path: Path) -> str:
@@ -65,7 +66,11 @@ def _sqlite_serialised(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        driver = connection.connection.dbapi_connection
+        if isinstance(driver, OneTripConnection):
+            driver.begin_immediate()  # on the same trip as the first statement
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _create_private(path: Path) -> None:
@@ -85,9 +90,11 @@ class Database:
             if database and database != ":memory:":
                 _create_private(Path(database))
         # Parameters (ciphertext, Telegram ids) never appear in logs or error messages.
-        pool: dict[str, Any] = {} if self.is_sqlite else {"pool_size": 24, "max_overflow": 8}
+        options: dict[str, Any] = {} if self.is_sqlite else {"pool_size": 24, "max_overflow": 8}
+        if make_url(self.url).get_driver_name() == "aiosqlite":
+            options["module"] = one_trip_dbapi()  # one trip to aiosqlite's thread per statement
         self.engine = create_async_engine(
-            self.url, echo=echo, pool_pre_ping=not self.is_sqlite, hide_parameters=True, **pool
+            self.url, echo=echo, pool_pre_ping=not self.is_sqlite, hide_parameters=True, **options
         )
         if self.is_sqlite:
             _sqlite_serialised(self.engine)

@@ -16,6 +16,8 @@ from typing import Never, NoReturn
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from flows.menu.effects import CloseNextStep, NextStepAsked, OrderNextStep, SetNextStepDue
+from flows.menu.invitation_data import SaveInvitation
 from flows.replies import (
     CompleteStory,
     CreateStory,
@@ -37,13 +39,16 @@ from flows.teams.effects import (
     LeaveTeam,
     NewInvite,
     RevokeInvites,
+    SaveTeamCard,
     ShareQuote,
 )
 from flows.views import StoryView
 from storage.checkin_store import Checkins
 from storage.crypto import TextCipher
 from storage.erasure import erase_person
+from storage.invitations import Invitations
 from storage.models import Person
+from storage.next_steps import NextSteps
 from storage.repositories import People, Stories
 from storage.team_store import Teams
 
@@ -77,6 +82,8 @@ class _Step:
     stories: Stories
     checkins: Checkins
     teams: Teams
+    next_steps: NextSteps
+    invitations: Invitations
     active: bool = False
     erase: bool = False
 
@@ -122,8 +129,20 @@ class _Step:
                 await self.teams.use_facilitator_code(person, effect.team_id, effect.code, now)
             case JoinFailed():
                 self.teams.join_failed(person, effect.locked_until)
+            case SaveTeamCard():
+                await self.teams.save_card(person.id, effect.team_id, effect.card, now)
             case ShareQuote():
                 await self.teams.share_quote(person.id, effect.story_id, effect.shared)
+            case OrderNextStep():
+                await self.next_steps.order(person.id, effect, now)
+            case SetNextStepDue():
+                await self.next_steps.set_due(person.id, effect.step_id, effect.due)
+            case CloseNextStep():
+                await self.next_steps.close(person.id, effect.step_id, effect.status, now)
+            case NextStepAsked():
+                await self.next_steps.asked(person.id, effect.step_id)
+            case SaveInvitation():
+                await self.invitations.save(person.id, effect, now)
             case _:
                 unhandled(effect)
 
@@ -146,6 +165,8 @@ async def apply_effects(
         Stories(session, cipher),
         Checkins(session),
         Teams(session, cipher),
+        NextSteps(session, cipher),
+        Invitations(session, cipher),
     )
     for effect in effects:
         await step.apply(effect)

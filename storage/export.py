@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from flows.views import PersonRecord, PhotoRecord, StoryRecord, TeamRecord
 from storage.checkin_store import Checkins
 from storage.crypto import TextCipher
+from storage.invitations import Invitations
 from storage.models import (
     Answer,
     CheckinSchedule,
@@ -18,6 +19,7 @@ from storage.models import (
     Story,
     Team,
 )
+from storage.next_steps import NextSteps
 from storage.repositories import Stories
 
 
@@ -80,4 +82,6 @@ async def gather(session: AsyncSession, cipher: TextCipher, person: Person) -> P
         join_failures=person.join_failures or 0,
         join_locked_until=person.join_locked_until,
         retention_notice_at=person.retention_notice_at,
+        next_steps=await NextSteps(session, cipher).records(person.id),
+        invitations=await Invitations(session, cipher).cards(person.id, newest_first=False),
     )

@@ -25,7 +25,6 @@ from sqlalchemy import (
     insert,
     literal,
     null,
-    or_,
     select,
     update,
 )
@@ -64,10 +63,25 @@ class Pending:
     claimed: bool = True  # by this instance's sender (False: its next claim takes it)
 
 
+def _button_json(button: Button) -> list[Any]:
+    """[label, data], with a link or an inline query as a third item."""
+    if button.url is not None:
+        return [button.label, "", {"u": button.url}]
+    if button.inline_query is not None:
+        return [button.label, "", {"i": button.inline_query}]
+    return [button.label, button.data]
+
+
+def _button_from(data: list[Any]) -> Button:
+    label, code, *more = data
+    extra = more[0] if more else {}
+    return Button(label, code, url=extra.get("u"), inline_query=extra.get("i"))
+
+
 def _reply_json(reply: Reply) -> dict[str, Any]:
     data: dict[str, Any] = {"t": reply.text}
     if reply.buttons:
-        data["b"] = [[[b.label, b.data] for b in row] for row in reply.buttons]
+        data["b"] = [[_button_json(b) for b in row] for row in reply.buttons]
     if reply.edit:
         data["e"] = True
     if reply.file is not None:
@@ -83,9 +97,7 @@ def _reply_from(data: dict[str, Any]) -> Reply:
     file = data.get("f")
     return Reply(
         text=data["t"],
-        buttons=tuple(
-            tuple(Button(label, code) for label, code in row) for row in data.get("b", ())
-        ),
+        buttons=tuple(tuple(_button_from(button) for button in row) for row in data.get("b", ())),
         edit=bool(data.get("e")),
         file=File(file["n"], base64.b64decode(file["d"]), bool(file["p"])) if file else None,
     )
@@ -124,18 +136,24 @@ _ADD = (
 )
 
 
-def _insert_unless_waiting() -> Any:
+_HELD = ("none", "one", "some")  # by how many deliveries to the chat this instance holds
+
+
+def _insert_unless_waiting(*, held: str) -> Any:
     """INSERT ... SELECT that claims the new row only when no other delivery to the chat
-    waits than ``held`` (the ones this instance holds): one statement, built once."""
+    waits than ``held`` (the ones this instance holds: "one", "some" or "none"): one
+    statement, built once."""
     table = _TABLE
     typed: dict[str, ColumnElement[Any]] = {
         name: bindparam(name, type_=table.c[name].type) for name in _ADDED
     }
     others = select(table.c.id).where(
-        table.c.bot_id == typed["bot_id"],
-        table.c.chat_id == typed["chat_id"],
-        table.c.id.not_in(bindparam("held", expanding=True)),
+        table.c.bot_id == typed["bot_id"], table.c.chat_id == typed["chat_id"]
     )
+    if held == "one":
+        others = others.where(table.c.id != bindparam("held"))
+    elif held == "some":
+        others = others.where(table.c.id.not_in(bindparam("held", expanding=True)))
     typed["claimed_until"] = case((others.exists(), null()), else_=typed["claimed_until"])
     row = select(*(value.label(name) for name, value in typed.items()), literal(0))
     return (
@@ -145,8 +163,41 @@ def _insert_unless_waiting() -> Any:
     )
 
 
-_ADD_CLAIMED_UNLESS_WAITING = _insert_unless_waiting()
+# (an IN list of bound values is rewritten into the SQL at every execution: the usual
+# single value gets statements of its own)
+_ADD_CLAIMED_UNLESS_WAITING = {held: _insert_unless_waiting(held=held) for held in _HELD}
 _DONE = delete(_TABLE).where(_TABLE.c.id.in_(bindparam("ids", expanding=True)))
+_DONE_ONE = delete(_TABLE).where(_TABLE.c.id == bindparam("id"))
+
+
+def _claim(*, take_over: bool, skip: bool) -> Any:
+    """The oldest deliveries of a bot (nobody's, unless ``take_over``; not in ``skip``)."""
+    query = (
+        select(_TABLE)
+        .where(_TABLE.c.bot_id == bindparam("bot"))
+        .order_by(_TABLE.c.id)
+        .limit(bindparam("limit"))
+        .with_for_update(skip_locked=True)
+    )
+    if not take_over:
+        free = _TABLE.c.claimed_until.is_(None) | (_TABLE.c.claimed_until < bindparam("now"))
+        query = query.where(free)
+    if skip:
+        query = query.where(_TABLE.c.id.not_in(bindparam("skip", expanding=True)))
+    return query
+
+
+# (the sender looks several times a second on PostgreSQL: built once too)
+_CLAIM = {
+    (take_over, skip): _claim(take_over=take_over, skip=skip)
+    for take_over in (False, True)
+    for skip in (False, True)
+}
+_TAKE = (
+    update(_TABLE)
+    .where(_TABLE.c.id.in_(bindparam("ids", expanding=True)))
+    .values(claimed_until=bindparam("until"))
+)
 
 
 class Outbox:
@@ -181,8 +232,10 @@ class Outbox:
         if claim_until is None or unless_waiting_besides is None:
             statement = _ADD
         else:
-            statement = _ADD_CLAIMED_UNLESS_WAITING
-            values["held"] = list(unless_waiting_besides)
+            held = list(unless_waiting_besides)
+            statement = _ADD_CLAIMED_UNLESS_WAITING[_HELD[min(len(held), 2)]]
+            if held:
+                values["held"] = held[0] if len(held) == 1 else held
         stored = (await self.session.execute(statement, values)).one()
         return Pending(stored.id, delivery, now, claimed=stored.claimed_until is not None)
 
@@ -196,25 +249,13 @@ class Outbox:
         take_over: bool = False,
     ) -> list[Pending]:
         """Claim the oldest deliveries that nobody holds (``take_over``: held or not)."""
-        free = or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now)
-        query = (
-            select(OutboxMessage)
-            .where(OutboxMessage.bot_id == self.bot_id, *(() if take_over else (free,)))
-            .order_by(OutboxMessage.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
+        values: dict[str, Any] = {"bot": self.bot_id, "now": now, "limit": limit}
         if skip:
-            query = query.where(OutboxMessage.id.not_in(list(skip)))
-        rows = list((await self.session.scalars(query)).all())
+            values["skip"] = list(skip)
+        rows = (await self.session.execute(_CLAIM[(take_over, bool(skip))], values)).all()
         if not rows:
             return []
-        await self.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_([row.id for row in rows]))
-            .values(claimed_until=until)
-            .execution_options(synchronize_session=False)
-        )
+        await self.session.execute(_TAKE, {"ids": [row.id for row in rows], "until": until})
         return [
             Pending(
                 row.id,
@@ -227,7 +268,9 @@ class Outbox:
 
     async def done(self, ids: Sequence[int]) -> None:
         """Delivered (or given up): the rows go."""
-        if ids:
+        if len(ids) == 1:
+            await self.session.execute(_DONE_ONE, {"id": ids[0]})
+        elif ids:
             await self.session.execute(_DONE, {"ids": list(ids)})
 
     async def progress(self, pending_id: int, sent_parts: int) -> None:

@@ -5,15 +5,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
+from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.replies import SaveAnswer
 from flows.states import State, StoryKind, StoryStatus
 from flows.views import AnswerView, EditedAnswer, StoryHeader, StoryView
 from storage.crypto import TextCipher
-from storage.inbox import insert_for
+from storage.inbox import dialect_insert, dialect_name
 from storage.models import Answer, CheckinSchedule, Choice, Membership, Person, Story
 
 KNOWN_SCHEDULES = "known_checkin_schedules"
@@ -36,13 +38,60 @@ _FIND = (
     .where(Person.channel == bindparam("channel"), Person.external_id == bindparam("id"))
 )
 _FIND_LOCKED = _FIND.with_for_update(of=Person)
+_PERSONS = cast(Table, Person.__table__)  # (Core statements skip the ORM's bulk machinery)
 _SAVE_STATE = (
-    update(Person)
-    .where(Person.id == bindparam("person"), Person.version == bindparam("expected"))
+    update(_PERSONS)
+    .where(_PERSONS.c.id == bindparam("person"), _PERSONS.c.version == bindparam("expected"))
     .values(state=bindparam("state"), version=bindparam("version"))
-    .execution_options(synchronize_session=False)
 )
 _SAVE_STATE_ACTIVE = _SAVE_STATE.values(updated_at=bindparam("updated_at"))
+_STORIES = cast(Table, Story.__table__)
+_ANSWERS = cast(Table, Answer.__table__)
+_CHOICES = cast(Table, Choice.__table__)
+_STORY_ROWS = (  # plain rows: nothing of them is changed through the ORM
+    select(
+        _STORIES.c.id,
+        _STORIES.c.kind,
+        _STORIES.c.status,
+        _STORIES.c.created_at,
+        _STORIES.c.team_id,
+        _STORIES.c.quote_released,
+        _ANSWERS.c.question,
+        _ANSWERS.c.text_encrypted,
+        _ANSWERS.c.skipped,
+        _CHOICES.c.option,
+    )
+    .outerjoin(_ANSWERS, _ANSWERS.c.story_id == _STORIES.c.id)
+    .outerjoin(
+        _CHOICES,
+        (_CHOICES.c.story_id == _ANSWERS.c.story_id) & (_CHOICES.c.question == _ANSWERS.c.question),
+    )
+    .where(_STORIES.c.person_id == bindparam("person"))
+)
+# (an IN list of bound values is rewritten into the SQL at every execution: one story,
+# the usual case, has a statement of its own)
+_LOAD_STORY = _STORY_ROWS.where(_STORIES.c.id == bindparam("id"))
+_LOAD_STORIES = _STORY_ROWS.where(_STORIES.c.id.in_(bindparam("ids", expanding=True)))
+_OF_ANSWER = (_CHOICES.c.story_id == bindparam("story")) & (
+    _CHOICES.c.question == bindparam("question")
+)
+_DROP_CHOICES = delete(_CHOICES).where(_OF_ANSWER)
+_DROP_SOME_CHOICES = _DROP_CHOICES.where(_CHOICES.c.option.in_(bindparam("gone", expanding=True)))
+_ADD_CHOICES = insert(_CHOICES)  # executed with one row of parameters per option
+
+
+@cache
+def _upsert_answer(dialect: str, message: bool) -> Any:
+    """INSERT ... ON CONFLICT DO UPDATE of an answer, built once per dialect
+    (``message``: the statement sets message_id too)."""
+    changed = ["text_encrypted", "skipped", "updated_at", *(["message_id"] if message else [])]
+    statement = dialect_insert(dialect)(_ANSWERS).values(
+        {name: bindparam(name) for name in ["story_id", "question", *changed]}
+    )
+    return statement.on_conflict_do_update(
+        index_elements=["story_id", "question"],
+        set_={name: getattr(statement.excluded, name) for name in changed},
+    )
 
 
 class People:
@@ -155,28 +204,27 @@ class Stories:
         ids = set(story_ids)
         if not ids:
             return {}
-        rows = await self.session.execute(
-            select(Story, Answer, Choice.option)
-            .outerjoin(Answer, Answer.story_id == Story.id)
-            .outerjoin(
-                Choice, (Choice.story_id == Answer.story_id) & (Choice.question == Answer.question)
-            )
-            .where(Story.id.in_(ids), Story.person_id == person_id)
-        )
-        stories: dict[int, Story] = {}
-        answers: dict[tuple[int, str], Answer] = {}
+        values: dict[str, object] = {"person": person_id}
+        if len(ids) == 1:
+            (values["id"],) = ids
+            query = _LOAD_STORY
+        else:
+            query, values["ids"] = _LOAD_STORIES, list(ids)
+        rows = await self.session.execute(query, values)
+        stories: dict[int, Any] = {}  # by id: any of its rows (one per answer and choice)
+        answers: dict[tuple[int, str], tuple[bytes | None, bool]] = {}
         picked: dict[tuple[int, str], list[str]] = defaultdict(list)
-        for story, answer, option in rows:
-            stories[story.id] = story
-            if answer is not None:
-                answers[(story.id, answer.question)] = answer
-                if option is not None:
-                    picked[(story.id, answer.question)].append(option)
+        for row in rows:
+            stories[row.id] = row
+            if row.question is not None:
+                answers[(row.id, row.question)] = (row.text_encrypted, row.skipped)
+                if row.option is not None:
+                    picked[(row.id, row.question)].append(row.option)
         by_story: dict[int, dict[str, AnswerView]] = defaultdict(dict)
-        for (story_id, question), answer in answers.items():
-            text = self.cipher.decrypt(answer.text_encrypted) if answer.text_encrypted else None
+        for (story_id, question), (token, skipped) in answers.items():
+            text = self.cipher.decrypt(token) if token else None
             chosen = tuple(picked[(story_id, question)])
-            by_story[story_id][question] = AnswerView(text, chosen, answer.skipped)
+            by_story[story_id][question] = AnswerView(text, chosen, skipped)
         return {
             s.id: StoryView(
                 s.id,
@@ -281,7 +329,10 @@ class Stories:
         """
         if loaded is None and not await self._owns(person_id, effect.story_id):
             return  # not this person's story: never write into someone else's
+        answer = {"story": effect.story_id, "question": effect.question}
         values: dict[str, object] = {
+            "story_id": effect.story_id,
+            "question": effect.question,
             "text_encrypted": self.cipher.encrypt(effect.text) if effect.text else None,
             "skipped": effect.skipped,
             "updated_at": now,
@@ -290,33 +341,22 @@ class Stories:
             values["message_id"] = None
         elif effect.message_id is not None:
             values["message_id"] = effect.message_id
-        insert = insert_for(self.session)(Answer).values(
-            story_id=effect.story_id, question=effect.question, **values
-        )
-        await self.session.execute(
-            insert.on_conflict_do_update(
-                index_elements=["story_id", "question"],
-                set_={key: getattr(insert.excluded, key) for key in values},
-            )
-        )
+        upsert = _upsert_answer(dialect_name(self.session), "message_id" in values)
+        await self.session.execute(upsert, values)
         had: set[str] | None = None  # the choices stored before, when the story was read
         if loaded is not None:
             before = loaded.answers.get(effect.question)
             had = set(before.choices) if before is not None else set()
         wanted = set(effect.choices)
-        of_answer = (Choice.story_id == effect.story_id) & (Choice.question == effect.question)
         if had is None:  # not read: replace them all
-            await self.session.execute(delete(Choice).where(of_answer))
+            await self.session.execute(_DROP_CHOICES, answer)
         elif had - wanted:
             gone = sorted(had - wanted)
-            await self.session.execute(delete(Choice).where(of_answer, Choice.option.in_(gone)))
+            await self.session.execute(_DROP_SOME_CHOICES, answer | {"gone": gone})
         new = wanted - (had or set())
         if new:
-            await self.session.execute(
-                insert_for(self.session)(Choice).values(
-                    [
-                        {"story_id": effect.story_id, "question": effect.question, "option": o}
-                        for o in sorted(new)
-                    ]
-                )
-            )
+            rows = [
+                {"story_id": effect.story_id, "question": effect.question, "option": o}
+                for o in sorted(new)
+            ]
+            await self.session.execute(_ADD_CHOICES, rows)

@@ -16,12 +16,15 @@ from datetime import datetime
 from sqlalchemy import ScalarSelect, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from flows.menu.hints import hint_periods
+from flows.menu.team_card import TeamCard
 from flows.teams.photo import photo_rules
 from flows.teams.views import InviteView, Role, TeamNeeds, TeamRef, TeamRules, TeamsView
 from storage.crypto import TextCipher
 from storage.models import Facilitator, Membership, Person, Story, Team, TeamInvite
 from storage.photo_months import PhotoMonths
 from storage.repositories import StaleDecision
+from storage.team_menus import TeamMenus
 from storage.team_photo_query import TeamPhotoQuery
 
 CODE_BYTES = 10  # 80 bits: 16 base32 letters
@@ -82,17 +85,35 @@ class Teams:
             if team is not None:  # checked here too: nobody else's photo is ever counted
                 query = TeamPhotoQuery(self.session, self.cipher, photo_rules(minimum, rules))
                 photo = await query.photo(team, period, now)
+        menu = None
+        composed = next((t for t in facilitates if t.id == needs.menu), None)
+        if composed is not None:
+            menu = await TeamMenus(self.session).card(composed.id)
+            query = TeamPhotoQuery(self.session, self.cipher, photo_rules(minimum, rules))
+            for period in hint_periods(now):  # beside the card: what its photo says
+                if (shown := await query.photo(composed, period, now)).disclosable:
+                    photo = shown
+                    break
+        team = await self.team_of(person.id)
+        if needs.own_menu and team is not None:
+            menu = await TeamMenus(self.session).card(team.id)
         return TeamsView(
             rules=rules,
             new_codes=(new_invite_code(), new_invite_code()),
-            team=await self.team_of(person.id),
+            team=team,
             facilitates=facilitates,
             join_failures=person.join_failures or 0,
             join_locked_until=person.join_locked_until,
             invite=invite,
             photo=photo,
             all_teams=await self.all() if needs.all_teams else (),
+            menu=menu,
         )
+
+    async def save_card(self, person_id: int, team_id: int, card: TeamCard, now: datetime) -> None:
+        """Store a team's card, only when the person facilitates the team now."""
+        if any(t.id == team_id for t in await self.facilitated_by(person_id)):
+            await TeamMenus(self.session).save(team_id, card, now)
 
     async def team_of(self, person_id: int) -> TeamRef | None:
         """The team a person belongs to now."""

@@ -81,6 +81,30 @@ EXAMPLES: dict[Action, tuple[str | int, ...]] = {
     Action.QUOTE_SHARE: (BIGGEST_STORY_ID,),
     Action.QUOTE_KEEP: (BIGGEST_STORY_ID,),
     Action.QUOTE_WITHDRAW: (BIGGEST_STORY_ID,),
+    Action.ORDER: (BIGGEST_STORY_ID, "peer_consultation"),
+    Action.SUGGESTION_NOT_NOW: (BIGGEST_STORY_ID,),
+    Action.OWN_DISH: (),
+    Action.CHOOSE_DISH: (),
+    Action.MENU_DISH: ("feedback_session",),
+    Action.WHEN: ("18ce53un18h", "month"),  # a next step's id in base 36
+    Action.FOLLOW_DID: ("18ce53un18h",),
+    Action.FOLLOW_NOT_YET: ("18ce53un18h",),
+    Action.FOLLOW_NOT_FOR_ME: ("18ce53un18h",),
+    Action.FOLLOW_KEEP: ("18ce53un18h",),
+    Action.FOLLOW_ANOTHER: ("18ce53un18h",),
+    Action.MENU_COMPOSE: ("zzzzzz",),
+    Action.MENU_PICK: ("zzzzzz", "drop"),
+    Action.MENU_APPLY: ("zzzzzz", "hide", "31"),
+    Action.MENU_OWN: ("zzzzzz",),
+    Action.MENU_OWN_COURSE: ("zzzzzz", "medium"),
+    Action.INVITE_PICK: (),
+    Action.INVITE: ("peer_consultation",),
+    Action.INVITE_STORY: (BIGGEST_STORY_ID, "peer_consultation"),
+    Action.INVITE_SEND: ("18ce53un18h",),  # a card's id in base 36
+    Action.INVITE_OWN: ("18ce53un18h",),
+    Action.INVITE_STOP: (),
+    Action.THANKS: (BIGGEST_STORY_ID,),
+    Action.THANKS_NO: (BIGGEST_STORY_ID,),
 }
 
 
@@ -110,6 +134,8 @@ def test_action_codes_are_unique_and_stable() -> None:
         "li", "ts", "zl", "zt", "zs", "so", "sp", "zz", "sr", "sd", "st", "sw", "sx", "mv", "pz",
         "ex", "fg", "fy", "fn", "jy", "jn", "tl", "ty", "ta", "ti", "tr", "pt", "pp", "qs",
         "qk", "qw", "fx", "eg", "nt", "nd", "ls", "zp",
+        "no", "nx", "ns", "nc", "nm", "nw", "ud", "uy", "un", "uk", "uc",
+        "vp", "vd", "vs", "vk", "vo", "vx", "hy", "hn", "mc", "mk", "ma", "mo", "mq",
     ]  # fmt: skip
 
 
@@ -251,7 +277,9 @@ def test_longest_keys_the_guide_allows_still_fit() -> None:
 # --- the table routes every button and says what its step loads ---------------------
 
 NOW = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
-LOADS_TEAMS = Load.TEAMS | Load.ALL_TEAMS | Load.INVITE | Load.PHOTO
+LOADS_TEAMS = (
+    Load.TEAMS | Load.ALL_TEAMS | Load.INVITE | Load.PHOTO | Load.TEAM_MENU | Load.OWN_TEAM_MENU
+)
 
 
 def _view(needed: Needs) -> PersonView:
@@ -274,6 +302,8 @@ def test_every_button_loads_what_its_row_says_and_gets_an_answer(action: Action)
     needed = dialogue.needs(State(), press)
     assert needed.story_list == (Load.STORY_LIST in action.loads)
     assert needed.export == (Load.EXPORT in action.loads)
+    assert needed.next_step == (Load.NEXT_STEP in action.loads)
+    assert needed.invitations == (Load.INVITATIONS in action.loads)
     assert (needed.teams is not None) == bool(action.loads & LOADS_TEAMS)
     if needed.teams is not None:
         assert needed.teams.all_teams == (Load.ALL_TEAMS in action.loads)

@@ -3,7 +3,8 @@
 The Application runs with a ``FakeClock``; the tests move it to a person's slot and call
 the dispatcher's ``tick()`` themselves (the periodic JobQueue tick is removed, so it
 cannot race the test). A person tells a story, sets up check-ins for Kathmandu, gets
-their checkin on Tuesday at 10:00 local time and answers it; a blocked chat gets nothing
+their checkin on Tuesday at 10:00 local time (asking first about the story's next step)
+and answers it; a blocked chat gets nothing
 until the person writes again; a 429 costs no checkin and doubles none; two checkins to
 one chat are at least a second apart.
 """
@@ -17,10 +18,11 @@ import pytest
 from sqlalchemy import select
 
 from bot.settings import CheckinSettings, Settings
+from flows.menu.follow_up import TRIED
 from flows.states import StoryKind, StoryStatus
-from storage.models import Story
+from storage.models import NextStep, Story
 from tests.support.clock import FakeClock
-from tests.support.dispatch import SQLITE_ONLY, is_checkin
+from tests.support.dispatch import CHECKIN_PROMPTS, SQLITE_ONLY, is_checkin, is_follow_up
 from tests.support.fake_telegram import FakeTelegram, FakeUser
 from tests.support.telegram import (
     AMSTERDAM_TUESDAY,
@@ -34,11 +36,15 @@ from tests.support.telegram import (
     enrol_directly,
     running_bot,
     schedule_row,
+    suggested,
     tap,
     tell_whole_story,
 )
 
 CHECKIN = EN.questionnaire(StoryKind.CHECKIN)
+TRIED_PROMPT = next(q.prompt for q in CHECKIN.extras if q.key == TRIED)  # after "did it"
+W = EN.next_steps
+SHADOWING = "Shadowing a colleague"  # the story's "what will help next", as picked
 KATHMANDU_TUESDAY = datetime(2026, 3, 3, 4, 15, tzinfo=UTC)  # 10:00 in Asia/Kathmandu
 SMOOTHER = "Saying no to extra work, kindly and early"
 
@@ -75,6 +81,7 @@ async def test_a_checkin_at_ten_in_kathmandu_answered_and_stored(
             await tell_whole_story(user)
             await user.press_button(EN.texts.confirm)
             assert ((await user.wait_for_message()).text or "").startswith(EN.texts.saved)
+            await suggested(user, "shadowing")  # their own "what will help next"
             assert (await user.wait_for_message()).text == EN.settings.offer
             await set_up_checkins_in_kathmandu(user)
             assert (await schedule_row(bot, user.chat_id)).next_checkin_at == KATHMANDU_TUESDAY
@@ -85,24 +92,36 @@ async def test_a_checkin_at_ten_in_kathmandu_answered_and_stored(
             report = await dispatcher.tick()
             assert (report.claimed, report.sent) == (1, 1)
             checkin = await user.wait_for_message()
-            assert is_checkin(checkin), checkin.text
+            assert is_follow_up(checkin, SHADOWING), checkin.text  # the story's next step first
 
+            await user.press_button(W.did_it)
+            said = await user.wait_for_edit(checkin.message_id)
+            assert said.text == W.did_it_done.format(step=SHADOWING) and not said.buttons
+            tried = await user.wait_for_message()
+            assert (tried.text or "").startswith(TRIED_PROMPT)
+            await tap(user, "Watching someone")
+            opening = await done(user)  # then the check-in's own question (in one of its wordings)
+            assert any(prompt in opening for prompt in CHECKIN_PROMPTS), opening
             await user.send(SMOOTHER)
             asked = await user.wait_for_message()
             assert CHECKIN.questions[1].prompt in (asked.text or "")
             await tap(user, "Feedback")
-            closing = await done(user)
-            assert EN.checkin.texts.closing in closing
-            assert [t for t, _ in user.last_message.buttons] == [EN.checkin.texts.to_story]
+            await user.press_button(EN.texts.done)
+            closing = await user.wait_for_message()
+            assert EN.checkin.texts.closing in (closing.text or "")
+            assert [t for t, _ in closing.buttons] == [EN.checkin.texts.to_story]
+            await suggested(user, "ask_feedback")  # matched on how they learned
             await tg.wait_until_idle()
 
             async with bot.services.database.transaction() as session:
                 checkins = (
                     await session.scalars(select(Story).where(Story.kind == StoryKind.CHECKIN))
                 ).all()
+                steps = (await session.scalars(select(NextStep))).all()
             assert [(s.status, s.completed_at) for s in checkins] == [
                 (StoryStatus.COMPLETE.value, KATHMANDU_TUESDAY)
             ]
+            assert [(s.status, s.closed_at) for s in steps] == [("done", KATHMANDU_TUESDAY)]
             row = await schedule_row(bot, user.chat_id)
             assert row.next_checkin_at == KATHMANDU_TUESDAY + timedelta(days=7)
             assert (row.last_checkin_at, row.unanswered) == (KATHMANDU_TUESDAY, 0)
@@ -120,7 +139,8 @@ async def test_a_checkin_at_ten_in_kathmandu_answered_and_stored(
             clock.advance(hours=1)
             assert (await dispatcher.tick()).claimed == 0
             await tg.wait_until_idle()
-            assert sum(1 for m in user.all_messages if is_checkin(m)) == 1
+            greeted = [m for m in user.all_messages if m.texts[0] == checkin.texts[0]]
+            assert greeted == [checkin], "one check-in, asked once"
         tg.assert_no_violations()
 
 

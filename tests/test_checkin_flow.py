@@ -41,6 +41,8 @@ pytestmark = pytest.mark.dialogue  # the whole dialogue: ``person`` is a Checkin
 
 def start_checkin(person: CheckinPerson) -> int:
     person.command("checkin")
+    if person.state.step is Step.FOLLOW_UP:  # an open next step is asked about first
+        person.tap(EN.next_steps.not_for_me)
     assert person.state.story_id is not None
     return person.state.story_id
 
@@ -115,7 +117,8 @@ def test_picking_how_and_done_completes_the_checkin(person: CheckinPerson) -> No
     outcome = person.tap(T.done)
     assert outcome.state == State()
     assert outcome.effects == (CompleteStory(story_id), PersonActive())
-    (reply,) = outcome.replies
+    reply, suggestion = outcome.replies  # and one dish that fits "asking a colleague"
+    assert "Spar with a colleague" in suggestion.text
     assert reply.text == C.closing
     assert len(reply.buttons) == 1
     (button,) = reply.buttons[0]

@@ -18,6 +18,11 @@ import pytest
 from cryptography.fernet import Fernet
 
 from flows.checkins.schedule import CheckinRule
+from flows.menu.card import menu
+from flows.menu.effects import CloseNextStep, NextStepAsked, OrderNextStep, SetNextStepDue
+from flows.menu.invitation_data import SaveInvitation
+from flows.menu.team_card import default_card
+from flows.menu.views import Due, StepStatus
 from flows.replies import (
     CompleteStory,
     CreateStory,
@@ -40,6 +45,7 @@ from flows.teams.effects import (
     LeaveTeam,
     NewInvite,
     RevokeInvites,
+    SaveTeamCard,
     ShareQuote,
 )
 from flows.teams.views import Role
@@ -71,6 +77,12 @@ ROUTES: dict[Effect, str] = {
     BecomeFacilitator(3, "c" * 16): "Teams.use_facilitator_code",
     JoinFailed(): "Teams.join_failed",
     ShareQuote(7, True): "Teams.share_quote",
+    OrderNextStep(7, "sparring"): "NextSteps.order",
+    SetNextStepDue(7, Due.WEEK): "NextSteps.set_due",
+    CloseNextStep(7, StepStatus.DONE): "NextSteps.close",
+    NextStepAsked(7): "NextSteps.asked",
+    SaveTeamCard(3, default_card(menu())): "Teams.save_card",
+    SaveInvitation(7, "sparring", "Would you spar with me?"): "Invitations.save",
 }
 
 
@@ -111,7 +123,7 @@ class FakeSession:
 def calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every handler that runs, as "Repository.method" (or "erase_person")."""
     made: list[str] = []
-    for name in ("People", "Stories", "Checkins", "Teams"):
+    for name in ("People", "Stories", "Checkins", "Teams", "NextSteps", "Invitations"):
         monkeypatch.setattr(effects, name, lambda *_, name=name: Recorder(name, made))
     monkeypatch.setattr(effects, "erase_person", Recorder("erase_person", made))
     return made

@@ -42,7 +42,8 @@ def test_confirm_completes_the_story(person: Person) -> None:
     story_id = person.state.story_id
     assert story_id is not None
     outcome = person.tap(T.confirm)
-    assert outcome.effects == (CompleteStory(story_id),)
+    # then its "what will help next" answer becomes the next step (tests/test_next_step_*)
+    assert outcome.effects[0] == CompleteStory(story_id)
     assert outcome.state == State()
     final, thanks, offer = outcome.replies
     assert offer.text == EN.settings.offer, "a first story brings the offer of check-ins"

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 from flows.content.guide import guide_for, language_from_telegram
 from flows.events import Command, Edited, Event, Media, MediaKind, Text
+from flows.menu.effects import OrderNextStep
 from flows.replies import CompleteStory, CreateStory, Effect, Outcome, SaveAnswer, Welcomed
 from flows.states import Step, StoryStatus
 from tests.support.flow_harness import Person, World
+from tests.support.menu_steps import suggestion_buttons, suggestion_text
 from tests.support.outcomes import labels
 
 NL = guide_for("nl")
@@ -105,7 +107,7 @@ CONVERSATION: list[tuple[Event | Tap, Expect]] = [
     ),
     (
         Text("Een collega die zei: vraag het gewoon.", 4),
-        Expect(Q, "next_step", effects=(SaveAnswer,)),
+        Expect(Q, "next_step", (NL.thanks.offer, NL.thanks.yes, NL.thanks.no), (SaveAnswer,)),
     ),
     (Command("cancel"), Expect(Step.IDLE, says=(N.paused,))),
     (
@@ -163,8 +165,14 @@ CONVERSATION: list[tuple[Event | Tap, Expect]] = [
         Tap(N.confirm),
         Expect(
             Step.IDLE,
-            says=(N.card_title.format(date=DATE), N.card_complete, N.saved),
-            effects=(CompleteStory,),
+            says=(
+                N.card_title.format(date=DATE),
+                N.card_complete,
+                N.saved,
+                suggestion_text("peer_consultation", "nl"),  # their own "what helps next"
+                *suggestion_buttons("nl"),
+            ),
+            effects=(CompleteStory, OrderNextStep),  # that answer, to follow up
         ),
     ),
     (
@@ -214,3 +222,6 @@ def test_a_whole_interview_in_dutch() -> None:
         "next_step": (None, ("peer_consultation",), False),
     }
     assert person.state.draft_id is None
+    step = person.open_next_step()  # the next check-in asks about it first
+    assert step is not None and (step.story_id, step.dish) == (story.id, "")
+    assert step.story_choices == ("peer_consultation",)

@@ -79,7 +79,8 @@ async def interview(user: FakeUser) -> None:
     assert "got in the way" in ((await user.wait_for_message()).text or "")
     await user.press_button(EN.texts.skip)
     assert "helped you most" in ((await user.wait_for_message()).text or "")
-    assert "take this further" in await answer_text(user, TYPED[2])
+    assert await answer_text(user, TYPED[2]) == EN.thanks.offer  # a thank-you note, offered
+    assert "take this further" in ((await user.wait_for_message()).text or "")
     assert EN.texts.card_question in await done(user)
     await user.press_button(EN.texts.confirm)
     await user.wait_for_message(count=2)

@@ -23,6 +23,7 @@ APP_TABLES = {
     "checkin_schedules",
     "next_steps",
     "invitations",
+    "team_menus",
     "teams",
     "team_invites",
     "memberships",

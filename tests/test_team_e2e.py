@@ -17,12 +17,13 @@ from flows.content.guide import guide_for
 from tests.support.clock import FakeClock
 from tests.support.fake_telegram import FakeTelegram, FakeUser
 from tests.support.teams import png_chunks
-from tests.support.telegram import TOKEN, bot_settings, running_bot
+from tests.support.telegram import TOKEN, bot_settings, running_bot, suggested
 
 EN = guide_for("en")
 TEAMS = EN.teams
 ADMIN = 9000
 PEOPLE = ("Ann", "Bo", "Cy", "Di", "Ed")
+MATCHED = {"Feedback": "ask_feedback", "Watching someone": "shadowing"}  # the menu's rules
 
 
 async def open_link(user: FakeUser, link: str, yes: str) -> None:
@@ -41,7 +42,8 @@ async def open_link(user: FakeUser, link: str, yes: str) -> None:
 
 
 async def tell_story(user: FakeUser, opening: str, how: str, *, share: bool = False) -> None:
-    """A story: the opening, one way of learning, the rest skipped, confirmed."""
+    """A story: the opening, one way of learning, the rest skipped, confirmed; a dish is
+    suggested, then sharing the opening is offered."""
     await user.send("/reflect")
     await user.wait_for_message()
     await user.send(opening)
@@ -56,6 +58,7 @@ async def tell_story(user: FakeUser, opening: str, how: str, *, share: bool = Fa
     assert EN.texts.card_question in (card.text or "")
     await user.press_button(EN.texts.confirm)
     assert ((await user.wait_for_message()).text or "").startswith(EN.texts.saved)
+    await suggested(user, MATCHED[how])  # the one dish that fits how they learned
     offer = await user.wait_for_message()
     assert (offer.text or "").startswith(TEAMS.quote_offer.split("{")[0])
     if share:

@@ -26,6 +26,7 @@ from tests.support.telegram import (
     count,
     done,
     running_bot,
+    suggested,
     tap,
     tell_whole_story,
 )
@@ -56,6 +57,7 @@ async def test_a_whole_story_told_on_telegram_and_found_again(
                 )
             ), "saved, with the story's pattern reflected back"
             assert card.edited and not card.buttons, "the confirmed card loses its buttons"
+            await suggested(user, "shadowing")  # their own "what will help next"
             offer = await user.wait_for_message()
             assert offer.text == EN.settings.offer
 

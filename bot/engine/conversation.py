@@ -35,7 +35,9 @@ from storage.effects import apply_effects
 from storage.erasure import reclaim_space
 from storage.export import gather
 from storage.inbox import InboxKey, NotYourTurn, Turn, first_time
+from storage.invitations import Invitations
 from storage.models import Person
+from storage.next_steps import NextSteps
 from storage.repositories import People, StaleDecision, Stories
 from storage.team_store import Teams
 
@@ -120,6 +122,7 @@ class Conversations:
         self.team_rules = team_rules or TeamRules()
         self.admins = frozenset(admins)  # (channel, external id) of administrators
         self.bot_username: str | None = None  # set by the Telegram adapter once known
+        self.inline_mode = False  # set by the Telegram adapter: getMe's supports_inline_queries
 
     async def handle(
         self,
@@ -274,9 +277,18 @@ class Conversations:
             policy=self.policy,
             is_admin=(person.channel, person.external_id) in self.admins,
             bot_username=self.bot_username,
+            inline_mode=self.inline_mode,
             teams=await self._teams(session, person, needed.teams, now),
             language_chosen=person.language_chosen,
             welcomed=person.welcomed,
+            next_step=(
+                await NextSteps(session, self.cipher).open(person.id) if needed.next_step else None
+            ),
+            invitations=(
+                await Invitations(session, self.cipher).cards(person.id)
+                if needed.invitations
+                else None
+            ),
         )
         outcome = dialogue.step(view, event)
         applied = await apply_effects(

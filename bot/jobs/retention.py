@@ -1,4 +1,5 @@
-"""The daily retention job: tell people ahead, then delete expired stories.
+"""The daily retention job: tell people ahead, then delete expired stories; and delete
+invitation cards older than 30 days (``storage.invitations``), whatever the story period.
 
 The rules (what expires when, who is told when) are in ``flows.policy`` and
 ``storage.retention``; the database says what is due, so a run missed during
@@ -27,6 +28,7 @@ from flows.replies import Outcome, Reply
 from flows.states import State
 from storage.database import Database
 from storage.erasure import reclaim_space
+from storage.invitations import delete_old_cards
 from storage.repositories import People
 from storage.retention import ExpiringStories, RetentionNotice
 
@@ -42,6 +44,7 @@ class RetentionReport:
     told: int = 0
     deleted: int = 0
     unreachable: int = 0  # blocked the bot or gone: counted as told
+    cards: int = 0  # invitation cards deleted (older than 30 days)
 
 
 def notice_reply(notice: RetentionNotice, retention: Retention, now: datetime) -> Reply:
@@ -64,9 +67,13 @@ class RetentionJob:
     async def run(self) -> RetentionReport:
         """Tell whoever is due a notice, then delete what has expired and was told."""
         now = self.clock()
+        async with self.database.transaction() as session:
+            cards = await delete_old_cards(session, now)
+        if cards:
+            log.info("retention: %d invitation cards deleted", cards)
         cutoffs = self.retention.cutoffs(now)
         if cutoffs is None:
-            return RetentionReport()
+            return RetentionReport(cards=cards)
         async with self.database.transaction() as session:
             notices = await ExpiringStories(session).due_notices(cutoffs)
         told = unreachable = 0
@@ -95,7 +102,7 @@ class RetentionJob:
                 await ExpiringStories(session).mark_told(notice, now)
         async with self.database.transaction() as session:
             deleted = await ExpiringStories(session).delete_expired(cutoffs)
-        if deleted:
+        if deleted or cards:
             await reclaim_space(self.database)
         log.info(
             "retention: %d people told, %d could not be, %d stories deleted",
@@ -103,7 +110,7 @@ class RetentionJob:
             unreachable,
             deleted,
         )
-        return RetentionReport(told, deleted, unreachable)
+        return RetentionReport(told, deleted, unreachable, cards)
 
 
 async def tell_on_arrival(

@@ -36,6 +36,7 @@ from bot.instance_lock import single_process
 from bot.log_privacy import keep_people_out_of_logs
 from bot.services import Services, open_services
 from bot.settings import Settings
+from bot.telegram.inline import InlineCards
 from bot.telegram.polling import poll
 from bot.telegram.replies import send_part
 from bot.telegram.schedule import on_job_error, schedule_jobs
@@ -51,7 +52,14 @@ log = logging.getLogger(__name__)
 CONVERSATIONS = "conversations"
 DISPATCHER = "checkin_dispatcher"
 ENGINE = "engine"
-ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
+INLINE = "inline_cards"
+# (inline queries come only once inline mode is on: BotFather, /setinline)
+ALLOWED_UPDATES = [
+    Update.MESSAGE,
+    Update.EDITED_MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.INLINE_QUERY,
+]
 
 BotApp = Application[
     ExtBot[None],
@@ -105,31 +113,47 @@ class Intake:
     webhook: bool = False
     long_poll: int | None = None
     engine: Engine | None = None  # once started
+    inline: InlineCards | None = None  # once started: answers inline queries beside the inbox
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     runner: AppRunner | None = None
 
     async def post_init(self, app: BotApp) -> None:
         """After ``initialize``: the bot's name and commands, the engine, then updates."""
-        app.bot_data[CONVERSATIONS].bot_username = app.bot.username
+        conversations: Conversations = app.bot_data[CONVERSATIONS]
+        conversations.bot_username = app.bot.username
+        conversations.inline_mode = bool(app.bot.supports_inline_queries)
         await set_commands(app)
         engine: Engine = app.bot_data[ENGINE]
         await engine.start(exclusive=self.exclusive)
         self.engine = engine
+        self.inline = inline = app.bot_data[INLINE]
         if self.webhook:
-            await self._serve_webhook(app.bot, engine)
+            await self._serve_webhook(app.bot, engine, inline)
         else:
             telegram = self.settings.telegram
             timeout = telegram.poll_timeout if self.long_poll is None else self.long_poll
-            polling = poll(app.bot, engine, long_poll=timeout, allowed_updates=ALLOWED_UPDATES)
+            polling = poll(
+                app.bot,
+                engine,
+                long_poll=timeout,
+                allowed_updates=ALLOWED_UPDATES,
+                aside=inline.take,
+            )
             self.tasks.append(asyncio.create_task(polling, name="polling"))
 
-    async def _serve_webhook(self, bot: ExtBot[None], engine: Engine) -> None:
+    async def _serve_webhook(self, bot: ExtBot[None], engine: Engine, inline: InlineCards) -> None:
         from bot.telegram.webhook import serve_webhook  # aiohttp: loaded in webhook mode only
 
         hook = self.settings.telegram.webhook
         secret = hook.read_secret()
         self.runner = await serve_webhook(
-            bot, engine, listen=hook.listen, port=hook.port, path=hook.path, secret=secret
+            bot,
+            engine,
+            listen=hook.listen,
+            port=hook.port,
+            path=hook.path,
+            secret=secret,
+            aside=inline.take,
         )
         await bot.set_webhook(
             hook.public_url(),
@@ -147,6 +171,8 @@ class Intake:
         if self.runner is not None:
             await self.runner.cleanup()
             self.runner = None
+        if self.inline is not None:
+            await self.inline.stop()
 
     async def post_stop(self, _app: BotApp) -> None:
         """After the Application (and its jobs) stopped: the engine, what it holds goes back."""
@@ -211,6 +237,7 @@ def build_application(
     engine.poison_reply = error_reply
     application.bot_data[CONVERSATIONS] = conversations
     application.bot_data[ENGINE] = engine
+    application.bot_data[INLINE] = InlineCards(application.bot, database, cipher)
     assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
     send, leading = engine.sender.send_now, engine.leadership
     jobs = application.job_queue

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from telegram.error import Conflict, NetworkError, TelegramError
 from telegram.ext import ExtBot
@@ -30,9 +32,17 @@ STORE_BACKOFF = 2.0  # an update waits in memory, unacknowledged: try again soon
 
 
 async def poll(
-    bot: ExtBot[None], engine: Engine, *, long_poll: int, allowed_updates: list[str]
+    bot: ExtBot[None],
+    engine: Engine,
+    *,
+    long_poll: int,
+    allowed_updates: list[str],
+    aside: Callable[[Mapping[str, Any]], bool] | None = None,
 ) -> None:
-    """Poll Telegram while this instance leads; store every batch before acknowledging it."""
+    """Poll Telegram while this instance leads; store every batch before acknowledging it.
+
+    ``aside``: takes the updates that need no inbox (inline queries, ``bot.telegram.inline``).
+    """
     offset: int | None = None
     webhook_deleted = False
     backoff = 0.5
@@ -62,7 +72,9 @@ async def poll(
         backoff = 0.5
         if not raw:
             continue
-        await _store(engine, [received_from(bot, data) for data in raw])
+        kept = [data for data in raw if aside is None or not aside(data)]
+        if kept:
+            await _store(engine, [received_from(bot, data) for data in kept])
         offset = raw[-1]["update_id"] + 1
 
 

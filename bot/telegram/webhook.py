@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from aiohttp import web
@@ -24,8 +25,14 @@ log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
-def webhook_app(bot: ExtBot[None], engine: Engine, *, path: str, secret: str) -> web.Application:
-    """The HTTP application: the webhook path, /healthz and /readyz."""
+Aside = Callable[[Mapping[str, Any]], bool]
+
+
+def webhook_app(
+    bot: ExtBot[None], engine: Engine, *, path: str, secret: str, aside: Aside | None = None
+) -> web.Application:
+    """The HTTP application: the webhook path, /healthz and /readyz. ``aside`` takes the
+    updates that need no inbox (inline queries, ``bot.telegram.inline``)."""
 
     async def receive(request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
@@ -34,6 +41,8 @@ def webhook_app(bot: ExtBot[None], engine: Engine, *, path: str, secret: str) ->
             return web.Response(status=403, text="forbidden")
         try:
             data: Any = await request.json()
+            if aside is not None and isinstance(data, dict) and aside(data):
+                return web.Response(text="ok")
             received = received_from(bot, data)
         except Exception:
             return web.Response(status=400, text="not an update")
@@ -64,12 +73,18 @@ def webhook_app(bot: ExtBot[None], engine: Engine, *, path: str, secret: str) ->
 
 
 async def serve_webhook(
-    bot: ExtBot[None], engine: Engine, *, listen: str, port: int, path: str, secret: str
+    bot: ExtBot[None],
+    engine: Engine,
+    *,
+    listen: str,
+    port: int,
+    path: str,
+    secret: str,
+    aside: Aside | None = None,
 ) -> web.AppRunner:
     """Start serving; the caller cleans the returned runner up."""
-    runner = web.AppRunner(
-        webhook_app(bot, engine, path=path, secret=secret), access_log=None, shutdown_timeout=5
-    )
+    app = webhook_app(bot, engine, path=path, secret=secret, aside=aside)
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=5)
     await runner.setup()
     await web.TCPSite(runner, listen, port).start()
     log.info("webhook listening on %s:%d", listen, port)

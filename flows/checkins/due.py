@@ -31,6 +31,7 @@ from flows.checkins.schedule import (
     snooze_tomorrow,
 )
 from flows.content.guide import Question
+from flows.menu import follow_up
 from flows.replies import Effect, Outcome, Reply, SaveCheckinRule, SetNextCheckin
 from flows.states import State, Step, StoryKind
 from flows.turn import IN_STORY, Turn
@@ -40,6 +41,7 @@ ABANDONED_AFTER = timedelta(hours=12)  # a story untouched this long no longer h
 STAMP_TOLERANCE_MINUTES = 10
 RETIRED_WITHIN = 366 * 24 * 60  # minutes: older checkins' buttons only get a notice
 BUSY = (*IN_STORY, Step.SETTINGS_ZONE, Step.SETTINGS_TIME, Step.SETTINGS_PAUSE)
+ASKING = (Step.CHECKIN_ASKED, Step.FOLLOW_UP)  # a check-in's message waits for an answer
 
 
 def stamp(at: datetime) -> str:
@@ -78,9 +80,16 @@ def on_due(turn: Turn) -> Outcome:
         effects.append(SaveCheckinRule(slowed, checkin.next_at, on_delivery=True))
         rhythm = checkin_messages.rhythm_name(turn.guide, slowed.rhythm)
         lines.append(texts.slowed_down.format(rhythm=rhythm))
-    lines += [_question(turn, rule, asked or now), texts.checkin_hint]
     buttons = checkin_messages.checkin_buttons(turn.guide, stamp(now), rule, now)
-    state = State(step=Step.CHECKIN_ASKED, draft_id=turn.state.draft_id, asked_at=asked or now)
+    step, let_go = follow_up.pending(turn)  # an open next step is asked about first
+    effects.extend(let_go)
+    if step is not None:
+        lines.append(follow_up.question(turn, step))
+        buttons = (follow_up.buttons(turn, step), *buttons)
+        state = follow_up.asking(turn, step, asked or now)
+    else:
+        lines += [_question(turn, rule, asked or now), texts.checkin_hint]
+        state = State(step=Step.CHECKIN_ASKED, draft_id=turn.state.draft_id, asked_at=asked or now)
     return Outcome(state, (Reply("\n\n".join(lines), buttons),), tuple(effects))
 
 
@@ -113,7 +122,7 @@ def _unrecorded(turn: Turn) -> datetime | None:
     as sent: a sender that claimed it may have delivered it and died before recording
     (its lease ran out), so asking again is a repeat of that question."""
     state, checkin = turn.state, turn.view.checkin
-    if state.step is not Step.CHECKIN_ASKED or state.asked_at is None or checkin is None:
+    if state.step not in ASKING or state.asked_at is None or checkin is None:
         return None
     recorded = checkin.last_at is not None and checkin.last_at >= state.asked_at
     return None if recorded else state.asked_at
@@ -129,7 +138,7 @@ def phrasing(question: Question, rule: CheckinRule, now: datetime) -> str:
 
 def undelivered(state: State) -> State:
     """After a check-in could not be delivered, nothing waits for its answer."""
-    if state.step is not Step.CHECKIN_ASKED:
+    if state.step not in ASKING:
         return state
     return State(draft_id=state.draft_id)
 
@@ -138,11 +147,7 @@ def on_press(turn: Turn, pressed: Pressed) -> Outcome:
     """Later today, tomorrow, or skip: only for the latest checkin."""
     texts = turn.guide.checkin.texts
     checkin, now = turn.view.checkin, turn.view.now
-    if (
-        checkin is None
-        or turn.state.step is not Step.CHECKIN_ASKED
-        or not _is_latest(turn, pressed.args[0])
-    ):
+    if checkin is None or turn.state.step not in ASKING or not _is_latest(turn, pressed.args[0]):
         return _retired(turn, pressed.args[0])  # an older or an answered checkin
     state = State(draft_id=turn.state.draft_id)
     if checkin.rule.paused_until is not None:

@@ -14,6 +14,7 @@ from dataclasses import replace
 from flows import render
 from flows.callbacks import Action, Pressed, encode
 from flows.events import Text, is_blank
+from flows.menu import follow_up
 from flows.phrases import says_nothing
 from flows.replies import Button, CompleteStory, CreateStory, Effect, Outcome, Reply, SaveAnswer
 from flows.states import State, Step, StoryKind, StoryStatus
@@ -23,7 +24,6 @@ from flows.turn import (
     advance,
     ask,
     new_story,
-    start_story,
     where_we_are,
     with_answer,
 )
@@ -33,10 +33,11 @@ THROUGH = "through"  # the optional question after "nothing" ([[checkin.extras]]
 
 
 def start(turn: Turn) -> Outcome:
-    """/checkin: begin a check-in now, unless a story is under way."""
+    """/checkin: begin a check-in now, unless a story is under way (an open next step is
+    asked about first)."""
     if turn.state.step in IN_STORY:
         return turn.outcome(None, Reply(turn.guide.texts.in_progress), *where_we_are(turn))
-    return start_story(turn, StoryKind.CHECKIN)
+    return follow_up.start_checkin(turn)
 
 
 def answer_checkin(turn: Turn, message: Text) -> Outcome:

@@ -20,11 +20,13 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from flows.content.texts import (
     CheckinTexts,
     Commands,
+    NextStepTexts,
     PrivacyTexts,
     ReflectTexts,
     SettingsTexts,
     TeamTexts,
     Texts,
+    ThanksTexts,
 )
 from flows.phrases import Phrases
 from flows.states import StoryKind
@@ -112,6 +114,10 @@ class Questionnaire(_Strict):
         """Position of a question (0-based)."""
         return [q.key for q in self.questions].index(key)
 
+    def is_extra(self, key: str) -> bool:
+        """Whether the question is asked only on a branch (not counted, not in turn)."""
+        return any(q.key == key for q in self.extras)
+
     @property
     def opening(self) -> Question:
         """The first question, answered in free text; it titles the story."""
@@ -139,6 +145,8 @@ class Guide(_Strict):
     teams: TeamTexts
     phrases: Phrases
     reflect: ReflectTexts
+    next_steps: NextStepTexts
+    thanks: ThanksTexts
 
     @model_validator(mode="after")
     def _reflect_names_the_options(self) -> Guide:
@@ -146,6 +154,13 @@ class Guide(_Strict):
             question = next((q for q in self.questions if q.key == key), None)
             if question is None or set(question.options) - set(words):
                 raise ValueError(f"[reflect.{key}] must word every option of {key!r}")
+        return self
+
+    @model_validator(mode="after")
+    def _thanks_names_who_options(self) -> Guide:
+        who = next((q for q in self.questions if q.key == "who"), None)
+        if who is None or set(self.thanks.notes) - set(who.options):
+            raise ValueError("[thanks.notes] may only name options of 'who'")
         return self
 
     @model_validator(mode="before")
@@ -157,14 +172,21 @@ class Guide(_Strict):
             return data
         by_key = {q.get("key"): q for q in data.get("questions", []) if isinstance(q, dict)}
         checkin = dict(data["checkin"])
-        resolved = []
-        for question in checkin.get("questions", []):
-            if isinstance(question, dict) and "options_from" in question:
-                question = dict(question)
-                source = by_key.get(question.pop("options_from"), {})
-                question["options"] = source.get("options", {})
-            resolved.append(question)
-        checkin["questions"] = {"questions": resolved, "extras": checkin.pop("extras", [])}
+
+        def resolved(questions: list[Any]) -> list[Any]:
+            out = []
+            for question in questions:
+                if isinstance(question, dict) and "options_from" in question:
+                    question = dict(question)
+                    source = by_key.get(question.pop("options_from"), {})
+                    question["options"] = source.get("options", {})
+                out.append(question)
+            return out
+
+        checkin["questions"] = {
+            "questions": resolved(checkin.get("questions", [])),
+            "extras": resolved(checkin.pop("extras", [])),
+        }
         return {**data, "checkin": checkin}
 
     @model_validator(mode="after")
@@ -237,7 +259,9 @@ def _shape(guide: Guide) -> dict[str, Any]:
             **_section_placeholders("settings.", guide.settings),
             **_section_placeholders("privacy.", guide.privacy),
             **_section_placeholders("teams.", guide.teams),
+            **_section_placeholders("next_steps.", guide.next_steps),
         },
+        "thanks": sorted(guide.thanks.notes),
     }
 
 

@@ -105,6 +105,64 @@ class ReflectTexts(_Strict):
     who: dict[str, str]
 
 
+class NextStepTexts(_Strict):
+    """The learning menu's next step: the matched suggestion, ordering, the follow-up."""
+
+    suggestion: str  # {dish}: the dish's line from the card
+    order: str
+    something_else: str
+    not_now: str
+    not_now_done: str
+    choose: str  # under /menu: choose a dish to order
+    choose_prompt: str
+    own_prompt: str
+    own_too_long: str  # {limit}
+    when_prompt: str  # {step}
+    this_week: str
+    this_month: str
+    no_date: str
+    ordered: str  # {step}, {when}
+    when_week: str
+    when_month: str
+    when_none: str
+    tap_a_button: str
+    passed: str
+    follow_up: str  # {step}
+    did_it: str
+    not_yet: str
+    not_for_me: str
+    did_it_done: str  # {step}
+    not_yet_prompt: str  # {step}
+    keep: str
+    choose_another: str
+    kept: str  # {step}
+    not_for_me_done: str  # {step}
+    file_title: str  # in /export
+    file_line: str  # {date}, {step}, {when}, {status}
+    status_open: str
+    status_done: str
+    status_not_for_me: str
+    status_let_go: str
+    status_replaced: str
+
+
+class ThanksTexts(_Strict):
+    """After "what or who helped you most": a thank-you note the person passes on themselves.
+
+    ``notes`` has a note per option of the "who" question (the first one picked that has a
+    note is used); ``note`` is for everyone else. The guide checks the option keys.
+    """
+
+    offer: str
+    yes: str
+    no: str
+    declined: str
+    intro: str
+    share: str
+    note: str
+    notes: dict[str, str]
+
+
 class Commands(_Strict):
     """The bot commands shown in Telegram's menu, with their descriptions."""
 
@@ -253,6 +311,8 @@ class PrivacyTexts(_Strict):
     file_retention_told: str
     file_checkins_blocked: str
     file_story_told: str
+    file_invitations: str
+    file_invitation_line: str  # {date}, {dish}
 
 
 class TeamTexts(_Strict):

@@ -15,8 +15,9 @@ from flows.checkins import settings as checkin_settings
 from flows.checkins import story as checkin
 from flows.content.guide import Example, Question, QuestionKind, guide_for
 from flows.events import Command, Edited, Event, Press, Text, is_blank
-from flows.interview import greeting
+from flows.interview import greeting, thanks
 from flows.interview.reflect import reflection
+from flows.menu import next_step
 from flows.phrases import asks_stories_only, says_done
 from flows.replies import (
     CompleteStory,
@@ -172,7 +173,7 @@ def _answer(turn: Turn, story: StoryView, key: str, message: Text) -> Outcome:
     save = SaveAnswer(story.id, key, message.text, message_id=message.message_id)
     if checkin.says_nothing_went_better(turn, story, key, message.text):
         return checkin.nothing(turn, story, save)
-    return advance(turn, with_answer(story, save), key, save)
+    return thanks.offered(turn, story, key, advance(turn, with_answer(story, save), key, save))
 
 
 def _done(turn: Turn, story: StoryView, key: str) -> Outcome:
@@ -251,7 +252,8 @@ def _on_question_button(turn: Turn, pressed: Pressed) -> Outcome:
     questions = turn.questions(story)
     question = questions.question(key)
     assert question is not None, "repaired() keeps the state's question in the guide"
-    answer, index = story.answer(key), questions.index(key)
+    answer = story.answer(key)
+    index = None if questions.is_extra(key) else questions.index(key)  # None: asked on a branch
     match pressed.action:
         case Action.TOGGLE:
             option = pressed.args[1]
@@ -263,9 +265,9 @@ def _on_question_button(turn: Turn, pressed: Pressed) -> Outcome:
             updated = with_answer(story, save)
             reply = render.question_reply(turn.guide, updated, key, edit=True)
             return Outcome(turn.state, (reply,), (save,))
-        case Action.DONE if index > 0 or not answer.is_empty:  # the opening needs its answer
+        case Action.DONE if index != 0 or not answer.is_empty:  # the opening needs its answer
             return _done(turn, story, key)
-        case Action.SKIP if index > 0:  # a skipped question keeps no picks and no words
+        case Action.SKIP if index != 0:  # a skipped question keeps no picks and no words
             save = SaveAnswer(story.id, key, None, (), skipped=True)
             return advance(turn, with_answer(story, save), key, save)
         case Action.EXAMPLE if (example := _example(question, pressed.args[1])) is not None:
@@ -275,7 +277,7 @@ def _on_question_button(turn: Turn, pressed: Pressed) -> Outcome:
         case Action.NOTHING if index == 0 and checkin.may_say_nothing(story):
             return checkin.nothing(turn, story, checkin.nothing_answer(turn, story))
         case Action.BACK:
-            if index == 0:
+            if not index:  # the first question, or one asked on a branch
                 return turn.outcome(notice=texts.stale_button)
             previous = questions.questions[index - 1].key
             return ask(turn, story, previous, returning=False)
@@ -302,15 +304,17 @@ def _on_story_button(turn: Turn, pressed: Pressed, story: StoryView) -> Outcome:
             done = replace(story, status=StoryStatus.COMPLETE, team_id=team.id if team else None)
             draft_id = None if turn.state.draft_id == story.id else turn.state.draft_id
             state = State(draft_id=draft_id) if on_this else without_draft(turn.state, story.id)
+            suggested, follow = next_step.after_story(turn, done)  # a dish; the step to follow
             replies: tuple[Reply, ...] = (
                 render.final_card(guide, done, language),
                 Reply("\n\n".join((texts.saved, *reflection(guide, done)))),
+                *suggested,
             )
             if (share := quotes.offer(turn, done)) is not None:
                 replies = (*replies, share)
             if turn.view.checkin is None:
                 replies = (*replies, checkin_settings.offer(turn))
-            return Outcome(state, replies, (CompleteStory(story.id),))
+            return Outcome(state, replies, (CompleteStory(story.id), *follow))
         case Action.CHANGE:
             return turn.outcome(None, render.change_menu(guide, story))
         case Action.EDIT:

@@ -18,6 +18,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from flows.content.guide import Guide, guides
+from flows.menu.invite_words import InviteWords
 
 MENU_DIR = Path(__file__).parent.parent / "content" / "menu"
 TOPIC = "{topic}"
@@ -63,14 +64,38 @@ class DishWords(_Strict):
     invitation: str | None = None
 
 
+class ComposeWords(_Strict):
+    """What a facilitator reads while composing their team's card."""
+
+    button: str = Field(pattern=r"\{team\}")
+    title: str = Field(pattern=r"\{team\}")
+    hint: str = Field(pattern=r"\{team\}")
+    hidden: str
+    hide: str
+    up: str
+    add: str
+    drop: str
+    pick: str
+    back: str
+    course: str
+    own_prompt: str
+    own_refused: str
+    not_facilitator: str
+    hint_heading: str = Field(pattern=r"\{period\}")
+    hint_count: str = Field(pattern=r"\{label\}.*\{count\}.*\{asked\}")
+
+
 class MenuWords(_Strict):
     """The menu in one language."""
 
     language: str
     title: str
+    team_title: str = Field(pattern=r"\{team\}")
     intro: str
     courses: dict[str, str]
     dishes: dict[str, DishWords]
+    compose: ComposeWords
+    invite: InviteWords
 
 
 class Card(_Strict):

@@ -13,6 +13,9 @@ from typing import Any
 
 from flows.checkins.messages import menu
 from flows.content.guide import Guide, Question, guide_for
+from flows.menu import card as menu_card
+from flows.menu import export as next_step_export
+from flows.menu.invitation_data import InvitationView
 from flows.render import local_date
 from flows.replies import File
 from flows.states import StoryKind, StoryStatus
@@ -81,6 +84,11 @@ def as_json(record: PersonRecord, guide: Guide, now: datetime) -> str:
             for p in record.photos
         ],
         "stories": [_story_data(guide, story) for story in record.stories],
+        "next_steps": next_step_export.as_data(record.next_steps),
+        "invitation_cards": [
+            {"dish": card.dish, "text": card.text, "created_at": card.created_at.isoformat()}
+            for card in record.invitations
+        ],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
@@ -188,7 +196,23 @@ def markdown(record: PersonRecord, guide: Guide, now: datetime) -> str:
         lines += ["", *_story_lines(guide, story)]
     if not record.stories:
         lines += ["", texts.file_stories_none]
+    lines += next_step_export.lines(guide, record.next_steps)
+    if record.invitations:
+        lines += ["", f"## {texts.file_invitations}"]
+        for card in record.invitations:
+            when = local_date(card.created_at, language)
+            lines += [
+                "",
+                texts.file_invitation_line.format(date=when, dish=_dish_name(guide, card)),
+            ]
+            lines += ["", *("> " + line for line in card.text.splitlines() or [""])]
     return "\n".join(lines) + "\n"
+
+
+def _dish_name(guide: Guide, card: InvitationView) -> str:
+    """The dish a card invites to, in the person's language (its key if it left the menu)."""
+    dish = menu_card.menu().in_language(guide.language).dishes.get(card.dish)
+    return dish.name if dish else card.dish
 
 
 def _team_line(guide: Guide, team: TeamRecord) -> str:

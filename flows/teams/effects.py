@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flows.menu.team_card import TeamCard
 from flows.teams.views import Role
 
 
@@ -68,6 +69,15 @@ class ShareQuote:
     shared: bool
 
 
+@dataclass(frozen=True)
+class SaveTeamCard:
+    """The team's learning menu as its facilitator composed it (stored only if they
+    facilitate the team)."""
+
+    team_id: int
+    card: TeamCard
+
+
 TeamEffect = (
     CreateTeam
     | NewInvite
@@ -77,4 +87,5 @@ TeamEffect = (
     | BecomeFacilitator
     | JoinFailed
     | ShareQuote
+    | SaveTeamCard
 )

@@ -83,6 +83,10 @@ def _pressed_needs(pressed: Pressed) -> TeamNeeds | None:
         team_id, period = decode_id(pressed.args[0]), parse_period(pressed.args[1])
         photo = (team_id, period) if team_id is not None and period is not None else None
         return TeamNeeds(photo=photo)
+    if Load.TEAM_MENU in loads:
+        return TeamNeeds(menu=decode_id(pressed.args[0]))
+    if Load.OWN_TEAM_MENU in loads:
+        return TeamNeeds(own_menu=True)
     if loads & (Load.TEAMS | Load.ALL_TEAMS):
         return TeamNeeds(all_teams=Load.ALL_TEAMS in loads)
     return None

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from flows.menu.team_card import TeamCard
 from flows.teams.periods import Period
 from flows.teams.rhythm import DeliveryRhythm
 
@@ -95,6 +96,8 @@ class TeamNeeds:
     invite_code: str | None = None
     photo: tuple[int, Period] | None = None
     all_teams: bool = False
+    menu: int | None = None  # the card of this team (only one the person facilitates)
+    own_menu: bool = False  # the card of the team the person belongs to
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,7 @@ class TeamsView:
     invite: InviteView | None = None
     photo: PhotoData | None = None
     all_teams: tuple[TeamRef, ...] = ()
+    menu: TeamCard | None = None  # the team card ``TeamNeeds`` asked for, if allowed
 
     def facilitated(self, team_id: int | None) -> TeamRef | None:
         """The team with this id if the person facilitates it now, else None."""

@@ -28,6 +28,7 @@ from storage.models.teams import (
     PhotoWindow,
     Team,
     TeamInvite,
+    TeamMenu,
 )
 
 __all__ = [
@@ -54,6 +55,7 @@ __all__ = [
     "Story",
     "Team",
     "TeamInvite",
+    "TeamMenu",
     "UTCDateTime",
     "new_photo_token",
 ]

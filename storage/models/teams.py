@@ -167,3 +167,16 @@ class PhotoMonthQuote(Base):
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
     month: Mapped[str] = mapped_column(String(7))
     text_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class TeamMenu(Base):
+    """A team's learning menu as its facilitator composed it (``flows.menu.team_card``
+    JSON: shipped dishes hidden or moved, own dishes in the facilitator's words)."""
+
+    __tablename__ = "team_menus"
+
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True
+    )
+    card: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -45,6 +45,7 @@ CHECKIN_BUTTONS = (
     EN.checkin.texts.tomorrow,
     EN.checkin.texts.skip_checkin,
 )
+FOLLOW_UP_BUTTONS = (EN.next_steps.did_it, EN.next_steps.not_yet, EN.next_steps.not_for_me)
 SLOWED = EN.checkin.texts.slowed_down.format(rhythm=EN.settings.rhythm_biweekly)
 FAST = DispatchLimits(per_second=1000.0, lease=timedelta(minutes=5))
 ANN = Speaker("telegram", 1001, 1001, "en")
@@ -141,3 +142,12 @@ def is_checkin(message: Sent | BotMessage) -> bool:
         labels = tuple(label for label, _ in message.buttons)
     question = (message.text or "").split("\n\n")[-2:-1]  # between greeting and hint
     return bool(question) and question[0] in CHECKIN_PROMPTS and labels == CHECKIN_BUTTONS
+
+
+def is_follow_up(message: BotMessage, step: str) -> bool:
+    """A check-in in English that first asks about the open next step ``step``: the greeting
+    and "Last time: ... Did it happen?", under did it, not yet, not for me, then the
+    check-in's own buttons."""
+    asked = f"{EN.checkin.texts.checkin_greeting}\n\n{EN.next_steps.follow_up.format(step=step)}"
+    labels = tuple(label for label, _ in message.buttons)
+    return message.text == asked and labels == (*FOLLOW_UP_BUTTONS, *CHECKIN_BUTTONS)

@@ -21,6 +21,10 @@ from flows.callbacks import MAX_BYTES, Action, decode, encode
 from flows.content.guide import Guide, guide_for
 from flows.events import Command, Edited, Event, Media, MediaKind, Press, Text
 from flows.interview import steps as interview
+from flows.menu.effects import CloseNextStep, NextStepAsked, OrderNextStep, SetNextStepDue
+from flows.menu.invitation_data import InvitationView, SaveInvitation
+from flows.menu.links import SHARE_URL_LIMIT as URL_LIMIT
+from flows.menu.views import NextStepView
 from flows.render import MESSAGE_LIMIT, utf16_len
 from flows.replies import (
     Button,
@@ -35,6 +39,7 @@ from flows.replies import (
 )
 from flows.states import State, StoryKind, StoryStatus
 from flows.views import AnswerView, EditedAnswer, Needs, PersonView, StoryHeader, StoryView
+from tests.support import invitations, next_steps
 from tests.support.outcomes import find_button
 
 START = datetime(2024, 5, 3, 9, 0, tzinfo=UTC)
@@ -90,6 +95,8 @@ class World:
     """Everybody's stories, a clock that ticks one minute per event, and story ids."""
 
     stories: dict[int, StoredStory] = field(default_factory=dict)
+    next_steps: dict[int, next_steps.StoredNextStep] = field(default_factory=dict)
+    invitations: dict[int, invitations.StoredCard] = field(default_factory=dict)
     now: datetime = START
     next_story_id: int = FIRST_STORY_ID
 
@@ -120,6 +127,8 @@ class Person:
     views: list[PersonView] = field(default_factory=list)
     language_chosen: bool = True  # False: like a Telegram user, whose language is a guess
     welcomed: bool = False  # like a new person: the first greeting is the long welcome
+    bot_username: str | None = None  # on Telegram: the bot's name, for links
+    inline_mode: bool = False  # on Telegram, with inline mode switched on
 
     # --- the runner ---------------------------------------------------------------------
 
@@ -145,6 +154,10 @@ class Person:
             edited=edited,
             language_chosen=self.language_chosen,
             welcomed=self.welcomed,
+            next_step=self.open_next_step() if needed.next_step else None,
+            invitations=self.invitation_cards if needed.invitations else None,
+            bot_username=self.bot_username,
+            inline_mode=self.inline_mode,
             **self._view_extras(),
         )
         self.views.append(view)
@@ -158,6 +171,16 @@ class Person:
         if outcome.replies:
             self.screen = outcome
         return outcome
+
+    def open_next_step(self) -> NextStepView | None:
+        """The person's open next step, as ``storage.next_steps.NextSteps.open`` loads it."""
+        mine = {s.id: s.view() for s in self.world.stories.values() if s.owner == self.id}
+        return next_steps.open_step(self.world.next_steps, self.id, mine)
+
+    @property
+    def invitation_cards(self) -> tuple[InvitationView, ...]:
+        """The person's invitation cards, newest first."""
+        return invitations.cards_of(self.world.invitations, self.id)
 
     def _view_extras(self) -> dict[str, Any]:
         """More ``PersonView`` fields than the interview's (a subclass adds what it keeps)."""
@@ -233,6 +256,10 @@ class Person:
                 self.language_chosen = True
             case Welcomed():
                 self.welcomed = True
+            case OrderNextStep() | SetNextStepDue() | CloseNextStep() | NextStepAsked():
+                next_steps.apply(self.world.next_steps, self.id, effect, now)
+            case SaveInvitation():
+                invitations.save(self.world.invitations, self.id, effect, now)
             case _:
                 raise AssertionError(f"unknown effect {effect!r}")
 
@@ -332,6 +359,11 @@ def check_limits(outcome: Outcome) -> None:
         for row in reply.buttons:
             for button in row:
                 assert button.label.strip(), "a button without a label"
+                if button.url is not None:
+                    assert button.url.startswith("https://") and len(button.url) <= URL_LIMIT
+                    continue
+                if button.inline_query is not None:
+                    continue
                 assert len(button.data.encode()) <= MAX_BYTES
                 assert decode(button.data) is not None, button.data
 

@@ -12,8 +12,10 @@ from sqlalchemy import func, select, update
 from bot.engine.conversation import Speaker
 from flows.callbacks import Action
 from flows.checkins.schedule import CheckinRule
-from flows.events import Command
+from flows.content.guide import guide_for
+from flows.events import Command, Press
 from flows.policy import Retention
+from flows.states import Step
 from storage.checkin_store import Checkins
 from storage.database import Database
 from storage.models import (
@@ -27,6 +29,7 @@ from storage.models import (
     Team,
 )
 from tests.support.chat import Chat, person_id
+from tests.support.outcomes import find_button
 
 PERSON_TABLE, STORY_TABLE = Person.__tablename__, Story.__tablename__
 YEAR = Retention(days=365)
@@ -34,7 +37,9 @@ YEAR = Retention(days=365)
 
 async def checkin(chat: Chat, words: str, pick: str = "feedback") -> int:
     """/checkin answered with ``words`` and one quick pick; returns its id."""
-    await chat.send(Command("checkin"))
+    asked = await chat.send(Command("checkin"))
+    if asked is not None and asked.state.step is Step.FOLLOW_UP:  # about the next step first
+        await chat.send(Press(find_button(asked, guide_for("en").next_steps.not_for_me).data))
     await chat.say(words)
     story_id = chat.story_id
     await chat.press(Action.TOGGLE, "how", pick)

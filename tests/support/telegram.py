@@ -2,7 +2,8 @@
 
 ``running_bot`` starts it as ``leerverhaal run`` would; ``first_start``, ``begin`` and
 ``tell_whole_story`` walk a ``FakeUser`` through the first contact and the interview;
-``dispatcher_of`` hands a test the check-in dispatcher to tick by hand.
+``suggested`` reads the dish offered after a story or a check-in; ``dispatcher_of`` hands
+a test the check-in dispatcher to tick by hand.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from storage.checkin_store import Checkins
 from storage.models import CheckinSchedule, Person, Story
 from storage.repositories import People
 from tests.support.fake_telegram import BotMessage, FakeTelegram, FakeUser
+from tests.support.menu_steps import suggestion_buttons, suggestion_text
 
 TOKEN = "123456:TEST-TOKEN"
 EN = guide_for("en")
@@ -120,6 +122,11 @@ async def done(user: FakeUser) -> str:
 async def tell_whole_story(user: FakeUser) -> None:
     """Answer every question of the English guide, ending at the summary card."""
     await begin(user)
+    await answer_whole_story(user)
+
+
+async def answer_whole_story(user: FakeUser) -> None:
+    """From the opening question on, every answer of ``tell_whole_story``."""
     assert "How did you learn it?" in await answer_text(user, OPENING)
     await tap(user, "By doing, trial and error")
     await tap(user, "Feedback")
@@ -132,10 +139,21 @@ async def tell_whole_story(user: FakeUser) -> None:
     assert "got in the way" in (await user.wait_for_message()).text
     await tap(user, "Doubting myself: “I should know this”")
     assert "helped you most" in await done(user)
-    assert "take this further" in await answer_text(user, "Ana, who read every draft")
+    offer = await answer_text(user, "Ana, who read every draft")
+    assert offer == EN.thanks.offer  # a thank-you note to pass on, above the next question
+    assert "take this further" in (await user.wait_for_message()).text
     await tap(user, "Shadowing a colleague")
     card = await done(user)
     assert EN.texts.card_question in card
+
+
+async def suggested(user: FakeUser, dish: str) -> BotMessage:
+    """The next message: one dish from the learning menu, word for word, with its buttons."""
+    offer = await user.wait_for_message()
+    assert offer.text == suggestion_text(dish)
+    assert [label for row in offer.keyboard for label, _ in row] == list(suggestion_buttons())
+    assert all(len(row) == 1 for row in offer.keyboard), "one button a row"
+    return offer
 
 
 # --- check-ins -------------------------------------------------------------------------

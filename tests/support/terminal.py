@@ -41,6 +41,9 @@ def skip(question: str) -> int:
     return done(question) + 2
 
 
+THANKS_OFFER = 2  # its buttons are numbered first
+
+
 INTERVIEW = [
     "1",  # Let's begin
     CHANGE,
@@ -53,8 +56,8 @@ INTERVIEW = [
     str(skip("resources")),
     f"{option('obstacles', 'time_pressure')}, {option('obstacles', 'self_doubt')}",
     str(done("obstacles")),
-    HELPED_MOST,
-    str(option("next_step", "peer_consultation")),
+    HELPED_MOST,  # the offer of a thank-you note (Yes, No) comes above the next question
+    str(THANKS_OFFER + option("next_step", "peer_consultation")),
     str(done("next_step")),
     "1",  # Yes, save it
 ]

@@ -53,9 +53,11 @@ PATH = "/telegram"
 # Short leases and claims, so that a killed instance's work is taken over within seconds.
 SHORT_LEASES = {"lease_seconds": 6, "renew_seconds": 2, "claim_seconds": 6}
 # sendMessage calls of one burst interview: the language question (the welcome replaces it),
-# 7 questions, each quick-pick question again with the typed words, the card, saved, the offer.
+# 7 questions, each quick-pick question again with the typed words, the offer of a thank-you
+# note (after the typed "helped most"), the card, saved, the check-in offer (typed words pick
+# nothing, so no dish is suggested).
 PICK_QUESTIONS = sum(1 for question in QUESTIONS if question.options)
-INTERVIEW_SENDS = 1 + len(QUESTIONS) + PICK_QUESTIONS + 3
+INTERVIEW_SENDS = 1 + len(QUESTIONS) + PICK_QUESTIONS + 4
 
 
 def free_port() -> int:
@@ -181,6 +183,7 @@ async def burst_interview(user: FakeUser, timeout: float = 20.0) -> None:  # noq
         timeout=timeout, predicate=lambda m: m.text == EN.settings.offer
     )
     assert offer.text == EN.settings.offer
+    assert EN.thanks.offer in [m.text for m in user.all_messages]  # after "helped most"
 
 
 def sends_by_chat(tg: FakeTelegram) -> dict[int, int]:

@@ -15,11 +15,15 @@ queued updates are POSTed to the URL, one chat at a time and re-sent until answe
 ``tg.spread_webhook([...])`` spreads them over several bot instances and
 ``await tg.wait_webhook_idle()`` waits until all were accepted.
 
+Inline mode: ``tg.inline_query(user)`` is the person typing ``@bot`` in a chat;
+``tg.answer_to(query_id)`` is the bot's ``answerInlineQuery`` (checked like Telegram does).
+
 Faults: ``fail_next`` (error answers), ``delay``/``hold`` (slow answers that still take
 effect) and ``reset_connections`` (no answer at all, no effect).
 """
 
 from ._faults import BLOCKED, NOT_MODIFIED, Delay
+from ._inline import InlineAnswer
 from ._model import (
     ApiCall,
     ApiError,
@@ -47,6 +51,7 @@ __all__ = [
     "ErrorRecord",
     "FakeTelegram",
     "FakeUser",
+    "InlineAnswer",
     "UploadedFile",
     "WebhookAttempt",
     "utf16_len",

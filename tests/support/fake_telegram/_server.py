@@ -12,6 +12,7 @@ from typing import Any, Self
 from aiohttp import web
 
 from ._faults import BLOCKED, Delay, FaultsMixin, ResetConnection, ResetWindow
+from ._inline import InlineAnswer, InlineMixin
 from ._inspect import InspectMixin
 from ._methods import BotMethods
 from ._model import (
@@ -31,11 +32,12 @@ from ._wire import read_params
 _NOT_DEFAULT_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 
 
-class FakeTelegram(InspectMixin, BotMethods, FaultsMixin, WebhookMixin):
+class FakeTelegram(InspectMixin, BotMethods, FaultsMixin, WebhookMixin, InlineMixin):
     """A fake Bot API server on 127.0.0.1 for end-to-end tests with a real PTB Application.
 
     ``webhook_timeout``/``webhook_retry_delay``: seconds a webhook POST may take, and to wait
-    before a failed one is sent again.
+    before a failed one is sent again. ``inline_mode``: switched on with BotFather (getMe
+    says so, and answerInlineQuery is refused without it).
     """
 
     def __init__(
@@ -47,6 +49,7 @@ class FakeTelegram(InspectMixin, BotMethods, FaultsMixin, WebhookMixin):
         settle: float = 0.2,
         webhook_timeout: float = 60.0,
         webhook_retry_delay: float = 1.0,
+        inline_mode: bool = True,
     ) -> None:
         self.token = token
         self.settle = settle
@@ -57,7 +60,7 @@ class FakeTelegram(InspectMixin, BotMethods, FaultsMixin, WebhookMixin):
             "username": username,
             "can_join_groups": True,
             "can_read_all_group_messages": False,
-            "supports_inline_queries": False,
+            "supports_inline_queries": inline_mode,
             "can_connect_to_business": False,
             "has_main_web_app": False,
         }
@@ -76,6 +79,8 @@ class FakeTelegram(InspectMixin, BotMethods, FaultsMixin, WebhookMixin):
         self._users: dict[int, FakeUser] = {}
         self._files: dict[str, UploadedFile] = {}
         self._open_queries: dict[str, dict[str, Any]] = {}
+        self._open_inline: dict[str, dict[str, Any]] = {}
+        self.inline_answers: list[InlineAnswer] = []
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._user_ids = itertools.count(100001)
@@ -94,7 +99,7 @@ class FakeTelegram(InspectMixin, BotMethods, FaultsMixin, WebhookMixin):
         self._runner: web.AppRunner | None = None
         self._port = 0
         self._init_webhook(webhook_timeout, webhook_retry_delay)
-        table = self.method_table() | self.webhook_methods()
+        table = self.method_table() | self.webhook_methods() | self.inline_methods()
         self._handlers = {name.lower(): (name, fn) for name, fn in table.items()}
 
     # --- lifecycle --------------------------------------------------------------------------

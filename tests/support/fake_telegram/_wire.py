@@ -18,6 +18,8 @@ STRING_FIELDS = frozenset(
         "caption",
         "parse_mode",
         "callback_query_id",
+        "inline_query_id",
+        "next_offset",
         "inline_message_id",
         "action",
         "url",

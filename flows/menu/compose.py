@@ -1,0 +1,149 @@
+"""A facilitator composes their team's learning menu: hide or show a dish, move one up,
+add or remove a dish of their own. Members of the team see the card under /menu.
+
+Every button names the team; it acts only for a team the person facilitates now,
+and only on the card as loaded (a stale index is refused kindly).
+"""
+
+from __future__ import annotations
+
+from flows.callbacks import Action, Pressed, decode_id, encode
+from flows.menu.card import MenuWords, menu
+from flows.menu.hints import hint_lines
+from flows.menu.team_card import TeamCard, add_own, move_up, remove_own, toggle
+from flows.replies import Button, Outcome, Reply
+from flows.states import State, Step
+from flows.teams.effects import SaveTeamCard
+from flows.teams.views import TeamRef
+from flows.turn import Turn
+
+OPERATIONS = {"hide": toggle, "up": move_up, "drop": remove_own}
+
+
+def compose_buttons(turn: Turn) -> tuple[tuple[Button, ...], ...]:
+    """Under /menu: one button per team the person facilitates, to compose its card."""
+    teams, words = turn.view.teams, _words(turn)
+    if teams is None:
+        return ()
+    return tuple(
+        (Button(words.compose.button.format(team=t.name), encode(Action.MENU_COMPOSE, t.id)),)
+        for t in teams.facilitates
+    )
+
+
+def on_press(turn: Turn, pressed: Pressed) -> Outcome:
+    """A compose button: only for a team the person facilitates, on its card as loaded."""
+    teams, words = turn.view.teams, _words(turn)
+    team = teams.facilitated(decode_id(pressed.args[0])) if teams is not None else None
+    card = teams.menu if teams is not None else None
+    if team is None or card is None:
+        return turn.outcome(notice=words.compose.not_facilitator)
+    idle = State(draft_id=turn.state.draft_id)
+    match pressed.action:
+        case Action.MENU_COMPOSE:
+            return turn.outcome(idle, composing(turn, team, card))
+        case Action.MENU_PICK if pressed.args[1] in OPERATIONS:
+            return turn.outcome(None, _pick(turn, team, card, pressed.args[1]))
+        case Action.MENU_APPLY if pressed.args[1] in OPERATIONS:
+            index = int(pressed.args[2]) if pressed.args[2].isdigit() else -1
+            if not 0 <= index < len(card.dishes):
+                return turn.outcome(notice=turn.guide.texts.invalid_button)
+            changed = OPERATIONS[pressed.args[1]](card, index)
+            return _saved(turn, idle, team, changed)
+        case Action.MENU_OWN:
+            courses = menu().card.courses
+            rows = tuple(
+                (Button(words.courses[c], encode(Action.MENU_OWN_COURSE, team.id, c)),)
+                for c in courses
+            )
+            return turn.outcome(None, Reply(words.compose.course, rows, edit=True))
+        case Action.MENU_OWN_COURSE if pressed.args[1] in menu().card.courses:
+            asking = State(
+                step=Step.MENU_OWN,
+                draft_id=turn.state.draft_id,
+                team_id=team.id,
+                course=pressed.args[1],
+            )
+            return turn.outcome(asking, Reply(words.compose.own_prompt, edit=True))
+    return turn.outcome(notice=turn.guide.texts.invalid_button)
+
+
+def on_text(turn: Turn, text: str) -> Outcome:
+    """The typed name (and what it is) of an own dish."""
+    teams, words, state = turn.view.teams, _words(turn), turn.state
+    team = teams.facilitated(state.team_id) if teams is not None else None
+    card = teams.menu if teams is not None else None
+    idle = State(draft_id=state.draft_id)
+    if team is None or card is None or state.course is None:
+        return turn.outcome(idle, notice=words.compose.not_facilitator)
+    added = add_own(card, state.course, text)
+    if added is None:
+        return turn.outcome(None, Reply(words.compose.own_refused))
+    return _saved(turn, idle, team, added, edit=False)
+
+
+def composing(turn: Turn, team: TeamRef, card: TeamCard, *, edit: bool = True) -> Reply:
+    """The card as its facilitator sees it: every dish numbered, hidden ones marked."""
+    words = _words(turn)
+    lines = [words.compose.title.format(team=team.name)]
+    for course in menu().card.courses:
+        lines.append("")
+        lines.append(words.courses[course])
+        lines += [
+            f"{i + 1}. {_name(words, d.key, d.name)}{words.compose.hidden if d.hidden else ''}"
+            for i, d in enumerate(card.dishes)
+            if d.course == course
+        ]
+    photo = turn.view.teams.photo if turn.view.teams is not None else None
+    if photo is not None and photo.team.id == team.id:
+        minimum = turn.view.policy.min_group_size
+        if hints := hint_lines(turn.guide, menu(), photo, minimum):
+            lines += ["", *hints]
+    lines += ["", words.compose.hint.format(team=team.name)]
+
+    def button(label: str, action: Action, *args: str) -> Button:
+        return Button(label, encode(action, team.id, *args))
+
+    rows = (
+        (
+            button(words.compose.hide, Action.MENU_PICK, "hide"),
+            button(words.compose.up, Action.MENU_PICK, "up"),
+        ),
+        (button(words.compose.add, Action.MENU_OWN),)
+        + (
+            (button(words.compose.drop, Action.MENU_PICK, "drop"),)
+            if any(d.own for d in card.dishes)
+            else ()
+        ),
+    )
+    return Reply("\n".join(lines), rows, edit=edit)
+
+
+def _pick(turn: Turn, team: TeamRef, card: TeamCard, operation: str) -> Reply:
+    """Which dish: one button each (own dishes only, to remove one)."""
+    words = _words(turn)
+    rows = tuple(
+        (
+            Button(
+                f"{i + 1}. {_name(words, d.key, d.name)}",
+                encode(Action.MENU_APPLY, team.id, operation, str(i)),
+            ),
+        )
+        for i, d in enumerate(card.dishes)
+        if operation != "drop" or d.own
+    )
+    back = (Button(words.compose.back, encode(Action.MENU_COMPOSE, team.id)),)
+    return Reply(words.compose.pick, (*rows, back), edit=True)
+
+
+def _saved(turn: Turn, idle: State, team: TeamRef, card: TeamCard, *, edit: bool = True) -> Outcome:
+    shown = composing(turn, team, card, edit=edit)
+    return Outcome(idle, (shown,), (SaveTeamCard(team.id, card),))
+
+
+def _name(words: MenuWords, key: str, own_name: str) -> str:
+    return words.dishes[key].name if key else own_name
+
+
+def _words(turn: Turn) -> MenuWords:
+    return menu().in_language(turn.guide.language)

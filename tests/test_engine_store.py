@@ -1,0 +1,105 @@
+"""The engine's statements on SQLite and PostgreSQL: the inbox's batch insert and its
+"handled" mark, the outbox's conditional claim and its deletions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from storage.crypto import TextCipher
+from storage.database import Database
+from storage.inbox import Inbox, InboxKey, Received, Turn
+from storage.outbox import Delivery, Outbox
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+BOT = 7
+
+
+def _update(update_id: int, lane: int | None = 100, bot: int = BOT) -> Received:
+    return Received(InboxKey(bot, update_id), lane, {"update_id": update_id, "x": "é"})
+
+
+async def test_a_batch_is_stored_once_and_only_new_updates_come_back(
+    database: Database, cipher: TextCipher
+) -> None:
+    async with database.transaction() as session:
+        first = await Inbox(session, cipher).store([_update(1), _update(2)], NOW, None)
+    assert [item.key.update_id for item in first] == [1, 2]
+    async with database.transaction() as session:  # Telegram sends 2 again, with 3 and 4
+        again = [_update(2), _update(3, None), _update(4)]
+        new = await Inbox(session, cipher).store(again, NOW, NOW + timedelta(seconds=30))
+    assert [item.key.update_id for item in new] == [3, 4]
+    async with database.transaction() as session:  # another bot's update 1 is its own
+        other = await Inbox(session, cipher).store([_update(1, bot=BOT + 1)], NOW, None)
+        assert [item.key for item in other] == [InboxKey(BOT + 1, 1)]
+        assert await Inbox(session, cipher).unhandled(BOT) == 4
+        claimed = await Inbox(session, cipher).claim(BOT, NOW, NOW, 10)
+    # 3 and 4 are held until their claim runs out; the payload comes back as it was
+    assert [(item.key.update_id, item.data["x"]) for item in claimed] == [(1, "é"), (2, "é")]
+
+
+async def test_an_update_is_handled_in_its_turn_and_once(
+    database: Database, cipher: TextCipher
+) -> None:
+    async with database.transaction() as session:
+        await Inbox(session, cipher).store([_update(1), _update(2), _update(3, 200)], NOW, None)
+    async with database.transaction() as session:
+        inbox = Inbox(session, cipher)
+        assert await inbox.mark_handled(InboxKey(BOT, 2), 100, NOW) is Turn.NOT_YET
+        assert await inbox.mark_handled(InboxKey(BOT, 3), 200, NOW) is Turn.HANDLED_NOW
+        assert await inbox.mark_handled(InboxKey(BOT, 1), 100, NOW) is Turn.HANDLED_NOW
+        assert await inbox.mark_handled(InboxKey(BOT, 2), 100, NOW) is Turn.HANDLED_NOW
+        assert await inbox.mark_handled(InboxKey(BOT, 2), 100, NOW) is Turn.ALREADY
+        assert await inbox.mark_handled(InboxKey(BOT, 99), None, NOW) is Turn.ALREADY
+        assert await inbox.unhandled(BOT) == 0
+
+
+async def test_a_delivery_is_claimed_only_when_nothing_else_waits_for_its_chat(
+    database: Database, cipher: TextCipher
+) -> None:
+    until = NOW + timedelta(seconds=60)
+    async with database.transaction() as session:
+        outbox = Outbox(session, cipher, BOT)
+        first = await outbox.add(Delivery(1), NOW, until, unless_waiting_besides=[])
+        assert first.claimed  # nothing waited for chat 1
+        second = await outbox.add(Delivery(1), NOW, until, unless_waiting_besides=[])
+        assert not second.claimed  # the first waits, and it is not held here
+        third = await outbox.add(Delivery(1), NOW, until, unless_waiting_besides=[first.id])
+        assert not third.claimed  # the second still waits
+        fourth = await outbox.add(Delivery(2), NOW, until, unless_waiting_besides=[first.id])
+        assert fourth.claimed  # another chat
+        fifth = await outbox.add(
+            Delivery(1), NOW, until, unless_waiting_besides=[first.id, second.id, third.id]
+        )
+        assert fifth.claimed
+        await outbox.done([first.id])
+        await outbox.done([second.id, third.id])
+        await outbox.done([])
+        assert await outbox.waiting() == 2
+        await outbox.done([fourth.id, fifth.id])
+        assert await outbox.waiting() == 0
+
+
+async def test_claims_take_the_oldest_free_rows_and_hold_them(
+    database: Database, cipher: TextCipher
+) -> None:
+    later = NOW + timedelta(seconds=30)
+    async with database.transaction() as session:
+        inbox = Inbox(session, cipher)
+        await inbox.store([_update(1), _update(2), _update(3)], NOW, None)
+        assert [r.key.update_id for r in await inbox.claim(BOT, NOW, later, 10, skip=[1])] == [2, 3]
+        assert [r.key.update_id for r in await inbox.claim(BOT, NOW, later, 10)] == [1]
+        assert await inbox.claim(BOT, NOW, later, 10) == []  # all held until ``later``
+        taken = await inbox.claim(BOT, NOW, later, 2, ignore_leases=True)
+        assert [r.key.update_id for r in taken] == [1, 2]
+        outbox = Outbox(session, cipher, BOT)
+        first = await outbox.add(Delivery(1), NOW, None)
+        second = await outbox.add(Delivery(2), NOW, later)  # held by its sender
+        third = await outbox.add(Delivery(3), NOW, None)
+        assert [p.id for p in await outbox.claim(NOW, later, 10, skip=[first.id])] == [third.id]
+        assert [p.id for p in await outbox.claim(NOW, later, 10)] == [first.id]
+        assert await outbox.claim(NOW, later, 10) == []
+        everything = await outbox.claim(NOW, later, 10, [third.id], take_over=True)
+        assert [(p.id, p.delivery.chat_id) for p in everything] == [(first.id, 1), (second.id, 2)]
+    async with database.transaction() as session:  # once the claims ran out: free again
+        again = await Outbox(session, cipher, BOT).claim(later + timedelta(seconds=1), later, 10)
+        assert len(again) == 3
