@@ -47,8 +47,9 @@ async def open_link(user: FakeUser, link: str, yes: str) -> None:
     await user.wait_for_edit()
 
 
-async def story_and_order(user: FakeUser) -> None:
-    """A whole story, confirmed; the one dish it is offered, ordered for this week."""
+async def story_and_order(user: FakeUser) -> int:
+    """A whole story, confirmed; the one dish it is offered, ordered for this week. The
+    message that confirms the order, with the button to invite a colleague to it."""
     await user.send("/reflect")
     await user.wait_for_message(predicate=containing(EN.opening.prompt))
     await answer_whole_story(user)
@@ -67,17 +68,15 @@ async def story_and_order(user: FakeUser) -> None:
     await user.press_button(STEPS.this_week, offered.message_id)
     ordered = await user.wait_for_edit(offered.message_id)
     assert ordered.text == STEPS.ordered.format(when=STEPS.when_week, step=SHADOWING)
+    assert [label for label, _ in ordered.buttons] == [MENU.invite.button]
+    return offered.message_id
 
 
-async def invitation_inline(user: FakeUser, tg: FakeTelegram) -> str:
-    """/menu, Invite a colleague, shadowing, a topic, Send it like this; then the inline
+async def invitation_inline(user: FakeUser, tg: FakeTelegram, ordered: int) -> str:
+    """Invite a colleague under the order, a topic, Send it like this; then the inline
     query is answered with the card. Returns the link under the card."""
     words = MENU.invite
-    await user.send("/menu")
-    await user.wait_for_message()
-    await user.press_button(words.button)
-    await user.wait_for_message(predicate=lambda m: m.text == words.pick)
-    await user.press_button(SHADOWING)
+    await user.press_button(words.button, ordered)
     await user.wait_for_message(predicate=lambda m: m.text == words.topic)
     await user.send("consular visits")
     preview = await user.wait_for_message(predicate=starting(words.preview))
@@ -130,11 +129,12 @@ async def test_story_dish_invitation_follow_up_and_the_photo(
             fay = tg.user(5000, "Fay", language_code="en")
             await open_link(fay, facilitator[0], TEAMS.facilitator_yes)
             people = [tg.user(6000 + i, name, language_code="en") for i, name in enumerate(PEOPLE)]
+            orders = []
             for person in people:
                 await open_link(person, member[0], TEAMS.join_yes)
-                await story_and_order(person)
+                orders.append(await story_and_order(person))
 
-            link = await invitation_inline(people[0], tg)
+            link = await invitation_inline(people[0], tg, orders[0])
             colleague = tg.user(7000, "Cas", language_code="en")
             await colleague.send(f"/start {link.split('?start=', 1)[1]}")
             assert (await colleague.wait_for_message()).text == MENU.invite.hello

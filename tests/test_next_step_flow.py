@@ -8,6 +8,7 @@ import pytest
 
 from flows.callbacks import Action, encode
 from flows.events import MediaKind
+from flows.menu.card import menu
 from flows.menu.effects import OrderNextStep, SetNextStepDue
 from flows.menu.views import Due, StepStatus
 from flows.states import State, Step
@@ -17,6 +18,7 @@ from tests.support.menu_steps import EN, W, order_dish, rows_of, status_of, sugg
 
 pytestmark = pytest.mark.dialogue
 T = EN.texts
+INVITE = menu().in_language("en").invite
 
 
 def test_one_dish_is_offered_after_the_reflection_and_the_own_choice_comes_first(
@@ -72,6 +74,16 @@ def test_order_this_asks_when_and_records_the_next_step(
     assert "next check-in" in reply.text and confirmed.state == State()
     (step,) = rows_of(person, StepStatus.OPEN)
     assert (step.id, step.dish, step.due) == (order.step_id, "sparring", due)
+    [[invite]] = reply.buttons  # sparring involves someone: invite them from here
+    assert (invite.label, invite.data) == (INVITE.button, encode(Action.INVITE, "sparring"))
+
+
+def test_a_dish_for_oneself_has_no_invitation_under_it(person: CheckinPerson) -> None:
+    tell_story(person, {"obstacles": ("time_pressure",)})
+    person.tap(W.order)
+    (reply,) = person.tap(W.no_date).replies
+    assert reply.text == W.ordered.format(step="One time-management idea", when=W.when_none)
+    assert reply.buttons == ()
 
 
 def test_ordering_replaces_the_storys_next_step_and_then_any_open_one(

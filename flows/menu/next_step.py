@@ -15,6 +15,7 @@ from flows.callbacks import Action, Pressed, decode_id, encode
 from flows.events import Event, Media, Text, is_blank
 from flows.menu.card import menu
 from flows.menu.effects import OrderNextStep, SetNextStepDue
+from flows.menu.invitation import invite_button
 from flows.menu.suggest import OWN_DISH_LIMIT, dish_name, follows_up, offer, offered, step_name
 from flows.menu.views import Due, NextStepView
 from flows.replies import Button, Effect, Outcome, Reply
@@ -156,9 +157,11 @@ def _when(turn: Turn, pressed: Pressed) -> Outcome:
         return turn.outcome(notice=words.passed)
     when = {Due.WEEK: words.when_week, Due.MONTH: words.when_month, Due.NONE: words.when_none}
     text = words.ordered.format(step=step_name(turn.guide, step), when=when[due])
+    dish = menu().card.dish(step.dish)
+    invite = ((invite_button(turn.guide.language, dish),),) if dish and dish.with_someone else ()
     confirmed = Outcome(
         State(draft_id=turn.state.draft_id),
-        (Reply(text, edit=True),),
+        (Reply(text, invite, edit=True),),
         (SetNextStepDue(step.id, due),),
     )
     if not turn.state.then_checkin:
