@@ -16,7 +16,13 @@ from typing import Never, NoReturn
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from flows.menu.effects import CloseNextStep, NextStepAsked, OrderNextStep, SetNextStepDue
+from flows.menu.effects import (
+    CloseNextStep,
+    NextStepAsked,
+    OrderNextStep,
+    SetNextStepDue,
+    ShareOwnDish,
+)
 from flows.menu.invitation_data import SaveInvitation
 from flows.replies import (
     CompleteStory,
@@ -139,6 +145,8 @@ class _Step:
                 await self.next_steps.set_due(person.id, effect.step_id, effect.due)
             case CloseNextStep():
                 await self.next_steps.close(person.id, effect.step_id, effect.status, now)
+            case ShareOwnDish():
+                await self.next_steps.share(person.id, effect.step_id, effect.shared)
             case NextStepAsked():
                 await self.next_steps.asked(person.id, effect.step_id)
             case SaveInvitation():

@@ -13,11 +13,12 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.menu.effects import OrderNextStep
-from flows.menu.views import Due, NextStepRecord, NextStepView, StepStatus
+from flows.menu.views import Due, NextStepRecord, NextStepView, SharedDish, StepStatus
 from storage.crypto import TextCipher
-from storage.models import Membership, NextStep
+from storage.models import Facilitator, Membership, NextStep
 from storage.repositories import Stories
 
+SHARED_LIMIT = 10  # shared own dishes a facilitator sees beside the card
 STORY_QUESTION = "next_step"  # the story's answer a next step without a dish follows up
 
 
@@ -88,6 +89,32 @@ class NextSteps:
         """Done, not for them, or let go: no longer open."""
         await self._update(person_id, step_id, status=status.value, closed_at=now)
 
+    async def share(self, person_id: int, step_id: int, shared: bool) -> None:
+        """Whether the team's facilitators may see this own dish of theirs."""
+        await self.session.execute(
+            update(NextStep)
+            .where(NextStep.id == step_id, NextStep.person_id == person_id)
+            .where(NextStep.own_dish_encrypted.is_not(None))
+            .values(shared=shared)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def shared_with(self, team_id: int, limit: int = SHARED_LIMIT) -> tuple[SharedDish, ...]:
+        """The newest own dishes the team's people (not its facilitators) shared with it."""
+        facilitators = select(Facilitator.person_id).where(Facilitator.team_id == team_id)
+        rows = await self.session.execute(
+            select(NextStep.id, NextStep.own_dish_encrypted)
+            .where(
+                NextStep.team_id == team_id,
+                NextStep.shared.is_(True),
+                NextStep.own_dish_encrypted.is_not(None),
+                NextStep.person_id.not_in(facilitators),
+            )
+            .order_by(NextStep.ordered_at.desc(), NextStep.id.desc())
+            .limit(limit)
+        )
+        return tuple(SharedDish(id, self.cipher.decrypt(token)) for id, token in rows if token)
+
     async def asked(self, person_id: int, step_id: int) -> None:
         """One more check-in asked about it while it stayed open."""
         await self._update(person_id, step_id, asked=NextStep.asked + 1)
@@ -123,4 +150,5 @@ class NextSteps:
             due=Due(row.due),
             asked=row.asked,
             ordered_at=row.ordered_at,
+            shared=row.shared,
         )

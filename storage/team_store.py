@@ -18,10 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.menu.hints import hint_periods
 from flows.menu.team_card import TeamCard
+from flows.menu.views import SharedDish
 from flows.teams.photo import photo_rules
 from flows.teams.views import InviteView, Role, TeamNeeds, TeamRef, TeamRules, TeamsView
 from storage.crypto import TextCipher
 from storage.models import Facilitator, Membership, Person, Story, Team, TeamInvite
+from storage.next_steps import NextSteps
 from storage.photo_months import PhotoMonths
 from storage.repositories import StaleDecision
 from storage.team_menus import TeamMenus
@@ -85,10 +87,12 @@ class Teams:
             if team is not None:  # checked here too: nobody else's photo is ever counted
                 query = TeamPhotoQuery(self.session, self.cipher, photo_rules(minimum, rules))
                 photo = await query.photo(team, period, now)
-        menu = None
+        menu: TeamCard | None = None
+        shared: tuple[SharedDish, ...] = ()
         composed = next((t for t in facilitates if t.id == needs.menu), None)
         if composed is not None:
             menu = await TeamMenus(self.session).card(composed.id)
+            shared = await NextSteps(self.session, self.cipher).shared_with(composed.id)
             query = TeamPhotoQuery(self.session, self.cipher, photo_rules(minimum, rules))
             for period in hint_periods(now):  # beside the card: what its photo says
                 if (shown := await query.photo(composed, period, now)).disclosable:
@@ -108,6 +112,7 @@ class Teams:
             photo=photo,
             all_teams=await self.all() if needs.all_teams else (),
             menu=menu,
+            shared_dishes=shared,
         )
 
     async def save_card(self, person_id: int, team_id: int, card: TeamCard, now: datetime) -> None:

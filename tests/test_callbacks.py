@@ -97,6 +97,8 @@ EXAMPLES: dict[Action, tuple[str | int, ...]] = {
     Action.MENU_APPLY: ("zzzzzz", "hide", "31"),
     Action.MENU_OWN: ("zzzzzz",),
     Action.MENU_OWN_COURSE: ("zzzzzz", "medium"),
+    Action.SHARE_DISH: ("2f8xo1abc", "y"),
+    Action.MENU_ADOPT: ("zzzzzz", "2f8xo1abc", "-"),
     Action.INVITE_PICK: (),
     Action.INVITE: ("peer_consultation",),
     Action.INVITE_STORY: (BIGGEST_STORY_ID, "peer_consultation"),
@@ -135,7 +137,8 @@ def test_action_codes_are_unique_and_stable() -> None:
         "ex", "fg", "fy", "fn", "jy", "jn", "tl", "ty", "ta", "ti", "tr", "pt", "pp", "qs",
         "qk", "qw", "fx", "eg", "nt", "nd", "ls", "zp",
         "no", "nx", "ns", "nc", "nm", "nw", "ud", "uy", "un", "uk", "uc",
-        "vp", "vd", "vs", "vk", "vo", "vx", "hy", "hn", "mc", "mk", "ma", "mo", "mq",
+        "vp", "vd", "vs", "vk", "vo", "vx", "hy", "hn", "mc", "mk", "ma", "mo", "mq", "nh",
+        "mj",
     ]  # fmt: skip
 
 

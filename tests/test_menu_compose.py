@@ -10,6 +10,7 @@ import pytest
 
 from bot.engine.conversation import Conversations
 from flows.callbacks import Action, encode
+from flows.content.guide import guide_for
 from flows.menu.card import menu
 from storage.crypto import TextCipher
 from storage.database import Database
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 
 WORDS = menu().in_language("en")
 COMPOSE = WORDS.compose
+STEPS = guide_for("en").next_steps
 LIMA = COMPOSE.button.format(team="Embassy Lima")
 IN_LAST_QUARTER = datetime(2025, 11, 12, tzinfo=UTC)  # the clock starts in March 2026
 
@@ -143,3 +145,65 @@ async def test_members_choose_their_next_step_from_their_teams_card(
     assert shown.replies
     others = labels((await outsider.press_data(encode(Action.CHOOSE_DISH))).replies[0])
     assert "Spar with a colleague" in others
+
+
+async def order_own_dish(person: Member, words: str) -> list[str]:
+    """/menu, Choose a dish, Something else, ``words``, no date: what the bot said then."""
+    await person.command("menu")
+    await person.press_data(encode(Action.CHOOSE_DISH))
+    await person.press(STEPS.something_else)
+    await person.say(words)
+    return [reply.text for reply in (await person.press(STEPS.no_date)).replies]
+
+
+async def test_an_own_dish_shared_with_consent_goes_on_the_teams_card(
+    runner: Conversations,
+) -> None:
+    facilitator, member, outsider = await team_of_three(runner)
+    said = await order_own_dish(member, "Lunch walk: with someone from another section")
+    assert said[-1] == STEPS.share_question.format(team="Embassy Lima")
+    await member.press(STEPS.share_yes)
+    assert member.last is not None
+    assert all_text(member.last) == STEPS.shared.format(team="Embassy Lima") + "\n"
+    assert STEPS.share_question.split("{")[0] not in " ".join(
+        await order_own_dish(outsider, "Reading club")
+    ), "nobody to share with outside a team"
+    await facilitator.command("menu")
+    composing = all_text(await facilitator.press(LIMA))
+    assert f"{COMPOSE.shared}\n• Lunch walk: with someone from another section" in composing
+    assert "Reading club" not in composing
+    await facilitator.press(COMPOSE.adopt)
+    await facilitator.press("Lunch walk: with someone from another section")
+    adopted = await facilitator.press(WORDS.courses["medium"])
+    assert "Lunch walk" in all_text(adopted)
+    card = all_text(await member.command("menu"))
+    assert "• Lunch walk: with someone from another section" in card
+
+
+async def test_stop_sharing_takes_an_own_dish_back_from_the_facilitators(
+    runner: Conversations,
+) -> None:
+    facilitator, member, _ = await team_of_three(runner)
+    await order_own_dish(member, "Lunch walk")
+    shared = await member.press(STEPS.share_yes)
+    assert labels(shared.replies[0]) == [STEPS.stop_sharing]
+    await facilitator.command("menu")
+    assert "• Lunch walk" in all_text(await facilitator.press(LIMA))
+    stopped = await member.press(STEPS.stop_sharing)
+    assert all_text(stopped) == STEPS.kept_private + "\n"
+    await facilitator.command("menu")
+    assert "Lunch walk" not in all_text(await facilitator.press(LIMA))
+
+
+async def test_an_own_dish_kept_private_is_never_shown(runner: Conversations) -> None:
+    facilitator, member, _ = await team_of_three(runner)
+    await order_own_dish(member, "Lunch walk")
+    await member.press(STEPS.share_no)
+    assert all_text(member.last) == STEPS.kept_private + "\n"
+    await facilitator.command("menu")
+    composing = await facilitator.press(LIMA)
+    assert COMPOSE.shared not in all_text(composing) and "Lunch walk" not in all_text(composing)
+    assert COMPOSE.adopt not in labels(composing.replies[0])
+    team = find_button(await facilitator.command("menu"), LIMA).data.split("|")[1]
+    forged = await facilitator.press_data(f"mj|{team}|1|small")
+    assert forged.notice is not None and not forged.replies

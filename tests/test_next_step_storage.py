@@ -120,8 +120,17 @@ async def test_through_the_runner_exported_for_them_and_forgotten(
     going_on = await alice.send(_press(alice, W.this_week))
     assert going_on is not None and going_on.state.question == "smoother"
 
+    async with database.transaction() as session:  # as if Alice let her team see it
+        own = await NextSteps(session, cipher).open(who)
+        assert own is not None and not own.shared
+        await NextSteps(session, cipher).share(who, own.id, True)
     markdown, data = _files(await alice.send(Command("export")))
     replaced, ordered = data["next_steps"]
+    assert (replaced["shared_with_facilitators"], ordered["shared_with_facilitators"]) == (
+        False,
+        True,
+    )
+    assert f"{OWN} (for this week; open){W.file_shared}" in markdown
     assert (replaced["follows_up_story"], replaced["status"]) == (story, "replaced")
     assert replaced["asked"] == 1 and replaced["own_dish"] is None
     assert (ordered["own_dish"], ordered["when"], ordered["status"]) == (OWN, "week", "open")

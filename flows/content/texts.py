@@ -144,6 +144,13 @@ class NextStepTexts(_Strict):
     status_not_for_me: str
     status_let_go: str
     status_replaced: str
+    share_question: str
+    share_yes: str
+    share_no: str
+    shared: str
+    kept_private: str
+    stop_sharing: str
+    file_shared: str
 
 
 class ThanksTexts(_Strict):

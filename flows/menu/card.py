@@ -81,6 +81,8 @@ class ComposeWords(_Strict):
     own_prompt: str
     own_refused: str
     not_facilitator: str
+    shared: str
+    adopt: str
     hint_heading: str = Field(pattern=r"\{period\}")
     hint_count: str = Field(pattern=r"\{label\}.*\{count\}.*\{asked\}")
 

@@ -11,12 +11,17 @@ from flows.callbacks import Action, Pressed, decode_id, encode
 from flows.menu.card import MenuWords, menu
 from flows.menu.hints import hint_lines
 from flows.menu.team_card import TeamCard, add_own, move_up, remove_own, toggle
+from flows.render import one_line
 from flows.replies import Button, Outcome, Reply
 from flows.states import State, Step
 from flows.teams.effects import SaveTeamCard
 from flows.teams.views import TeamRef
 from flows.turn import Turn
 
+ADOPT = "adopt"  # MENU_PICK: which shared own dish to put on the card
+ASK = "-"  # MENU_ADOPT's course when it is still to be asked
+LABEL = 48  # characters of a shared dish on its button
+LINE = 120  # characters of a shared dish in the list beside the card
 OPERATIONS = {"hide": toggle, "up": move_up, "drop": remove_own}
 
 
@@ -42,6 +47,10 @@ def on_press(turn: Turn, pressed: Pressed) -> Outcome:
     match pressed.action:
         case Action.MENU_COMPOSE:
             return turn.outcome(idle, composing(turn, team, card))
+        case Action.MENU_PICK if pressed.args[1] == ADOPT:
+            return turn.outcome(None, _pick_shared(turn, team))
+        case Action.MENU_ADOPT:
+            return _adopt(turn, idle, team, card, pressed)
         case Action.MENU_PICK if pressed.args[1] in OPERATIONS:
             return turn.outcome(None, _pick(turn, team, card, pressed.args[1]))
         case Action.MENU_APPLY if pressed.args[1] in OPERATIONS:
@@ -99,6 +108,9 @@ def composing(turn: Turn, team: TeamRef, card: TeamCard, *, edit: bool = True) -
         minimum = turn.view.policy.min_group_size
         if hints := hint_lines(turn.guide, menu(), photo, minimum):
             lines += ["", *hints]
+    shared = turn.view.teams.shared_dishes if turn.view.teams is not None else ()
+    if shared:
+        lines += ["", words.compose.shared, *(f"• {one_line(d.text, LINE)}" for d in shared)]
     lines += ["", words.compose.hint.format(team=team.name)]
 
     def button(label: str, action: Action, *args: str) -> Button:
@@ -115,8 +127,40 @@ def composing(turn: Turn, team: TeamRef, card: TeamCard, *, edit: bool = True) -
             if any(d.own for d in card.dishes)
             else ()
         ),
-    )
+    ) + (((button(words.compose.adopt, Action.MENU_PICK, ADOPT),),) if shared else ())
     return Reply("\n".join(lines), rows, edit=edit)
+
+
+def _pick_shared(turn: Turn, team: TeamRef) -> Reply:
+    """Which shared own dish to put on the card."""
+    teams, words = turn.view.teams, _words(turn)
+    shared = teams.shared_dishes if teams is not None else ()
+    rows = tuple(
+        (Button(one_line(d.text, LABEL), encode(Action.MENU_ADOPT, team.id, d.id, ASK)),)
+        for d in shared
+    )
+    back = (Button(words.compose.back, encode(Action.MENU_COMPOSE, team.id)),)
+    return Reply(words.compose.pick, (*rows, back), edit=True)
+
+
+def _adopt(turn: Turn, idle: State, team: TeamRef, card: TeamCard, pressed: Pressed) -> Outcome:
+    """A shared own dish: which course (first), then onto the card in its author's words."""
+    teams, words = turn.view.teams, _words(turn)
+    step_id, course = decode_id(pressed.args[1]), pressed.args[2]
+    shared = teams.shared_dishes if teams is not None else ()
+    dish = next((d for d in shared if d.id == step_id), None)
+    if dish is None:  # no longer shared, or never
+        return turn.outcome(notice=turn.guide.texts.invalid_button)
+    if course == ASK:
+        rows = tuple(
+            (Button(words.courses[c], encode(Action.MENU_ADOPT, team.id, dish.id, c)),)
+            for c in menu().card.courses
+        )
+        return turn.outcome(None, Reply(words.compose.course, rows, edit=True))
+    added = add_own(card, course, dish.text) if course in menu().card.courses else None
+    if added is None:
+        return turn.outcome(notice=words.compose.own_refused)
+    return _saved(turn, idle, team, added)
 
 
 def _pick(turn: Turn, team: TeamRef, card: TeamCard, operation: str) -> Reply:

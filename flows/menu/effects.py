@@ -44,4 +44,12 @@ class NextStepAsked:
     step_id: int
 
 
-NextStepEffect = OrderNextStep | SetNextStepDue | CloseNextStep | NextStepAsked
+@dataclass(frozen=True)
+class ShareOwnDish:
+    """The person lets their team's facilitators see their own dish, or no longer does."""
+
+    step_id: int
+    shared: bool
+
+
+NextStepEffect = OrderNextStep | SetNextStepDue | CloseNextStep | NextStepAsked | ShareOwnDish

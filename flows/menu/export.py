@@ -25,6 +25,7 @@ def as_data(records: tuple[NextStepRecord, ...]) -> list[dict[str, Any]]:
             "asked": r.step.asked,
             "ordered_at": r.step.ordered_at.isoformat() if r.step.ordered_at else None,
             "closed_at": r.closed_at.isoformat() if r.closed_at else None,
+            "shared_with_facilitators": r.step.shared,
         }
         for r in records
     ]
@@ -48,10 +49,8 @@ def lines(guide: Guide, records: tuple[NextStepRecord, ...]) -> list[str]:
         step = record.step
         date = local_date(step.ordered_at, guide.language) if step.ordered_at else ""
         name = step_name(guide, step) or step.dish or "-"
-        out.append(
-            "- "
-            + words.file_line.format(
-                date=date, step=name, when=when[step.due], status=status[record.status]
-            )
+        line = words.file_line.format(
+            date=date, step=name, when=when[step.due], status=status[record.status]
         )
+        out.append(f"- {line}{words.file_shared if step.shared else ''}")
     return out

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from flows.callbacks import Action, Pressed, decode_id, encode
 from flows.events import Event, Media, Text, is_blank
+from flows.menu import share_dish
 from flows.menu.card import menu
 from flows.menu.effects import OrderNextStep, SetNextStepDue
 from flows.menu.invitation import invite_button
@@ -45,6 +46,8 @@ def on_press(turn: Turn, pressed: Pressed) -> Outcome:
             return turn.outcome(None, Reply(words.not_now_done, edit=True))
         case Action.WHEN:
             return _when(turn, pressed)
+        case Action.SHARE_DISH:
+            return share_dish.on_press(turn, pressed)
     if turn.state.step in IN_STORY:  # a story keeps its place
         return turn.outcome(None, Reply(turn.guide.texts.in_progress), *where_we_are(turn))
     match pressed.action:
@@ -165,7 +168,7 @@ def _when(turn: Turn, pressed: Pressed) -> Outcome:
         (SetNextStepDue(step.id, due),),
     )
     if not turn.state.then_checkin:
-        return confirmed
+        return replace(confirmed, replies=(*confirmed.replies, *share_dish.question(turn, step)))
     idle = Turn(replace(turn.view, state=confirmed.state), turn.guide)
     going_on = start_story(idle, StoryKind.CHECKIN)
     return replace(

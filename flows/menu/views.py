@@ -39,11 +39,20 @@ class NextStepView:
     due: Due = Due.NONE
     asked: int = 0
     ordered_at: datetime | None = None
+    shared: bool = False  # an own dish its author let the team's facilitators see
 
     @property
     def ordered(self) -> bool:
         """Chosen from the menu or in their own words, not only said at a story's end."""
         return bool(self.dish or self.own_dish)
+
+
+@dataclass(frozen=True)
+class SharedDish:
+    """An own dish its author let the team's facilitators see (no name, no date)."""
+
+    id: int
+    text: str
 
 
 @dataclass(frozen=True)

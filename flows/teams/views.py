@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from flows.menu.team_card import TeamCard
+from flows.menu.views import SharedDish
 from flows.teams.periods import Period
 from flows.teams.rhythm import DeliveryRhythm
 
@@ -118,6 +119,7 @@ class TeamsView:
     photo: PhotoData | None = None
     all_teams: tuple[TeamRef, ...] = ()
     menu: TeamCard | None = None  # the team card ``TeamNeeds`` asked for, if allowed
+    shared_dishes: tuple[SharedDish, ...] = ()  # with that card: own dishes its people shared
 
     def facilitated(self, team_id: int | None) -> TeamRef | None:
         """The team with this id if the person facilitates it now, else None."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, LargeBinary, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, UTCDateTime
@@ -18,7 +18,9 @@ class NextStep(Base):
     their words) or, with neither, the next-step answer of ``story_id``. ``due``:
     "week", "month" or "" (no date). ``status``: "open" until it is "done", "not_for_me",
     "let_go" (three check-ins without it) or "replaced" (another chosen). ``asked``:
-    check-ins that asked about it while it stayed open. ``team_id``: the team the person
+    check-ins that asked about it while it stayed open. ``shared``: the person agreed
+    that their team's facilitators may see their own dish (without their name) and put
+    it on the team's card. ``team_id``: the team the person
     was in when they chose it (none: no team); frozen team photos count it there.
     """
 
@@ -35,6 +37,7 @@ class NextStep(Base):
     due: Mapped[str] = mapped_column(String(8), default="")
     status: Mapped[str] = mapped_column(String(16), default="open")
     asked: Mapped[int] = mapped_column(Integer, default=0)
+    shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     ordered_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
