@@ -132,10 +132,12 @@ def interview_script() -> list[Step]:
         Step("tap", texts.skip, "message"),
         Step("tap", "Doubting myself: “I should know this”", "edit"),
         Step("tap", texts.done, "message"),
-        Step("text", "Ana, who read every draft and asked good questions", "message"),
+        # the offer of a thank-you note to pass on, then the next question
+        Step("text", "Ana, who read every draft and asked good questions", "message", 2),
         Step("tap", "Shadowing a colleague", "edit"),
         Step("tap", texts.done, "message"),
-        Step("tap", texts.confirm, "message", 2),  # "saved", then the check-in offer
+        # "saved", the one dish that fits (shadowing), then the check-in offer
+        Step("tap", texts.confirm, "message", 3),
     ]
 
 

@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import (
 
 from storage.crypto import KEY_CHECK, EncryptionKeyError, TextCipher
 from storage.models import Setting
-from storage.sqlite_driver import OneTripConnection, one_trip_dbapi
+from storage.sqlite_driver import OneTripConnection, compatible, one_trip_dbapi
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -91,7 +91,7 @@ class Database:
                 _create_private(Path(database))
         # Parameters (ciphertext, Telegram ids) never appear in logs or error messages.
         options: dict[str, Any] = {} if self.is_sqlite else {"pool_size": 24, "max_overflow": 8}
-        if make_url(self.url).get_driver_name() == "aiosqlite":
+        if make_url(self.url).get_driver_name() == "aiosqlite" and compatible():
             options["module"] = one_trip_dbapi()  # one trip to aiosqlite's thread per statement
         self.engine = create_async_engine(
             self.url, echo=echo, pool_pre_ping=not self.is_sqlite, hide_parameters=True, **options

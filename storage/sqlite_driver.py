@@ -134,6 +134,23 @@ class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
         return OneTripConnection(self, super().connect(*arg, **kw)._connection)
 
 
+_BUILT_ON = (
+    (AsyncAdapt_aiosqlite_cursor, "_execute_async"),
+    (AsyncAdapt_aiosqlite_cursor, "_executemany_async"),
+    (AsyncAdapt_aiosqlite_cursor, "_make_new_cursor"),
+    (AsyncAdapt_aiosqlite_cursor, "_aenter_cursor"),
+    (AsyncAdapt_aiosqlite_cursor, "_awaitable_cursor_close"),
+    (AsyncAdapt_aiosqlite_connection, "_cursor_cls"),
+    (aiosqlite.Connection, "_execute"),
+)
+
+
+def compatible() -> bool:
+    """Whether the installed SQLAlchemy and aiosqlite still have the parts this module
+    builds on (pinned in pyproject.toml; else ``Database`` uses SQLAlchemy's adapter)."""
+    return all(hasattr(owner, name) for owner, name in _BUILT_ON)
+
+
 def one_trip_dbapi() -> OneTripDBAPI:
     """The module to pass to ``create_async_engine(..., module=...)``."""
     return OneTripDBAPI(aiosqlite, sqlite3)

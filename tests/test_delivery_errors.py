@@ -77,9 +77,9 @@ def test_other_errors_pass_unchanged() -> None:
 
 
 class _Blocked:
-    """A bot whose every message the person has blocked."""
+    """A bot whose every message the person has blocked (replies go out as raw API calls)."""
 
-    async def send_message(self, *_args: object, **_kwargs: object) -> None:
+    async def do_api_request(self, *_args: object, **_kwargs: object) -> None:
         raise Forbidden("Forbidden: bot was blocked by the user")
 
 

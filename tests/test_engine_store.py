@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from storage.crypto import TextCipher
 from storage.database import Database
 from storage.inbox import Inbox, InboxKey, Received, Turn
 from storage.outbox import Delivery, Outbox
+from storage.sqlite_driver import OneTripConnection, compatible
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 BOT = 7
@@ -103,3 +105,16 @@ async def test_claims_take_the_oldest_free_rows_and_hold_them(
     async with database.transaction() as session:  # once the claims ran out: free again
         again = await Outbox(session, cipher, BOT).claim(later + timedelta(seconds=1), later, 10)
         assert len(again) == 3
+
+
+async def test_the_one_trip_sqlite_driver_fits_the_installed_libraries(tmp_path: Path) -> None:
+    """It builds on inner parts of SQLAlchemy's aiosqlite adapter; without them the bot
+    falls back to the adapter itself, slower. Pinned in pyproject.toml."""
+    assert compatible()
+    database = Database(f"sqlite:///{tmp_path / 'trip.sqlite3'}")
+    try:
+        async with database.engine.connect() as connection:
+            raw = await connection.get_raw_connection()
+            assert isinstance(raw.dbapi_connection, OneTripConnection)
+    finally:
+        await database.dispose()

@@ -44,9 +44,10 @@ async def test_a_photo_that_cannot_be_counted_is_logged_without_the_message(
 
 
 class _Unedited:
-    """A bot whose messages Telegram will not edit, saying why in words that quote them."""
+    """A bot whose messages Telegram will not edit, saying why in words that quote them
+    (edits go out as raw API calls)."""
 
-    async def edit_message_text(self, *_args: object, **_kwargs: object) -> None:
+    async def do_api_request(self, *_args: object, **_kwargs: object) -> None:
         raise BadRequest(f"Message can't be edited: {SECRET}")
 
 

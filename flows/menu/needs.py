@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flows.callbacks import Load, decode
+from flows.callbacks import Action, Load, decode
 from flows.events import CheckinDue, Command, Event, Press, Text
 from flows.states import State, Step
 from flows.views import Needs
 
 # a check-in may ask about it; ordering, choosing and the follow-up show or check it;
-# a question being answered may finish a check-in (no dish that is already theirs)
+# Done or Skip under a question may finish a check-in (no dish offered that is already
+# theirs); a typed answer or a tick never does: nothing loaded for them
 _STEPS = frozenset(
     {
-        Step.QUESTION,
         Step.CHOOSE_DISH,
         Step.OWN_DISH,
         Step.ORDER_WHEN,
@@ -21,6 +21,9 @@ _STEPS = frozenset(
         Step.FOLLOW_UP_KEEP,
     }
 )
+
+
+_FINISHING = frozenset({Action.DONE, Action.SKIP})  # may finish a check-in: a dish offered
 
 
 def menu_needs(state: State, event: Event, needed: Needs) -> Needs:
@@ -36,8 +39,10 @@ def _wants(state: State, event: Event) -> bool:
             return True
         case Press(data=data):
             pressed = decode(data)
-            loads = pressed is not None and Load.NEXT_STEP in pressed.action.loads
-            return loads or state.step is Step.QUESTION
+            if pressed is None:
+                return False
+            finishes = pressed.action in _FINISHING and state.step is Step.QUESTION
+            return Load.NEXT_STEP in pressed.action.loads or finishes
         case Text():
             return state.step in _STEPS
     return False
