@@ -27,7 +27,6 @@ from sqlalchemy.ext.asyncio import (
 
 from storage.crypto import KEY_CHECK, EncryptionKeyError, TextCipher
 from storage.models import Setting
-from storage.sqlite_driver import OneTripConnection, compatible, one_trip_dbapi
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -67,8 +66,9 @@ def _sqlite_serialised(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
         driver = connection.connection.dbapi_connection
-        if isinstance(driver, OneTripConnection):
-            driver.begin_immediate()  # on the same trip as the first statement
+        begin = getattr(driver, "begin_immediate", None)  # storage.sqlite_driver's
+        if begin is not None:
+            begin()  # on the same trip as the first statement
         else:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
@@ -91,8 +91,11 @@ class Database:
                 _create_private(Path(database))
         # Parameters (ciphertext, Telegram ids) never appear in logs or error messages.
         options: dict[str, Any] = {} if self.is_sqlite else {"pool_size": 24, "max_overflow": 8}
-        if make_url(self.url).get_driver_name() == "aiosqlite" and compatible():
-            options["module"] = one_trip_dbapi()  # one trip to aiosqlite's thread per statement
+        if make_url(self.url).get_driver_name() == "aiosqlite":
+            from storage import sqlite_driver  # not imported at all for PostgreSQL
+
+            if sqlite_driver.compatible():  # one trip to aiosqlite's thread per statement
+                options["module"] = sqlite_driver.one_trip_dbapi()
         self.engine = create_async_engine(
             self.url, echo=echo, pool_pre_ping=not self.is_sqlite, hide_parameters=True, **options
         )

