@@ -21,6 +21,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.claims import claim_statements
 from storage.crypto import TextCipher
 from storage.models import InboxUpdate
 
@@ -117,29 +118,14 @@ _STORE = {
 }
 
 
-def _claim(*, ignore_leases: bool, skip: bool) -> Any:
-    """The oldest unhandled updates (nobody's, unless ``ignore_leases``; not in ``skip``)."""
-    query = (
-        select(_TABLE.c.bot_id, _TABLE.c.update_id, _TABLE.c.lane, _TABLE.c.payload)
-        .where(_TABLE.c.bot_id == bindparam("bot"), _TABLE.c.handled_at.is_(None))
-        .order_by(_TABLE.c.update_id)
-        .limit(bindparam("limit"))
-        .with_for_update(skip_locked=True)
-    )
-    if not ignore_leases:
-        free = _TABLE.c.claimed_until.is_(None) | (_TABLE.c.claimed_until < bindparam("now"))
-        query = query.where(free)
-    if skip:
-        query = query.where(_TABLE.c.update_id.not_in(bindparam("skip", expanding=True)))
-    return query
-
-
 # (recovery looks every few seconds: built once too)
-_CLAIM = {
-    (ignore, skip): _claim(ignore_leases=ignore, skip=skip)
-    for ignore in (False, True)
-    for skip in (False, True)
-}
+_CLAIM = claim_statements(
+    select(_TABLE.c.bot_id, _TABLE.c.update_id, _TABLE.c.lane, _TABLE.c.payload).where(
+        _TABLE.c.bot_id == bindparam("bot"), _TABLE.c.handled_at.is_(None)
+    ),
+    _TABLE,
+    _TABLE.c.update_id,
+)
 _TAKE = (
     update(_TABLE)
     .where(

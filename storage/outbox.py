@@ -31,6 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.replies import Button, File, Reply
+from storage.claims import claim_statements
 from storage.crypto import TextCipher
 from storage.models import OutboxMessage
 
@@ -170,29 +171,10 @@ _DONE = delete(_TABLE).where(_TABLE.c.id.in_(bindparam("ids", expanding=True)))
 _DONE_ONE = delete(_TABLE).where(_TABLE.c.id == bindparam("id"))
 
 
-def _claim(*, take_over: bool, skip: bool) -> Any:
-    """The oldest deliveries of a bot (nobody's, unless ``take_over``; not in ``skip``)."""
-    query = (
-        select(_TABLE)
-        .where(_TABLE.c.bot_id == bindparam("bot"))
-        .order_by(_TABLE.c.id)
-        .limit(bindparam("limit"))
-        .with_for_update(skip_locked=True)
-    )
-    if not take_over:
-        free = _TABLE.c.claimed_until.is_(None) | (_TABLE.c.claimed_until < bindparam("now"))
-        query = query.where(free)
-    if skip:
-        query = query.where(_TABLE.c.id.not_in(bindparam("skip", expanding=True)))
-    return query
-
-
 # (the sender looks several times a second on PostgreSQL: built once too)
-_CLAIM = {
-    (take_over, skip): _claim(take_over=take_over, skip=skip)
-    for take_over in (False, True)
-    for skip in (False, True)
-}
+_CLAIM = claim_statements(
+    select(_TABLE).where(_TABLE.c.bot_id == bindparam("bot")), _TABLE, _TABLE.c.id
+)
 _TAKE = (
     update(_TABLE)
     .where(_TABLE.c.id.in_(bindparam("ids", expanding=True)))
