@@ -170,9 +170,8 @@ class Action(StrEnum):
     )  # under /menu: the dishes as buttons
     MENU_DISH = _button("nm", Handler.NEXT_STEP, "dish")  # a dish chosen from the list
     # when: "week", "month" or "none", for the next step (its id) just ordered
-    WHEN = _button(
-        "nw", Handler.NEXT_STEP, "step", "when", loads=Load.NEXT_STEP | Load.OWN_TEAM_MENU
-    )
+    # the team, to ask whether an own dish may be shared with its facilitators
+    WHEN = _button("nw", Handler.NEXT_STEP, "step", "when", loads=Load.NEXT_STEP | Load.TEAMS)
     # a check-in asks about the open next step (its id)
     FOLLOW_DID = _button("ud", Handler.FOLLOW_UP, "step", loads=Load.NEXT_STEP)
     FOLLOW_NOT_YET = _button("uy", Handler.FOLLOW_UP, "step", loads=Load.NEXT_STEP)
@@ -200,7 +199,7 @@ class Action(StrEnum):
     MENU_OWN_COURSE = _button("mq", Handler.MENU, "team", "course", loads=Load.TEAM_MENU)
     # an own dish: may the team's facilitators see it? answer: "y" or "n"
     SHARE_DISH = _button(
-        "nh", Handler.NEXT_STEP, "step", "answer", loads=Load.NEXT_STEP | Load.OWN_TEAM_MENU
+        "nh", Handler.NEXT_STEP, "step", "answer", loads=Load.NEXT_STEP | Load.TEAMS
     )
     # a shared own dish onto the team's card; course "-": ask which course first
     MENU_ADOPT = _button("mj", Handler.MENU, "team", "step", "course", loads=Load.TEAM_MENU)

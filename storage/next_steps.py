@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from flows.menu.effects import OrderNextStep
 from flows.menu.views import Due, NextStepRecord, NextStepView, SharedDish, StepStatus
 from storage.crypto import TextCipher
-from storage.models import Facilitator, Membership, NextStep
+from storage.models import Membership, NextStep
+from storage.photo_months import facilitators_of
 from storage.repositories import Stories
 
 SHARED_LIMIT = 10  # shared own dishes a facilitator sees beside the card
@@ -101,14 +102,13 @@ class NextSteps:
 
     async def shared_with(self, team_id: int, limit: int = SHARED_LIMIT) -> tuple[SharedDish, ...]:
         """The newest own dishes the team's people (not its facilitators) shared with it."""
-        facilitators = select(Facilitator.person_id).where(Facilitator.team_id == team_id)
         rows = await self.session.execute(
             select(NextStep.id, NextStep.own_dish_encrypted)
             .where(
                 NextStep.team_id == team_id,
                 NextStep.shared.is_(True),
                 NextStep.own_dish_encrypted.is_not(None),
-                NextStep.person_id.not_in(facilitators),
+                NextStep.person_id.not_in(facilitators_of(team_id)),
             )
             .order_by(NextStep.ordered_at.desc(), NextStep.id.desc())
             .limit(limit)

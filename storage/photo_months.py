@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, delete, func, select
+from sqlalchemy import ColumnElement, Select, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.states import StoryKind, StoryStatus
@@ -176,7 +176,8 @@ class PhotoMonths:
                 .distinct()
             )
         ]
-        await self._insert(PhotoMonthPerson, team_id, key, _unique(people))
+        dish_people, dish_counts = await self._dishes(team_id, month)
+        await self._insert(PhotoMonthPerson, team_id, key, [*_unique(people), *dish_people])
         counts = [
             {"question": question, "option": option, "count": int(n)}
             for question, option, n in await self.session.execute(
@@ -186,8 +187,6 @@ class PhotoMonths:
                 .group_by(Choice.question, Choice.option)
             )
         ]
-        dish_people, dish_counts = await self._dishes(team_id, month)
-        await self._insert(PhotoMonthPerson, team_id, key, dish_people)
         await self._insert(PhotoMonthCount, team_id, key, counts + dish_counts)
         quotes = [
             {"story_id": story_id, "text_encrypted": token}
@@ -210,7 +209,6 @@ class PhotoMonths:
     ) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
         """Next steps chosen and tried in the month by the team's people (not its
         facilitators): who, per dish, and how many, per dish (own dishes as ``OWN``)."""
-        facilitators = select(Facilitator.person_id).where(Facilitator.team_id == team_id)
         chosen = (NextStep.ordered_at >= month.start) & (NextStep.ordered_at < month.end)
         tried = (
             (NextStep.status == "done")
@@ -224,7 +222,7 @@ class PhotoMonths:
             .join(Person, Person.id == NextStep.person_id)
             .where(
                 NextStep.team_id == team_id,
-                NextStep.person_id.not_in(facilitators),
+                NextStep.person_id.not_in(facilitators_of(team_id)),
                 (NextStep.dish != "") | NextStep.own_dish_encrypted.is_not(None),
                 chosen | tried,
             )
@@ -249,15 +247,19 @@ class PhotoMonths:
             )
 
 
+def facilitators_of(team_id: int) -> Select[int]:
+    """Who facilitates the team now: never counted in its photo, nor shown its own dishes."""
+    return select(Facilitator.person_id).where(Facilitator.team_id == team_id)
+
+
 def _counted(team_id: int, month: Period) -> tuple[ColumnElement[bool], ...]:
     """Confirmed stories of the team in the month, by people who do not facilitate it."""
-    facilitators = select(Facilitator.person_id).where(Facilitator.team_id == team_id)
     return (
         Story.team_id == team_id,
         Story.status == StoryStatus.COMPLETE.value,
         Story.completed_at >= month.start,
         Story.completed_at < month.end,
-        Story.person_id.not_in(facilitators),
+        Story.person_id.not_in(facilitators_of(team_id)),
     )
 
 

@@ -80,20 +80,17 @@ class Teams:
         invite = None
         if needs.invite_code is not None and not locked:
             invite = await self.lookup(needs.invite_code)
+        # checked here too: nobody else's photo or card is ever loaded
+        facilitated = {t.id: t for t in facilitates}
+        query = TeamPhotoQuery(self.session, self.cipher, photo_rules(minimum, rules))
         photo = None
-        if needs.photo is not None:
-            team_id, period = needs.photo
-            team = next((t for t in facilitates if t.id == team_id), None)
-            if team is not None:  # checked here too: nobody else's photo is ever counted
-                query = TeamPhotoQuery(self.session, self.cipher, photo_rules(minimum, rules))
-                photo = await query.photo(team, period, now)
+        if needs.photo is not None and (team := facilitated.get(needs.photo[0])) is not None:
+            photo = await query.photo(team, needs.photo[1], now)
         menu: TeamCard | None = None
         shared: tuple[SharedDish, ...] = ()
-        composed = next((t for t in facilitates if t.id == needs.menu), None)
-        if composed is not None:
+        if needs.menu is not None and (composed := facilitated.get(needs.menu)) is not None:
             menu = await TeamMenus(self.session).card(composed.id)
             shared = await NextSteps(self.session, self.cipher).shared_with(composed.id)
-            query = TeamPhotoQuery(self.session, self.cipher, photo_rules(minimum, rules))
             for period in hint_periods(now):  # beside the card: what its photo says
                 if (shown := await query.photo(composed, period, now)).disclosable:
                     photo = shown

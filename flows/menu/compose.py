@@ -11,6 +11,7 @@ from flows.callbacks import Action, Pressed, decode_id, encode
 from flows.menu.card import MenuWords, menu
 from flows.menu.hints import hint_lines
 from flows.menu.team_card import TeamCard, add_own, move_up, remove_own, toggle
+from flows.menu.views import SharedDish
 from flows.render import one_line
 from flows.replies import Button, Outcome, Reply
 from flows.states import State, Step
@@ -60,12 +61,7 @@ def on_press(turn: Turn, pressed: Pressed) -> Outcome:
             changed = OPERATIONS[pressed.args[1]](card, index)
             return _saved(turn, idle, team, changed)
         case Action.MENU_OWN:
-            courses = menu().card.courses
-            rows = tuple(
-                (Button(words.courses[c], encode(Action.MENU_OWN_COURSE, team.id, c)),)
-                for c in courses
-            )
-            return turn.outcome(None, Reply(words.compose.course, rows, edit=True))
+            return turn.outcome(None, _which_course(words, Action.MENU_OWN_COURSE, team.id))
         case Action.MENU_OWN_COURSE if pressed.args[1] in menu().card.courses:
             asking = State(
                 step=Step.MENU_OWN,
@@ -108,8 +104,7 @@ def composing(turn: Turn, team: TeamRef, card: TeamCard, *, edit: bool = True) -
         minimum = turn.view.policy.min_group_size
         if hints := hint_lines(turn.guide, menu(), photo, minimum):
             lines += ["", *hints]
-    shared = turn.view.teams.shared_dishes if turn.view.teams is not None else ()
-    if shared:
+    if shared := _shared(turn):
         lines += ["", words.compose.shared, *(f"• {one_line(d.text, LINE)}" for d in shared)]
     lines += ["", words.compose.hint.format(team=team.name)]
 
@@ -133,30 +128,25 @@ def composing(turn: Turn, team: TeamRef, card: TeamCard, *, edit: bool = True) -
 
 def _pick_shared(turn: Turn, team: TeamRef) -> Reply:
     """Which shared own dish to put on the card."""
-    teams, words = turn.view.teams, _words(turn)
-    shared = teams.shared_dishes if teams is not None else ()
-    rows = tuple(
-        (Button(one_line(d.text, LABEL), encode(Action.MENU_ADOPT, team.id, d.id, ASK)),)
-        for d in shared
+    return _picker(
+        turn,
+        team,
+        [
+            Button(one_line(d.text, LABEL), encode(Action.MENU_ADOPT, team.id, d.id, ASK))
+            for d in _shared(turn)
+        ],
     )
-    back = (Button(words.compose.back, encode(Action.MENU_COMPOSE, team.id)),)
-    return Reply(words.compose.pick, (*rows, back), edit=True)
 
 
 def _adopt(turn: Turn, idle: State, team: TeamRef, card: TeamCard, pressed: Pressed) -> Outcome:
     """A shared own dish: which course (first), then onto the card in its author's words."""
-    teams, words = turn.view.teams, _words(turn)
+    words = _words(turn)
     step_id, course = decode_id(pressed.args[1]), pressed.args[2]
-    shared = teams.shared_dishes if teams is not None else ()
-    dish = next((d for d in shared if d.id == step_id), None)
+    dish = next((d for d in _shared(turn) if d.id == step_id), None)
     if dish is None:  # no longer shared, or never
         return turn.outcome(notice=turn.guide.texts.invalid_button)
     if course == ASK:
-        rows = tuple(
-            (Button(words.courses[c], encode(Action.MENU_ADOPT, team.id, dish.id, c)),)
-            for c in menu().card.courses
-        )
-        return turn.outcome(None, Reply(words.compose.course, rows, edit=True))
+        return turn.outcome(None, _which_course(words, Action.MENU_ADOPT, team.id, dish.id))
     added = add_own(card, course, dish.text) if course in menu().card.courses else None
     if added is None:
         return turn.outcome(notice=words.compose.own_refused)
@@ -166,18 +156,35 @@ def _adopt(turn: Turn, idle: State, team: TeamRef, card: TeamCard, pressed: Pres
 def _pick(turn: Turn, team: TeamRef, card: TeamCard, operation: str) -> Reply:
     """Which dish: one button each (own dishes only, to remove one)."""
     words = _words(turn)
-    rows = tuple(
-        (
+    return _picker(
+        turn,
+        team,
+        [
             Button(
                 f"{i + 1}. {_name(words, d.key, d.name)}",
                 encode(Action.MENU_APPLY, team.id, operation, str(i)),
-            ),
-        )
-        for i, d in enumerate(card.dishes)
-        if operation != "drop" or d.own
+            )
+            for i, d in enumerate(card.dishes)
+            if operation != "drop" or d.own
+        ],
     )
-    back = (Button(words.compose.back, encode(Action.MENU_COMPOSE, team.id)),)
-    return Reply(words.compose.pick, (*rows, back), edit=True)
+
+
+def _picker(turn: Turn, team: TeamRef, choices: list[Button]) -> Reply:
+    """ "Which dish?": one button a row, and back to the card."""
+    back = Button(_words(turn).compose.back, encode(Action.MENU_COMPOSE, team.id))
+    return Reply(_words(turn).compose.pick, tuple((b,) for b in [*choices, back]), edit=True)
+
+
+def _which_course(words: MenuWords, action: Action, *args: str | int) -> Reply:
+    """ "In which course?": a button per course, ``action`` with ``args`` and the course."""
+    rows = tuple((Button(words.courses[c], encode(action, *args, c)),) for c in menu().card.courses)
+    return Reply(words.compose.course, rows, edit=True)
+
+
+def _shared(turn: Turn) -> tuple[SharedDish, ...]:
+    """The own dishes the team's people shared, loaded with the card being composed."""
+    return turn.view.teams.shared_dishes if turn.view.teams is not None else ()
 
 
 def _saved(turn: Turn, idle: State, team: TeamRef, card: TeamCard, *, edit: bool = True) -> Outcome:
