@@ -12,6 +12,7 @@ from bot.engine.conversation import Conversations
 from flows.callbacks import Action, encode
 from flows.content.guide import guide_for
 from flows.menu.card import menu
+from flows.states import Step
 from storage.crypto import TextCipher
 from storage.database import Database
 from tests.support.outcomes import all_text, find_button, labels
@@ -95,8 +96,10 @@ async def test_a_stale_dish_number_and_an_empty_own_dish_are_answered_kindly(
     stale = await facilitator.press_data(f"ma|{team}|hide|99")
     assert stale.notice and not stale.replies
     await facilitator.press_data(encode(Action.MENU_OWN_COURSE, int(team, 36), "large"))
-    refused = await facilitator.say(" : ")
-    assert [reply.text for reply in refused.replies] == [COMPOSE.own_refused]
+    for refused_text in (" : ", "Long lunch " * 400):  # empty, or far over 60 characters
+        refused = await facilitator.say(refused_text)
+        assert [reply.text for reply in refused.replies] == [COMPOSE.own_refused]
+        assert refused.state.step is Step.MENU_OWN, "still waiting for the dish: type again"
     added = await facilitator.say("Book club")
     assert "Book club" in all_text(added)
 

@@ -68,6 +68,9 @@ def test_the_first_of_a_course_does_not_move_and_own_dishes_are_capped() -> None
         card = grown
     assert add_own(card, "large", "One too many") is None
     assert add_own(default_card(menu()), "small", " :  ") is None
+    assert add_own(default_card(menu()), "small", "x" * 61) is None, "never cut: refused"
+    assert add_own(default_card(menu()), "small", "Walk: " + "y" * 201) is None
+    assert add_own(default_card(menu()), "small", "x" * 61, name_limit=200) is not None
     own = len(card.dishes) - 1
     assert remove_own(card, own).dishes == card.dishes[:-1]
     assert remove_own(card, 0) == card, "a shipped dish is only hidden"

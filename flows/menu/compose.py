@@ -10,6 +10,7 @@ from __future__ import annotations
 from flows.callbacks import Action, Pressed, decode_id, encode
 from flows.menu.card import MenuWords, menu
 from flows.menu.hints import hint_lines
+from flows.menu.suggest import OWN_DISH_LIMIT
 from flows.menu.team_card import TeamCard, add_own, move_up, remove_own, toggle
 from flows.menu.views import SharedDish
 from flows.render import one_line
@@ -147,7 +148,10 @@ def _adopt(turn: Turn, idle: State, team: TeamRef, card: TeamCard, pressed: Pres
         return turn.outcome(notice=turn.guide.texts.invalid_button)
     if course == ASK:
         return turn.outcome(None, _which_course(words, Action.MENU_ADOPT, team.id, dish.id))
-    added = add_own(card, course, dish.text) if course in menu().card.courses else None
+    # a dish someone named (up to OWN_DISH_LIMIT characters) may be a name alone
+    added = (
+        add_own(card, course, dish.text, OWN_DISH_LIMIT) if course in menu().card.courses else None
+    )
     if added is None:
         return turn.outcome(notice=words.compose.own_refused)
     return _saved(turn, idle, team, added)

@@ -102,12 +102,17 @@ def move_up(card: TeamCard, index: int) -> TeamCard:
     return TeamCard(tuple(dishes))
 
 
-def add_own(card: TeamCard, course: str, text: str) -> TeamCard | None:
+def add_own(
+    card: TeamCard, course: str, text: str, name_limit: int = OWN_NAME_LIMIT
+) -> TeamCard | None:
     """Add an own dish from 'Name: what it is' (or just a name) at the end of its course;
-    None when the card already holds ``OWN_LIMIT`` own dishes or the text is empty."""
+    None (nothing cut) when the card already holds ``OWN_LIMIT`` own dishes, or the name
+    is empty or longer than ``name_limit``, or what it is longer than ``OWN_WHAT_LIMIT``."""
     name, _, what = (" ".join(text.split())).partition(":")
-    name, what = name.strip()[:OWN_NAME_LIMIT], what.strip()[:OWN_WHAT_LIMIT]
-    if not name or sum(d.own for d in card.dishes) >= OWN_LIMIT:
+    name, what = name.strip(), what.strip()
+    if not name or len(name) > name_limit or len(what) > OWN_WHAT_LIMIT:
+        return None
+    if sum(d.own for d in card.dishes) >= OWN_LIMIT:
         return None
     last = max((i for i, d in enumerate(card.dishes) if d.course == course), default=-1)
     dishes = list(card.dishes)
