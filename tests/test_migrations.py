@@ -34,6 +34,7 @@ APP_TABLES = {
     "photo_month_people",
     "photo_month_quotes",
     "photo_deliveries",
+    "photo_shown",
     "group_chats",
     "settings",
 }

@@ -12,6 +12,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -26,6 +27,8 @@ class Team(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Members see the photo of a window once it has been shown to a facilitator.
+    members_see_photo: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class TeamInvite(Base):
@@ -80,6 +83,18 @@ class PhotoDelivery(Base):
     period: Mapped[str] = mapped_column(String(16), primary_key=True)
     contributions: Mapped[int] = mapped_column(Integer)
     delivered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PhotoShown(Base):
+    """A window of a team's photo a facilitator has seen: from then on its members may too."""
+
+    __tablename__ = "photo_shown"
+
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True
+    )
+    period: Mapped[str] = mapped_column(String(16), primary_key=True)
+    shown_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class PhotoMonth(Base):
