@@ -15,7 +15,10 @@ people; each bot runs as a child process, so the load does not take the bot's CP
   answers and edits);
 - sqlite / postgresql: ``leerverhaal run`` on a fresh SQLite file, or on a fresh
   PostgreSQL database created on the --postgres-url server and dropped afterwards;
-- *-large: the same with --people-large people.
+- *-large: the same with --people-large people;
+- echo-matched: the echo bot sending, for each step, as many messages as the
+  first sqlite/postgresql phase before it sent (the median over people): the
+  same work for the rate limit, so updates/s and CPU compare like for like.
 
 In the normal phases every person does --interviews whole interviews (/start,
 the language, begin, typed answers, option taps, Done, skip, save: 17 updates), waiting for each
@@ -56,6 +59,7 @@ from bench.engine_support import (
     echo_script,
     interview_script,
     machine_busy,
+    paced_per_step,
     percentile,
     rss_mb,
     run_load,
@@ -69,7 +73,15 @@ IDLE_SECONDS = 3.0
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 PARTS = ("fetch", "handle", "reply")
 QS = ("median", "p99")
-PHASES = ("echo", "sqlite", "postgresql", "sqlite-large", "postgresql-large", "echo-large")
+PHASES = (
+    "echo",
+    "sqlite",
+    "postgresql",
+    "sqlite-large",
+    "postgresql-large",
+    "echo-large",
+    "echo-matched",
+)
 
 
 @dataclass
@@ -84,6 +96,7 @@ class Result:
     others: float  # CPU seconds of other processes (not the bot, not this one) meanwhile
     calls: int
     paced_calls: int
+    per_step: list[int]  # paced calls for each step of the script (median over people)
     samples: list[Sample]
     idle_rss: float
     rss_after: float
@@ -124,13 +137,19 @@ def pace(name: str, args: argparse.Namespace) -> Pace:
     return Pace(interviews=args.interviews, think=args.think)
 
 
-async def run_phase(name: str, args: argparse.Namespace, folder: Path) -> Result:
-    """Start the phase's bot, measure it idle, under load and idle again, stop it."""
+async def run_phase(
+    name: str, args: argparse.Namespace, folder: Path, matched: list[int] | None = None
+) -> Result:
+    """Start the phase's bot, measure it idle, under load and idle again, stop it.
+
+    ``matched``: the echo bot's messages per step (echo-matched)."""
     people = args.people_large if name.endswith("-large") else args.people
     echo = name.startswith("echo")
     script = interview_script()
     async with WatchedTelegram("123456:BENCH") as tg, database(name, args.postgres_url) as url:
         env = bot_env(tg, args.rate) | {"LEERVERHAAL_DATA_DIR": str(folder)}
+        if matched:
+            env["BENCH_MESSAGES"] = ",".join(map(str, matched))
         if url:
             env["LEERVERHAAL_DATABASE__URL"] = url
         command = [sys.executable, str(ECHO_BOT)] if echo else [str(LEERVERHAAL), "run"]
@@ -144,13 +163,14 @@ async def run_phase(name: str, args: argparse.Namespace, folder: Path) -> Result
             counters = await database_counters(url) if url else None
             began, busy, own = cpu_seconds(bot.pid), machine_busy(), cpu_seconds(os.getpid())
             load = await run_load(
-                tg, people, echo_script(script) if echo else script, pace(name, args)
+                tg, people, echo_script(script, matched) if echo else script, pace(name, args)
             )
             cpu = cpu_seconds(bot.pid) - began
             others = machine_busy() - busy - cpu - (cpu_seconds(os.getpid()) - own)
             calls = tg.calls[first_call:]
             await asyncio.sleep(IDLE_SECONDS)
             rss_after = rss_mb(bot.pid)
+            per_step = paced_per_step(tg, load, len(script))
         finally:
             code = await bot.stop()
         if url and counters:
@@ -162,10 +182,10 @@ async def run_phase(name: str, args: argparse.Namespace, folder: Path) -> Result
             problems.append(f"{len(tg.unanswered_callbacks)} button presses never answered")
         if code not in (0, -15):
             problems.append(f"exit code {code}:\n{bot.tail()}")
-    paced = [c for c in calls if not echo or c.method != "answerCallbackQuery"]
+    paced = [c for c in calls if c.method != "answerCallbackQuery"]
     return Result(
         name, people, len(load.latencies), load.seconds, cpu, others, len(calls), len(paced),
-        load.samples, idle_rss, rss_after, idle_cpu, counters, problems,
+        per_step, load.samples, idle_rss, rss_after, idle_cpu, counters, problems,
     )  # fmt: skip
 
 
@@ -188,8 +208,8 @@ def print_tables(results: list[Result], rate: float) -> None:
             f"{r.others / max(r.seconds, 1e-9):>8.2f}"
         )
     print(
-        "ceil: the rate limit's ceiling in updates/s (--rate / paced calls per update; the echo "
-        "bot's\nAIORateLimiter does not pace answerCallbackQuery, the engine's pacer does). "
+        "ceil: the rate limit's ceiling in updates/s (--rate / paced calls per update; "
+        "neither bot paces\nanswerCallbackQuery, which is no message). "
         "Latency: action to the\narrival of the awaited reply at the server. others: cores "
         "busy meanwhile with other processes\n(PostgreSQL included; anything well above 0 on "
         "SQLite means the machine was shared)."
@@ -243,11 +263,12 @@ def print_ratios(results: dict[str, Result]) -> None:
         ours = results.get(name)
         if ours is None:
             continue
-        if echo is not None:
-            speed = ours.per_second / echo.per_second
-            cpu = ours.cpu_ms / echo.cpu_ms
-            print(f"{name}: updates/s ours/echo {speed:.2f} (target >= 0.8), "
-                  f"CPU per update ours/echo {cpu:.2f} (target <= 2)")  # fmt: skip
+        for baseline in ("echo", "echo-matched"):
+            if (other := results.get(baseline)) is not None:
+                speed = ours.per_second / other.per_second
+                cpu = ours.cpu_ms / other.cpu_ms
+                print(f"{name}: updates/s ours/{baseline} {speed:.2f} (target >= 0.8), "
+                      f"CPU per update ours/{baseline} {cpu:.2f} (target <= 2)")  # fmt: skip
         print(f"{name}: idle RSS {ours.idle_rss:.0f} MB (target <= 100 MB; echo: "
               f"{echo.idle_rss if echo else float('nan'):.0f} MB)")  # fmt: skip
     for name in ("sqlite-large", "postgresql-large", "echo-large"):
@@ -272,9 +293,17 @@ def print_ratios(results: dict[str, Result]) -> None:
 async def run(args: argparse.Namespace) -> int:
     results: dict[str, Result] = {}
     for name in args.phases:
+        matched = None
+        if name == "echo-matched":
+            ours = [r for r in results.values() if r.name in ("sqlite", "postgresql")]
+            if not ours:
+                print("echo-matched needs a sqlite or postgresql phase before it", file=sys.stderr)
+                return 2
+            matched = ours[0].per_step
+            print(f"echo-matched: messages per step {matched}", file=sys.stderr, flush=True)
         with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as folder:
             print(f"{name}: running...", file=sys.stderr, flush=True)
-            results[name] = await run_phase(name, args, Path(folder))
+            results[name] = await run_phase(name, args, Path(folder), matched)
     print(
         f"{os.cpu_count()} CPUs; --rate {args.rate:g}/s; --people {args.people}: "
         f"--interviews {args.interviews} at --think {args.think:g} s; --people-large "

@@ -9,6 +9,7 @@ import os
 import random
 import secrets
 import signal
+import statistics
 import sys
 import time
 from collections.abc import AsyncIterator, Callable
@@ -141,12 +142,35 @@ def interview_script() -> list[Step]:
     ]
 
 
-def echo_script(script: list[Step]) -> list[Step]:
-    """The same texts and taps for the echo bot: it echoes a text and edits on a tap."""
+def echo_script(script: list[Step], messages: list[int] | None = None) -> list[Step]:
+    """The same texts and taps for the echo bot: it echoes a text and edits on a tap.
+
+    ``messages``: how many messages (edits included) the echo bot sends for each step
+    (bench/echo_bot.py's BENCH_MESSAGES), to match another bot's; one each when None.
+    """
+    counts = messages or [1] * len(script)
     return [
-        Step("text", s.value, "message") if s.action == "text" else Step("tap", TAP, "edit")
-        for s in script
+        Step("text", s.value, "message", max(n, 1))
+        if s.action == "text"
+        else Step("tap", TAP, "edit")
+        if n <= 1
+        else Step("tap", TAP, "message", n - 1)
+        for s, n in zip(script, counts, strict=True)
     ]
+
+
+def paced_per_step(tg: WatchedTelegram, load: Load, steps: int) -> list[int]:
+    """The median number of paced calls (all but answerCallbackQuery) a bot made for each
+    step of the script: the calls to a chat from one step's action until the next's."""
+    found: list[list[int]] = [[] for _ in range(steps)]
+    for chat, sent in load.actions.items():
+        replies = tg.replies_of(chat)
+        for index, start in enumerate(sent):
+            end = sent[index + 1] if index + 1 < len(sent) else float("inf")
+            calls = sum(start <= t < end for t in replies.times["call"])
+            answers = sum(start <= t < end for t in replies.times["answer"])
+            found[index % steps].append(calls - answers)
+    return [int(statistics.median(counts)) if counts else 1 for counts in found]
 
 
 @dataclass(frozen=True)
@@ -179,6 +203,7 @@ class Load:
 
     samples: list[Sample] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    actions: dict[int, list[float]] = field(default_factory=dict)  # per chat: when each step
     started: float = 0.0
     ended: float = 0.0
 
@@ -211,6 +236,7 @@ async def person(
                     return
                 marks = {kind: len(times) for kind, times in replies.times.items()}
                 sent = time.monotonic()
+                load.actions.setdefault(user.id, []).append(sent)
                 if step.action == "text":
                     await user.send(step.value)
                 else:
