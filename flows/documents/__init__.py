@@ -1,0 +1,1 @@
+"""Documents a person takes away: PDF from blocks of text, the growth story."""
