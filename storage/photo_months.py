@@ -109,16 +109,18 @@ class PhotoMonths:
             window.counts[(question, option)] = int(count)
         return window
 
-    async def quotes(self, team_id: int, period: Period, limit: int) -> tuple[str, ...]:
-        """Up to ``limit`` of the window's frozen quotes, in random order."""
-        tokens = list(
-            await self.session.scalars(
-                select(PhotoMonthQuote.text_encrypted).where(
-                    PhotoMonthQuote.team_id == team_id,
-                    PhotoMonthQuote.month.in_(months_of(period)),
-                )
-            )
+    async def quotes(
+        self, team_id: int, period: Period, limit: int, *, members: bool = False
+    ) -> tuple[str, ...]:
+        """Up to ``limit`` of the window's frozen quotes, in random order (``members``: only
+        those shared knowing the team's members may read them)."""
+        query = select(PhotoMonthQuote.text_encrypted).where(
+            PhotoMonthQuote.team_id == team_id,
+            PhotoMonthQuote.month.in_(months_of(period)),
         )
+        if members:
+            query = query.where(PhotoMonthQuote.for_members.is_(True))
+        tokens = list(await self.session.scalars(query))
         chosen = random.sample(tokens, min(limit, len(tokens)))
         return tuple(self.cipher.decrypt(token) for token in chosen)
 
@@ -189,9 +191,9 @@ class PhotoMonths:
         ]
         await self._insert(PhotoMonthCount, team_id, key, counts + dish_counts)
         quotes = [
-            {"story_id": story_id, "text_encrypted": token}
-            for story_id, token in await self.session.execute(
-                select(Story.id, Answer.text_encrypted)
+            {"story_id": story_id, "text_encrypted": token, "for_members": for_members}
+            for story_id, token, for_members in await self.session.execute(
+                select(Story.id, Answer.text_encrypted, Story.for_members)
                 .join(Answer, Answer.story_id == Story.id)
                 .where(
                     *counted,

@@ -36,10 +36,15 @@ from storage.photo_months import PhotoMonths
 class TeamPhotoQuery:
     """Reads team photos under one set of rules (``flows.teams.photo.photo_rules``)."""
 
-    def __init__(self, session: AsyncSession, cipher: TextCipher, rules: PhotoRules) -> None:
+    def __init__(
+        self, session: AsyncSession, cipher: TextCipher, rules: PhotoRules, *, members: bool = False
+    ) -> None:
+        """``members``: photos for the team's members, whose quotes are only those shared
+        knowing members may read them."""
         self.session = session
         self.months = PhotoMonths(session, cipher)
         self.rules = rules
+        self.members = members
 
     async def photo(self, team: TeamRef, period: Period, now: datetime) -> PhotoData:
         """The photo, or an empty one marked not disclosable (always so while it runs)."""
@@ -48,7 +53,8 @@ class TeamPhotoQuery:
         data, quotes_shown = await self._window(team, period, now)
         quotes = self.rules.quotes
         if quotes_shown and quotes > 0:
-            data = replace(data, quotes=await self.months.quotes(team.id, period, quotes))
+            found = await self.months.quotes(team.id, period, quotes, members=self.members)
+            data = replace(data, quotes=found)
         return data
 
     async def contributions(self, team: TeamRef, period: Period, now: datetime) -> int:

@@ -19,12 +19,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from flows.menu.hints import hint_periods
 from flows.menu.team_card import TeamCard
 from flows.menu.views import SharedDish
+from flows.teams.periods import Period
 from flows.teams.photo import photo_rules
-from flows.teams.views import InviteView, Role, TeamNeeds, TeamRef, TeamRules, TeamsView
+from flows.teams.trends import previous_window
+from flows.teams.views import (
+    InviteView,
+    MemberPhotos,
+    PhotoData,
+    Role,
+    TeamNeeds,
+    TeamRef,
+    TeamRules,
+    TeamsView,
+)
 from storage.crypto import TextCipher
 from storage.models import Facilitator, Membership, Person, Story, Team, TeamInvite
 from storage.next_steps import NextSteps
 from storage.photo_months import PhotoMonths
+from storage.photo_shown import ShownPhotos
 from storage.repositories import StaleDecision
 from storage.team_menus import TeamMenus
 from storage.team_photo_query import TeamPhotoQuery
@@ -56,6 +68,22 @@ def _ref(team: Team) -> TeamRef:
     return TeamRef(team.id, team.name)
 
 
+async def _previous(
+    query: TeamPhotoQuery,
+    photo: PhotoData,
+    now: datetime,
+    open_to: frozenset[Period] | None = None,
+) -> PhotoData | None:
+    """The window of the same length before a photo that may be shown, for its trends
+    (for a member only when it is open to them too)."""
+    before = previous_window(photo.period)
+    if not photo.disclosable or before is None:
+        return None
+    if open_to is not None and before not in open_to:
+        return None
+    return await query.photo(photo.team, before, now)
+
+
 class Teams:
     """Teams and who belongs to them. Flushes; the caller commits."""
 
@@ -83,9 +111,10 @@ class Teams:
         # checked here too: nobody else's photo or card is ever loaded
         facilitated = {t.id: t for t in facilitates}
         query = TeamPhotoQuery(self.session, self.cipher, photo_rules(minimum, rules))
-        photo = None
+        photo = previous = None
         if needs.photo is not None and (team := facilitated.get(needs.photo[0])) is not None:
             photo = await query.photo(team, needs.photo[1], now)
+            previous = await _previous(query, photo, now)
         menu: TeamCard | None = None
         shared: tuple[SharedDish, ...] = ()
         if needs.menu is not None and (composed := facilitated.get(needs.menu)) is not None:
@@ -98,6 +127,10 @@ class Teams:
         team = await self.team_of(person.id)
         if needs.own_menu and team is not None:
             menu = await TeamMenus(self.session).card(team.id)
+        members = None
+        if (needs.member_photos or needs.member_photo) and team is not None:
+            seen_by_members = TeamPhotoQuery(self.session, self.cipher, query.rules, members=True)
+            members = await self._member_photos(seen_by_members, team, needs.member_photo, now)
         return TeamsView(
             rules=rules,
             new_codes=(new_invite_code(), new_invite_code()),
@@ -107,10 +140,43 @@ class Teams:
             join_locked_until=person.join_locked_until,
             invite=invite,
             photo=photo,
+            previous=previous,
+            members=members,
+            hidden_from_members=await ShownPhotos(self.session).hidden_from_members(facilitated),
             all_teams=await self.all() if needs.all_teams else (),
             menu=menu,
             shared_dishes=shared,
         )
+
+    async def _member_photos(
+        self,
+        query: TeamPhotoQuery,
+        team: TeamRef,
+        asked: tuple[int, Period] | None,
+        now: datetime,
+    ) -> MemberPhotos:
+        """What the person's own team's members may see; the photo asked for only when it
+        is open to them (and the window before it only when that is open too)."""
+        shown = ShownPhotos(self.session)
+        if not await shown.members_see(team.id):
+            return MemberPhotos(see=False)
+        windows = await shown.shown(team.id)
+        if asked is None or asked[0] != team.id or asked[1] not in windows:
+            return MemberPhotos(see=True, shown=windows)
+        photo = await query.photo(team, asked[1], now)
+        previous = await _previous(query, photo, now, windows)
+        return MemberPhotos(True, windows, photo, previous)
+
+    async def photo_seen(self, person_id: int, team_id: int, period: Period, now: datetime) -> None:
+        """A facilitator saw a window's photo: its members may see it from now on (only
+        when the person facilitates the team now)."""
+        if any(t.id == team_id for t in await self.facilitated_by(person_id)):
+            await ShownPhotos(self.session).mark(team_id, period, now)
+
+    async def let_members_see(self, person_id: int, team_id: int, see: bool) -> None:
+        """Whether the team's members see its photo (only when the person facilitates it)."""
+        if any(t.id == team_id for t in await self.facilitated_by(person_id)):
+            await ShownPhotos(self.session).let_members_see(team_id, see)
 
     async def save_card(self, person_id: int, team_id: int, card: TeamCard, now: datetime) -> None:
         """Store a team's card, only when the person facilitates the team now."""
@@ -192,7 +258,7 @@ class Teams:
         result = await self.session.execute(
             update(Story)
             .where(Story.id == story_id, Story.person_id == person_id)
-            .values(quote_released=shared)
+            .values(quote_released=shared, for_members=shared)
         )
         if result.rowcount and not shared:  # type: ignore[attr-defined]
             await PhotoMonths(self.session, self.cipher).withdraw_quote(story_id)

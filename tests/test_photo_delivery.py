@@ -6,12 +6,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from sqlalchemy import select
 from telegram.error import Forbidden, NetworkError
 
 from flows.content.guide import guide_for
 from flows.teams.rhythm import DeliveryRhythm
 from storage.crypto import TextCipher
 from storage.database import Database
+from storage.models import PhotoShown
 from storage.team_store import Teams
 from tests.support.outbox import Outbox
 from tests.support.teams import (
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     from tests.support.clock import FakeClock
 
 NL = guide_for("nl")
+TWO_HOWS = {"how": ["by_doing", "feedback"]}
 
 
 async def test_the_month_just_ended_arrives_once_at_the_local_hour(
@@ -126,3 +129,51 @@ async def test_former_facilitators_and_an_off_rhythm_get_nothing(
         await Teams(session, cipher).remove_facilitator(team, facilitator)
     assert (await deliverer(database, cipher, outbox, clock).tick()).sent == 0
     assert outbox.sent == []
+
+
+async def test_a_photo_telegram_accepted_opens_its_window_to_the_team(
+    database: Database, cipher: TextCipher, clock: FakeClock, outbox: Outbox
+) -> None:
+    """Sent unasked and accepted: the members may see it; refused, closed or not sent: not."""
+    team, _, _ = await seed(database, cipher, 5)
+    photos = deliverer(database, cipher, outbox, clock)
+    clock.now = MADRID_NINE
+    outbox.fail(None, NetworkError("down"))
+    assert (await photos.tick()).failed == 1
+    assert await shown(database, team) == set(), "not sent: not seen"
+    assert (await photos.tick()).sent == 1
+    assert await shown(database, team) == {"2026-11"}
+    clock.now = datetime(2027, 1, 1, 8, tzinfo=UTC)  # December stays closed
+    assert (await photos.tick()).sent == 1
+    assert await shown(database, team) == {"2026-11"}
+
+
+async def test_a_blocked_facilitator_opens_nothing(
+    database: Database, cipher: TextCipher, clock: FakeClock, outbox: Outbox
+) -> None:
+    team, _, _ = await seed(database, cipher, 5)
+    clock.now = MADRID_NINE
+    outbox.fail(None, Forbidden("blocked"))
+    assert (await deliverer(database, cipher, outbox, clock).tick()).failed == 1
+    assert await shown(database, team) == set()
+
+
+async def test_the_photo_sent_unasked_compares_with_the_month_before(
+    database: Database, cipher: TextCipher, clock: FakeClock, outbox: Outbox
+) -> None:
+    team, _, _ = await seed(database, cipher, 5)
+    async with database.transaction() as session:  # October: five others, by doing too
+        people = await add_people(session, 5, NOVEMBER, first=80)
+        for person in people:
+            await add_story(session, person, team, datetime(2026, 10, 7, tzinfo=UTC), TWO_HOWS)
+    clock.now = MADRID_NINE
+    assert (await deliverer(database, cipher, outbox, clock).tick()).sent == 1
+    text = outbox.sent[0].outcome.replies[0].text
+    assert "Daarvoor, in oktober 2026: verhalen: 5" in text
+    assert "Door te doen, met vallen en opstaan — 5 van 5 (100%), was 5 van 5" in text
+
+
+async def shown(database: Database, team: int) -> set[str]:
+    async with database.transaction() as session:
+        rows = await session.scalars(select(PhotoShown.period).where(PhotoShown.team_id == team))
+        return set(rows)

@@ -3,17 +3,22 @@
 An admin creates a team in the chat; a facilitator and five people join by
 link; the people tell stories; the facilitator asks for the photo and receives
 its text and a PNG chart once March has ended; a sixth person's story, told in
-April, leaves March as it was; a member asking for /photo is politely refused.
+April, leaves March as it was; a member's /photo then shows them the same March; the
+facilitator's session kit for a team meeting arrives as a message and a one-page PDF;
+someone in no team asking for /photo is politely refused.
 """
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from flows.content.guide import guide_for
+from flows.teams.session_kit import questions
 from tests.support.clock import FakeClock
 from tests.support.fake_telegram import FakeTelegram, FakeUser
 from tests.support.teams import png_chunks
@@ -126,7 +131,32 @@ async def test_a_team_photo_from_invite_links_to_png(tmp_path: Path, database_ur
             again, _ = await ask_photo(fay, tg)
             assert again == text, "March is as it was: the sixth story is April's"
 
-            await people[1].send("/photo")
-            refused = await people[1].wait_for_message()
-            assert refused.text == TEAMS.photo_not_facilitator and not refused.buttons
+            bo = people[1]  # a member: March was seen by the facilitator, so it is open
+            await bo.send("/photo")
+            picker = await bo.wait_for_message()
+            assert picker.text == TEAMS.photo_member_pick.format(team="Embassy Madrid")
+            await bo.press_button("March 2026")
+            seen = await bo.wait_for_message()
+            assert seen.text == text and not seen.buttons, "the facilitator's photo, no kit"
+            assert (await bo.wait_for_message()).kind == "photo"
+
+            await fay.press_button(TEAMS.kit_button)
+            kit = await fay.wait_for_message()
+            pdf = await fay.wait_for_message()
+            assert kit.text is not None and kit.text.endswith(
+                "\n".join(f"  • {question}" for question in questions(EN))
+            )
+            assert pdf.kind == "document" and pdf.text == TEAMS.kit_caption
+            document = tg.documents[-1]
+            assert document.filename == "session-kit-2026-03.pdf" and document.content
+            reader = PdfReader(io.BytesIO(document.content), strict=True)
+            assert len(reader.pages) == 1
+            pdf_text = " ".join(reader.pages[0].extract_text().split())
+            for words in (*questions(EN), "March 2026", "Feedback — 3 of 5 (60%)"):
+                assert words in pdf_text, words
+
+            nobody = tg.user(7000, "Gus", language_code="en")
+            await nobody.send("/photo")
+            refused = await nobody.wait_for_message()
+            assert refused.text == TEAMS.photo_no_team and not refused.buttons
         tg.assert_no_violations()

@@ -326,5 +326,5 @@ async def test_a_facilitator_of_two_teams_first_picks_the_team(runner: Conversat
     # in March 2026, only windows that have ended
     assert [b.label for b in all_buttons(periods)] == [
         "February 2026", "January 2026", "Q4 2025", "Q3 2025",
-        "H2 2025", "H1 2025", "2025", "2024",
+        "H2 2025", "H1 2025", "2025", "2024", TEAMS.photo_members_yes,
     ]  # fmt: skip

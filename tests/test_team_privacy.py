@@ -228,8 +228,9 @@ async def test_only_the_teams_facilitators_get_its_photo(
         assert "Embassy Madrid" not in said and all(r.file is None for r in outcome.replies)
         assert outcome.replies == () or outcome.replies[0].text == TEAMS.photo_not_facilitator
 
-    refused(await ann.command("photo"))  # a member
-    refused(await ann.press_data(photo_button))  # a member with a forged button
+    member_picker = await ann.command("photo")  # a member: only the windows open to them
+    assert {b.data.split("|")[0] for b in all_buttons(member_picker)} == {"pm"}
+    refused(await ann.press_data(photo_button))  # a member with a facilitator's button
     refused(await rob.press_data(photo_button))  # a facilitator of another team
     refused(await rob.press_data(encode(Action.PHOTO_TEAM, madrid)))
     rob_picker = await rob.command("photo")
@@ -291,7 +292,7 @@ async def test_a_photo_holds_no_names_ids_times_or_unshared_words(
     for value in [*story_ids, *(encode_id(i) for i in story_ids), *range(4_200_101, 4_200_107)]:
         assert str(value) not in said.replace("UNSHARED-4200101", ""), value
     assert not re.search(r"\d{1,2}:\d{2}|\d{4}-\d{2}-\d{2}|\b(Mon|Tue|2 Mar)", said)
-    assert all(not r.buttons for r in photo.replies)
+    assert [b.label for b in all_buttons(photo)] == [TEAMS.kit_button]  # nothing else
 
 
 # --- one person, one role -------------------------------------------------------------

@@ -11,6 +11,8 @@ catches up.
 A photo is recorded before it is sent (at most once): a crash in between
 loses that one photo; a network error forgets the record, so a later tick
 tries again. A facilitator who blocked the bot is skipped until the next window.
+A photo that may be shown and that Telegram accepted opens its window to the
+team's members (``photo_shown``), as a facilitator's own look does.
 """
 
 from __future__ import annotations
@@ -32,12 +34,14 @@ from flows.replies import Outcome
 from flows.states import State
 from flows.teams.periods import Period
 from flows.teams.photo import photo_rules
-from flows.teams.photo_command import photo_replies
+from flows.teams.render import photo_replies
 from flows.teams.rhythm import DeliveryRhythm, due_period, is_new, tells_closed
+from flows.teams.trends import may_show, previous_window
 from flows.teams.views import PhotoData, TeamRules
 from storage.crypto import TextCipher
 from storage.database import Database
 from storage.photo_deliveries import Deliveries, FacilitatorSeat
+from storage.photo_shown import ShownPhotos
 from storage.team_photo_query import TeamPhotoQuery
 
 log = logging.getLogger(__name__)
@@ -100,7 +104,7 @@ class PhotoDeliverer:
 
     async def _claim(
         self, seat: FacilitatorSeat, period: Period
-    ) -> tuple[PhotoData, int | None] | None:
+    ) -> tuple[PhotoData, PhotoData | None, int | None] | None:
         """Count the photo; if it has news, record it as delivered (a closed one as 0)."""
         async with self.database.transaction() as session:
             deliveries = Deliveries(session)
@@ -115,15 +119,22 @@ class PhotoDeliverer:
             if not data.disclosable and not tells_closed(self.plan.rhythm, period, now):
                 return None
             await deliveries.record(seat.person_id, seat.team.id, period, contributions, now)
-            return data, before
+            earlier = previous_window(period) if data.disclosable else None
+            previous = None if earlier is None else await query.photo(seat.team, earlier, now)
+            return data, previous, before
 
     async def _deliver(
-        self, seat: FacilitatorSeat, data: PhotoData, before: int | None, report: DeliveryReport
+        self,
+        seat: FacilitatorSeat,
+        data: PhotoData,
+        previous: PhotoData | None,
+        before: int | None,
+        report: DeliveryReport,
     ) -> None:
-        replies = photo_replies(guide_for(seat.language), data, self.policy.min_group_size)
+        minimum = self.policy.min_group_size
+        replies = photo_replies(guide_for(seat.language), data, minimum, previous)
         try:
             await self.send(seat.chat_id, Outcome(State(), replies))
-            report.sent += 1
         except (Blocked, Rejected) as exc:
             log.info("team photos: Telegram refused one (%s)", type(exc).__name__)
             report.failed += 1
@@ -134,6 +145,11 @@ class PhotoDeliverer:
                 await Deliveries(session).record(
                     seat.person_id, seat.team.id, data.period, before, self.clock()
                 )
+        else:
+            report.sent += 1
+            if may_show(data, minimum):  # Telegram has it: the team's members may see it too
+                async with self.database.transaction() as session:
+                    await ShownPhotos(session).mark(seat.team.id, data.period, self.clock())
 
 
 def photo_deliverer(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flows.menu.team_card import TeamCard
+from flows.teams.periods import Period
 from flows.teams.views import Role
 
 
@@ -78,6 +79,24 @@ class SaveTeamCard:
     card: TeamCard
 
 
+@dataclass(frozen=True)
+class PhotoSeen:
+    """A facilitator saw a window's photo that may be shown: from now on the team's
+    members may see it too (stored only if they facilitate the team)."""
+
+    team_id: int
+    period: Period
+
+
+@dataclass(frozen=True)
+class MembersSeePhoto:
+    """Whether the team's members see the windows its facilitators have seen (stored
+    only if the person facilitates the team)."""
+
+    team_id: int
+    see: bool
+
+
 TeamEffect = (
     CreateTeam
     | NewInvite
@@ -88,4 +107,6 @@ TeamEffect = (
     | JoinFailed
     | ShareQuote
     | SaveTeamCard
+    | PhotoSeen
+    | MembersSeePhoto
 )

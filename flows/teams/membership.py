@@ -67,7 +67,9 @@ def needs(event: Event, base: Needs) -> Needs:
     wanted: TeamNeeds | None = None
     if isinstance(event, Command) and (event.name in TEAM_COMMANDS or is_invite_start(event)):
         code = normalised_code(_typed_code(event))
-        wanted = TeamNeeds(invite_code=code, all_teams=event.name == "teams")
+        wanted = TeamNeeds(
+            invite_code=code, all_teams=event.name == "teams", member_photos=event.name == "photo"
+        )
     elif isinstance(event, Press) and (pressed := decode(event.data)) is not None:
         wanted = _pressed_needs(pressed)
     return base if wanted is None else replace(base, teams=wanted)
@@ -79,10 +81,14 @@ def _pressed_needs(pressed: Pressed) -> TeamNeeds | None:
     if Load.INVITE in loads:  # the code is the last argument: bare, or the /start payload
         code = pressed.args[-1]
         return TeamNeeds(invite_code=normalised_code(code[2:] if _PAYLOAD.match(code) else code))
-    if Load.PHOTO in loads:  # the team and the period are the first two
+    if loads & (Load.PHOTO | Load.MEMBER_PHOTO):  # the team and the period are the first two
         team_id, period = decode_id(pressed.args[0]), parse_period(pressed.args[1])
         photo = (team_id, period) if team_id is not None and period is not None else None
+        if Load.MEMBER_PHOTO in loads:
+            return TeamNeeds(member_photos=True, member_photo=photo)
         return TeamNeeds(photo=photo)
+    if Load.MEMBER_PHOTOS in loads:
+        return TeamNeeds(member_photos=True)
     if Load.TEAM_MENU in loads:
         return TeamNeeds(menu=decode_id(pressed.args[0]))
     if Load.OWN_TEAM_MENU in loads:

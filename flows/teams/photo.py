@@ -38,6 +38,7 @@ from flows.render import MESSAGE_LIMIT, fit
 from flows.teams.dishes import DISH_SCOPE, DishCount, dish_counts
 from flows.teams.dishes import QUESTIONS as DISH_QUESTIONS
 from flows.teams.periods import Period, Span
+from flows.teams.trends import comparable
 from flows.teams.views import OptionCount, PhotoData, PhotoRules, TeamRef, TeamRules
 
 MonthContributors = Mapping[int, frozenset[str]]  # month (1-12) -> people (random tokens)
@@ -180,6 +181,14 @@ class TeamPhoto:
     period: str
     team: str
     dishes: tuple[DishCount, ...] = ()
+    previous: TeamPhoto | None = None  # the window of the same length before, if comparable
+
+    def earlier(self, key: str) -> Section | None:
+        """The same question in the previous window, when both show it with a base."""
+        if self.previous is None:
+            return None
+        before = next((s for s in self.previous.sections if s.key == key), None)
+        return before if before is not None and not before.withheld and before.asked else None
 
 
 def period_label(guide: Guide, period: Period) -> str:
@@ -214,10 +223,15 @@ def _section(guide: Guide, question: Question, data: PhotoData) -> Section:
     return Section(question.key, title, items, False, data.stories, checkins)
 
 
-def assemble(guide: Guide, data: PhotoData, minimum: int) -> TeamPhoto | None:
-    """The photo in the guide's language, or None when it may not be shown."""
+def assemble(
+    guide: Guide, data: PhotoData, minimum: int, previous: PhotoData | None = None
+) -> TeamPhoto | None:
+    """The photo in the guide's language, or None when it may not be shown; beside it
+    the previous window of the same length when the two may be compared
+    (``flows.teams.trends``)."""
     if not data.disclosable or data.contributors < minimum:
         return None
+    earlier = comparable(data, previous, minimum)
     sections = tuple(_section(guide, q, data) for q in _photo_questions(guide))
     recurring = tuple(label for section in sections for label in section.threads())
     period = period_label(guide, data.period)
@@ -236,6 +250,7 @@ def assemble(guide: Guide, data: PhotoData, minimum: int) -> TeamPhoto | None:
             guide.language,
             guide.teams.photo_own_dish,
         ),
+        previous=assemble(guide, earlier, minimum) if earlier is not None else None,
     )
 
 
@@ -252,6 +267,19 @@ def summary_text(guide: Guide, photo: TeamPhoto) -> str:
     """'Stories: 12 · check-ins: 8 · people who took part: 7'."""
     return guide.teams.photo_summary.format(
         stories=photo.stories, checkins=photo.checkins, people=photo.contributors
+    )
+
+
+def previous_text(guide: Guide, photo: TeamPhoto) -> str | None:
+    """'Before, in Q2 2026: stories: 9 · ...': the previous window's totals, if compared."""
+    before = photo.previous
+    if before is None:
+        return None
+    return guide.teams.photo_summary_was.format(
+        period=before.period,
+        stories=before.stories,
+        checkins=before.checkins,
+        people=before.contributors,
     )
 
 
@@ -279,6 +307,19 @@ def item_text(guide: Guide, section: Section, label: str, count: int) -> str:
     )
 
 
+def trend_item_text(
+    guide: Guide, photo: TeamPhoto, section: Section, label: str, count: int
+) -> str:
+    """'Time, work pressure — 4 of 6 (67%), was 2 of 5' when the previous window asked the
+    question too; else the item alone."""
+    text = item_text(guide, section, label, count)
+    before = photo.earlier(section.key)
+    if before is None:
+        return text
+    was = dict(before.items).get(label, 0)
+    return guide.teams.photo_item_was.format(item=text, count=was, asked=before.asked)
+
+
 def recurring_text(guide: Guide, photo: TeamPhoto) -> str | None:
     """The line naming the recurring threads, if there are any."""
     if not photo.recurring:
@@ -287,21 +328,29 @@ def recurring_text(guide: Guide, photo: TeamPhoto) -> str | None:
 
 
 def dish_lines(guide: Guide, photo: TeamPhoto) -> list[str]:
-    """'Spar with a colleague — chosen 5, tried 3', one per dish shown."""
-    return [
-        guide.teams.photo_dish.format(name=d.name, chosen=d.chosen, tried=d.tried)
-        for d in photo.dishes
-    ]
+    """'Spar with a colleague — chosen 5, tried 3', one per dish shown; with what the
+    previous window showed of the same dish, if it showed it."""
+    before = {d.name: d for d in photo.previous.dishes} if photo.previous else {}
+    lines = []
+    for dish in photo.dishes:
+        line = guide.teams.photo_dish.format(name=dish.name, chosen=dish.chosen, tried=dish.tried)
+        if (was := before.get(dish.name)) is not None:
+            line = guide.teams.photo_dish_was.format(line=line, chosen=was.chosen, tried=was.tried)
+        lines.append(line)
+    return lines
 
 
 def photo_text(guide: Guide, photo: TeamPhoto) -> str:
     """The photo as one chat message."""
-    parts = [photo.title, summary_text(guide, photo)]
+    summary = summary_text(guide, photo)
+    if (before := previous_text(guide, photo)) is not None:
+        summary = f"{summary}\n{before}"
+    parts = [photo.title, summary]
     for section in photo.sections:
         if section.withheld:
             parts.append(f"▸ {section.title}\n  {guide.teams.photo_withheld}")
         elif section.items:
-            lines = [f"  {item_text(guide, section, *item)}" for item in section.items]
+            lines = [f"  {trend_item_text(guide, photo, section, *item)}" for item in section.items]
             parts.append("\n".join([f"▸ {heading_text(guide, section)}", *lines]))
     if photo.dishes:
         lines = [f"  {line}" for line in dish_lines(guide, photo)]

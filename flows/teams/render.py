@@ -6,10 +6,11 @@ from datetime import datetime
 
 from flows.callbacks import Action, encode
 from flows.content.guide import Guide
-from flows.replies import Button, Reply
+from flows.replies import Button, File, Reply
+from flows.teams.chart import chart_png
 from flows.teams.periods import ended_periods
-from flows.teams.photo import period_label
-from flows.teams.views import Role, TeamRef
+from flows.teams.photo import assemble, not_enough_text, period_label, photo_text
+from flows.teams.views import PhotoData, Role, TeamRef
 
 CODE_GROUP = 4
 
@@ -40,14 +41,36 @@ def team_buttons(teams: tuple[TeamRef, ...], action: Action) -> tuple[tuple[Butt
     return tuple((Button(team.name, encode(action, team.id)),) for team in teams)
 
 
-def period_picker(guide: Guide, team: TeamRef, now: datetime, *, edit: bool = False) -> Reply:
-    """The last two ended months, quarters, half-years and years, two to a row."""
+def photo_replies(
+    guide: Guide,
+    data: PhotoData,
+    minimum: int,
+    previous: PhotoData | None = None,
+    buttons: tuple[tuple[Button, ...], ...] = (),
+) -> tuple[Reply, ...]:
+    """The photo as a message (``buttons`` under it) and a chart, or only that it stays
+    below the minimum; ``previous``: the window before it, for its trends."""
+    photo = assemble(guide, data, minimum, previous)
+    if photo is None:
+        return (Reply(not_enough_text(guide, data, minimum)),)
+    chart = File(f"team-photo-{data.period}.png", chart_png(guide, photo), True)
+    return (Reply(photo_text(guide, photo), buttons), Reply(photo.title, file=chart))
+
+
+def period_picker(
+    guide: Guide, team: TeamRef, now: datetime, members_see: bool, *, edit: bool = False
+) -> Reply:
+    """The last two ended months, quarters, half-years and years, two to a row, and
+    whether the team's members see the windows a facilitator saw (a tap changes it)."""
     buttons = [
         Button(period_label(guide, p), encode(Action.PHOTO_PERIOD, team.id, str(p)))
         for p in ended_periods(now)
     ]
     rows = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
-    return Reply(guide.teams.photo_pick_period.format(team=team.name), rows, edit=edit)
+    texts = guide.teams
+    label = texts.photo_members_yes if members_see else texts.photo_members_no
+    toggle = Button(label, encode(Action.PHOTO_MEMBERS, team.id, "n" if members_see else "y"))
+    return Reply(texts.photo_pick_period.format(team=team.name), (*rows, (toggle,)), edit=edit)
 
 
 def admin_menu(guide: Guide, team: TeamRef) -> Reply:

@@ -91,11 +91,28 @@ class PhotoData:
 
 
 @dataclass(frozen=True)
+class MemberPhotos:
+    """What the members of the person's own team may see of its photo.
+
+    ``shown``: the windows a facilitator has seen, loaded only when ``see`` (the
+    facilitators let members see them); ``photo`` and ``previous`` (the window of the
+    same length before it): loaded only for a window open to the members.
+    """
+
+    see: bool
+    shown: frozenset[Period] = frozenset()
+    photo: PhotoData | None = None
+    previous: PhotoData | None = None
+
+
+@dataclass(frozen=True)
 class TeamNeeds:
     """What to load for a team step: a code to look up, a photo, every team (admins)."""
 
     invite_code: str | None = None
     photo: tuple[int, Period] | None = None
+    member_photos: bool = False  # which windows of their own team's photo a member may see
+    member_photo: tuple[int, Period] | None = None  # and this one's photo, if open to them
     all_teams: bool = False
     menu: int | None = None  # the card of this team (only one the person facilitates)
     own_menu: bool = False  # the card of the team the person belongs to
@@ -106,7 +123,9 @@ class TeamsView:
     """A person's teams: where they belong, what they facilitate, what was looked up.
 
     ``new_codes`` are two fresh random codes, should this step create invites.
-    ``photo`` is only loaded for a team the person facilitates at this moment.
+    ``photo`` is only loaded for a team the person facilitates at this moment, with
+    ``previous``: the window of the same length before it.
+    ``hidden_from_members``: the facilitated teams whose members do not see the photo.
     """
 
     rules: TeamRules
@@ -117,6 +136,9 @@ class TeamsView:
     join_locked_until: datetime | None = None
     invite: InviteView | None = None
     photo: PhotoData | None = None
+    previous: PhotoData | None = None
+    members: MemberPhotos | None = None  # of the person's own team, when asked for
+    hidden_from_members: frozenset[int] = frozenset()
     all_teams: tuple[TeamRef, ...] = ()
     menu: TeamCard | None = None  # the team card ``TeamNeeds`` asked for, if allowed
     shared_dishes: tuple[SharedDish, ...] = ()  # with that card: own dishes its people shared

@@ -76,6 +76,8 @@ class Story(Base):
         ForeignKey("teams.id", ondelete="SET NULL"), index=True
     )
     quote_released: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # the quote was shared knowing the team's members may read it too (not only facilitators)
+    for_members: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     retention_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    false,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -182,6 +183,7 @@ class PhotoMonthQuote(Base):
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
     month: Mapped[str] = mapped_column(String(7))
     text_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
+    for_members: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class TeamMenu(Base):

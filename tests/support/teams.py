@@ -186,9 +186,11 @@ async def add_story(
     kind: StoryKind = StoryKind.STORY,
     opening: str | None = None,
     released: bool = False,
+    for_members: bool = False,
     cipher: TextCipher | None = None,
 ) -> int:
-    """A story as storage keeps it; ``completed_at`` None makes it a draft."""
+    """A story as storage keeps it; ``completed_at`` None makes it a draft (``released``:
+    its opening shared; ``for_members``: knowing the team's members may read it)."""
     story_id = next(_story_ids)
     status = StoryStatus.COMPLETE if completed_at else StoryStatus.DRAFT
     created = completed_at or datetime(2026, 1, 1, tzinfo=UTC)
@@ -202,6 +204,7 @@ async def add_story(
         "completed_at": completed_at,
         "team_id": team_id,
         "quote_released": released,
+        "for_members": for_members,
     }
     await session.execute(insert(Story), [values])
     if opening is not None:

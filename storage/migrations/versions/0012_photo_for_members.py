@@ -1,4 +1,5 @@
-"""the team photo back to the team: whether members see it, and which windows were shown
+"""the team photo back to the team: whether members see it, which windows were shown,
+and which shared quotes were shared knowing the team's members may read them
 
 Revision ID: 0012
 Revises: 0011
@@ -31,9 +32,18 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("team_id", "period", name="pk_photo_shown"),
     )
+    # Quotes shared before members saw photos were shared with facilitators only.
+    for table in ("stories", "photo_month_quotes"):
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.add_column(
+                sa.Column("for_members", sa.Boolean(), nullable=False, server_default=sa.false())
+            )
 
 
 def downgrade() -> None:
+    for table in ("photo_month_quotes", "stories"):
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.drop_column("for_members")
     op.drop_table("photo_shown")
     with op.batch_alter_table("teams") as batch_op:
         batch_op.drop_column("members_see_photo")
