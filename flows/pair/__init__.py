@@ -1,0 +1,1 @@
+"""The pair interview (``/pair``): a colleague asks the questions, the story is the teller's."""
