@@ -56,7 +56,8 @@ def configure_logging(settings: Settings, *, quiet: bool = False) -> None:
     logging.basicConfig(
         level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
-    for noisy in ("httpx", "httpcore", "apscheduler", "aiosqlite", "alembic"):
+    # fontTools lists the glyphs of every PDF it subsets (which letters a person typed)
+    for noisy in ("httpx", "httpcore", "apscheduler", "aiosqlite", "alembic", "fontTools", "fpdf"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
     keep_people_out_of_logs()
 

@@ -144,5 +144,6 @@ async def _retention(services: Services, args: argparse.Namespace) -> int:
         report = await RetentionJob(services.database, retention, send).run()
     unreachable = f" ({report.unreachable} could not be reached)" if report.unreachable else ""
     cards = f" and {report.cards} invitation cards" if report.cards else ""
+    cards += f" and {report.pairs} pair interviews" if report.pairs else ""
     print(f"Told {report.told} people{unreachable}; deleted {report.deleted} stories{cards}.")
     return 0

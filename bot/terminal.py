@@ -1,8 +1,8 @@
 """The terminal chat: the same flows and storage, with quick picks by number.
 
-Files the chat hands over (an export, a chart) are written to a folder of the
+Files the chat hands over (an export, a growth story, a chart) are written to a folder of the
 bot's own (``<data_dir>/files``: mode 0700, files 0600). ``/forget`` deletes
-the exports in it too: they hold the person's words.
+the exports and growth stories in it too: they hold the person's words.
 """
 
 from __future__ import annotations
@@ -24,7 +24,10 @@ from flows.replies import Button, File, ForgetPerson, Outcome, Reply, SetLanguag
 from storage.repositories import People
 
 NUMBERS = re.compile(r"^\s*\d+(\s*[, ]\s*\d+)*\s*$")
-EXPORT_FILE = re.compile(r"^leerverhaal-\d{4}-\d{2}-\d{2}\.(md|json)$")  # export_render.files
+# the person's own words: export_render.files, and the growth story (flows.growth.command)
+EXPORT_FILE = re.compile(
+    r"^leerverhaal-(\d{4}-\d{2}-\d{2}\.(md|json)|growth-\d{4}-\d{2}-\d{2}\.pdf)$"
+)
 LOCAL_USER = 1  # the terminal has one person: whoever sits at it
 
 
@@ -103,6 +106,8 @@ class TerminalChat:
         """
         self.buttons = []
         for reply in replies:
+            if reply.delete:  # deleting messages of a Telegram chat: nothing to show here
+                continue
             lines = ["", reply.text]
             if reply.file is not None:
                 lines.append(f"  [{self._save(reply.file)}]")

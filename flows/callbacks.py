@@ -32,13 +32,15 @@ class Handler(Enum):
     PRIVACY = auto()  # export, forget
     TEAM = auto()  # join, leave
     TEAM_ADMIN = auto()  # an admin's menus for a team
-    PHOTO = auto()  # a facilitator picks a team and a period
+    PHOTO = auto()  # a facilitator picks a team and a period; a member, a period of theirs
     QUOTE = auto()  # share a story's opening with the team, or stop
     NEXT_STEP = auto()  # a suggested or chosen dish: order it, own dish, when
     FOLLOW_UP = auto()  # a check-in's question about the next step: did it, not yet, ...
     INVITE = auto()  # an invitation card for a colleague: dish, topic, own version, send
     MENU = auto()  # a facilitator composes their team's card
     THANKS = auto()  # after "what or who helped most": a thank-you note to pass on, or not
+    GROWTH = auto()  # /growth: the period, the stories left out, make it
+    PAIR = auto()  # a pair interview: who tells, accept, the interviewer's notes, the card
 
 
 class Load(Flag):
@@ -55,6 +57,8 @@ class Load(Flag):
     INVITATIONS = auto()  # the person's invitation cards
     TEAM_MENU = auto()  # the person's teams and the card of the team the button names
     OWN_TEAM_MENU = auto()  # the person's teams and the card of the team they belong to
+    MEMBER_PHOTOS = auto()  # the person's teams and which windows their team's members see
+    MEMBER_PHOTO = auto()  # ... and the photo of the window it names, if open to them
 
 
 @dataclass(frozen=True)
@@ -149,6 +153,13 @@ class Action(StrEnum):
     PHOTO_TEAM = _button("pt", Handler.PHOTO, "team", loads=Load.TEAMS)  # pick a period
     # period: 2026-07, 2026-Q3, 2026-H2, 2026
     PHOTO_PERIOD = _button("pp", Handler.PHOTO, "team", "period", loads=Load.PHOTO)
+    # whether the team's members see the windows its facilitators saw; see: "y" or "n"
+    PHOTO_MEMBERS = _button("pv", Handler.PHOTO, "team", "see", loads=Load.TEAMS)
+    # a member: the windows of their own team open to them, then one of them
+    MEMBER_PHOTO_TEAM = _button("pw", Handler.PHOTO, "team", loads=Load.MEMBER_PHOTOS)
+    MEMBER_PHOTO = _button("pm", Handler.PHOTO, "team", "period", loads=Load.MEMBER_PHOTO)
+    # the photo for a team meeting, with the method's questions, as a PDF and a message
+    SESSION_KIT = _button("pk", Handler.PHOTO, "team", "period", loads=Load.PHOTO)
     QUOTE_SHARE = _button("qs", Handler.QUOTE, STORY)  # share its opening anonymously
     QUOTE_KEEP = _button("qk", Handler.QUOTE, STORY)
     QUOTE_WITHDRAW = _button("qw", Handler.QUOTE, STORY)  # stop sharing it
@@ -203,6 +214,28 @@ class Action(StrEnum):
     )
     # a shared own dish onto the team's card; course "-": ask which course first
     MENU_ADOPT = _button("mj", Handler.MENU, "team", "step", "course", loads=Load.TEAM_MENU)
+    # a pair interview (flows.pair); "pair": its id, checked against the stored pair
+    PAIR_ROLE = _button("yr", Handler.PAIR, "tells")  # who tells: "me" or "you"
+    PAIR_NOT_NOW = _button("yn", Handler.PAIR)
+    PAIR_ACCEPT = _button("ya", Handler.PAIR, "pair")  # the colleague who opened the link
+    PAIR_START = _button("yg", Handler.PAIR, "pair")  # the interviewer is ready
+    PAIR_TOGGLE = _button("yo", Handler.PAIR, "pair", "question", "option")
+    PAIR_DONE = _button("yd", Handler.PAIR, "pair", "question")
+    PAIR_SKIP = _button("yk", Handler.PAIR, "pair", "question")
+    PAIR_STOP = _button("yx", Handler.PAIR, "pair")
+    PAIR_CORRECT = _button("yc", Handler.PAIR, "pair", "question")  # by the one interviewed
+    PAIR_SAVE = _button("ys", Handler.PAIR, "pair")
+    PAIR_DISCARD = _button("yq", Handler.PAIR, "pair")
+    PAIR_SWAP = _button("yw", Handler.PAIR, "pair")  # after saving: the other one tells
+
+    # the growth story (flows.growth): months "6" or "12", or a typed date; then the stories
+    # of the period (a page of them), each left out or taken back in; then make it
+    GROWTH_PERIOD = _button("gp", Handler.GROWTH, "months", loads=Load.STORY_LIST)
+    GROWTH_SINCE = _button("gd", Handler.GROWTH)
+    GROWTH_TOGGLE = _button("gt", Handler.GROWTH, STORY, "page", loads=Load.STORY_LIST)
+    GROWTH_PAGE = _button("gn", Handler.GROWTH, "page", loads=Load.STORY_LIST)
+    GROWTH_MAKE = _button("gm", Handler.GROWTH, loads=Load.EXPORT)
+    GROWTH_STOP = _button("gx", Handler.GROWTH)
 
 
 _BY_CODE = {action.value: action for action in Action}

@@ -16,11 +16,13 @@ from flows.checkins import settings as checkin_settings
 from flows.checkins import story as checkin
 from flows.content.guide import guide_for
 from flows.events import CheckinDue, Command, Event, Location, Media, Press, Text
+from flows.growth import command as growth
 from flows.interview import greeting, hello, long_text, thanks
 from flows.interview import steps as interview
 from flows.menu import command as menu_command
 from flows.menu import compose, follow_up, invitation, next_step
 from flows.menu.needs import menu_needs
+from flows.pair import route as pair
 from flows.privacy import commands as privacy
 from flows.replies import Outcome, PersonActive
 from flows.states import State, Step
@@ -39,8 +41,9 @@ def needs(state: State, event: Event) -> Needs:
     base = invitation.needs(
         event, teams.needs(event, privacy.needs(event, interview.needs(state, event)))
     )
+    base = growth.needs(state, event, base)
     wanted = menu_command.needs(state, event)
-    base = menu_needs(state, event, base)
+    base = pair.needs(state, event, menu_needs(state, event, base))
     return base if wanted is None else replace(base, teams=wanted)
 
 
@@ -62,6 +65,8 @@ def _route(turn: Turn, event: Event) -> Outcome:
     step_now = turn.state.step
     if hello.is_hello(event):  # someone passed the bot's link on: introduce it, then greet
         return hello.introduce(turn, _route(turn, hello.GREETING))
+    if (paired := pair.on_event(turn, event)) is not None:  # before all: two people wait
+        return paired
     if greeting.asks_language(turn, event):  # first contact: which language, before all
         return greeting.ask_language(_leave_settings(turn), event)
     if (invited := invitation.on_event(turn, event)) is not None:
@@ -71,6 +76,8 @@ def _route(turn: Turn, event: Event) -> Outcome:
             return checkins.on_due(turn)
         case Command(name="checkin"):
             return checkin.start(_leave_settings(turn))
+        case Command(name=growth.COMMAND):
+            return growth.on_command(_leave_settings(turn))
         case Command(name="menu"):
             return menu_command.on_command(turn)
         case Command(name=name) if name in SETTINGS_COMMANDS and step_now in IN_STORY:
@@ -96,6 +103,8 @@ def _route(turn: Turn, event: Event) -> Outcome:
             return next_step.on_input(turn, event)
         case Text() | Media() if step_now in follow_up.STEPS:
             return follow_up.on_input(turn, event)
+        case Text() | Media() if step_now in growth.STEPS:
+            return growth.on_input(turn, event)
         case Text() if step_now in SETTINGS_STEPS:
             return checkin_settings.on_text(turn, event)
         case Location() if step_now is Step.SETTINGS_ZONE:
@@ -148,6 +157,10 @@ def _on_press(turn: Turn, press: Press) -> Outcome:
             return invitation.on_press(turn, pressed)
         case Handler.THANKS:
             return thanks.on_press(turn, pressed)
+        case Handler.GROWTH:
+            return growth.on_press(turn, pressed)
+        case Handler.PAIR:  # (taken by pair.on_event before this)
+            return turn.outcome(notice=turn.guide.texts.invalid_button)
         case _:
             assert_never(pressed.action.handler)
 
@@ -174,6 +187,8 @@ def _leave_settings(turn: Turn) -> Turn:
         *follow_up.STEPS,
         Step.CHECKIN_ASKED,
         Step.CHECKIN_THROUGH,
+        *growth.STEPS,
+        Step.PAIR_INVITED,
     )
     if turn.state.step not in leaves:
         return turn

@@ -47,9 +47,11 @@ class Edited:
 
 @dataclass(frozen=True)
 class Press:
-    """A button press, carrying the raw callback data (untrusted)."""
+    """A button press, carrying the raw callback data (untrusted), and the message the
+    button was on (when the adapter knows it)."""
 
     data: str
+    message_id: int | None = None
 
 
 @dataclass(frozen=True)

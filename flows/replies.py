@@ -8,6 +8,7 @@ from datetime import datetime
 from flows.checkins.schedule import CheckinRule
 from flows.menu.effects import NextStepEffect
 from flows.menu.invitation_data import SaveInvitation
+from flows.pair.data import PairEffect
 from flows.states import State, StoryKind
 from flows.teams.effects import TeamEffect
 
@@ -43,12 +44,15 @@ class Reply:
     """A message to show. ``edit`` replaces the message whose button was pressed.
 
     With a ``file``, the text is its caption (Telegram allows 1024 characters).
+    With ``delete``, it shows nothing: those messages of the chat are deleted (the text is
+    ignored; Telegram deletes only messages younger than 48 hours).
     """
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     edit: bool = False
     file: File | None = None
+    delete: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -142,14 +146,25 @@ Effect = (
     | TeamEffect
     | NextStepEffect
     | SaveInvitation
+    | PairEffect
 )
 
 
 @dataclass(frozen=True)
+class Letter:
+    """Messages for another person's chat (a pair interview's partner), sent with the step."""
+
+    chat_id: int
+    replies: tuple[Reply, ...]
+
+
+@dataclass(frozen=True)
 class Outcome:
-    """The result of one step: new state, messages, storage effects, a toast."""
+    """The result of one step: new state, messages, storage effects, a toast, and
+    ``letters`` to other chats."""
 
     state: State
     replies: tuple[Reply, ...] = ()
     effects: tuple[Effect, ...] = ()
     notice: str | None = None
+    letters: tuple[Letter, ...] = ()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
@@ -30,6 +30,13 @@ class Step(StrEnum):
     # an invitation card for a colleague (flows.menu.invitation): state.dish, state.invitation
     INVITE_TOPIC = "invite_topic"  # waiting for what the person would like to talk about
     INVITE_OWN = "invite_own"  # waiting for the person's own version of the card
+    # a pair interview (flows.pair): state.pair says which
+    PAIR_INVITED = "pair_invited"  # a colleague's link opened: accept it?
+    PAIR_ASKING = "pair_asking"  # the interviewer: the next text is what they heard
+    PAIR_CORRECTING = "pair_correcting"  # the person interviewed types their own version
+    # the growth story (flows.growth): state.since, state.left_out
+    GROWTH_SINCE = "growth_since"  # waiting for a typed date the period starts on
+    GROWTH_PICK = "growth_pick"  # the period's stories shown: leave any out, then make it
 
     @classmethod
     def _missing_(cls, value: object) -> Step | None:
@@ -81,6 +88,9 @@ class State(BaseModel):
     invitation: int | None = None  # INVITE_OWN: the card the person's own version replaces
     team_id: int | None = None  # MENU_OWN: the team whose card gets the dish
     course: str | None = None  # MENU_OWN: in which course
+    pair: int | None = None  # PAIR_*: the pair interview (PAIR_ASKING, _CORRECTING: .question)
+    since: date | None = None  # GROWTH_PICK: the first day of the growth story's period
+    left_out: tuple[int, ...] = ()  # GROWTH_PICK: the stories to leave out of it
 
     def to_json(self) -> str:
         """Serialise for storage."""

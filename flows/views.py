@@ -8,6 +8,7 @@ from datetime import datetime
 from flows.checkins.schedule import CheckinRule
 from flows.menu.invitation_data import InvitationView
 from flows.menu.views import NextStepRecord, NextStepView
+from flows.pair.data import PairNeeds, PairView
 from flows.policy import PrivacyPolicy
 from flows.states import State, StoryKind, StoryStatus
 from flows.teams.views import TeamNeeds, TeamsView
@@ -84,6 +85,7 @@ class Needs:
     teams: TeamNeeds | None = None  # the person's teams, and what a team step looks up
     next_step: bool = False  # the person's open next step (flows.menu)
     invitations: bool = False  # the person's invitation cards (flows.menu.invitation)
+    pair: PairNeeds | None = None  # a pair interview (flows.pair)
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,8 @@ class PersonView:
     welcomed: bool = True  # False: the long first welcome was never shown
     next_step: NextStepView | None = None  # the open one, loaded when Needs.next_step
     invitations: tuple[InvitationView, ...] | None = None  # newest first, when Needs.invitations
+    pair: PairView | None = None  # loaded when Needs.pair (None: none, or not theirs)
+    pair_token: str = ""  # when Needs.pair: a fresh random token for a new invitation
 
 
 # --- everything stored about one person, as plain data: what /export hands over ----

@@ -24,6 +24,7 @@ from flows.menu.effects import (
     ShareOwnDish,
 )
 from flows.menu.invitation_data import SaveInvitation
+from flows.pair.data import ChangePair, CreatePair, EndPair
 from flows.replies import (
     CompleteStory,
     CreateStory,
@@ -43,7 +44,9 @@ from flows.teams.effects import (
     JoinFailed,
     JoinTeam,
     LeaveTeam,
+    MembersSeePhoto,
     NewInvite,
+    PhotoSeen,
     RevokeInvites,
     SaveTeamCard,
     ShareQuote,
@@ -55,6 +58,7 @@ from storage.erasure import erase_person
 from storage.invitations import Invitations
 from storage.models import Person
 from storage.next_steps import NextSteps
+from storage.pairs import Pairs
 from storage.repositories import People, Stories
 from storage.team_store import Teams
 
@@ -90,6 +94,7 @@ class _Step:
     teams: Teams
     next_steps: NextSteps
     invitations: Invitations
+    pairs: Pairs
     active: bool = False
     erase: bool = False
 
@@ -139,6 +144,10 @@ class _Step:
                 await self.teams.save_card(person.id, effect.team_id, effect.card, now)
             case ShareQuote():
                 await self.teams.share_quote(person.id, effect.story_id, effect.shared)
+            case PhotoSeen():
+                await self.teams.photo_seen(person.id, effect.team_id, effect.period, now)
+            case MembersSeePhoto():
+                await self.teams.let_members_see(person.id, effect.team_id, effect.see)
             case OrderNextStep():
                 await self.next_steps.order(person.id, effect, now)
             case SetNextStepDue():
@@ -151,6 +160,12 @@ class _Step:
                 await self.next_steps.asked(person.id, effect.step_id)
             case SaveInvitation():
                 await self.invitations.save(person.id, effect, now)
+            case CreatePair():
+                await self.pairs.create(person.id, effect, now)
+            case ChangePair():
+                await self.pairs.change(person.id, effect, now)
+            case EndPair():
+                await self.pairs.end(person.id, effect.pair_id)
             case _:
                 unhandled(effect)
 
@@ -175,6 +190,7 @@ async def apply_effects(
         Teams(session, cipher),
         NextSteps(session, cipher),
         Invitations(session, cipher),
+        Pairs(session, cipher),
     )
     for effect in effects:
         await step.apply(effect)

@@ -85,6 +85,8 @@ def _reply_json(reply: Reply) -> dict[str, Any]:
         data["b"] = [[_button_json(b) for b in row] for row in reply.buttons]
     if reply.edit:
         data["e"] = True
+    if reply.delete:
+        data["x"] = list(reply.delete)
     if reply.file is not None:
         data["f"] = {
             "n": reply.file.filename,
@@ -101,6 +103,7 @@ def _reply_from(data: dict[str, Any]) -> Reply:
         buttons=tuple(tuple(_button_from(button) for button in row) for row in data.get("b", ())),
         edit=bool(data.get("e")),
         file=File(file["n"], base64.b64decode(file["d"]), bool(file["p"])) if file else None,
+        delete=tuple(data.get("x", ())),
     )
 
 

@@ -25,6 +25,7 @@ from flows.teams.views import TeamRules, TeamsView
 from flows.views import Needs, PersonRecord, PersonView
 
 BIGGEST_STORY_ID = 2**52 + 1  # bot.engine.conversation.new_story_id: randbits(52) + 1
+PAIR_ID = encode_id(BIGGEST_STORY_ID)
 
 # Typical arguments for every action, as the renderer passes them.
 EXAMPLES: dict[Action, tuple[str | int, ...]] = {
@@ -78,6 +79,10 @@ EXAMPLES: dict[Action, tuple[str | int, ...]] = {
     Action.ADMIN_REVOKE: ("2s",),
     Action.PHOTO_TEAM: ("zzzzzz",),
     Action.PHOTO_PERIOD: ("zzzzzz", "2026-Q3"),
+    Action.PHOTO_MEMBERS: ("zzzzzz", "n"),
+    Action.MEMBER_PHOTO_TEAM: ("zzzzzz",),
+    Action.MEMBER_PHOTO: ("zzzzzz", "2026-Q3"),
+    Action.SESSION_KIT: ("zzzzzz", "2026-Q3"),
     Action.QUOTE_SHARE: (BIGGEST_STORY_ID,),
     Action.QUOTE_KEEP: (BIGGEST_STORY_ID,),
     Action.QUOTE_WITHDRAW: (BIGGEST_STORY_ID,),
@@ -107,6 +112,25 @@ EXAMPLES: dict[Action, tuple[str | int, ...]] = {
     Action.INVITE_STOP: (),
     Action.THANKS: (BIGGEST_STORY_ID,),
     Action.THANKS_NO: (BIGGEST_STORY_ID,),
+    # a pair interview: its id (in base 36) is a story id reserved by the step that invited
+    Action.PAIR_ROLE: ("you",),
+    Action.PAIR_NOT_NOW: (),
+    Action.PAIR_ACCEPT: (PAIR_ID,),
+    Action.PAIR_START: (PAIR_ID,),
+    Action.PAIR_TOGGLE: (PAIR_ID, "obstacles", "unclear_expectations"),
+    Action.PAIR_DONE: (PAIR_ID, "helped_most"),
+    Action.PAIR_SKIP: (PAIR_ID, "helped_most"),
+    Action.PAIR_STOP: (PAIR_ID,),
+    Action.PAIR_CORRECT: (PAIR_ID, "helped_most"),
+    Action.PAIR_SAVE: (PAIR_ID,),
+    Action.PAIR_DISCARD: (PAIR_ID,),
+    Action.PAIR_SWAP: (PAIR_ID,),
+    Action.GROWTH_PERIOD: ("12",),
+    Action.GROWTH_SINCE: (),
+    Action.GROWTH_TOGGLE: (BIGGEST_STORY_ID, "2"),  # the story, the page it is on
+    Action.GROWTH_PAGE: ("2",),
+    Action.GROWTH_MAKE: (),
+    Action.GROWTH_STOP: (),
 }
 
 
@@ -134,11 +158,14 @@ def test_action_codes_are_unique_and_stable() -> None:
     assert [a.value for a in Action] == [
         "go", "nn", "t", "d", "s", "b", "ok", "ch", "e", "c", "x", "xy", "r", "f", "l", "lg",
         "li", "ts", "zl", "zt", "zs", "so", "sp", "zz", "sr", "sd", "st", "sw", "sx", "mv", "pz",
-        "ex", "fg", "fy", "fn", "jy", "jn", "tl", "ty", "ta", "ti", "tr", "pt", "pp", "qs",
+        "ex", "fg", "fy", "fn", "jy", "jn", "tl", "ty", "ta", "ti", "tr", "pt", "pp", "pv",
+        "pw", "pm", "pk", "qs",
         "qk", "qw", "fx", "eg", "nt", "nd", "ls", "zp",
         "no", "nx", "ns", "nc", "nm", "nw", "ud", "uy", "un", "uk", "uc",
         "vp", "vd", "vs", "vk", "vo", "vx", "hy", "hn", "mc", "mk", "ma", "mo", "mq", "nh",
         "mj",
+        "yr", "yn", "ya", "yg", "yo", "yd", "yk", "yx", "yc", "ys", "yq", "yw",
+        "gp", "gd", "gt", "gn", "gm", "gx",
     ]  # fmt: skip
 
 
@@ -281,7 +308,14 @@ def test_longest_keys_the_guide_allows_still_fit() -> None:
 
 NOW = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
 LOADS_TEAMS = (
-    Load.TEAMS | Load.ALL_TEAMS | Load.INVITE | Load.PHOTO | Load.TEAM_MENU | Load.OWN_TEAM_MENU
+    Load.TEAMS
+    | Load.ALL_TEAMS
+    | Load.INVITE
+    | Load.PHOTO
+    | Load.TEAM_MENU
+    | Load.OWN_TEAM_MENU
+    | Load.MEMBER_PHOTOS
+    | Load.MEMBER_PHOTO
 )
 
 

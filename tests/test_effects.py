@@ -29,6 +29,7 @@ from flows.menu.effects import (
 from flows.menu.invitation_data import SaveInvitation
 from flows.menu.team_card import default_card
 from flows.menu.views import Due, StepStatus
+from flows.pair.data import ChangePair, CreatePair, EndPair, PairStatus
 from flows.replies import (
     CompleteStory,
     CreateStory,
@@ -49,11 +50,14 @@ from flows.teams.effects import (
     JoinFailed,
     JoinTeam,
     LeaveTeam,
+    MembersSeePhoto,
     NewInvite,
+    PhotoSeen,
     RevokeInvites,
     SaveTeamCard,
     ShareQuote,
 )
+from flows.teams.periods import Period, Span
 from flows.teams.views import Role
 from storage import effects
 from storage.crypto import TextCipher
@@ -89,7 +93,12 @@ ROUTES: dict[Effect, str] = {
     NextStepAsked(7): "NextSteps.asked",
     ShareOwnDish(7, True): "NextSteps.share",
     SaveTeamCard(3, default_card(menu())): "Teams.save_card",
+    PhotoSeen(3, Period(2026, Span.MONTH, 2)): "Teams.photo_seen",
+    MembersSeePhoto(3, False): "Teams.let_members_see",
     SaveInvitation(7, "sparring", "Would you spar with me?"): "Invitations.save",
+    CreatePair(7, "t" * 22, True): "Pairs.create",
+    ChangePair(7, 1, PairStatus.ASKING, "how"): "Pairs.change",
+    EndPair(7): "Pairs.end",
 }
 
 
@@ -130,7 +139,7 @@ class FakeSession:
 def calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every handler that runs, as "Repository.method" (or "erase_person")."""
     made: list[str] = []
-    for name in ("People", "Stories", "Checkins", "Teams", "NextSteps", "Invitations"):
+    for name in ("People", "Stories", "Checkins", "Teams", "NextSteps", "Invitations", "Pairs"):
         monkeypatch.setattr(effects, name, lambda *_, name=name: Recorder(name, made))
     monkeypatch.setattr(effects, "erase_person", Recorder("erase_person", made))
     return made

@@ -25,6 +25,9 @@ HEAVY = (
     "mako",
     "aiohttp",
     "aiosqlite",  # only once a SQLite database is opened: never on PostgreSQL
+    "fpdf",  # only once a PDF is made (flows/documents/pdf.py)
+    "fontTools",
+    "uharfbuzz",
 )
 
 

@@ -23,6 +23,7 @@ APP_TABLES = {
     "checkin_schedules",
     "next_steps",
     "invitations",
+    "pair_interviews",
     "team_menus",
     "teams",
     "team_invites",

@@ -38,6 +38,7 @@ from storage.inbox import InboxKey, NotYourTurn, Turn, first_time
 from storage.invitations import Invitations
 from storage.models import Person
 from storage.next_steps import NextSteps
+from storage.pairs import Pairs
 from storage.repositories import People, StaleDecision, Stories
 from storage.team_store import Teams
 
@@ -61,6 +62,11 @@ class Acknowledgement(Protocol):
 def utc_now() -> datetime:
     """The real clock."""
     return datetime.now(UTC)
+
+
+def new_token() -> str:
+    """An unguessable token for an invitation link (128 bits, 22 characters)."""
+    return secrets.token_urlsafe(16)
 
 
 def new_story_id() -> int:
@@ -289,6 +295,12 @@ class Conversations:
                 if needed.invitations
                 else None
             ),
+            pair=(
+                await Pairs(session, self.cipher).view(person.id, needed.pair, now)
+                if needed.pair
+                else None
+            ),
+            pair_token=new_token() if needed.pair else "",
         )
         outcome = dialogue.step(view, event)
         applied = await apply_effects(
@@ -301,7 +313,7 @@ class Conversations:
         people = People(session)
         if not await people.save_state(person, outcome.state, version, now, active=applied.active):
             raise _Retry
-        log.info(
+        log.debug(
             "person %d: %s -> %s (%d effects)",
             person.id,
             type(event).__name__,

@@ -63,6 +63,7 @@ class Ticket:
         self.received = received
         self.make = make
         self.pending: Pending | None = None
+        self.letters: list[Pending] = []  # to other chats (a pair interview's partner)
 
     async def begin(self, session: AsyncSession, now: datetime) -> Turn:
         """Mark the update handled, if it is its turn and it was not yet."""
@@ -70,8 +71,15 @@ class Ticket:
         return await inbox.mark_handled(self.received.key, self.received.lane, now)
 
     async def finish(self, session: AsyncSession, outcome: Outcome, now: datetime) -> None:
-        """Put the step's replies in the outbox."""
+        """Put the step's replies in the outbox, and its letters to other chats."""
         self.pending = await self.engine.store_delivery(session, self.make(outcome), now)
+        self.letters = []  # (a step decided again stores them again)
+        for letter in outcome.letters:
+            stored = await self.engine.store_delivery(
+                session, Delivery(letter.chat_id, letter.replies), now
+            )
+            if stored is not None:
+                self.letters.append(stored)
 
     def hand_over(self) -> asyncio.Future[None] | None:
         """After the commit: hand the replies to this instance's sender.
@@ -79,6 +87,8 @@ class Ticket:
         Returns a future done once they were delivered here (None when another
         instance sends them, or there is nothing to send).
         """
+        for letter in self.letters:
+            self.engine.hand_over(letter)
         if self.pending is None or not self.engine.leadership():
             return None
         delivered = self.engine.sender.when_sent(self.pending.id)

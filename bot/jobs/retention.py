@@ -1,5 +1,6 @@
 """The daily retention job: tell people ahead, then delete expired stories; and delete
-invitation cards older than 30 days (``storage.invitations``), whatever the story period.
+invitation cards older than 30 days (``storage.invitations``), whatever the story period,
+and pair interviews past their time (``storage.pairs``).
 
 The rules (what expires when, who is told when) are in ``flows.policy`` and
 ``storage.retention``; the database says what is due, so a run missed during
@@ -29,6 +30,7 @@ from flows.states import State
 from storage.database import Database
 from storage.erasure import reclaim_space
 from storage.invitations import delete_old_cards
+from storage.pairs import delete_expired_pairs
 from storage.repositories import People
 from storage.retention import ExpiringStories, RetentionNotice
 
@@ -45,6 +47,7 @@ class RetentionReport:
     deleted: int = 0
     unreachable: int = 0  # blocked the bot or gone: counted as told
     cards: int = 0  # invitation cards deleted (older than 30 days)
+    pairs: int = 0  # pair interviews deleted (expired: ``flows.pair.data.LIFETIME``)
 
 
 def notice_reply(notice: RetentionNotice, retention: Retention, now: datetime) -> Reply:
@@ -69,11 +72,12 @@ class RetentionJob:
         now = self.clock()
         async with self.database.transaction() as session:
             cards = await delete_old_cards(session, now)
-        if cards:
-            log.info("retention: %d invitation cards deleted", cards)
+            pairs = await delete_expired_pairs(session, now)
+        if cards or pairs:
+            log.info("retention: %d invitation cards, %d pair interviews deleted", cards, pairs)
         cutoffs = self.retention.cutoffs(now)
         if cutoffs is None:
-            return RetentionReport(cards=cards)
+            return RetentionReport(cards=cards, pairs=pairs)
         async with self.database.transaction() as session:
             notices = await ExpiringStories(session).due_notices(cutoffs)
         told = unreachable = 0
@@ -102,7 +106,7 @@ class RetentionJob:
                 await ExpiringStories(session).mark_told(notice, now)
         async with self.database.transaction() as session:
             deleted = await ExpiringStories(session).delete_expired(cutoffs)
-        if deleted or cards:
+        if deleted or cards or pairs:
             await reclaim_space(self.database)
         log.info(
             "retention: %d people told, %d could not be, %d stories deleted",
@@ -110,7 +114,7 @@ class RetentionJob:
             unreachable,
             deleted,
         )
-        return RetentionReport(told, deleted, unreachable, cards)
+        return RetentionReport(told, deleted, unreachable, cards, pairs)
 
 
 async def tell_on_arrival(

@@ -42,6 +42,7 @@ warnings.filterwarnings("ignore", message=r"Please use 'Bot\.", category=PTBUser
 NOTICE_LIMIT = 200  # Telegram's limit for callback answers
 CAPTION_LIMIT = 1024
 NOT_MODIFIED = "not modified"
+DELETE_LIMIT = 100  # message ids in one deleteMessages call
 
 
 def inline_button(button: Button) -> InlineKeyboardButton:
@@ -129,6 +130,9 @@ async def _send_part(bot: ExtBot[None], delivery: Delivery, part: int) -> None:
     if reply.file is not None:
         await _send_file(bot, chat_id, reply)
         return
+    if reply.delete:
+        await _delete(bot, chat_id, reply.delete)
+        return
     if index == _edit_index(delivery) and await _edit(bot, delivery, reply):
         return
     text = fit(reply.text, MESSAGE_LIMIT)
@@ -141,6 +145,17 @@ async def _call(bot: ExtBot[None], method: str, **parameters: object) -> None:
     with its keyboard: a good part of the CPU of every reply)."""
     given = {name: value for name, value in parameters.items() if value is not None}
     await bot.do_api_request(method, given)
+
+
+async def _delete(bot: ExtBot[None], chat_id: int, message_ids: tuple[int, ...]) -> None:
+    """Delete messages of a chat, up to 100 a call (Telegram skips the ones it cannot find);
+    messages older than 48 hours Telegram refuses to delete: they stay, and it is logged."""
+    for start in range(0, len(message_ids), DELETE_LIMIT):
+        chunk = list(message_ids[start : start + DELETE_LIMIT])
+        try:
+            await _call(bot, "deleteMessages", chat_id=chat_id, message_ids=chunk)
+        except BadRequest as exc:
+            log.warning("could not delete %d messages: %s", len(chunk), without_messages(exc))
 
 
 async def _answer_query(bot: ExtBot[None], delivery: Delivery) -> None:

@@ -85,8 +85,9 @@ def _language(update: Update) -> str:
 
 def _event(update: Update) -> Event | None:
     """The flow event of an update in a private chat, or None when there is none."""
-    if update.callback_query is not None:
-        return Press(update.callback_query.data or "")
+    if (query := update.callback_query) is not None:
+        message = query.message
+        return Press(query.data or "", message.message_id if message is not None else None)
     if update.edited_message is not None:
         edited = update.edited_message
         return Edited(edited.text, edited.message_id) if edited.text is not None else None

@@ -40,7 +40,14 @@ UNANSWERED_BEFORE_SLOWING = 3
 ABANDONED_AFTER = timedelta(hours=12)  # a story untouched this long no longer holds checkins back
 STAMP_TOLERANCE_MINUTES = 10
 RETIRED_WITHIN = 366 * 24 * 60  # minutes: older checkins' buttons only get a notice
-BUSY = (*IN_STORY, Step.SETTINGS_ZONE, Step.SETTINGS_TIME, Step.SETTINGS_PAUSE)
+BUSY = (
+    *IN_STORY,
+    Step.SETTINGS_ZONE,
+    Step.SETTINGS_TIME,
+    Step.SETTINGS_PAUSE,
+    Step.PAIR_ASKING,  # interviewing a colleague (flows.pair)
+    Step.PAIR_CORRECTING,
+)
 ASKING = (Step.CHECKIN_ASKED, Step.FOLLOW_UP)  # a check-in's message waits for an answer
 
 

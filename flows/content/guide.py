@@ -17,6 +17,9 @@ from typing import Any
 from babel import Locale
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from flows.content.growth_texts import GrowthTexts
+from flows.content.pair_texts import PairTexts
+from flows.content.team_texts import TeamTexts
 from flows.content.texts import (
     CheckinTexts,
     Commands,
@@ -24,7 +27,6 @@ from flows.content.texts import (
     PrivacyTexts,
     ReflectTexts,
     SettingsTexts,
-    TeamTexts,
     Texts,
     ThanksTexts,
 )
@@ -147,6 +149,8 @@ class Guide(_Strict):
     reflect: ReflectTexts
     next_steps: NextStepTexts
     thanks: ThanksTexts
+    pair: PairTexts
+    growth: GrowthTexts
 
     @model_validator(mode="after")
     def _reflect_names_the_options(self) -> Guide:
@@ -260,6 +264,8 @@ def _shape(guide: Guide) -> dict[str, Any]:
             **_section_placeholders("privacy.", guide.privacy),
             **_section_placeholders("teams.", guide.teams),
             **_section_placeholders("next_steps.", guide.next_steps),
+            **_section_placeholders("pair.", guide.pair.model_copy(update={"tips": ""})),
+            **_section_placeholders("growth.", guide.growth),
         },
         "thanks": sorted(guide.thanks.notes),
     }

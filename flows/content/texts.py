@@ -187,6 +187,8 @@ class Commands(_Strict):
     forget: str
     team: str
     menu: str
+    growth: str
+    pair: str
     cancel: str
 
 
@@ -320,71 +322,3 @@ class PrivacyTexts(_Strict):
     file_story_told: str
     file_invitations: str
     file_invitation_line: str  # {date}, {dish}
-
-
-class TeamTexts(_Strict):
-    """What the bot says about teams, invites, the team photo and shared quotes."""
-
-    join_usage: str
-    join_confirm: str
-    join_switch: str
-    join_yes: str
-    join_no: str
-    joined: str
-    join_cancelled: str
-    already_member: str
-    code_invalid: str
-    join_locked: str
-    facilitator_confirm: str
-    facilitator_yes: str
-    facilitator_added: str  # the role, introduced; {delivery} is one of the texts below
-    facilitator_delivery_monthly: str
-    facilitator_delivery_quarterly: str
-    facilitator_delivery_half_yearly: str
-    facilitator_delivery_yearly: str
-    facilitator_delivery_off: str
-    already_facilitator: str
-    member_cannot_facilitate: str
-    facilitator_cannot_join: str
-    team_none: str
-    team_current: str
-    team_facilitates: str
-    leave: str
-    leave_sure: str
-    leave_yes: str
-    left: str
-    admin_only: str
-    newteam_usage: str
-    team_created: str
-    member_invite: str
-    facilitator_invite: str
-    teams_title: str
-    teams_empty: str
-    team_menu: str
-    new_member_code: str
-    new_facilitator_link: str
-    revoke_codes: str
-    codes_revoked: str
-    photo_not_facilitator: str
-    photo_pick_team: str
-    photo_pick_period: str
-    photo_not_enough: str
-    photo_title: str
-    photo_summary: str
-    photo_item: str
-    photo_recurring: str
-    photo_withheld: str
-    photo_quotes: str
-    photo_dishes: str
-    photo_dish: str
-    photo_own_dish: str
-    chart_axis: str
-    period_quarter: str
-    period_half: str
-    quote_offer: str
-    quote_share: str
-    quote_keep: str
-    quote_shared: str
-    quote_kept: str
-    quote_withdraw: str
-    quote_withdrawn: str

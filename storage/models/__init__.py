@@ -8,6 +8,7 @@ Free text (what a person wrote) is only ever stored encrypted, e.g. in
 from storage.models.base import Base, UTCDateTime, new_photo_token
 from storage.models.engine import InboxUpdate, Lease, OutboxMessage
 from storage.models.next_steps import Invitation, NextStep
+from storage.models.pairs import PairInterview
 from storage.models.people import (
     Answer,
     CheckinSchedule,
@@ -45,6 +46,7 @@ __all__ = [
     "Membership",
     "NextStep",
     "OutboxMessage",
+    "PairInterview",
     "Person",
     "PhotoDelivery",
     "PhotoMonth",

@@ -69,6 +69,7 @@ class BotMethods:
             "editMessageCaption": self._edit_message_caption,
             "editMessageReplyMarkup": self._edit_message_reply_markup,
             "deleteMessage": self._delete_message,
+            "deleteMessages": self._delete_messages,
             "answerCallbackQuery": self._answer_callback_query,
             "sendDocument": lambda p, f: self._send_file("document", p, f),
             "sendPhoto": lambda p, f: self._send_file("photo", p, f),
@@ -202,6 +203,20 @@ class BotMethods:
             message.deleted = True
         elif chat.user_messages.pop(params.get("message_id"), None) is None:  # type: ignore[arg-type]
             raise ApiError(400, "Bad Request: message to delete not found")
+        return True
+
+    def _delete_messages(self, params: Params, files: Files) -> bool:
+        """Up to 100 messages at once; the ones not found are skipped (as Telegram does)."""
+        chat = self._chat_for(params)
+        ids = params.get("message_ids")
+        if not isinstance(ids, list) or not 1 <= len(ids) <= 100:
+            raise ApiError(400, "Bad Request: message_ids must be a list of 1-100 ids")
+        for message_id in ids:
+            message = chat.bot_message(message_id)
+            if message is not None:
+                message.deleted = True
+            else:
+                chat.user_messages.pop(message_id, None)
         return True
 
     def _send_file(self, kind: str, params: Params, files: Files) -> dict[str, Any]:
