@@ -72,7 +72,7 @@ class TerminalChat:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         os.fchmod(fd, 0o600)  # an earlier file of the same name may have had another mode
         with os.fdopen(fd, "wb") as handle:
-            handle.write(file.data)
+            handle.write(file.content())
         return path
 
     def _forget_files(self) -> None:

@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from flows.documents.pdf import Block, BlockKind, Document
 from flows.replies import Button, File, Reply
 from storage.claims import claim_statements
 from storage.crypto import TextCipher
@@ -93,7 +94,19 @@ def _reply_json(reply: Reply) -> dict[str, Any]:
             "d": base64.b64encode(reply.file.data).decode("ascii"),
             "p": reply.file.picture,
         }
+        if (document := reply.file.document) is not None:
+            data["f"]["k"] = [[block.kind.value, block.text] for block in document.blocks]
+            data["f"]["t"] = document.title
+            data["f"]["l"] = document.language
     return data
+
+
+def _file_from(data: dict[str, Any]) -> File:
+    document = None
+    if "k" in data:
+        blocks = tuple(Block(BlockKind(kind), text) for kind, text in data["k"])
+        document = Document(blocks, data["t"], data["l"])
+    return File(data["n"], base64.b64decode(data["d"]), bool(data["p"]), document)
 
 
 def _reply_from(data: dict[str, Any]) -> Reply:
@@ -102,7 +115,7 @@ def _reply_from(data: dict[str, Any]) -> Reply:
         text=data["t"],
         buttons=tuple(tuple(_button_from(button) for button in row) for row in data.get("b", ())),
         edit=bool(data.get("e")),
-        file=File(file["n"], base64.b64decode(file["d"]), bool(file["p"])) if file else None,
+        file=_file_from(file) if file else None,
         delete=tuple(data.get("x", ())),
     )
 

@@ -118,3 +118,18 @@ async def test_the_one_trip_sqlite_driver_fits_the_installed_libraries(tmp_path:
             assert isinstance(raw.dbapi_connection, OneTripConnection)
     finally:
         await database.dispose()
+
+
+def test_a_pdf_waits_in_the_outbox_as_its_blocks_and_is_laid_out_when_sent() -> None:
+    """The step stores the document, not its bytes: the sender lays it out later, off the
+    event loop and after the transaction; the blocks come back from the outbox unchanged."""
+    from flows.documents.pdf import Block, BlockKind, Document
+    from flows.replies import File, Reply
+    from storage.outbox import decode, encode
+
+    blocks = (Block(BlockKind.TITLE, "Mijn groeiverhaal"), Block(BlockKind.QUOTE, "שלום 🙂"))
+    document = File("growth.pdf", b"", document=Document(blocks, "Mijn groeiverhaal", "nl"))
+    back = decode(7, encode(Delivery(7, (Reply("caption", file=document),))))
+    file = back.replies[0].file
+    assert file is not None and file.data == b"" and file.document == document.document
+    assert file.content().startswith(b"%PDF-")

@@ -34,7 +34,7 @@ def photo_of(guide_language: str = "en", **changes: object) -> TeamPhoto:
 def pdf_text(reply: Reply) -> tuple[PdfReader, str]:
     assert reply.file is not None and not reply.file.picture
     assert reply.file.filename == "session-kit-2026-02.pdf"
-    reader = PdfReader(io.BytesIO(reply.file.data), strict=True)
+    reader = PdfReader(io.BytesIO(reply.file.content()), strict=True)
     return reader, " ".join("\n".join(p.extract_text() for p in reader.pages).split())
 
 

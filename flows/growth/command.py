@@ -20,7 +20,7 @@ from datetime import date
 from flows.callbacks import Action, Pressed, encode
 from flows.dates import short_date
 from flows.documents.message import message_parts, message_text
-from flows.documents.pdf import pdf_bytes
+from flows.documents.pdf import Document
 from flows.events import Event, Media, Text
 from flows.growth.period import MONTHS, Period, from_button, typed_start
 from flows.growth.story import amount, chosen, growth_blocks, local_date_of
@@ -184,8 +184,8 @@ def _make(turn: Turn, period: Period, left_out: tuple[int, ...]) -> Outcome:
     start, end = local_date_of(period, guide.language)
     made = texts.made.format(start=start, end=end, stories=amount(guide, picked))
     parts = message_parts(message_text(blocks))
-    pdf = pdf_bytes(blocks, title=texts.title, language=guide.language)
-    document = File(f"leerverhaal-growth-{now.date().isoformat()}.pdf", pdf)
+    pdf = Document(tuple(blocks), texts.title, guide.language)
+    document = File(f"leerverhaal-growth-{now.date().isoformat()}.pdf", b"", document=pdf)
     return turn.outcome(
         _idle(turn),
         Reply(made, edit=True),

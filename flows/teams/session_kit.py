@@ -11,7 +11,7 @@ so that it fits one page: each question's top items on one line, quotes cut shor
 from __future__ import annotations
 
 from flows.content.guide import Guide
-from flows.documents.pdf import Block, BlockKind, pdf_bytes
+from flows.documents.pdf import Block, BlockKind, Document
 from flows.render import MESSAGE_LIMIT, fit
 from flows.replies import File, Reply
 from flows.teams.photo import (
@@ -99,6 +99,6 @@ def kit_text(blocks: list[Block]) -> str:
 def kit_replies(guide: Guide, photo: TeamPhoto, period: str) -> tuple[Reply, Reply]:
     """The message to forward, and the PDF (``period``: '2026-Q3', for its file name)."""
     blocks = kit_blocks(guide, photo)
-    pdf = pdf_bytes(blocks, title=title(guide, photo), language=guide.language)
-    document = File(f"session-kit-{period}.pdf", pdf)
+    pdf = Document(tuple(blocks), title(guide, photo), guide.language)
+    document = File(f"session-kit-{period}.pdf", b"", document=pdf)
     return Reply(kit_text(blocks)), Reply(guide.teams.kit_caption, file=document)

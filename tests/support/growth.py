@@ -50,7 +50,7 @@ async def make(chat: Chat) -> Outcome:
 
 def pdf_of(outcome: Outcome) -> bytes:
     """The one PDF document among the replies."""
-    [data] = [r.file.data for r in outcome.replies if r.file is not None]
+    [data] = [r.file.content() for r in outcome.replies if r.file is not None]
     assert data.startswith(b"%PDF-")
     return data
 
