@@ -20,8 +20,9 @@ people; each bot runs as a child process, so the load does not take the bot's CP
   first sqlite/postgresql phase before it sent (the median over people): the
   same work for the rate limit, so updates/s and CPU compare like for like.
 
-In the normal phases every person does --interviews whole interviews (/start,
-the language, begin, typed answers, option taps, Done, skip, save: 17 updates), waiting for each
+In the normal phases every person does --interviews whole interviews (/start, the
+language, begin, typed answers, option taps, Done, skip, save: 17 updates; each after
+the first as someone new, since the script begins with a first contact), waiting for each
 reply and then --think seconds on average (0: at once, which keeps the bot
 saturated, so latency ~ people / updates-per-second by Little's law). In the large
 phases people go through interviews for --large-seconds, thinking --large-think

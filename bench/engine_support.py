@@ -30,6 +30,7 @@ WATCHED: dict[str, ReplyKind] = {
     "answerCallbackQuery": "answer",
 }
 TAP = "Tap"  # the only button of bench/echo_bot.py
+NEXT_ROUND = 1_000_000  # the id of a person's next interview's teller: this much further on
 STEP_TIMEOUT = 180.0  # seconds a person waits for a reply before the phase counts a failure
 PAGE = os.sysconf("SC_PAGE_SIZE")
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -219,13 +220,19 @@ class Load:
 async def person(
     tg: WatchedTelegram, user: FakeUser, script: list[Step], pace: Pace, load: Load
 ) -> None:
-    """Do interviews as ``pace`` says, waiting for each reply before going on."""
+    """Do interviews as ``pace`` says, waiting for each reply before going on.
+
+    The script is a first contact (/start, the language), so every interview after the
+    first is told by someone new: a fresh chat, ``NEXT_ROUND`` ids further on."""
     rng = random.Random(user.id)
-    replies = tg.replies_of(user.id)
     deadline = load.started + pace.seconds
     rounds = itertools.count() if pace.interviews is None else range(pace.interviews)
+    first = user
     try:
-        for _ in rounds:
+        for round_number in rounds:
+            if round_number:
+                user = tg.user(first.id + round_number * NEXT_ROUND, first.first_name)
+            replies = tg.replies_of(user.id)
             for step in script:
                 if pace.think:
                     pause = rng.uniform(0, 2 * pace.think)
