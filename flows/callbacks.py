@@ -227,6 +227,7 @@ class Action(StrEnum):
     PAIR_SAVE = _button("ys", Handler.PAIR, "pair")
     PAIR_DISCARD = _button("yq", Handler.PAIR, "pair")
     PAIR_SWAP = _button("yw", Handler.PAIR, "pair")  # after saving: the other one tells
+    PAIR_LANGUAGE = _button("yl", Handler.PAIR, "pair", "language")  # first contact by a link
 
     # the growth story (flows.growth): months "6" or "12", or a typed date; then the stories
     # of the period (a page of them), each left out or taken back in; then make it

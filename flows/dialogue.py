@@ -53,7 +53,7 @@ def step(view: PersonView, event: Event) -> Outcome:
     if isinstance(event, Text) and long_text.continues(turn):
         outcome = long_text.join(turn, event)
     else:
-        outcome = _route(turn, event)
+        outcome = pair.farewell(turn, _route(turn, event))
     if isinstance(event, Text):
         outcome = long_text.after(outcome, event, view.now)
     if isinstance(event, CheckinDue):

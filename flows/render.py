@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from flows.callbacks import Action, encode
@@ -296,16 +296,23 @@ def language_menu(guides: dict[str, Guide], current: Guide) -> Reply:
 
 
 def first_language_question(
-    guides: dict[str, Guide], guessed: Guide, invite: str | None = None
+    guides: dict[str, Guide],
+    guessed: Guide,
+    invite: str | None = None,
+    *,
+    button: Callable[[str], str] | None = None,
 ) -> Reply:
     """At first contact: which language, asked in every language (the guessed one first).
 
-    ``invite``: the invite that brought the person, carried on to after the choice.
+    ``invite``: the invite that brought the person, carried on to after the choice;
+    ``button``: each language's callback data, when another step carries on after it.
     """
     others = [g for g in guides.values() if g is not guessed]
     text = "\n".join(g.texts.language_first for g in (guessed, *others))
 
     def choose(code: str) -> str:
+        if button is not None:
+            return button(code)
         if invite:
             return encode(Action.LANGUAGE_INVITE, code, invite)
         return encode(Action.LANGUAGE, code)

@@ -63,9 +63,10 @@ class SplitAnswer(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    story: int
+    story: int  # (a pair interview's id when ``pair``: flows.pair.parts)
     question: str
     until: datetime
+    pair: bool = False
 
 
 class State(BaseModel):

@@ -165,7 +165,7 @@ class _Step:
             case ChangePair():
                 await self.pairs.change(person.id, effect, now)
             case EndPair():
-                await self.pairs.end(person.id, effect.pair_id)
+                await self.pairs.end(person.id, effect)
             case _:
                 unhandled(effect)
 

@@ -15,6 +15,7 @@ from flows.pair.data import (
     LIFETIME,
     ChangePair,
     CreatePair,
+    EndPair,
     PairNeeds,
     PairStatus,
     PairView,
@@ -92,6 +93,7 @@ class Pairs:
             partner_chat=partner.chat_id if partner is not None else None,
             partner_language=partner.language if partner is not None else "en",
             created_at=row.created_at,
+            changed_at=row.expires_at - LIFETIME,  # every change sets its expiry anew
             elsewhere=bool(elsewhere),
         )
 
@@ -158,11 +160,18 @@ class Pairs:
         if not result.rowcount:  # type: ignore[attr-defined]
             raise StaleDecision
 
-    async def end(self, person_id: int, pair_id: int) -> None:
-        """The pair is over: its row (and the draft in it) goes."""
-        await self.session.execute(
-            delete(PairInterview).where(PairInterview.id == pair_id, _in_it(person_id))
+    async def end(self, person_id: int, effect: EndPair) -> None:
+        """The pair is over: its row (and the draft in it) goes, only from the version the
+        step read (else the step is decided again, on what the partner did meanwhile)."""
+        result = await self.session.execute(
+            delete(PairInterview).where(
+                PairInterview.id == effect.pair_id,
+                PairInterview.version == effect.version,
+                _in_it(person_id),
+            )
         )
+        if not result.rowcount:  # type: ignore[attr-defined]
+            raise StaleDecision
 
     async def _drop_open(self, person_id: int) -> None:
         await self.session.execute(

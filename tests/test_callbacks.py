@@ -125,6 +125,7 @@ EXAMPLES: dict[Action, tuple[str | int, ...]] = {
     Action.PAIR_SAVE: (PAIR_ID,),
     Action.PAIR_DISCARD: (PAIR_ID,),
     Action.PAIR_SWAP: (PAIR_ID,),
+    Action.PAIR_LANGUAGE: (PAIR_ID, "nl"),
     Action.GROWTH_PERIOD: ("12",),
     Action.GROWTH_SINCE: (),
     Action.GROWTH_TOGGLE: (BIGGEST_STORY_ID, "2"),  # the story, the page it is on
@@ -164,7 +165,7 @@ def test_action_codes_are_unique_and_stable() -> None:
         "no", "nx", "ns", "nc", "nm", "nw", "ud", "uy", "un", "uk", "uc",
         "vp", "vd", "vs", "vk", "vo", "vx", "hy", "hn", "mc", "mk", "ma", "mo", "mq", "nh",
         "mj",
-        "yr", "yn", "ya", "yg", "yo", "yd", "yk", "yx", "yc", "ys", "yq", "yw",
+        "yr", "yn", "ya", "yg", "yo", "yd", "yk", "yx", "yc", "ys", "yq", "yw", "yl",
         "gp", "gd", "gt", "gn", "gm", "gx",
     ]  # fmt: skip
 

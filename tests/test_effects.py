@@ -98,7 +98,7 @@ ROUTES: dict[Effect, str] = {
     SaveInvitation(7, "sparring", "Would you spar with me?"): "Invitations.save",
     CreatePair(7, "t" * 22, True): "Pairs.create",
     ChangePair(7, 1, PairStatus.ASKING, "how"): "Pairs.change",
-    EndPair(7): "Pairs.end",
+    EndPair(7, 1): "Pairs.end",
 }
 
 

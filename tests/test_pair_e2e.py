@@ -35,6 +35,7 @@ from tests.support.pair_steps import (
     message,
     pair_rows,
     question,
+    secrets_in_tables,
     stories_of,
     tap,
 )
@@ -140,6 +141,8 @@ async def test_a_pair_interview_from_invitation_to_a_story_of_her_own(
             assert row.status == PairStatus.DONE.value
             assert row.answers_encrypted is None and row.messages == "[]"
             assert await outbox_rows(bot) == 0
+            # nowhere in the database but in her story's answers, encrypted
+            assert await secrets_in_tables(bot, SECRETS) == {"answers.text_encrypted"}
             visible = seen(ben)
             for secret in SECRETS:
                 assert secret not in visible

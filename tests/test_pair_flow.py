@@ -1,7 +1,8 @@
 """The pair interview through the real runner on a real database (both kinds): the roles
 the other way round (the inviter asks), a correction on the card, swapping roles after a
-saved story, letters in the partner's language, an invitation that expires and is
-deleted by retention, and a tip for every question in every language."""
+saved story (from either side), letters in the partner's language, /forget in the middle
+on either side, an invitation that expires and is deleted by retention, and a tip for
+every question in every language."""
 
 from __future__ import annotations
 
@@ -10,62 +11,35 @@ from typing import TYPE_CHECKING
 import pytest
 from sqlalchemy import select
 
-from bot.engine.conversation import Conversations
 from bot.jobs.retention import RetentionJob
-from flows.callbacks import Action, decode, encode
+from flows.callbacks import Action, encode
 from flows.content.guide import QuestionKind, guide_for, guides
 from flows.events import Command, Press
 from flows.pair.data import LIFETIME, START, PairStatus
 from flows.policy import Retention
-from flows.replies import Letter, Outcome
+from flows.replies import ForgetPerson
 from flows.states import Step
 from storage.crypto import TextCipher
 from storage.database import Database
 from storage.models import PairInterview, Story
 from tests.support.chat import ALICE, BOB, Chat, person_id
 from tests.support.outbox import Outbox
+from tests.support.pair_runner import (
+    EN,
+    NL,
+    data_of,
+    deleted_in,
+    interviewed_by,
+    invite,
+    letter_to,
+    letters_to,
+    note_all,
+    pair_rows,
+    runner,
+)
 
 if TYPE_CHECKING:
     from tests.support.clock import FakeClock
-
-EN, NL = guide_for("en"), guide_for("nl")
-BOT = "lv_bot"
-
-
-def runner(database: Database, cipher: TextCipher, clock: FakeClock) -> Conversations:
-    conversations = Conversations(database, cipher, clock=clock)
-    conversations.bot_username = BOT
-    return conversations
-
-
-def letter_to(outcome: Outcome | None, speaker_chat: int) -> Letter:
-    assert outcome is not None
-    [letter] = [item for item in outcome.letters if item.chat_id == speaker_chat]
-    return letter
-
-
-def data_of(outcome_or_letter: Outcome | Letter | None, action: Action) -> str:
-    """The callback data of the one button of this action."""
-    assert outcome_or_letter is not None
-    found = [
-        b.data
-        for reply in outcome_or_letter.replies
-        for row in reply.buttons
-        for b in row
-        if (pressed := decode(b.data)) is not None and pressed.action is action
-    ]
-    assert found, f"no {action.name} button"
-    return found[0]
-
-
-async def invite(chat: Chat, tells: str) -> str:
-    """/pair, who tells: the start payload of the link."""
-    await chat.send(Command("pair"))
-    made = await chat.send(Press(encode(Action.PAIR_ROLE, tells)))
-    assert made is not None
-    link = made.replies[-1].text.splitlines()[-1]
-    assert link.startswith(f"https://t.me/{BOT}?start={START}")
-    return link.split("?start=", 1)[1]
 
 
 async def test_the_inviter_asks_the_guest_corrects_the_card_and_they_swap(
@@ -117,6 +91,58 @@ async def test_the_inviter_asks_the_guest_corrects_the_card_and_they_swap(
     async with database.transaction() as session:
         [row] = list(await session.scalars(select(PairInterview)))
     assert row.status == PairStatus.ASKING.value and row.inviter_tells  # Alice tells now
+
+
+async def test_the_interviewer_swaps_after_the_saved_story_and_tells_his_own(
+    database: Database, cipher: TextCipher, clock: FakeClock
+) -> None:
+    conversations = runner(database, cipher, clock)
+    alice, bob = Chat(conversations, ALICE), Chat(conversations, BOB, first_update=5000)
+    pair = await interviewed_by(alice, bob)  # Alice tells, Bob asks
+    card = letter_to(await note_all(bob, pair), ALICE.chat_id or 0)
+    saved = await alice.send(Press(data_of(card, Action.PAIR_SAVE)))
+    thanks = letter_to(saved, BOB.chat_id or 0)
+    assert thanks.replies[0].text == EN.pair.saved_note
+
+    swapped = await bob.send(Press(data_of(thanks, Action.PAIR_SWAP)))  # "Now you interview me"
+    assert swapped is not None and swapped.state.step is Step.IDLE, "he tells: he waits"
+    assert [(r.text, r.edit) for r in swapped.replies] == [(EN.pair.being_asked, True)]
+    ready = letter_to(swapped, ALICE.chat_id or 0)
+    assert ready.replies[0].text == EN.pair.swap_ready, "not “accepted your invitation”"
+    late = await alice.send(Press(data_of(saved, Action.PAIR_SWAP)))  # hers, pressed after
+    assert late is not None and late.notice == EN.pair.swapped and not late.replies
+    asked = await alice.send(Press(data_of(ready, Action.PAIR_START)))
+    assert asked is not None and asked.state.step is Step.PAIR_ASKING
+    assert asked.replies[-1].text.startswith("Question 1 of 7")
+
+    his_card = letter_to(await note_all(alice, pair), BOB.chat_id or 0)
+    await bob.send(Press(data_of(his_card, Action.PAIR_SAVE)))
+    async with database.transaction() as session:
+        owners = sorted(await session.scalars(select(Story.person_id)))
+        [row] = list(await session.scalars(select(PairInterview)))
+    ann, ben = await person_id(database, ALICE), await person_id(database, BOB)
+    assert owners == sorted([ann, ben]), "one story each, each the teller's"
+    assert row.status == PairStatus.DONE.value and not row.inviter_tells
+    assert row.answers_encrypted is None
+
+
+@pytest.mark.parametrize("who", ["interviewed", "interviewer"])
+async def test_forgetting_in_the_middle_tells_the_partner_and_deletes_the_copies(
+    database: Database, cipher: TextCipher, clock: FakeClock, who: str
+) -> None:
+    conversations = runner(database, cipher, clock)
+    alice, bob = Chat(conversations, ALICE), Chat(conversations, BOB, first_update=5000)
+    await interviewed_by(alice, bob)  # Alice tells, Bob asks
+    await bob.say("Chairing the weekly meeting")  # message 1 of his chat holds her answer
+    leaving, staying = (alice, BOB) if who == "interviewed" else (bob, ALICE)
+    await leaving.send(Command("forget"))
+    gone = await leaving.send(Press(encode(Action.FORGET_YES, "0")))
+    assert gone is not None and any(isinstance(e, ForgetPerson) for e in gone.effects)
+    told = letters_to(gone, staying.chat_id or 0)
+    assert told[-1].text == EN.pair.stopped_note
+    bobs_chat = told if who == "interviewed" else gone.replies
+    assert deleted_in(tuple(bobs_chat)) == {1}, "the interviewer's copies go"
+    assert await pair_rows(database) == []
 
 
 async def test_an_invitation_expires_and_retention_deletes_it(

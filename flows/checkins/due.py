@@ -1,9 +1,10 @@
 """Checkins: deciding, when a check-in falls due, whether and how to ask.
 
-A check-in is never sent while a story is under way, outside the allowed hours (07:00-21:00
-local time unless the installation set others) or on the person's weekend: it is moved
-instead. It greets, asks its question, and says that typing the answer is all it takes;
-a button pressed once the check-in is answered or has passed takes the buttons off it.
+A check-in is never sent while a story or a pair interview (to either of its two) is
+under way, outside the allowed hours (07:00-21:00 local time unless the installation set
+others) or on the person's weekend: it is moved instead. It greets, asks its question,
+and says that typing the answer is all it takes; a button pressed once the check-in is
+answered or has passed takes the buttons off it.
 After three unanswered checkins in a row the rhythm slows down one step (weekly, every two
 weeks, every four weeks), and the person is told so with the check-in that slows down.
 
@@ -32,6 +33,7 @@ from flows.checkins.schedule import (
 )
 from flows.content.guide import Question
 from flows.menu import follow_up
+from flows.pair import moves as pair_moves
 from flows.replies import Effect, Outcome, Reply, SaveCheckinRule, SetNextCheckin
 from flows.states import State, Step, StoryKind
 from flows.turn import IN_STORY, Turn
@@ -71,7 +73,8 @@ def on_due(turn: Turn) -> Outcome:
         return Outcome(turn.state, (), (SetNextCheckin(None),))
     rule = checkin.rule
     last_active = turn.view.last_active
-    if turn.state.step in BUSY and (last_active is None or now - last_active < ABANDONED_AFTER):
+    busy = turn.state.step in BUSY and (last_active is None or now - last_active < ABANDONED_AFTER)
+    if busy or pair_moves.holds_checkins(turn, ABANDONED_AFTER):  # either of a pair
         return Outcome(turn.state, (), (SetNextCheckin(snooze_tomorrow(rule, now)),))
     if rule.paused_until is not None and now.astimezone(rule.tz).date() <= rule.paused_until:
         later = next_checkin_at(rule, now=now, last_checkin=checkin.last_at)

@@ -22,6 +22,7 @@ class PairTexts(BaseModel):
     share: str
     invited_tell: str  # opened by the colleague who will ask
     invited_ask: str  # opened by the colleague who will tell
+    newcomer: str  # under the invitation, at first contact: who can read what
     accept: str
     declined: str
     own_link: str
@@ -30,6 +31,7 @@ class PairTexts(BaseModel):
     busy: str
     waiting: str
     accepted: str  # to an inviter who asks: the colleague accepted
+    swap_ready: str  # to the one who asks now, after the other turned the roles round
     start: str
     being_asked: str
     question: str  # {number}, {total}, {prompt}, {tip}
@@ -37,6 +39,7 @@ class PairTexts(BaseModel):
     choices_hint: str
     noted_done: str  # {title}
     words_added: str
+    part_added: str  # the next part of a long note (Telegram split it)
     done: str
     skip: str
     stop: str
@@ -54,6 +57,7 @@ class PairTexts(BaseModel):
     saved_note: str
     swap_ask: str
     swap_tell: str
+    swapped: str  # an earlier swap button, once the roles are turned round
     discarded: str
     discarded_note: str
     stopped: str

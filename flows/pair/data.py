@@ -46,6 +46,7 @@ class PairView:
     partner_chat: int | None = None
     partner_language: str = "en"
     created_at: datetime | None = None
+    changed_at: datetime | None = None  # the last step of either person
     elsewhere: bool = False  # the viewer is in another pair interview that is going on
 
     @property
@@ -89,9 +90,11 @@ class ChangePair:
 
 @dataclass(frozen=True)
 class EndPair:
-    """The pair interview is over (stopped, discarded, saved and done): its row goes."""
+    """The pair interview is over (stopped, discarded): its row goes, only from the
+    version the step read (the partner may have changed it meanwhile)."""
 
     pair_id: int
+    version: int
 
 
 PairEffect = CreatePair | ChangePair | EndPair

@@ -3,6 +3,7 @@ accepting it, the interviewer's start, swapping roles after a story, and stoppin
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import quote
 
 from flows.callbacks import Action, encode
@@ -10,7 +11,7 @@ from flows.menu.links import SHARE
 from flows.pair.data import LIFETIME, START, ChangePair, CreatePair, EndPair, PairStatus, PairView
 from flows.pair.moves import LIVE, asking, deleted, ended, free, letter, mine, partner_guide, words
 from flows.pair.render import question_reply
-from flows.replies import Button, Outcome, Reply
+from flows.replies import Button, ForgetPerson, Outcome, Reply
 from flows.states import State, Step
 from flows.turn import Turn
 
@@ -102,18 +103,23 @@ def accept(turn: Turn, pair_id: int) -> Outcome:
 def swap(turn: Turn, pair_id: int) -> Outcome:
     """After a saved story: the other one tells now, from the opening question."""
     pair = mine(turn, pair_id)
+    if pair is not None and pair.status in LIVE:  # the other one pressed theirs first
+        return turn.outcome(notice=words(turn).swapped)
     if pair is None or pair.status is not PairStatus.DONE:
         return ended(turn, pair_id, notice=True)
     opening = turn.guide.opening.key
     change = ChangePair(pair.id, pair.version, PairStatus.ASKING, opening, swap=True)
     shown = words(turn).saved_note if pair.viewer_asks else words(turn).saved  # its button
-    begun = _begun(turn, pair, opening, shown, viewer_asks=not pair.viewer_asks)
+    begun = _begun(turn, pair, opening, shown, viewer_asks=not pair.viewer_asks, swap=True)
     return Outcome(begun.state, begun.replies, (change,), letters=begun.letters)
 
 
-def _begun(turn: Turn, pair: PairView, opening: str, shown: str, *, viewer_asks: bool) -> Outcome:
+def _begun(
+    turn: Turn, pair: PairView, opening: str, shown: str, *, viewer_asks: bool, swap: bool = False
+) -> Outcome:
     """The first messages of an interview, for the one who pressed (``shown``: what the
-    pressed message keeps, without its buttons) and for the partner."""
+    pressed message keeps, without its buttons) and for the partner (``swap``: after a
+    story of theirs, not an invitation)."""
     texts, theirs = words(turn), partner_guide(pair).pair
     if viewer_asks:
         state = asking(turn, pair.id, opening)
@@ -122,7 +128,8 @@ def _begun(turn: Turn, pair: PairView, opening: str, shown: str, *, viewer_asks:
         return Outcome(state, replies, letters=letter(pair, Reply(theirs.being_asked)))
     ready = ((Button(theirs.start, encode(Action.PAIR_START, pair.id)),),)
     told = Reply(texts.being_asked, edit=True)
-    return Outcome(free(turn), (told,), letters=letter(pair, Reply(theirs.accepted, ready)))
+    asks = theirs.swap_ready if swap else theirs.accepted
+    return Outcome(free(turn), (told,), letters=letter(pair, Reply(asks, ready)))
 
 
 def start(turn: Turn, pair_id: int) -> Outcome:
@@ -155,4 +162,19 @@ def stop(turn: Turn, pair_id: int | None = None, *, pressed: bool = False) -> Ou
     partner = () if pair.viewer_asks else deleted(pair)
     replies = (*asker, Reply(texts.stopped))
     letters = letter(pair, *partner, Reply(theirs.stopped_note))
-    return Outcome(free(turn), replies, (EndPair(pair.id),), letters=letters)
+    return Outcome(free(turn), replies, (EndPair(pair.id, pair.version),), letters=letters)
+
+
+def farewell(turn: Turn, outcome: Outcome) -> Outcome:
+    """/forget confirmed in the middle of a pair interview: the row goes with the person,
+    so, as after /stop, the partner is told and the interviewer's copies are deleted."""
+    pair = mine(turn)
+    if pair is None or pair.status not in LIVE:
+        return outcome
+    if not any(isinstance(effect, ForgetPerson) for effect in outcome.effects):
+        return outcome
+    theirs = partner_guide(pair).pair
+    own = deleted(pair) if pair.viewer_asks else ()
+    partner = () if pair.viewer_asks else deleted(pair)
+    letters = (*outcome.letters, *letter(pair, *partner, Reply(theirs.stopped_note)))
+    return replace(outcome, replies=(*own, *outcome.replies), letters=letters)

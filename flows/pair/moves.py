@@ -3,9 +3,12 @@ leaving a pair step, and checking a pair against the person and the stored state
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import timedelta
+
 from flows.content.guide import Guide, guide_for
 from flows.content.pair_texts import PairTexts
-from flows.pair.data import PairStatus, PairView
+from flows.pair.data import ChangePair, PairStatus, PairView
 from flows.replies import Letter, Outcome, Reply
 from flows.states import State, Step
 from flows.turn import Turn
@@ -46,6 +49,19 @@ def mine(turn: Turn, pair_id: int | None = None) -> PairView | None:
     return pair
 
 
+def changed(pair: PairView, status: PairStatus, question: str | None) -> ChangePair:
+    """The pair's row as ``pair`` now holds it."""
+    answers = tuple(pair.answers.items())
+    return ChangePair(pair.id, pair.version, status, question, answers, pair.messages)
+
+
+def kept(pair: PairView, message_id: int | None) -> PairView:
+    """Remember a message of the interviewer's chat that holds an answer."""
+    if message_id is None or message_id in pair.messages:
+        return pair
+    return replace(pair, messages=(*pair.messages, message_id))
+
+
 def deleted(pair: PairView) -> tuple[Reply, ...]:
     """For the interviewer's chat: delete the messages that hold answers."""
     return (Reply("", delete=pair.messages),) if pair.messages else ()
@@ -59,3 +75,17 @@ def ended(turn: Turn, pair_id: int | None = None, *, notice: bool = False) -> Ou
     if notice:
         return Outcome(state, notice=words(turn).ended)
     return Outcome(state, (Reply(words(turn).ended),))
+
+
+def holds_checkins(turn: Turn, within: timedelta) -> bool:
+    """Whether a check-in now would come in the middle of a pair interview (either of the
+    two acted ``within`` this long): both wait while the answers are noted, the one
+    interviewed also while their card waits to be confirmed."""
+    pair = mine(turn)
+    if pair is None or pair.changed_at is None:
+        return False
+    if pair.status is not PairStatus.ASKING and not (
+        pair.status is PairStatus.REVIEW and not pair.viewer_asks
+    ):
+        return False
+    return turn.view.now - pair.changed_at < within

@@ -9,8 +9,20 @@ from dataclasses import replace
 from flows.callbacks import Action, encode
 from flows.content.guide import QuestionKind
 from flows.events import Text, is_blank
+from flows.pair import parts
 from flows.pair.data import ChangePair, EndPair, PairStatus, PairView
-from flows.pair.moves import asking, deleted, ended, free, letter, mine, partner_guide, words
+from flows.pair.moves import (
+    asking,
+    changed,
+    deleted,
+    ended,
+    free,
+    kept,
+    letter,
+    mine,
+    partner_guide,
+    words,
+)
 from flows.pair.render import card_reply, noted_reply, question_reply, title_of, with_answer
 from flows.replies import (
     Button,
@@ -27,12 +39,6 @@ from flows.turn import Turn
 from flows.views import AnswerView
 
 
-def _change(pair: PairView, status: PairStatus, question: str | None) -> ChangePair:
-    """The pair's row as ``pair`` now holds it."""
-    answers = tuple(pair.answers.items())
-    return ChangePair(pair.id, pair.version, status, question, answers, pair.messages)
-
-
 def _asking(turn: Turn, pair_id: int, key: str | None = None) -> PairView | None:
     """The pair when the person is its interviewer and (``key``) it stands at that question."""
     pair = mine(turn, pair_id)
@@ -41,30 +47,26 @@ def _asking(turn: Turn, pair_id: int, key: str | None = None) -> PairView | None
     return pair if key is None or pair.question == key else None
 
 
-def _kept(pair: PairView, message_id: int | None) -> PairView:
-    """Remember a message of the interviewer's chat that holds an answer."""
-    if message_id is None or message_id in pair.messages:
-        return pair
-    return replace(pair, messages=(*pair.messages, message_id))
-
-
 def on_text(turn: Turn, event: Text) -> Outcome:
     """What the interviewer heard: a text question's answer, or own words under the picks."""
     key = turn.state.question or ""
     pair = _asking(turn, turn.state.pair or 0, key)
-    if pair is None:
-        return ended(turn)
+    if pair is None:  # stopped meanwhile (perhaps at this very moment): keep no copy
+        gone = ended(turn)
+        typed = (Reply("", delete=(event.message_id,)),) if event.message_id else ()
+        return replace(gone, replies=(*typed, *gone.replies))
     if is_blank(event.text):
         return turn.outcome(None, Reply(words(turn).type_hint))
-    pair = _kept(pair, event.message_id)
+    pair = kept(pair, event.message_id)
     question = turn.guide.question(key)
     old = pair.answers.get(key, AnswerView())
     if question is not None and question.kind is QuestionKind.CHOICES:
         said = f"{old.text}\n{event.text}" if old.text else event.text
         pair = with_answer(pair, key, replace(old, text=said, skipped=False))
-        change = _change(pair, PairStatus.ASKING, key)
+        change = changed(pair, PairStatus.ASKING, key)
         return Outcome(turn.state, (Reply(words(turn).words_added),), (change,))
-    return _next(turn, with_answer(pair, key, AnswerView(event.text)), key, ())
+    answered = _next(turn, with_answer(pair, key, AnswerView(event.text)), key, ())
+    return parts.marked(answered, pair.id, key, event.text, turn)
 
 
 def toggle(turn: Turn, pair_id: int, key: str, option: str, message_id: int | None) -> Outcome:
@@ -76,9 +78,9 @@ def toggle(turn: Turn, pair_id: int, key: str, option: str, message_id: int | No
     old = pair.answers.get(key, AnswerView())
     picked = old.choices
     choices = tuple(c for c in picked if c != option) if option in picked else (*picked, option)
-    pair = with_answer(_kept(pair, message_id), key, replace(old, choices=choices))
+    pair = with_answer(kept(pair, message_id), key, replace(old, choices=choices))
     asked = question_reply(turn.guide, pair, key, edit=True)
-    return Outcome(asking(turn, pair.id, key), (asked,), (_change(pair, PairStatus.ASKING, key),))
+    return Outcome(asking(turn, pair.id, key), (asked,), (changed(pair, PairStatus.ASKING, key),))
 
 
 def done(turn: Turn, pair_id: int, key: str, *, skip: bool = False) -> Outcome:
@@ -101,13 +103,13 @@ def _next(turn: Turn, pair: PairView, key: str, shown: tuple[Reply, ...]) -> Out
     if following is not None:
         asked = question_reply(turn.guide, pair, following)
         state = asking(turn, pair.id, following)
-        change = _change(pair, PairStatus.ASKING, following)
-        return Outcome(state, (*shown, asked), (change,), letters=letter(pair, noted))
+        change = changed(pair, PairStatus.ASKING, following)
+        return Outcome(state, (*shown, asked), (change,), letters=letter(pair, *noted))
     # the end: the card to its owner; the interviewer's chat keeps nothing of it
     handed = (*shown, *deleted(pair), Reply(words(turn).handed_over))
     card = card_reply(theirs, pair, turn.view.now)
-    change = _change(replace(pair, messages=()), PairStatus.REVIEW, None)
-    return Outcome(free(turn), handed, (change,), letters=letter(pair, noted, card))
+    change = changed(replace(pair, messages=()), PairStatus.REVIEW, None)
+    return Outcome(free(turn), handed, (change,), letters=letter(pair, *noted, *card))
 
 
 def _stale(turn: Turn, pair_id: int) -> Outcome:
@@ -152,15 +154,16 @@ def on_correction(turn: Turn, event: Text) -> Outcome:
             None, Reply(words(turn).correct_prompt.format(title=title_of(turn.guide, key)))
         )
     pair = with_answer(pair, key, AnswerView(event.text))
-    replies: tuple[Reply, ...] = (noted_reply(turn.guide, pair, key, corrected=True),)
+    replies = noted_reply(turn.guide, pair, key, corrected=True)
     letters: tuple[Letter, ...] = ()
     if pair.status is PairStatus.REVIEW:
-        replies = (*replies, card_reply(turn.guide, pair, turn.view.now))
+        replies = (*replies, *card_reply(turn.guide, pair, turn.view.now))
     else:
         note = partner_guide(pair).pair.corrected_note
         letters = letter(pair, Reply(note.format(title=title_of(partner_guide(pair), key))))
-    change = _change(pair, pair.status, pair.question)
-    return Outcome(free(turn), replies, (change,), letters=letters)
+    change = changed(pair, pair.status, pair.question)
+    outcome = Outcome(free(turn), replies, (change,), letters=letters)
+    return parts.marked(outcome, pair.id, key, event.text, turn)
 
 
 def save(turn: Turn, pair_id: int) -> Outcome:
@@ -191,4 +194,4 @@ def discard(turn: Turn, pair_id: int) -> Outcome:
         return _stale(turn, pair_id)
     letters = letter(pair, Reply(partner_guide(pair).pair.discarded_note))
     replies = (Reply(words(turn).discarded, edit=True),)
-    return Outcome(free(turn), replies, (EndPair(pair.id),), letters=letters)
+    return Outcome(free(turn), replies, (EndPair(pair.id, pair.version),), letters=letters)

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from flows.callbacks import Action, encode
 from flows.content.guide import Guide, QuestionKind
+from flows.documents.message import message_parts
 from flows.pair.data import PairView
 from flows.render import MESSAGE_LIMIT, card_text, fit
 from flows.replies import Button, Reply
@@ -61,8 +62,11 @@ def _toggle(pair: PairView, key: str, option: str) -> str:
     return encode(Action.PAIR_TOGGLE, pair.id, key, option)
 
 
-def noted_reply(guide: Guide, pair: PairView, key: str, *, corrected: bool = False) -> Reply:
-    """For the person interviewed: one answer as it was noted, and the button to correct it."""
+def noted_reply(
+    guide: Guide, pair: PairView, key: str, *, corrected: bool = False
+) -> tuple[Reply, ...]:
+    """For the person interviewed: one answer as it was noted (in as many messages as it
+    takes: nothing is cut off), and the button to correct it under the last."""
     texts = guide.pair
     answer = pair.answers.get(key, AnswerView())
     title = title_of(guide, key)
@@ -72,11 +76,12 @@ def noted_reply(guide: Guide, pair: PairView, key: str, *, corrected: bool = Fal
         said = answer_line(guide, key, answer)
         text = (texts.corrected if corrected else texts.noted).format(title=title, answer=said)
     button = Button(texts.correct, encode(Action.PAIR_CORRECT, pair.id, key))
-    return Reply(fit(text.strip(), MESSAGE_LIMIT), ((button,),))
+    return _in_parts(text.strip(), ((button,),))
 
 
-def card_reply(guide: Guide, pair: PairView, now: datetime, *, edit: bool = False) -> Reply:
-    """For the person interviewed: the interview's summary card, to save as theirs."""
+def card_reply(guide: Guide, pair: PairView, now: datetime) -> tuple[Reply, ...]:
+    """For the person interviewed: the interview's summary card, to save as theirs (in as
+    many messages as it takes, the buttons under the last)."""
     begun = pair.created_at or now
     story = StoryView(pair.id, StoryKind.STORY, StoryStatus.DRAFT, begun, pair.answers)
     card = card_text(guide, story, guide.language).removesuffix(guide.texts.card_question)
@@ -85,7 +90,15 @@ def card_reply(guide: Guide, pair: PairView, now: datetime, *, edit: bool = Fals
         (Button(texts.save, encode(Action.PAIR_SAVE, pair.id)),),
         (Button(texts.discard, encode(Action.PAIR_DISCARD, pair.id)),),
     )
-    return Reply(fit(f"{card.rstrip()}\n\n{texts.review}", MESSAGE_LIMIT), buttons, edit=edit)
+    return _in_parts(f"{card.rstrip()}\n\n{texts.review}", buttons)
+
+
+def _in_parts(text: str, buttons: tuple[tuple[Button, ...], ...]) -> tuple[Reply, ...]:
+    """A text in as many messages as Telegram needs, the buttons under the last one."""
+    parts = message_parts(text)
+    return tuple(
+        Reply(part, buttons if i == len(parts) - 1 else ()) for i, part in enumerate(parts)
+    )
 
 
 def with_answer(pair: PairView, key: str, answer: AnswerView) -> PairView:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flows.callbacks import Action, Handler, Pressed, decode, decode_id
-from flows.events import Command, Event, Location, Media, Press, Text
-from flows.pair import invite, notes
+from flows.events import CheckinDue, Command, Event, Location, Media, Press, Text
+from flows.pair import invite, newcomer, notes, parts
 from flows.pair.data import START, PairNeeds
 from flows.pair.moves import ended, words
 from flows.replies import Outcome, Reply
@@ -35,6 +35,17 @@ def _pair_id(pressed: Pressed) -> int | None:
     return pair_id if pair_id is not None and pair_id <= LARGEST_ID else None
 
 
+def _forgets(event: Event) -> bool:
+    """/forget confirmed: a pair the person is in ends with them."""
+    pressed = decode(event.data) if isinstance(event, Press) else None
+    return pressed is not None and pressed.action is Action.FORGET_YES
+
+
+def farewell(turn: Turn, outcome: Outcome) -> Outcome:
+    """After any step: /forget in the middle of a pair tells the partner (``invite``)."""
+    return invite.farewell(turn, outcome) if turn.view.pair is not None else outcome
+
+
 def is_link(event: Event) -> bool:
     """/start with an invitation's token."""
     return isinstance(event, Command) and event.name == "start" and event.args.startswith(START)
@@ -52,13 +63,17 @@ def needs(state: State, event: Event, base: Needs) -> Needs:
         wanted = PairNeeds(pair_id=_pair_id(pressed))
     elif state.step in STEPS and state.pair is not None:
         wanted = PairNeeds(pair_id=state.pair)
+    elif isinstance(event, Text) and state.split is not None and state.split.pair:
+        wanted = PairNeeds(pair_id=state.split.story)  # perhaps the next part of an answer
+    elif isinstance(event, CheckinDue) or _forgets(event):  # a check-in waits; /forget ends it
+        wanted = PairNeeds()
     return base if wanted is None else replace(base, pair=wanted)
 
 
 def on_event(turn: Turn, event: Event) -> Outcome | None:
     """The pair's step for this event, or None when it is not the pair's."""
     if is_link(event):
-        return invite.open_link(turn)
+        return newcomer.open_link(turn)
     if isinstance(event, Command) and event.name == "pair":
         return invite.on_command(turn)
     if isinstance(event, Command) and event.name == "stop":
@@ -66,6 +81,8 @@ def on_event(turn: Turn, event: Event) -> Outcome | None:
     if (pressed := _pressed(event)) is not None:
         assert isinstance(event, Press)
         return _on_press(turn, pressed, event.message_id)
+    if isinstance(event, Text) and parts.continues(turn):  # the next part of a long answer
+        return parts.join(turn, event)
     if turn.state.step not in TYPING:
         return None
     match event:
@@ -91,6 +108,8 @@ def _on_press(turn: Turn, pressed: Pressed, message_id: int | None) -> Outcome:
     if pair_id is None:
         return turn.outcome(notice=turn.guide.texts.invalid_button)
     match action:
+        case Action.PAIR_LANGUAGE:
+            return newcomer.choose_language(turn, args[1])
         case Action.PAIR_ACCEPT:
             return invite.accept(turn, pair_id)
         case Action.PAIR_START:

@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from bot.telegram.app import RunningBot
 from flows.pair.data import START
-from storage.models import Answer, Choice, PairInterview, Person, Story
+from storage.crypto import EncryptionKeyError
+from storage.models import Answer, Base, Choice, PairInterview, Person, Story
 from tests.support.fake_telegram import BotMessage, FakeUser
 from tests.support.telegram import EN, first_start
 
@@ -106,3 +107,22 @@ async def answers_of(bot: RunningBot, story_id: int) -> dict[str, tuple[str | No
 async def pair_rows(bot: RunningBot) -> list[PairInterview]:
     async with bot.services.database.transaction() as session:
         return list(await session.scalars(select(PairInterview)))
+
+
+async def secrets_in_tables(bot: RunningBot, secrets: tuple[str, ...]) -> set[str]:
+    """Every table.column of every row that holds one of ``secrets``, in plain text or
+    encrypted (each bytes value is decrypted when it can be)."""
+    cipher, found = bot.services.cipher, set()
+    async with bot.services.database.transaction() as session:
+        for table in Base.metadata.sorted_tables:
+            for row in (await session.execute(select(table))).mappings():
+                for column in table.columns:
+                    value = row[column]
+                    if isinstance(value, bytes):
+                        try:
+                            value = cipher.decrypt(value)
+                        except EncryptionKeyError:
+                            continue
+                    if isinstance(value, str) and any(secret in value for secret in secrets):
+                        found.add(f"{table.name}.{column.name}")
+    return found
