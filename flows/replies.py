@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flows.checkins.schedule import CheckinRule
+from flows.documents.chart import Chart
 from flows.documents.pdf import Document
 from flows.menu.effects import NextStepEffect
 from flows.menu.invitation_data import SaveInvitation
@@ -35,18 +36,19 @@ class Button:
 class File:
     """A file to hand over: a document (export) or a picture (chart).
 
-    A PDF comes as a ``document`` to lay out when it is sent (``data`` then empty): see
-    ``flows.documents.pdf.Document``; ``content()`` gives the bytes either way.
+    A PDF or a chart comes as a ``source`` to lay out or draw when it is sent (``data``
+    then empty): ``flows.documents.pdf.Document``, ``flows.documents.chart.Chart``;
+    ``content()`` gives the bytes either way.
     """
 
     filename: str
     data: bytes
     picture: bool = False
-    document: Document | None = None
+    source: Document | Chart | None = None
 
     def content(self) -> bytes:
-        """The file's bytes, laying the document out if it is one (slow: not on the loop)."""
-        return self.document.render() if self.document is not None else self.data
+        """The file's bytes, made from its source if it has one (slow: not on the loop)."""
+        return self.source.render() if self.source is not None else self.data
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ export repeats them) and deleted once delivered.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from flows.documents.chart import Bar, Chart, ChartSection
 from flows.documents.pdf import Block, BlockKind, Document
 from flows.replies import Button, File, Reply
 from storage.claims import claim_statements
@@ -94,19 +96,28 @@ def _reply_json(reply: Reply) -> dict[str, Any]:
             "d": base64.b64encode(reply.file.data).decode("ascii"),
             "p": reply.file.picture,
         }
-        if (document := reply.file.document) is not None:
-            data["f"]["k"] = [[block.kind.value, block.text] for block in document.blocks]
-            data["f"]["t"] = document.title
-            data["f"]["l"] = document.language
+        if isinstance(source := reply.file.source, Document):
+            data["f"]["k"] = [[block.kind.value, block.text] for block in source.blocks]
+            data["f"]["t"] = source.title
+            data["f"]["l"] = source.language
+        elif isinstance(source, Chart):
+            data["f"]["c"] = dataclasses.asdict(source)
     return data
 
 
 def _file_from(data: dict[str, Any]) -> File:
-    document = None
+    source: Document | Chart | None = None
     if "k" in data:
         blocks = tuple(Block(BlockKind(kind), text) for kind, text in data["k"])
-        document = Document(blocks, data["t"], data["l"])
-    return File(data["n"], base64.b64decode(data["d"]), bool(data["p"]), document)
+        source = Document(blocks, data["t"], data["l"])
+    elif "c" in data:
+        chart = data["c"]
+        sections = tuple(
+            ChartSection(s["heading"], tuple(Bar(**bar) for bar in s["bars"]))
+            for s in chart["sections"]
+        )
+        source = Chart(chart["title"], chart["axis"], tuple(chart["ticks"]), sections)
+    return File(data["n"], base64.b64decode(data["d"]), bool(data["p"]), source)
 
 
 def _reply_from(data: dict[str, Any]) -> Reply:

@@ -128,8 +128,23 @@ def test_a_pdf_waits_in_the_outbox_as_its_blocks_and_is_laid_out_when_sent() -> 
     from storage.outbox import decode, encode
 
     blocks = (Block(BlockKind.TITLE, "Mijn groeiverhaal"), Block(BlockKind.QUOTE, "שלום 🙂"))
-    document = File("growth.pdf", b"", document=Document(blocks, "Mijn groeiverhaal", "nl"))
+    document = File("growth.pdf", b"", source=Document(blocks, "Mijn groeiverhaal", "nl"))
     back = decode(7, encode(Delivery(7, (Reply("caption", file=document),))))
     file = back.replies[0].file
-    assert file is not None and file.data == b"" and file.document == document.document
+    assert file is not None and file.data == b"" and file.source == document.source
     assert file.content().startswith(b"%PDF-")
+
+
+def test_a_chart_waits_in_the_outbox_as_its_bars_and_is_drawn_when_sent() -> None:
+    from flows.documents.chart import Bar, Chart, ChartSection
+    from flows.replies import File, Reply
+    from storage.outbox import decode, encode
+
+    bars = (Bar("Door te doen", 0.67, "4 (67%)"), Bar("Feedback", 0.0, "0 (0%)"))
+    ticks = ("0%", "25%", "50%", "75%", "100%")
+    chart = Chart("Teamfoto · Lima", "Aandeel", ticks, (ChartSection("Hoe", bars),))
+    picture = File("team-photo.png", b"", True, chart)
+    back = decode(7, encode(Delivery(7, (Reply("caption", file=picture),))))
+    file = back.replies[0].file
+    assert file is not None and file.picture and file.source == chart
+    assert file.content().startswith(b"\x89PNG") and file.content() == picture.content()

@@ -116,10 +116,10 @@ async def test_a_member_sees_what_the_facilitator_saw_with_trends_only_between_o
     text, chart = photo.replies
     assert "Time, work pressure — 4 of 6 (67%)\n" in text.text, "January is not open to them"
     assert ", was " not in text.text and "Before, in" not in text.text
-    assert chart.file is not None and chart.file.data.startswith(b"\x89PNG")
+    assert chart.file is not None and chart.file.content().startswith(b"\x89PNG")
     assert not all_buttons(photo), "no session kit for a member"
     facilitator_chart = seen.replies[1].file
-    assert facilitator_chart is not None and chart.file.data == facilitator_chart.data
+    assert facilitator_chart is not None and chart.file.source == facilitator_chart.source
 
     await look(lima.facilitator, lima.id, "2026-01")  # now January is open too
     assert await shown(runner.database, lima.id) == {"2026-01", "2026-02"}

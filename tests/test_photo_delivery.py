@@ -45,7 +45,7 @@ async def test_the_month_just_ended_arrives_once_at_the_local_hour(
     text, chart = sent.outcome.replies
     assert sent.chat_id == chat
     assert text.text.startswith("Teamfoto · Ambassade Madrid · november 2026")
-    assert chart.file is not None and chart.file.data.startswith(b"\x89PNG")
+    assert chart.file is not None and chart.file.content().startswith(b"\x89PNG")
     clock.advance(hours=1)
     assert (await photos.tick()).sent == 0, "not twice"
 

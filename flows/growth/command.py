@@ -185,7 +185,7 @@ def _make(turn: Turn, period: Period, left_out: tuple[int, ...]) -> Outcome:
     made = texts.made.format(start=start, end=end, stories=amount(guide, picked))
     parts = message_parts(message_text(blocks))
     pdf = Document(tuple(blocks), texts.title, guide.language)
-    document = File(f"leerverhaal-growth-{now.date().isoformat()}.pdf", b"", document=pdf)
+    document = File(f"leerverhaal-growth-{now.date().isoformat()}.pdf", b"", source=pdf)
     return turn.outcome(
         _idle(turn),
         Reply(made, edit=True),

@@ -7,7 +7,7 @@ from datetime import datetime
 from flows.callbacks import Action, encode
 from flows.content.guide import Guide
 from flows.replies import Button, File, Reply
-from flows.teams.chart import chart_png
+from flows.teams.chart import chart_of
 from flows.teams.periods import ended_periods
 from flows.teams.photo import assemble, not_enough_text, period_label, photo_text
 from flows.teams.views import PhotoData, Role, TeamRef
@@ -53,7 +53,7 @@ def photo_replies(
     photo = assemble(guide, data, minimum, previous)
     if photo is None:
         return (Reply(not_enough_text(guide, data, minimum)),)
-    chart = File(f"team-photo-{data.period}.png", chart_png(guide, photo), True)
+    chart = File(f"team-photo-{data.period}.png", b"", True, chart_of(guide, photo))
     return (Reply(photo_text(guide, photo), buttons), Reply(photo.title, file=chart))
 
 

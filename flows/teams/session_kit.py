@@ -100,5 +100,5 @@ def kit_replies(guide: Guide, photo: TeamPhoto, period: str) -> tuple[Reply, Rep
     """The message to forward, and the PDF (``period``: '2026-Q3', for its file name)."""
     blocks = kit_blocks(guide, photo)
     pdf = Document(tuple(blocks), title(guide, photo), guide.language)
-    document = File(f"session-kit-{period}.pdf", b"", document=pdf)
+    document = File(f"session-kit-{period}.pdf", b"", source=pdf)
     return Reply(kit_text(blocks)), Reply(guide.teams.kit_caption, file=document)
