@@ -230,12 +230,13 @@ class Action(StrEnum):
     PAIR_LANGUAGE = _button("yl", Handler.PAIR, "pair", "language")  # first contact by a link
 
     # the growth story (flows.growth): months "6" or "12", or a typed date; then the stories
-    # of the period (a page of them), each left out or taken back in; then make it
+    # of the period (a page of them), each left out or taken back in; then make it. "since":
+    # the first day of the list's period (20260301), so a button of an earlier list is stale
     GROWTH_PERIOD = _button("gp", Handler.GROWTH, "months", loads=Load.STORY_LIST)
     GROWTH_SINCE = _button("gd", Handler.GROWTH)
-    GROWTH_TOGGLE = _button("gt", Handler.GROWTH, STORY, "page", loads=Load.STORY_LIST)
-    GROWTH_PAGE = _button("gn", Handler.GROWTH, "page", loads=Load.STORY_LIST)
-    GROWTH_MAKE = _button("gm", Handler.GROWTH, loads=Load.EXPORT)
+    GROWTH_TOGGLE = _button("gt", Handler.GROWTH, STORY, "page", "since", loads=Load.STORY_LIST)
+    GROWTH_PAGE = _button("gn", Handler.GROWTH, "page", "since", loads=Load.STORY_LIST)
+    GROWTH_MAKE = _button("gm", Handler.GROWTH, "since", loads=Load.EXPORT)
     GROWTH_STOP = _button("gx", Handler.GROWTH)
 
 

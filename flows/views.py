@@ -39,6 +39,7 @@ class StoryView:
     answers: dict[str, AnswerView] = field(default_factory=dict)
     team_id: int | None = None  # the team it was told in
     quote_released: bool = False  # its opening is shared anonymously with the team
+    quote_for_members: bool = False  # shared knowing the team's members may read it too
 
     def answer(self, question: str) -> AnswerView:
         """The answer to a question, or an empty one."""

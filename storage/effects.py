@@ -145,7 +145,7 @@ class _Step:
             case ShareQuote():
                 await self.teams.share_quote(person.id, effect.story_id, effect.shared)
             case PhotoSeen():
-                await self.teams.photo_seen(person.id, effect.team_id, effect.period, now)
+                await self.teams.photo_seen(person.id, effect.team_id, effect.period)
             case MembersSeePhoto():
                 await self.teams.let_members_see(person.id, effect.team_id, effect.see)
             case OrderNextStep():

@@ -4,12 +4,15 @@ A window's photo is open to the team's members once a facilitator has seen it (t
 /photo look or the photo sent unasked) and while the team's facilitators let members see
 it (``Team.members_see_photo``, yes by default). What a member then sees is worked out by
 the same ``TeamPhotoQuery`` under the same rules as the facilitator's photo.
+
+A row says that a window was seen, never when or by whom: its ``shown_at`` is the
+window's own end, so no facilitator's activity is kept, and nothing of them stays after
+their /forget while the window stays open to the team.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,12 +28,12 @@ class ShownPhotos:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def mark(self, team_id: int, period: Period, now: datetime) -> None:
+    async def mark(self, team_id: int, period: Period) -> None:
         """A facilitator saw this window's photo (the first time counts; later ones change
-        nothing)."""
+        nothing). Kept as the window's end: not the moment of the look."""
         await self.session.execute(
             insert_for(self.session)(PhotoShown)
-            .values(team_id=team_id, period=str(period), shown_at=now)
+            .values(team_id=team_id, period=str(period), shown_at=period.end)
             .on_conflict_do_nothing(index_elements=["team_id", "period"])
         )
 

@@ -56,6 +56,7 @@ _STORY_ROWS = (  # plain rows: nothing of them is changed through the ORM
         _STORIES.c.created_at,
         _STORIES.c.team_id,
         _STORIES.c.quote_released,
+        _STORIES.c.for_members,
         _ANSWERS.c.question,
         _ANSWERS.c.text_encrypted,
         _ANSWERS.c.skipped,
@@ -234,6 +235,7 @@ class Stories:
                 by_story[s.id],
                 team_id=s.team_id,
                 quote_released=s.quote_released,
+                quote_for_members=s.for_members,
             )
             for s in stories.values()
         }

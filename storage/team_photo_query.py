@@ -53,8 +53,9 @@ class TeamPhotoQuery:
         data, quotes_shown = await self._window(team, period, now)
         quotes = self.rules.quotes
         if quotes_shown and quotes > 0:
-            found = await self.months.quotes(team.id, period, quotes, members=self.members)
-            data = replace(data, quotes=found)
+            for_team = await self.months.quotes(team.id, period, quotes, members=True)
+            found = for_team if self.members else await self.months.quotes(team.id, period, quotes)
+            data = replace(data, quotes=found, team_quotes=for_team)
         return data
 
     async def contributions(self, team: TeamRef, period: Period, now: datetime) -> int:

@@ -167,11 +167,11 @@ class Teams:
         previous = await _previous(query, photo, now, windows)
         return MemberPhotos(True, windows, photo, previous)
 
-    async def photo_seen(self, person_id: int, team_id: int, period: Period, now: datetime) -> None:
+    async def photo_seen(self, person_id: int, team_id: int, period: Period) -> None:
         """A facilitator saw a window's photo: its members may see it from now on (only
         when the person facilitates the team now)."""
         if any(t.id == team_id for t in await self.facilitated_by(person_id)):
-            await ShownPhotos(self.session).mark(team_id, period, now)
+            await ShownPhotos(self.session).mark(team_id, period)
 
     async def let_members_see(self, person_id: int, team_id: int, see: bool) -> None:
         """Whether the team's members see its photo (only when the person facilitates it)."""

@@ -128,9 +128,9 @@ EXAMPLES: dict[Action, tuple[str | int, ...]] = {
     Action.PAIR_LANGUAGE: (PAIR_ID, "nl"),
     Action.GROWTH_PERIOD: ("12",),
     Action.GROWTH_SINCE: (),
-    Action.GROWTH_TOGGLE: (BIGGEST_STORY_ID, "2"),  # the story, the page it is on
-    Action.GROWTH_PAGE: ("2",),
-    Action.GROWTH_MAKE: (),
+    Action.GROWTH_TOGGLE: (BIGGEST_STORY_ID, "2", "20250302"),  # story, page, period's start
+    Action.GROWTH_PAGE: ("2", "20250302"),
+    Action.GROWTH_MAKE: ("20250302",),
     Action.GROWTH_STOP: (),
 }
 

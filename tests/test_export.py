@@ -201,3 +201,20 @@ async def test_export_says_when_a_story_was_last_changed_an_edited_answer_includ
     _, data = _files(await alice.send(Command("export")))
     [story] = data["stories"]
     assert story["updated_at"] == clock().isoformat() != told.isoformat()
+
+
+async def test_export_says_who_may_read_a_shared_quote(conversations: Conversations) -> None:
+    """A quote shared before members saw the photo went to the facilitators alone; one
+    shared after the offer named the team reaches its members too: the export says which."""
+    database = conversations.database
+    alice = Chat(conversations)
+    older, newer = await tell_whole_story(alice), await tell_whole_story(alice)
+    await release_quote(database, older)  # as before the photo went back to the team
+    async with database.transaction() as session:
+        await session.execute(
+            update(Story).where(Story.id == newer).values(quote_released=True, for_members=True)
+        )
+    markdown, data = _files(await alice.send(Command("export")))
+    shared = {s["id"]: (s["quote_released"], s["quote_for_members"]) for s in data["stories"]}
+    assert shared == {older: (True, False), newer: (True, True)}
+    assert markdown.count(P.file_released) == 1 and markdown.count(P.file_released_team) == 1

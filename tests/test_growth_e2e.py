@@ -96,3 +96,26 @@ async def test_the_growth_story_arrives_as_messages_and_a_pdf(
         assert "“Ana, who read every draft”" in shown
         assert SMOOTHER not in shown  # left out
         assert "Gus" not in shown and "water treaty" not in shown  # someone else's
+
+
+async def test_growth_and_photo_in_a_group_say_only_where_to_go(tmp_path: Path) -> None:
+    """In a group nobody's growth story or photo is made: the one line pointing to a
+    private chat, and nothing in the person's own chat either."""
+    pointer = EN.texts.private_only.format(link="https://t.me/leerverhaal_test_bot")
+    async with (
+        FakeTelegram(token=TOKEN) as tg,
+        running_bot(bot_settings(tg, tmp_path), FakeClock()),
+    ):
+        fay = tg.user(1010, "Fay", language_code="en")
+        await first_start(fay)
+        await story(fay)
+        await tg.wait_until_idle()  # the dish offered after the story, and so on
+        fay.mark()
+        for command in ("/growth", "/photo", "/growth@leerverhaal_test_bot"):
+            await fay.send_in_group(-100900, command)
+        await tg.wait_until_idle()
+        assert [m.text for m in tg.messages_in(-100900)] == [pointer] * 3
+        assert fay.new_messages == [] and tg.documents == []
+        await fay.send("/growth")  # in private the choice begins as ever
+        await fay.wait_for_message(predicate=lambda m: m.text == G.period_question)
+        tg.assert_no_violations()

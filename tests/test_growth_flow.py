@@ -5,22 +5,35 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from fpdf.bidi import BidiParagraph
+
 from bot.engine.conversation import Conversations, Speaker
-from flows.callbacks import Action, encode
+from flows.callbacks import Action
 from flows.content.guide import guide_for
 from flows.events import Command, Media, MediaKind, Press
 from flows.render import MESSAGE_LIMIT, utf16_len
 from flows.states import Step
-from tests.support.chat import BOB, CHANGE, HELPED_MOST, WHO_WORDS, Chat, tell_whole_story
-from tests.support.growth import choose, listed, make, message_of, pdf_of, pdf_text, tell_story
+from tests.support.chat import ALICE, BOB, CHANGE, HELPED_MOST, WHO_WORDS, Chat, tell_whole_story
+from tests.support.growth import (
+    choose,
+    listed,
+    listed_since,
+    make,
+    message_of,
+    pdf_of,
+    pdf_text,
+    tell_story,
+    toggle,
+)
 from tests.support.outcomes import find_button
-from tests.support.privacy import checkin
+from tests.support.privacy import checkin, found_in_tables, traces_of
 
 if TYPE_CHECKING:
     from tests.support.clock import FakeClock
 
 EN, NL = guide_for("en"), guide_for("nl")
 G = EN.growth
+HEBREW, ARABIC = "שלום עולם, מה שלומך", "مرحبا بالعالم"
 
 
 async def test_the_growth_story_tells_what_went_better_how_who_and_what_next(
@@ -68,15 +81,15 @@ async def test_a_story_left_out_is_nowhere_in_it(conversations: Conversations) -
     gone = await tell_story(alice, "Writing the budget cable", "watching", "Watching Mira write")
     shown = await choose(alice)
     assert len(listed(shown)) == 2
-    shown = await alice.send(Press(encode(Action.GROWTH_TOGGLE, gone, "1")))
-    assert shown is not None and shown.state.left_out == (gone,)
+    shown = await toggle(alice, gone)
+    assert shown.state.left_out == (gone,)
     assert set(listed(shown)) == {
         "⬜ 2 Mar 2026 · Story: Writing the budget cable",
         "✅ 2 Mar 2026 · Story: Chairing the Tuesday meeting",
     }
-    back_in = await alice.send(Press(encode(Action.GROWTH_TOGGLE, gone, "1")))
-    assert back_in is not None and back_in.state.left_out == ()
-    await alice.send(Press(encode(Action.GROWTH_TOGGLE, gone, "1")))
+    back_in = await toggle(alice, gone)
+    assert back_in.state.left_out == ()
+    await toggle(alice, gone)
     made = await make(alice)
     assert "made of 1 story" in made.replies[0].text
     for text in (message_of(made), pdf_text(pdf_of(made))):
@@ -93,8 +106,8 @@ async def test_another_persons_words_never_appear(conversations: Conversations) 
     await tell_story(alice, "Chairing the Tuesday meeting")
     shown = await choose(alice)
     assert len(listed(shown)) == 1
-    forged = await alice.send(Press(encode(Action.GROWTH_TOGGLE, bobs, "1")))
-    assert forged is not None and forged.notice == EN.texts.invalid_button
+    forged = await toggle(alice, bobs)
+    assert forged.notice == EN.texts.invalid_button
     assert forged.state.left_out == ()
     made = await make(alice)
     for text in (message_of(made), pdf_text(pdf_of(made))):
@@ -167,11 +180,11 @@ async def test_bad_input_gets_a_kind_answer_and_loses_nothing(
     assert period is not None and period.notice == EN.texts.invalid_button
     stale_toggle = find_button(shown, listed(shown)[0]).data
     await alice.send(Press(stale_toggle))  # left out: none is left
-    all_out = await alice.press(Action.GROWTH_MAKE)
+    all_out = await alice.send(Press(find_button(shown, G.make).data))
     assert all_out is not None and all_out.notice == G.all_left_out and not all_out.replies
     await alice.send(Press(stale_toggle))  # back in
     await make(alice)
-    for data in (stale_toggle, "gm", "gn|2"):
+    for data in (stale_toggle, find_button(shown, G.make).data, "gn|2|20260101"):
         stale = await alice.send(Press(data))
         assert stale is not None and stale.notice == G.stale and not stale.replies
 
@@ -183,9 +196,9 @@ async def test_not_now_and_a_command_leave_the_choice(conversations: Conversatio
     stopped = await alice.press(Action.GROWTH_STOP)
     assert stopped is not None and stopped.state.step is Step.IDLE
     assert stopped.replies[0].text == G.stopped
-    await choose(alice)
+    shown = await choose(alice)
     await alice.send(Command("help"))
-    stale = await alice.send(Press(encode(Action.GROWTH_MAKE)))
+    stale = await alice.send(Press(find_button(shown, G.make).data))
     assert stale is not None and stale.notice == G.stale
 
 
@@ -277,11 +290,11 @@ async def test_many_stories_come_a_page_at_a_time(
         clock.advance(days=1)
     first = await choose(alice)
     assert len(listed(first)) == 8 and "Stories 1–8 of 10" in first.replies[0].text
-    second = await alice.press(Action.GROWTH_PAGE, "2")
+    second = await alice.press(Action.GROWTH_PAGE, "2", listed_since(alice))
     assert second is not None and len(listed(second)) == 2
     assert "Stories 9–10 of 10" in second.replies[0].text
-    toggled = await alice.send(Press(encode(Action.GROWTH_TOGGLE, ids[0], "2")))
-    assert toggled is not None and toggled.state.left_out == (ids[0],)
+    toggled = await toggle(alice, ids[0], "2")
+    assert toggled.state.left_out == (ids[0],)
     assert listed(toggled) == [
         "✅ 3 Mar 2026 · Check-in: Check-in number 1",
         "⬜ 2 Mar 2026 · Check-in: Check-in number 0",
@@ -301,7 +314,58 @@ async def test_the_next_step_of_a_story_left_out_is_left_out_too(
     with_it = message_of(await make(alice))
     assert "Shadowing a colleague (2 Mar 2026): still open" in with_it
     await choose(alice)
-    await alice.send(Press(encode(Action.GROWTH_TOGGLE, gone, "1")))
+    await toggle(alice, gone)
     without = message_of(await make(alice))
     assert "Chairing the Tuesday meeting" in without
     assert "Shadowing" not in without and "Next steps I took" not in without
+
+
+async def test_a_button_of_an_earlier_list_changes_nothing(conversations: Conversations) -> None:
+    """Two lists on screen, of two periods: only the newest one's buttons act."""
+    alice = Chat(conversations)
+    await tell_story(alice, "Chairing the Tuesday meeting")
+    twelve = await choose(alice, "12")
+    six = await choose(alice, "6")
+    for label in (listed(twelve)[0], G.make):
+        stale = await alice.send(Press(find_button(twelve, label).data))
+        assert stale is not None and stale.notice == G.stale and not stale.replies
+        assert stale.state == six.state
+    toggled = await alice.send(Press(find_button(six, listed(six)[0]).data))
+    assert toggled is not None and toggled.state.left_out != ()
+
+
+async def test_right_to_left_words_keep_the_dates_after_them_in_order(
+    conversations: Conversations,
+) -> None:
+    """A Hebrew or Arabic answer, then our date: laid out by the Unicode bidirectional
+    algorithm (fpdf2's, as Telegram's apps do), the date still reads "(2 Mar 2026)"."""
+    alice = Chat(conversations)
+    await tell_story(alice, f"{HEBREW} 🙂", words=f"{ARABIC} 👍🏽 and sparring")
+    await tell_story(alice, f"Cables in Arabic: {ARABIC}")
+    await choose(alice)
+    made = await make(alice)
+    dated = [line for line in message_of(made).splitlines() if line.endswith("2 Mar 2026)")]
+    assert len(dated) == 2  # what they started doing better, each with its date
+    for line in dated:
+        assert "(2 Mar 2026)" in BidiParagraph(line).get_reordered_string(), line
+    assert HEBREW in message_of(made) and ARABIC in message_of(made)
+    document = pdf_text(pdf_of(made))
+    assert "2 Mar 2026" in document and "שלום" in document
+
+
+async def test_forget_while_choosing_leaves_nothing_and_the_list_changes_nothing(
+    conversations: Conversations,
+) -> None:
+    alice = Chat(conversations)
+    kept = await tell_story(alice, "Chairing the Tuesday meeting")
+    await tell_story(alice, "Writing cables")
+    shown = await choose(alice)
+    await toggle(alice, kept)  # a choice in the state: the period, a story left out
+    traces = await traces_of(conversations.database, ALICE)
+    await alice.send(Command("forget"))
+    gone = await alice.send(Press(find_button(alice.last, EN.privacy.forget_yes).data))
+    assert gone is not None and gone.replies[0].text == EN.privacy.forgotten
+    assert await found_in_tables(conversations.database, traces) == []
+    for label in (G.make, listed(shown)[0]):
+        stale = await alice.send(Press(find_button(shown, label).data))
+        assert stale is not None and stale.notice == G.stale and not stale.replies

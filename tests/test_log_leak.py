@@ -9,15 +9,24 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bot.log_privacy import PAYLOAD_LOGGERS, WithoutDebugPayloads
+from bot.telegram.app import RunningBot
 from storage.crypto import TextCipher
+from storage.models import Membership
+from storage.repositories import People
+from storage.team_store import Teams
+from tests.support.clock import FakeClock
 from tests.support.fake_telegram import FakeTelegram, FakeUser
+from tests.support.growth import pdf_text
+from tests.support.teams import add_people, add_story, add_team
 from tests.support.telegram import (
     EN,
+    OPENING,
     TOKEN,
     answer_text,
     begin,
@@ -25,6 +34,7 @@ from tests.support.telegram import (
     done,
     running_bot,
     tap,
+    tell_whole_story,
 )
 
 USER_ID = 738_118_205
@@ -136,3 +146,94 @@ async def test_without_the_filter_the_libraries_would_log_them(
     leaking = {r.name.split(".")[0] for r in caplog.records if TYPED[0] in r.getMessage()}
     assert leaking and leaking <= set(PAYLOAD_LOGGERS)
     assert any(FIRST_NAME in r.getMessage() for r in caplog.records)
+
+
+QUOTE = "Shared by a colleague: Kramsvogel taught me the cipher desk"
+FACILITATOR_ID, FACILITATOR_NAME = 700_401, "Wielewaal"
+FEBRUARY = datetime(2026, 2, 11, tzinfo=UTC)
+
+
+async def seed_team(bot: RunningBot) -> int:
+    """A team with a facilitator and five people who told stories in February (one quote
+    shared with the team)."""
+    database, cipher = bot.services.database, bot.services.cipher
+    async with database.transaction() as session:
+        team = await add_team(session, "Embassy Accra", FEBRUARY)
+        people = await add_people(session, 6, FEBRUARY, first=FACILITATOR_ID - 700_000)
+        await Teams(session, cipher).add_facilitator(team, people[0], FEBRUARY)
+        for n, person in enumerate(people[1:]):
+            session.add(Membership(person_id=person, team_id=team, joined_at=FEBRUARY))
+            await add_story(
+                session, person, team, FEBRUARY, {"how": ["by_doing"]},
+                opening=QUOTE if n == 0 else None, released=n == 0, for_members=n == 0,
+                cipher=cipher,
+            )  # fmt: skip
+    return team
+
+
+async def join(bot: RunningBot, team: int, user_id: int) -> None:
+    async with bot.services.database.transaction() as session:
+        member = await People(session).find("telegram", user_id)
+        assert member is not None
+        session.add(Membership(person_id=member.id, team_id=team, joined_at=FEBRUARY))
+
+
+async def growth_story(user: FakeUser, tg: FakeTelegram) -> None:
+    """/growth over the last 12 months, made: the messages and the PDF arrive."""
+    await user.send("/growth")
+    asked = await user.wait_for_message(predicate=lambda m: m.text == EN.growth.period_question)
+    await user.press_button(EN.growth.last_12, asked.message_id)
+    await user.wait_for_edit(asked.message_id)
+    await user.press_button(EN.growth.make, asked.message_id)
+    document = await tg.wait_for(lambda: tg.documents[-1] if tg.documents else None)
+    assert OPENING.split(" 🙂")[0] in pdf_text(document.content or b"")
+
+
+async def team_photo(user: FakeUser, facilitator: FakeUser, tg: FakeTelegram) -> None:
+    """The facilitator's look at February and their session kit; then the member's look."""
+    await facilitator.send("/photo")
+    await facilitator.wait_for_message(predicate=lambda m: "February 2026" in str(m.buttons))
+    await facilitator.press_button("February 2026")
+    seen = await facilitator.wait_for_message(predicate=lambda m: QUOTE in (m.text or ""))
+    await facilitator.press_button(EN.teams.kit_button, seen.message_id)
+    kit = await tg.wait_for(lambda: tg.documents[-1] if len(tg.documents) > 1 else None)
+    assert QUOTE in " ".join(pdf_text(kit.content or b"").split())
+    await user.send("/photo")
+    await user.wait_for_message(predicate=lambda m: "February 2026" in str(m.buttons))
+    await user.press_button("February 2026")
+    await user.wait_for_message(predicate=lambda m: QUOTE in (m.text or ""))
+
+
+@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+async def test_no_words_names_or_ids_in_logs_for_a_growth_story_or_a_team_photo(
+    tmp_path: Path, database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The growth story (its messages and PDF) and a team's photo (a facilitator's look,
+    the session kit, a member's look) log none of the words in them, nor who asked."""
+    every_logger_at_debug(caplog)
+    async with FakeTelegram(token=TOKEN) as tg:
+        settings = bot_settings(tg, tmp_path, database_url)
+        async with running_bot(settings, FakeClock()) as bot:  # 2 March: February ended
+            every_logger_at_debug(caplog)
+            team = await seed_team(bot)
+            user = tg.user(
+                USER_ID, FIRST_NAME, language_code="en", username=USERNAME, last_name=LAST_NAME
+            )
+            await tell_whole_story(user)
+            await user.press_button(EN.texts.confirm)
+            await user.wait_for_message(predicate=lambda m: EN.texts.saved in (m.text or ""))
+            await join(bot, team, USER_ID)
+            await growth_story(user, tg)
+            facilitator = tg.user(FACILITATOR_ID, FACILITATOR_NAME, language_code="en")
+            await team_photo(user, facilitator, tg)
+            await tg.wait_until_idle()
+        tg.assert_no_violations()
+
+    secrets = [OPENING, "my mentor's old cables", "Ana, who read every draft", QUOTE]
+    secrets += [FIRST_NAME, LAST_NAME, USERNAME, str(USER_ID), FACILITATOR_NAME]
+    secrets.append(str(FACILITATOR_ID))
+    logged = list(rendered(caplog.records))
+    assert len(logged) > 100, "the test should see the bot's and the libraries' logging"
+    for line in logged:
+        leaked = [secret for secret in secrets if secret in line]
+        assert not leaked, f"{leaked} in a log record: {line[:300]}"

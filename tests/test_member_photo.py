@@ -7,11 +7,13 @@ Through the real runner on SQLite and PostgreSQL; the stories are seeded in stor
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from bot.engine.conversation import Conversations
@@ -23,6 +25,7 @@ from storage.database import Database
 from storage.models import Membership, Person, PhotoShown, Team
 from storage.team_store import Teams
 from tests.support.outcomes import all_buttons, all_text
+from tests.support.privacy import found_in_tables, traces_of
 from tests.support.teams import (
     EN,
     TEAMS,
@@ -279,7 +282,7 @@ async def test_storage_opens_a_window_only_for_the_teams_facilitator(
         )
         assert outsider is not None
         teams = Teams(session, cipher)
-        await teams.photo_seen(outsider, lima.id, february, JANUARY)
+        await teams.photo_seen(outsider, lima.id, february)
         await teams.let_members_see(outsider, lima.id, False)
     assert await shown(database, lima.id) == set()
     async with database.transaction() as session:
@@ -318,3 +321,50 @@ async def test_members_see_only_quotes_shared_knowing_members_may_read_them(
         await Teams(session, cipher).share_quote(people[2], stories[1], False)
     assert "New consent words" not in await member_look(ann, team, "2026-02")
     assert "New consent words" not in await look(facilitator, team, "2026-02")
+
+
+async def test_the_session_kit_holds_only_quotes_shared_knowing_the_team_may_read_them(
+    runner: Conversations,
+) -> None:
+    """The kit is made to be forwarded to the team: a quote its author shared with the
+    facilitators alone stays out of it (the facilitator's own photo still shows it)."""
+    database, cipher = runner.database, runner.cipher
+    async with database.transaction() as session:
+        team = await add_team(session, "Embassy Accra", JANUARY)
+        people = await add_people(session, 6, JANUARY, first=400)
+        await Teams(session, cipher).add_facilitator(team, people[0], JANUARY)
+        for n, person in enumerate(people[1:]):
+            session.add(Membership(person_id=person, team_id=team, joined_at=JANUARY))
+            opening = ("For facilitators only", "For the whole team")[n] if n < 2 else None
+            await add_story(
+                session, person, team, FEBRUARY, TIME, opening=opening, released=n < 2,
+                for_members=n == 1, cipher=cipher,
+            )  # fmt: skip
+    facilitator = Member(runner, 700_400)
+    assert "For facilitators only" in await look(facilitator, team, "2026-02")
+    kit = await facilitator.press_data(encode(Action.SESSION_KIT, team, "2026-02"))
+    message, document = kit.replies
+    assert document.file is not None
+    assert "For the whole team" in message.text
+    assert "For facilitators only" not in message.text
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(document.file.content())).pages)
+    assert "For the whole team" in text and "For facilitators only" not in text
+
+
+async def test_no_trace_of_the_facilitators_look_outlives_their_forget(
+    runner: Conversations, clock: FakeClock
+) -> None:
+    """What opens a window to the team is that it was seen, not when or by whom: the row
+    keeps the window's own end, and after the facilitator's /forget the members still see
+    it while nothing anywhere points to that facilitator."""
+    lima = await seed_team(runner, "Embassy Lima", 1, january=0, february=5)
+    clock.advance(hours=7, minutes=13)
+    await look(lima.facilitator, lima.id, "2026-02")
+    async with runner.database.transaction() as session:
+        [when] = await session.scalars(select(PhotoShown.shown_at))
+    assert when == datetime(2026, 3, 1, tzinfo=UTC), "the window's end, not the moment seen"
+    traces = await traces_of(runner.database, lima.facilitator.speaker)
+    await lima.facilitator.command("forget")
+    assert (await lima.facilitator.press(EN.privacy.forget_yes)).replies
+    assert await found_in_tables(runner.database, traces) == []
+    assert "Stories: 5" in await member_look(lima.members[0], lima.id, "2026-02")

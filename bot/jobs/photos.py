@@ -149,7 +149,7 @@ class PhotoDeliverer:
             report.sent += 1
             if may_show(data, minimum):  # Telegram has it: the team's members may see it too
                 async with self.database.transaction() as session:
-                    await ShownPhotos(session).mark(seat.team.id, data.period, self.clock())
+                    await ShownPhotos(session).mark(seat.team.id, data.period)
 
 
 def photo_deliverer(

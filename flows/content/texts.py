@@ -314,6 +314,7 @@ class PrivacyTexts(_Strict):
     file_stories: str
     file_stories_none: str
     file_released: str
+    file_released_team: str
     file_skipped: str
     file_join_failures: str
     file_join_locked: str

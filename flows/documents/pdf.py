@@ -30,6 +30,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from flows.documents.direction import RIGHT_TO_LEFT
+
 if TYPE_CHECKING:
     from fpdf import FPDF
 
@@ -42,7 +44,6 @@ INDENT_MM = 7.0
 TEXT_PT = 11.0
 LINE_MM = 5.6
 GREY = 90
-RIGHT_TO_LEFT = frozenset({"R", "AL"})
 SPACES = re.compile(r"[ \t]{2,}")
 
 

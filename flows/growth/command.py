@@ -9,7 +9,8 @@
 
 The state keeps the period's first day and the stories left out (``State.since``,
 ``State.left_out``); every button is checked against it, so a button of a finished or
-earlier choice changes nothing. Nothing is sent to anyone but the person.
+earlier choice changes nothing (the list's buttons carry its first day, ``day_code``).
+Nothing is sent to anyone but the person.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from flows.dates import short_date
 from flows.documents.message import message_parts, message_text
 from flows.documents.pdf import Document
 from flows.events import Event, Media, Text
-from flows.growth.period import MONTHS, Period, from_button, typed_start
+from flows.growth.period import MONTHS, Period, day_code, from_button, typed_start
 from flows.growth.story import amount, chosen, growth_blocks, local_date_of
 from flows.render import STORIES_PER_PAGE, TITLE_PREVIEW, local_date, one_line, requested_page
 from flows.replies import Button, File, Outcome, Reply
@@ -62,8 +63,8 @@ def on_press(turn: Turn, pressed: Pressed) -> Outcome:
         case Action.GROWTH_STOP:
             state = _idle(turn) if turn.state.step in STEPS else turn.state
             return turn.outcome(state, Reply(texts.stopped, edit=True))
-    since = turn.state.since
-    if turn.state.step is not Step.GROWTH_PICK or since is None:
+    since = _listed_since(turn, pressed)
+    if since is None:
         return turn.outcome(notice=texts.stale)
     left_out = turn.state.left_out
     match pressed.action:
@@ -108,6 +109,14 @@ def _period_question(turn: Turn, text: str | None = None) -> Reply:
     return Reply(text or texts.period_question, rows)
 
 
+def _listed_since(turn: Turn, pressed: Pressed) -> date | None:
+    """The first day of the list being chosen from, when the button is one of its own."""
+    since = turn.state.since
+    if turn.state.step is not Step.GROWTH_PICK or since is None:
+        return None
+    return since if pressed.args[-1] == day_code(since) else None
+
+
 def _headers(turn: Turn, since: date) -> tuple[StoryHeader, ...]:
     """The saved stories and check-ins from ``since`` to today, newest first."""
     period = Period(since, turn.view.now.date())
@@ -139,14 +148,15 @@ def _pick(
     page = min(max(page, 1), pages)
     first = (page - 1) * STORIES_PER_PAGE
     shown = headers[first : first + STORIES_PER_PAGE]
-    rows = [(_story_button(turn, h, h.id in left_out, page),) for h in shown]
+    code = day_code(since)
+    rows = [(_story_button(turn, h, h.id in left_out, page, code),) for h in shown]
     turn_page = []
     if page > 1:
-        turn_page.append(Button(texts.newer, encode(Action.GROWTH_PAGE, str(page - 1))))
+        turn_page.append(Button(texts.newer, encode(Action.GROWTH_PAGE, str(page - 1), code)))
     if page < pages:
-        turn_page.append(Button(texts.older, encode(Action.GROWTH_PAGE, str(page + 1))))
+        turn_page.append(Button(texts.older, encode(Action.GROWTH_PAGE, str(page + 1), code)))
     finish = (
-        (Button(texts.make, encode(Action.GROWTH_MAKE)),),
+        (Button(texts.make, encode(Action.GROWTH_MAKE, code)),),
         (Button(texts.not_now, encode(Action.GROWTH_STOP)),),
     )
     counted = texts.pick.format(start=start, end=end, stories=amount(turn.guide, headers))
@@ -160,14 +170,14 @@ def _pick(
     return turn.outcome(state, Reply(counted, buttons, edit=edit))
 
 
-def _story_button(turn: Turn, header: StoryHeader, left_out: bool, page: int) -> Button:
+def _story_button(turn: Turn, header: StoryHeader, left_out: bool, page: int, code: str) -> Button:
     texts = turn.guide.texts
     mark = turn.guide.growth.left_out if left_out else turn.guide.growth.kept_in
     kind = texts.kind_checkin if header.kind is StoryKind.CHECKIN else texts.kind_story
     title = one_line(header.title or texts.untitled, TITLE_PREVIEW)
     day = local_date(header.created_at, turn.guide.language)
     label = mark + texts.story_line.format(date=day, kind=kind, title=title)
-    return Button(label, encode(Action.GROWTH_TOGGLE, header.id, str(page)))
+    return Button(label, encode(Action.GROWTH_TOGGLE, header.id, str(page), code))
 
 
 def _make(turn: Turn, period: Period, left_out: tuple[int, ...]) -> Outcome:

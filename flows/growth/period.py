@@ -40,6 +40,11 @@ def from_button(months: str, today: date) -> Period | None:
     return Period(months_back(today, int(months)), today)
 
 
+def day_code(day: date) -> str:
+    """A day as a button carries it: '20260301' (a list's buttons name its first day)."""
+    return day.strftime("%Y%m%d")
+
+
 def typed_start(text: str, language: str, today: date) -> date | None:
     """The first day typed: "1 March", "1-3-2026", "2026-03-01"; None when it is no date.
 

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 
 from flows.content.guide import Guide, guides
 from flows.dates import short_date
+from flows.documents.direction import set_apart
 from flows.documents.pdf import Block, BlockKind
 from flows.growth.period import Period
 from flows.menu.follow_up import TRIED
@@ -103,7 +104,10 @@ def _better(guide: Guide, stories: list[StoryView], checkins: list[StoryView]) -
 def _dated(guide: Guide, heading: str, stories: Sequence[StoryView], key: str) -> list[Block]:
     """A heading and each story's answer to ``key``, with its date (nothing: no heading)."""
     said = [(s, text.strip()) for s in stories if (text := s.answer(key).text) and text.strip()]
-    lines = [Block(B, f"{text} ({local_date(s.created_at, guide.language)})") for s, text in said]
+    lines = [
+        Block(B, f"{set_apart(text)} ({local_date(s.created_at, guide.language)})")
+        for s, text in said
+    ]
     return [Block(H, heading), *lines] if lines else []
 
 
@@ -171,7 +175,8 @@ def _steps(
             continue
         said = status.get(record.status, texts.step_not_yet if step.asked else texts.step_open)
         date = local_date(when[0], guide.language)
-        blocks.append(Block(B, texts.step_line.format(step=name, date=date, status=said)))
+        line = texts.step_line.format(step=set_apart(name), date=date, status=said)
+        blocks.append(Block(B, line))
         if brought := _brought(guide, picked, record):
             blocks.append(Block(Q, texts.step_brought.format(answer=brought)))
     return [Block(H, texts.steps), *blocks] if blocks else []

@@ -144,6 +144,7 @@ def _story_data(guide: Guide, record: StoryRecord) -> dict[str, Any]:
         "completed_at": record.completed_at.isoformat() if record.completed_at else None,
         "team": record.team,
         "quote_released": story.quote_released,
+        "quote_for_members": story.quote_released and story.quote_for_members,
         "released_quote": _opening(guide, story) if story.quote_released else None,
         "retention_notice_at": _when(record.retention_notice_at),
         "answers": answers,
@@ -240,7 +241,10 @@ def _story_lines(guide: Guide, record: StoryRecord) -> list[str]:
         elif answer.is_empty:
             lines.append(texts.card_empty)
     if story.quote_released:
-        lines += ["", f"*{guide.privacy.file_released}*"]
+        shared = guide.privacy.file_released
+        if story.quote_for_members:
+            shared = guide.privacy.file_released_team
+        lines += ["", f"*{shared}*"]
     if record.retention_notice_at:
         told = local_date(record.retention_notice_at, guide.language)
         lines += ["", f"*{guide.privacy.file_story_told.format(date=told)}*"]

@@ -88,9 +88,10 @@ def _photo(turn: Turn, teams: TeamsView, team: TeamRef, asked: str) -> PhotoData
 def _session_kit(
     turn: Turn, photo: PhotoData, previous: PhotoData | None, seen: tuple[PhotoSeen, ...]
 ) -> Outcome:
-    """The photo and the method's questions for a team meeting: a message and a PDF."""
+    """The photo and the method's questions for a team meeting: a message and a PDF, to
+    forward to the team, so only with quotes shared knowing the team may read them."""
     minimum = turn.view.policy.min_group_size
-    assembled = assemble(turn.guide, photo, minimum, previous)
+    assembled = assemble(turn.guide, replace(photo, quotes=photo.team_quotes), minimum, previous)
     if assembled is None:
         return turn.outcome(None, Reply(not_enough_text(turn.guide, photo, minimum)))
     return Outcome(turn.state, kit_replies(turn.guide, assembled, str(photo.period)), seen)

@@ -88,6 +88,9 @@ class PhotoData:
     counts: tuple[OptionCount, ...] = ()
     withheld: frozenset[str] = frozenset()  # questions too few people answered
     quotes: tuple[str, ...] = ()
+    # quotes shared knowing the team's members may read them too: all a photo for the
+    # team may hold (a member's photo, the session kit a facilitator forwards)
+    team_quotes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,7 @@ class PhotoShown(Base):
         ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True
     )
     period: Mapped[str] = mapped_column(String(16), primary_key=True)
+    # the window's end, not the moment of the look: no facilitator's activity is kept
     shown_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

@@ -8,6 +8,7 @@ from pypdf import PdfReader
 
 from flows.callbacks import Action, encode
 from flows.events import Command, Press
+from flows.growth.period import day_code
 from flows.replies import Outcome
 from flows.states import State, Step
 from tests.support.chat import Chat, asked, begin, button
@@ -41,9 +42,24 @@ async def choose(chat: Chat, months: str = "12") -> Outcome:
     return listed
 
 
+def listed_since(chat: Chat) -> str:
+    """The first day of the list just shown, as its buttons carry it."""
+    assert chat.last is not None and chat.last.state.since is not None
+    return day_code(chat.last.state.since)
+
+
+async def toggle(chat: Chat, story_id: int, page: str = "1") -> Outcome:
+    """Tap a story of the list just shown (forged when it is not on it)."""
+    toggled = await chat.send(
+        Press(encode(Action.GROWTH_TOGGLE, story_id, page, listed_since(chat)))
+    )
+    assert toggled is not None
+    return toggled
+
+
 async def make(chat: Chat) -> Outcome:
     """Tap "Make my growth story"; it came as messages and a PDF."""
-    made = await chat.send(Press(encode(Action.GROWTH_MAKE)))
+    made = await chat.send(Press(encode(Action.GROWTH_MAKE, listed_since(chat))))
     assert made is not None and made.state.step is Step.IDLE
     return made
 
