@@ -9,6 +9,7 @@ from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
 
@@ -218,3 +219,21 @@ async def test_export_says_who_may_read_a_shared_quote(conversations: Conversati
     shared = {s["id"]: (s["quote_released"], s["quote_for_members"]) for s in data["stories"]}
     assert shared == {older: (True, False), newer: (True, True)}
     assert markdown.count(P.file_released) == 1 and markdown.count(P.file_released_team) == 1
+
+
+async def test_the_check_in_settings_in_an_export_are_a_record_not_a_clock(
+    conversations: Conversations, clock: FakeClock
+) -> None:
+    """No "it is 03:45 there now", no "tomorrow": the zone, and the next check-in's date."""
+    database = conversations.database
+    alice = Chat(conversations)
+    await tell_whole_story(alice)
+    await schedule_checkins(database, await person_id(database, ALICE), clock())
+    exported = await alice.send(Command("export"))
+    assert exported is not None
+    markdown, _ = _files(Outcome(exported.state, exported.replies[:2]))
+    settings = markdown.split(P.file_checkins, 1)[1]
+    next_at = (clock() + timedelta(days=1)).astimezone(ZoneInfo("Europe/Amsterdam"))
+    assert "(time zone Europe/Amsterdam)" in settings
+    assert f"Next check-in: {next_at:%A} {next_at.day} {next_at:%B}" in settings
+    assert "there now" not in settings and "Tomorrow" not in settings

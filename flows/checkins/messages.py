@@ -93,26 +93,39 @@ def weekend_note(guide: Guide, rule: CheckinRule) -> str:
     return note[:1].upper() + note[1:]  # "zaterdag valt …" begins a sentence
 
 
+def _overview(guide: Guide, checkin: CheckinView, now: datetime | None) -> dict[str, str]:
+    """The settings in words; ``now`` None: as a lasting record, with whole dates and no
+    mention of the present (for /export)."""
+    texts, rule = guide.settings, checkin.rule
+    today = now.astimezone(rule.tz).date() if now is not None else None
+    paused = ""
+    if paused_for_good(rule):
+        paused = "\n" + texts.paused_open
+    elif rule.paused_until and (today is None or rule.paused_until >= today):
+        paused = texts.paused_line.format(date=day_text(rule.paused_until, guide.language, today))
+    note = weekend_note(guide, rule)
+    return {
+        "place": place_name(rule),
+        "rhythm": rhythm_name(guide, rule.rhythm),
+        "weekday": weekday_name(rule.weekday, guide.language),
+        "time": clock(rule.at),
+        "day_note": f"\n{note}" if note else "",
+        "weekend": weekend_name(guide, rule.weekend),
+        "paused": paused,
+        "next": when(checkin.next_at, rule.zone, guide.language, now),
+    }
+
+
+def summary(guide: Guide, checkin: CheckinView) -> str:
+    """The settings as /export writes them: no "it is 03:45 there now", whole dates."""
+    return guide.settings.summary.format(zone=checkin.rule.zone, **_overview(guide, checkin, None))
+
+
 def menu(guide: Guide, checkin: CheckinView, now: datetime, *, edit: bool = False) -> Reply:
     """The settings overview with a button for each thing to change."""
     texts, rule = guide.settings, checkin.rule
-    paused, today = "", now.astimezone(rule.tz).date()
-    if paused_for_good(rule):
-        paused = "\n" + texts.paused_open
-    elif rule.paused_until and rule.paused_until >= today:
-        paused = texts.paused_line.format(date=day_text(rule.paused_until, guide.language, today))
-    note = weekend_note(guide, rule)
-    text = texts.menu.format(
-        place=place_name(rule),
-        local_time=local_time_text(rule.zone, now, guide.language),
-        rhythm=rhythm_name(guide, rule.rhythm),
-        weekday=weekday_name(rule.weekday, guide.language),
-        time=clock(rule.at),
-        day_note=f"\n{note}" if note else "",
-        weekend=weekend_name(guide, rule.weekend),
-        paused=paused,
-        next=when(checkin.next_at, rule.zone, guide.language, now),
-    )
+    local_time = local_time_text(rule.zone, now, guide.language)
+    text = texts.menu.format(local_time=local_time, **_overview(guide, checkin, now))
     page = Action.SETTINGS_PAGE
     buttons = (
         (

@@ -227,6 +227,7 @@ class SettingsTexts(_Strict):
     set_up: str
     no_thanks: str
     menu: str
+    summary: str  # the settings in /export: {zone}, no local time now
     menu_not_set: str
     zone_button: str
     rhythm_button: str

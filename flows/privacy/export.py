@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from flows.checkins.messages import menu
+from flows.checkins.messages import summary
 from flows.content.guide import Guide, Question, guide_for
 from flows.menu import card as menu_card
 from flows.menu import export as next_step_export
@@ -173,9 +173,7 @@ def markdown(record: PersonRecord, guide: Guide, now: datetime) -> str:
         told = local_date(record.retention_notice_at, language)
         lines.append("- " + texts.file_retention_told.format(date=told))
     lines += ["", f"## {texts.file_checkins}", ""]
-    lines.append(
-        menu(guide, record.checkin, now).text if record.checkin else texts.file_checkins_none
-    )
+    lines.append(summary(guide, record.checkin) if record.checkin else texts.file_checkins_none)
     if record.checkin and record.checkins_blocked:
         lines += ["", texts.file_checkins_blocked]
     lines += ["", f"## {texts.file_team}", ""]
