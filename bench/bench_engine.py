@@ -56,7 +56,6 @@ from bench.engine_support import (
     WatchedTelegram,
     bot_env,
     cpu_seconds,
-    database_counters,
     echo_script,
     interview_script,
     machine_busy,
@@ -65,8 +64,8 @@ from bench.engine_support import (
     rss_mb,
     run_load,
     start_bot,
-    throwaway_postgres,
 )
+from bench.postgres_support import database_counters, throwaway_postgres
 
 ECHO_BOT = Path(__file__).with_name("echo_bot.py")
 LEERVERHAAL = Path(sys.executable).with_name("leerverhaal")

@@ -40,7 +40,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.engine_support import throwaway_postgres
+from bench.postgres_support import throwaway_postgres
 from flows.content.guide import guide_for
 from tests.support.fake_telegram import FakeTelegram, FakeUser
 from tests.support.telegram import TOKEN, bot_settings, running_bot
