@@ -14,7 +14,7 @@ from sqlalchemy import select
 from bot.jobs.retention import RetentionJob
 from flows.callbacks import Action, encode
 from flows.content.guide import QuestionKind, guide_for, guides
-from flows.events import Command, Press
+from flows.events import Command, Edited, Press
 from flows.pair.data import LIFETIME, START, PairStatus
 from flows.policy import Retention
 from flows.replies import ForgetPerson
@@ -35,6 +35,7 @@ from tests.support.pair_runner import (
     letters_to,
     note_all,
     pair_rows,
+    pair_seen,
     runner,
 )
 
@@ -183,3 +184,21 @@ def test_every_question_has_a_tip(language: str) -> None:
     guide = guide_for(language)
     assert set(guide.pair.tips) == {question.key for question in guide.questions}
     assert all(tip.strip() for tip in guide.pair.tips.values())
+
+
+async def test_an_edited_note_is_answered_and_changes_nothing(
+    database: Database, cipher: TextCipher, clock: FakeClock
+) -> None:
+    """The interviewer edits the message he noted: the note keeps what was sent, he is
+    told that the one who tells can correct it, and the interview goes on."""
+    conversations = runner(database, cipher, clock)
+    alice, bob = Chat(conversations, ALICE), Chat(conversations, BOB, first_update=5000)
+    pair = await interviewed_by(alice, bob)
+    noted = await bob.say("Chairing the Monday meeting")
+    assert noted is not None and noted.state.step is Step.PAIR_ASKING
+    edited = await bob.send(Edited("Something else entirely", 1))
+    assert edited is not None and edited.state == noted.state
+    assert [r.text for r in edited.replies] == [EN.pair.edit_not_noted]
+    assert not edited.letters, "the one who tells hears nothing of it"
+    seen = await pair_seen(database, cipher, await person_id(database, ALICE), pair, clock.now)
+    assert seen.answers[EN.opening.key].text == "Chairing the Monday meeting"

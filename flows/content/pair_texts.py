@@ -65,5 +65,6 @@ class PairTexts(BaseModel):
     nothing_to_stop: str
     ended: str
     text_only: str
+    edit_not_noted: str  # a sent message edited while noting
     commands_wait: str
     tips: dict[str, str]  # per question of the learning story: listening for HOW

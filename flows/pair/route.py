@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flows.callbacks import Action, Handler, Pressed, decode, decode_id
-from flows.events import CheckinDue, Command, Event, Location, Media, Press, Text
+from flows.events import CheckinDue, Command, Edited, Event, Location, Media, Press, Text
 from flows.pair import invite, newcomer, notes, parts
 from flows.pair.data import START, PairNeeds
 from flows.pair.moves import ended, words
@@ -92,6 +92,8 @@ def on_event(turn: Turn, event: Event) -> Outcome | None:
             return notes.on_correction(turn, event)
         case Media() | Location():
             return turn.outcome(None, Reply(words(turn).text_only))
+        case Edited():  # the note keeps what was sent; the one who tells corrects it
+            return turn.outcome(None, Reply(words(turn).edit_not_noted))
         case Command(name=name) if name not in PASS:
             return turn.outcome(None, Reply(words(turn).commands_wait))
     return None
