@@ -8,23 +8,41 @@ words (inside a word only when it has no space); nothing is cut off.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from flows.documents.pdf import Block, BlockKind
 from flows.render import MESSAGE_LIMIT, utf16_len
 
-_PREFIX = {
-    BlockKind.TITLE: "",
-    BlockKind.HEADING: "\n▸ ",
-    BlockKind.TEXT: "",
-    BlockKind.BULLET: "• ",
-    BlockKind.QUOTE: "    ",
-}
+
+@dataclass(frozen=True)
+class Layout:
+    """How blocks read as text: what goes before each kind, and which kinds begin after a
+    blank line (unless they come first)."""
+
+    prefixes: Mapping[BlockKind, str]
+    spaced: frozenset[BlockKind]
 
 
-def message_text(blocks: Sequence[Block]) -> str:
+STORY = Layout(  # a growth story: paragraphs close together, headings set apart
+    {
+        BlockKind.TITLE: "",
+        BlockKind.HEADING: "▸ ",
+        BlockKind.TEXT: "",
+        BlockKind.BULLET: "• ",
+        BlockKind.QUOTE: "    ",
+    },
+    frozenset({BlockKind.HEADING}),
+)
+
+
+def message_text(blocks: Sequence[Block], layout: Layout = STORY) -> str:
     """The blocks as one plain text."""
-    lines = [_PREFIX[block.kind] + block.text.strip() for block in blocks]
+    lines: list[str] = []
+    for block in blocks:
+        if block.kind in layout.spaced and lines:
+            lines.append("")
+        lines.append(layout.prefixes[block.kind] + block.text.strip())
     return "\n".join(lines).strip()
 
 

@@ -11,6 +11,7 @@ so that it fits one page: each question's top items on one line, quotes cut shor
 from __future__ import annotations
 
 from flows.content.guide import Guide
+from flows.documents.message import Layout, message_text
 from flows.documents.pdf import Block, BlockKind, Document
 from flows.render import MESSAGE_LIMIT, fit
 from flows.replies import File, Reply
@@ -27,13 +28,16 @@ TOP_ITEMS = 2  # per question, and of the dishes: the kit fits one page
 TEAM_LIMIT = 40  # characters of the team's name in the kit's title (one line)
 QUOTES = 3  # at most, whatever ``teams.quotes`` says
 QUOTE_LIMIT = 120  # characters of a shared quote in the kit (at most two lines)
-_PREFIX = {
-    BlockKind.TITLE: "",
-    BlockKind.HEADING: "▸ ",
-    BlockKind.TEXT: "",
-    BlockKind.BULLET: "  • ",
-    BlockKind.QUOTE: "  ",
-}
+KIT = Layout(  # a message to forward: every paragraph and heading set apart
+    {
+        BlockKind.TITLE: "",
+        BlockKind.HEADING: "▸ ",
+        BlockKind.TEXT: "",
+        BlockKind.BULLET: "  • ",
+        BlockKind.QUOTE: "  ",
+    },
+    frozenset({BlockKind.HEADING, BlockKind.TEXT}),
+)
 
 
 def questions(guide: Guide) -> tuple[str, str, str]:
@@ -88,12 +92,7 @@ def _line(title: str, items: list[str]) -> str:
 
 def kit_text(blocks: list[Block]) -> str:
     """The same blocks as one chat message to forward."""
-    lines: list[str] = []
-    for block in blocks:
-        if block.kind in (BlockKind.HEADING, BlockKind.TEXT) and lines:
-            lines.append("")
-        lines.append(_PREFIX[block.kind] + block.text)
-    return fit("\n".join(lines), MESSAGE_LIMIT)
+    return fit(message_text(blocks, KIT), MESSAGE_LIMIT)
 
 
 def kit_replies(guide: Guide, photo: TeamPhoto, period: str) -> tuple[Reply, Reply]:
