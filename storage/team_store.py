@@ -170,17 +170,17 @@ class Teams:
     async def photo_seen(self, person_id: int, team_id: int, period: Period) -> None:
         """A facilitator saw a window's photo: its members may see it from now on (only
         when the person facilitates the team now)."""
-        if any(t.id == team_id for t in await self.facilitated_by(person_id)):
+        if await self.facilitates(person_id, team_id):
             await ShownPhotos(self.session).mark(team_id, period)
 
     async def let_members_see(self, person_id: int, team_id: int, see: bool) -> None:
         """Whether the team's members see its photo (only when the person facilitates it)."""
-        if any(t.id == team_id for t in await self.facilitated_by(person_id)):
+        if await self.facilitates(person_id, team_id):
             await ShownPhotos(self.session).let_members_see(team_id, see)
 
     async def save_card(self, person_id: int, team_id: int, card: TeamCard, now: datetime) -> None:
         """Store a team's card, only when the person facilitates the team now."""
-        if any(t.id == team_id for t in await self.facilitated_by(person_id)):
+        if await self.facilitates(person_id, team_id):
             await TeamMenus(self.session).save(team_id, card, now)
 
     async def team_of(self, person_id: int) -> TeamRef | None:
@@ -192,6 +192,15 @@ class Teams:
         )
         team = row.scalar_one_or_none()
         return _ref(team) if team else None
+
+    async def facilitates(self, person_id: int, team_id: int) -> bool:
+        """Whether the person facilitates this team now (whatever a button said)."""
+        found = await self.session.scalar(
+            select(Facilitator.person_id).where(
+                Facilitator.person_id == person_id, Facilitator.team_id == team_id
+            )
+        )
+        return found is not None
 
     async def facilitated_by(self, person_id: int) -> tuple[TeamRef, ...]:
         """The teams whose photo a person may see now, by name."""
