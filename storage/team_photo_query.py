@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.teams.periods import Period
 from flows.teams.photo import worked_out
+from flows.teams.trends import previous_window
 from flows.teams.views import OptionCount, PhotoData, PhotoRules, TeamRef
 from storage.crypto import TextCipher
 from storage.inbox import insert_for
@@ -57,6 +58,18 @@ class TeamPhotoQuery:
             found = for_team if self.members else await self.months.quotes(team.id, period, quotes)
             data = replace(data, quotes=found, team_quotes=for_team)
         return data
+
+    async def previous(
+        self, photo: PhotoData, now: datetime, open_to: frozenset[Period] | None = None
+    ) -> PhotoData | None:
+        """The window of the same length before a photo that may be shown, for its trends
+        (with ``open_to``: only when it is among those windows, as for a member)."""
+        before = previous_window(photo.period)
+        if not photo.disclosable or before is None:
+            return None
+        if open_to is not None and before not in open_to:
+            return None
+        return await self.photo(photo.team, before, now)
 
     async def contributions(self, team: TeamRef, period: Period, now: datetime) -> int:
         """How many stories and check-ins an ended window holds, once it may be shown."""

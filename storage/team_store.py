@@ -21,11 +21,9 @@ from flows.menu.team_card import TeamCard
 from flows.menu.views import SharedDish
 from flows.teams.periods import Period
 from flows.teams.photo import photo_rules
-from flows.teams.trends import previous_window
 from flows.teams.views import (
     InviteView,
     MemberPhotos,
-    PhotoData,
     Role,
     TeamNeeds,
     TeamRef,
@@ -68,22 +66,6 @@ def _ref(team: Team) -> TeamRef:
     return TeamRef(team.id, team.name)
 
 
-async def _previous(
-    query: TeamPhotoQuery,
-    photo: PhotoData,
-    now: datetime,
-    open_to: frozenset[Period] | None = None,
-) -> PhotoData | None:
-    """The window of the same length before a photo that may be shown, for its trends
-    (for a member only when it is open to them too)."""
-    before = previous_window(photo.period)
-    if not photo.disclosable or before is None:
-        return None
-    if open_to is not None and before not in open_to:
-        return None
-    return await query.photo(photo.team, before, now)
-
-
 class Teams:
     """Teams and who belongs to them. Flushes; the caller commits."""
 
@@ -114,7 +96,7 @@ class Teams:
         photo = previous = None
         if needs.photo is not None and (team := facilitated.get(needs.photo[0])) is not None:
             photo = await query.photo(team, needs.photo[1], now)
-            previous = await _previous(query, photo, now)
+            previous = await query.previous(photo, now)
         menu: TeamCard | None = None
         shared: tuple[SharedDish, ...] = ()
         if needs.menu is not None and (composed := facilitated.get(needs.menu)) is not None:
@@ -164,7 +146,7 @@ class Teams:
         if asked is None or asked[0] != team.id or asked[1] not in windows:
             return MemberPhotos(see=True, shown=windows)
         photo = await query.photo(team, asked[1], now)
-        previous = await _previous(query, photo, now, windows)
+        previous = await query.previous(photo, now, windows)
         return MemberPhotos(True, windows, photo, previous)
 
     async def photo_seen(self, person_id: int, team_id: int, period: Period) -> None:

@@ -36,7 +36,7 @@ from flows.teams.periods import Period
 from flows.teams.photo import photo_rules
 from flows.teams.render import photo_replies
 from flows.teams.rhythm import DeliveryRhythm, due_period, is_new, tells_closed
-from flows.teams.trends import may_show, previous_window
+from flows.teams.trends import may_show
 from flows.teams.views import PhotoData, TeamRules
 from storage.crypto import TextCipher
 from storage.database import Database
@@ -119,9 +119,7 @@ class PhotoDeliverer:
             if not data.disclosable and not tells_closed(self.plan.rhythm, period, now):
                 return None
             await deliveries.record(seat.person_id, seat.team.id, period, contributions, now)
-            earlier = previous_window(period) if data.disclosable else None
-            previous = None if earlier is None else await query.photo(seat.team, earlier, now)
-            return data, previous, before
+            return data, await query.previous(data, now), before
 
     async def _deliver(
         self,
