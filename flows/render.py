@@ -123,8 +123,9 @@ def question_reply(
     return Reply(text, _rows(*options, *examples, finish, navigation), edit=edit)
 
 
-def card_text(guide: Guide, story: StoryView, language: str) -> str:
-    """The summary card: the story on one screen, answers shortened to fit one message."""
+def card_text(guide: Guide, story: StoryView, language: str, closing: tuple[str, ...] = ()) -> str:
+    """The summary card: the story on one screen, answers shortened to fit one message
+    (``closing``: paragraphs after its footer, kept whole)."""
     texts = guide.texts
     title = texts.card_title if story.status is StoryStatus.COMPLETE else texts.card_draft_title
     if story.kind is StoryKind.CHECKIN:
@@ -138,7 +139,7 @@ def card_text(guide: Guide, story: StoryView, language: str) -> str:
             answer = story.answer(question.key)
             lines = _answer_lines(question, answer, texts.card_empty, preview)
             parts.append("▸ " + question.title + "\n" + "\n".join(lines))
-        text = "\n\n".join([*parts, footer])
+        text = "\n\n".join([*parts, footer, *closing])
         if utf16_len(text) <= MESSAGE_LIMIT:
             return text
     return fit(text, MESSAGE_LIMIT)
@@ -164,9 +165,10 @@ def card_reply(guide: Guide, story: StoryView, language: str, *, edit: bool = Fa
     return Reply(card_text(guide, story, language), buttons, edit=edit)
 
 
-def final_card(guide: Guide, story: StoryView, language: str) -> Reply:
-    """The card after confirming: no buttons left to press by mistake."""
-    return Reply(card_text(guide, story, language), (), edit=True)
+def final_card(guide: Guide, story: StoryView, language: str, closing: tuple[str, ...]) -> Reply:
+    """The card after confirming, in place of the draft's, ending with ``closing`` (that it
+    is saved, what it shows): no buttons left to press by mistake, and one message less."""
+    return Reply(card_text(guide, story, language, closing), (), edit=True)
 
 
 def change_menu(guide: Guide, story: StoryView) -> Reply:

@@ -35,6 +35,7 @@ from tests.support.telegram import (
     done,
     enrol_directly,
     running_bot,
+    save_story,
     schedule_row,
     suggested,
     tap,
@@ -79,8 +80,7 @@ async def test_a_checkin_at_ten_in_kathmandu_answered_and_stored(
             dispatcher = dispatcher_of(bot)
             user = tg.user(1101, "Ann", language_code="en")
             await tell_whole_story(user)
-            await user.press_button(EN.texts.confirm)
-            assert ((await user.wait_for_message()).text or "").startswith(EN.texts.saved)
+            await save_story(user)
             await suggested(user, "shadowing")  # their own "what will help next"
             assert (await user.wait_for_message()).text == EN.settings.offer
             await set_up_checkins_in_kathmandu(user)

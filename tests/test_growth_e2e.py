@@ -18,6 +18,7 @@ from tests.support.telegram import (
     bot_settings,
     first_start,
     running_bot,
+    save_story,
     tap,
 )
 
@@ -42,8 +43,7 @@ async def story(user: FakeUser) -> None:
     await user.send("/reflect")
     await user.wait_for_message(predicate=lambda m: EN.opening.prompt in (m.text or ""))
     await answer_whole_story(user)
-    await user.press_button(EN.texts.confirm)
-    await user.wait_for_message(predicate=lambda m: (m.text or "").startswith(EN.texts.saved))
+    await save_story(user)
 
 
 @pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)

@@ -11,6 +11,7 @@ import pytest
 from flows import render
 from flows.callbacks import MAX_BYTES, decode
 from flows.content.guide import Guide, guide_for, guides
+from flows.interview.reflect import reflection
 from flows.replies import Reply
 from flows.states import StoryKind, StoryStatus
 from flows.views import AnswerView, StoryHeader, StoryView
@@ -43,7 +44,8 @@ def everything_rendered(guide: Guide) -> Iterator[tuple[str, Reply]]:
             for q in guide.questions:
                 yield f"question {q.key} {tag}", render.question_reply(guide, story, q.key)
             yield f"card {tag}", render.card_reply(guide, story, language)
-            yield f"final card {tag}", render.final_card(guide, story, language)
+            closing = (guide.texts.saved, *reflection(guide, story))
+            yield f"final card {tag}", render.final_card(guide, story, language, closing)
             yield f"change menu {tag}", render.change_menu(guide, story)
             yield f"discard {tag}", render.discard_question(guide, story)
             yield f"draft prompt {tag}", render.draft_prompt(guide, story, language)
@@ -101,6 +103,17 @@ def test_card_with_longest_answers_keeps_its_footer(language: str) -> None:
     guide = guide_for(language)
     text = render.card_text(guide, full_story(guide, StoryStatus.DRAFT), language)
     assert text.endswith(guide.texts.card_question)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_final_card_with_longest_answers_keeps_the_thanks_whole(language: str) -> None:
+    guide = guide_for(language)
+    story = full_story(guide, StoryStatus.COMPLETE)
+    closing = (guide.texts.saved, *reflection(guide, story))
+    assert len(closing) == 3, "every pick: the pattern and the self-doubt line"
+    reply = render.final_card(guide, story, language, closing)
+    assert render.utf16_len(reply.text) <= render.MESSAGE_LIMIT
+    assert reply.text.endswith("\n\n".join((guide.texts.card_complete, *closing)))
 
 
 def test_fit_counts_utf16_units_and_never_splits_a_surrogate_pair() -> None:

@@ -33,6 +33,7 @@ from tests.support.telegram import (
     bot_settings,
     done,
     running_bot,
+    save_story,
     tap,
     tell_whole_story,
 )
@@ -220,8 +221,7 @@ async def test_no_words_names_or_ids_in_logs_for_a_growth_story_or_a_team_photo(
                 USER_ID, FIRST_NAME, language_code="en", username=USERNAME, last_name=LAST_NAME
             )
             await tell_whole_story(user)
-            await user.press_button(EN.texts.confirm)
-            await user.wait_for_message(predicate=lambda m: EN.texts.saved in (m.text or ""))
+            await save_story(user)
             await join(bot, team, USER_ID)
             await growth_story(user, tg)
             facilitator = tg.user(FACILITATOR_ID, FACILITATOR_NAME, language_code="en")

@@ -26,8 +26,9 @@ def test_one_dish_is_offered_after_the_reflection_and_the_own_choice_comes_first
 ) -> None:
     done = tell_story(person, {"obstacles": ("self_doubt",), "next_step": ("shadowing",)})
     (offer,) = suggestions(done)
-    saved = [r.text for r in done.replies].index(offer.text) - 1
-    assert done.replies[saved].text.startswith(T.saved)  # right after the reflect-back lines
+    card = [r.text for r in done.replies].index(offer.text) - 1
+    assert T.saved in done.replies[card].text  # right after the card, its reflect-back lines
+    assert done.replies[card].text.endswith(EN.reflect.self_doubt)
     assert "Shadow a colleague" in offer.text and "Spar" not in offer.text
     assert [b.label for row in offer.buttons for b in row] == [W.order, W.something_else, W.not_now]
 

@@ -22,7 +22,7 @@ from flows.teams.session_kit import questions
 from tests.support.clock import FakeClock
 from tests.support.fake_telegram import FakeTelegram, FakeUser
 from tests.support.teams import png_chunks
-from tests.support.telegram import TOKEN, bot_settings, running_bot, suggested
+from tests.support.telegram import TOKEN, bot_settings, running_bot, save_story, suggested
 
 EN = guide_for("en")
 TEAMS = EN.teams
@@ -61,8 +61,7 @@ async def tell_story(user: FakeUser, opening: str, how: str, *, share: bool = Fa
         await user.press_button(EN.texts.skip)
     card = await user.wait_for_message()
     assert EN.texts.card_question in (card.text or "")
-    await user.press_button(EN.texts.confirm)
-    assert ((await user.wait_for_message()).text or "").startswith(EN.texts.saved)
+    await save_story(user)
     await suggested(user, MATCHED[how])  # the one dish that fits how they learned
     offer = await user.wait_for_message()
     assert (offer.text or "").startswith(TEAMS.quote_offer.split("{")[0])

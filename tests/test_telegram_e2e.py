@@ -47,17 +47,19 @@ async def test_a_whole_story_told_on_telegram_and_found_again(
             assert OPENING in (card.text or "")
             assert "By doing, trial and error · Feedback" in (card.text or "")
             await user.press_button(EN.texts.confirm)
-            saved = await user.wait_for_message()
-            assert saved.text == "\n\n".join(
-                (
-                    EN.texts.saved,
-                    "You learned this mostly by doing and through feedback, "
-                    "together with a more experienced colleague.",
-                    EN.reflect.self_doubt,
-                )
-            ), "saved, with the story's pattern reflected back"
-            assert card.edited and not card.buttons, "the confirmed card loses its buttons"
             await suggested(user, "shadowing")  # their own "what will help next"
+            assert card.edited and not card.buttons, "the confirmed card loses its buttons"
+            assert (card.text or "").endswith(
+                "\n\n".join(
+                    (
+                        EN.texts.card_complete,
+                        EN.texts.saved,
+                        "You learned this mostly by doing and through feedback, "
+                        "together with a more experienced colleague.",
+                        EN.reflect.self_doubt,
+                    )
+                )
+            ), "the card ends with saved, and the story's pattern reflected back"
             offer = await user.wait_for_message()
             assert offer.text == EN.settings.offer
 

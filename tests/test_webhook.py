@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 from storage.database import Database
 from tests.support.fake_telegram import FakeTelegram, FakeUser
 from tests.support.fake_telegram._user import command_entities
-from tests.support.telegram import TOKEN, first_start, suggested, tell_whole_story
+from tests.support.telegram import TOKEN, first_start, save_story, suggested, tell_whole_story
 from tests.support.webhook import (
     EN,
     SECRET,
@@ -68,8 +68,7 @@ async def test_a_whole_story_told_through_the_webhook(tmp_path: Path, database_u
             assert registered.params["secret_token"] == SECRET
             user = tg.user(2001, "Ann", language_code="en")
             await tell_whole_story(user)
-            await user.press_button(EN.texts.confirm)
-            assert ((await user.wait_for_message()).text or "").startswith(EN.texts.saved)
+            await save_story(user)
             await suggested(user, "shadowing")  # their own "what will help next"
             assert (await user.wait_for_message()).text == EN.settings.offer
             await tg.wait_webhook_idle()

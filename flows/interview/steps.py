@@ -306,8 +306,7 @@ def _on_story_button(turn: Turn, pressed: Pressed, story: StoryView) -> Outcome:
             state = State(draft_id=draft_id) if on_this else without_draft(turn.state, story.id)
             suggested, follow = next_step.after_story(turn, done)  # a dish; the step to follow
             replies: tuple[Reply, ...] = (
-                render.final_card(guide, done, language),
-                Reply("\n\n".join((texts.saved, *reflection(guide, done)))),
+                render.final_card(guide, done, language, (texts.saved, *reflection(guide, done))),
                 *suggested,
             )
             if (share := quotes.offer(turn, done)) is not None:

@@ -125,6 +125,14 @@ async def tell_whole_story(user: FakeUser) -> None:
     await answer_whole_story(user)
 
 
+async def save_story(user: FakeUser) -> BotMessage:
+    """Press Save on the card: it is edited in place, and ends with the thanks."""
+    await user.press_button(EN.texts.confirm)
+    card = await user.wait_for_edit()
+    assert EN.texts.saved in (card.text or "") and not card.buttons
+    return card
+
+
 async def answer_whole_story(user: FakeUser) -> None:
     """From the opening question on, every answer of ``tell_whole_story``."""
     assert "How did you learn it?" in await answer_text(user, OPENING)

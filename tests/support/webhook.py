@@ -54,10 +54,10 @@ PATH = "/telegram"
 SHORT_LEASES = {"lease_seconds": 6, "renew_seconds": 2, "claim_seconds": 6}
 # sendMessage calls of one burst interview: the language question (the welcome replaces it),
 # 7 questions, each quick-pick question again with the typed words, the offer of a thank-you
-# note (after the typed "helped most"), the card, saved, the check-in offer (typed words pick
-# nothing, so no dish is suggested).
+# note (after the typed "helped most"), the card, the check-in offer (typed words pick
+# nothing, so no dish is suggested; "saved" ends the card, edited in place).
 PICK_QUESTIONS = sum(1 for question in QUESTIONS if question.options)
-INTERVIEW_SENDS = 1 + len(QUESTIONS) + PICK_QUESTIONS + 4
+INTERVIEW_SENDS = 1 + len(QUESTIONS) + PICK_QUESTIONS + 3
 
 
 def free_port() -> int:
