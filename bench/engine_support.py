@@ -136,8 +136,9 @@ def interview_script() -> list[Step]:
         Step("text", "Ana, who read every draft and asked good questions", "message", 2),
         Step("tap", "Shadowing a colleague", "edit"),
         Step("tap", texts.done, "message"),
-        # "saved", the one dish that fits (shadowing), then the check-in offer
-        Step("tap", texts.confirm, "message", 3),
+        # the card edited into the saved one, the one dish that fits (shadowing), then the
+        # check-in offer
+        Step("tap", texts.confirm, "message", 2),
     ]
 
 
