@@ -7,10 +7,8 @@ the URL says so. All calls go through SQLAlchemy's asyncio support.
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import os
 from collections.abc import AsyncIterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,6 +30,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+BUSY_TIMEOUT_MS = 10_000  # storage.sqlite_driver waits as long, off the loop
 SCHEMA_REVISION = "0013"  # the newest migration (a test checks it against Alembic's head)
 
 
@@ -58,7 +57,8 @@ def _sqlite_serialised(engine: AsyncEngine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        wait = getattr(dbapi_connection, "busy_timeout_ms", BUSY_TIMEOUT_MS)  # 0: the driver's
+        cursor.execute(f"PRAGMA busy_timeout={wait}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA secure_delete=ON")  # deleted words are overwritten
         cursor.close()
@@ -94,7 +94,7 @@ class Database:
         if make_url(self.url).get_driver_name() == "aiosqlite":
             from storage import sqlite_driver  # not imported at all for PostgreSQL
 
-            if sqlite_driver.compatible():  # one trip to aiosqlite's thread per statement
+            if sqlite_driver.compatible():  # statements on the loop, no trip to a thread
                 options["module"] = sqlite_driver.one_trip_dbapi()
         self.engine = create_async_engine(
             self.url, echo=echo, pool_pre_ping=not self.is_sqlite, hide_parameters=True, **options
@@ -124,6 +124,9 @@ class Database:
         bot then never holds Alembic and its templates in memory."""
         if await self._stored_revision() == SCHEMA_REVISION:
             return
+        import multiprocessing  # only when a migration is due, as Alembic
+        from concurrent.futures import ProcessPoolExecutor
+
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(1, mp_context=context) as pool:
             await asyncio.get_running_loop().run_in_executor(pool, _upgrade_in_child, self.url)

@@ -69,7 +69,8 @@ async def reclaim_space(database: Database) -> None:
         driver = raw.driver_connection
         assert driver is not None
         try:
-            await driver.execute("VACUUM")
-            await driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            for statement in ("VACUUM", "PRAGMA wal_checkpoint(TRUNCATE)"):
+                cursor = await driver.execute(statement)
+                await cursor.close()  # the checkpoint's row, unread, would hold up commits
         except sqlite3.Error as exc:  # busy: the free pages are reused, and vacuumed next time
             log.warning("could not vacuum the database now (%s)", type(exc).__name__)

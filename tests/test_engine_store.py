@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,6 +13,7 @@ from storage.database import Database
 from storage.inbox import Inbox, InboxKey, Received, Turn
 from storage.outbox import Delivery, Outbox
 from storage.sqlite_driver import OneTripConnection, compatible
+from tests.support.engine import SqliteLock
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 BOT = 7
@@ -118,6 +121,38 @@ async def test_the_one_trip_sqlite_driver_fits_the_installed_libraries(tmp_path:
             assert isinstance(raw.dbapi_connection, OneTripConnection)
     finally:
         await database.dispose()
+
+
+async def test_a_statement_waits_for_another_processs_lock_off_the_loop(
+    tmp_path: Path, cipher: TextCipher
+) -> None:
+    """Statements run on the event loop and never wait there: while another process holds
+    SQLite's lock, the write waits on aiosqlite's thread and the loop keeps its pace."""
+    path = tmp_path / "locked.sqlite3"
+    database = Database(f"sqlite:///{path}")
+    try:
+        await database.upgrade()
+        async with SqliteLock(path, 2.0) as lock:
+            await lock.hold()
+            started = time.monotonic()
+            write = asyncio.create_task(_store_one(database, cipher))
+            lags = []
+            while not write.done():
+                before = time.monotonic()
+                await asyncio.sleep(0.05)
+                lags.append(time.monotonic() - before - 0.05)
+            assert await write == [1], "stored once the lock was let go"
+            waited = time.monotonic() - started
+        assert waited >= 1.5, "it waited for the lock"
+        assert len(lags) >= 10 and max(lags) < 0.5, "the loop went on meanwhile"
+    finally:
+        await database.dispose()
+
+
+async def _store_one(database: Database, cipher: TextCipher) -> list[int]:
+    async with database.transaction() as session:
+        stored = await Inbox(session, cipher).store([_update(1)], NOW, None)
+    return [item.key.update_id for item in stored]
 
 
 def test_a_pdf_waits_in_the_outbox_as_its_blocks_and_is_laid_out_when_sent() -> None:
