@@ -16,15 +16,22 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 from functools import cache
+from types import ModuleType
 from typing import Literal
 from zoneinfo import ZoneInfo
-
-from babel.dates import format_date, format_datetime, get_day_names, get_month_names
 
 _LOCALES = {"en": "en_GB"}  # "30 Nov 2026", not the American "Nov 30, 2026"
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DAY_FIRST = re.compile(r"^(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{4}))?\.?$")
 _NAMED = re.compile(r"^(\d{1,2})\.?\s+([^\W\d_]+)\.?(?:\s+(\d{4}))?$")
+
+
+def babel_dates() -> ModuleType:
+    """``babel.dates``, imported on first use: Babel's import and locale data cost a
+    command's start-up about 30 ms, and the greeting needs no date."""
+    import babel.dates
+
+    return babel.dates
 
 
 def locale_of(language: str) -> str:
@@ -34,13 +41,13 @@ def locale_of(language: str) -> str:
 
 def short_date(day: date, language: str) -> str:
     """A date: '30 Nov 2026', '30 nov 2026'."""
-    return str(format_date(day, "medium", locale=locale_of(language)))
+    return str(babel_dates().format_date(day, "medium", locale=locale_of(language)))
 
 
 def day_text(day: date, language: str, today: date | None = None) -> str:
     """A day to come: 'Monday 7 December'; 'Friday 15 January 2027' in another year."""
     pattern = "EEEE d MMMM" if today is None or day.year == today.year else "EEEE d MMMM y"
-    return str(format_date(day, pattern, locale=locale_of(language)))
+    return str(babel_dates().format_date(day, pattern, locale=locale_of(language)))
 
 
 def clock(at: datetime | time, zone: str | None = None) -> str:
@@ -65,17 +72,17 @@ def local_time(now: datetime, zone: str, language: str) -> str:
     if now.utcoffset() is None:
         raise ValueError("now must be timezone-aware")
     local = now.astimezone(ZoneInfo(zone))
-    return str(format_datetime(local, "HH:mm, EEEE", locale=locale_of(language)))
+    return str(babel_dates().format_datetime(local, "HH:mm, EEEE", locale=locale_of(language)))
 
 
 def weekday_name(day: int, language: str, width: Literal["abbreviated", "wide"] = "wide") -> str:
     """The name of a weekday (0 = Monday): 'Monday', 'ma'."""
-    return str(get_day_names(width, locale=locale_of(language))[day])
+    return str(babel_dates().get_day_names(width, locale=locale_of(language))[day])
 
 
 def month_text(day: date, language: str) -> str:
     """A month of a year: 'March 2026', 'maart 2026'."""
-    return str(format_date(day, "LLLL y", locale=locale_of(language)))
+    return str(babel_dates().format_date(day, "LLLL y", locale=locale_of(language)))
 
 
 @cache
@@ -84,7 +91,7 @@ def _months(language: str) -> dict[str, int]:
     names: dict[str, int] = {}
     for locale in {language, "en"}:
         for width in ("wide", "abbreviated"):
-            for number, name in get_month_names(width, locale=locale).items():
+            for number, name in babel_dates().get_month_names(width, locale=locale).items():
                 names[name.lower().rstrip(".")] = number
     return names
 

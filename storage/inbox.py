@@ -14,11 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, delete, exists, func, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.claims import claim_statements
@@ -66,8 +65,15 @@ def dialect_name(session: AsyncSession) -> str:
 
 
 def dialect_insert(name: str) -> Any:
-    """The INSERT of the dialect called ``name``, which knows ON CONFLICT."""
-    return postgresql_insert if name == "postgresql" else sqlite_insert
+    """The INSERT of the dialect called ``name``, which knows ON CONFLICT (the other
+    dialect is never imported: it would cost start-up time and memory)."""
+    if name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert
 
 
 def insert_for(session: AsyncSession) -> Any:
@@ -108,14 +114,17 @@ _MARK_HANDLED_IN_TURN = _MARK_HANDLED.where(
         _OLDER.c.update_id < bindparam("update"),
     )
 )
-# One statement for a whole batch (executemany: SQLAlchemy sends it as one multi-row
-# INSERT); a batch built with .values(rows) would be compiled anew for every batch.
-_STORE = {
-    name: dialect_insert(name)(_TABLE)
-    .on_conflict_do_nothing(index_elements=["bot_id", "update_id"])
-    .returning(_TABLE.c.update_id)
-    for name in ("sqlite", "postgresql")
-}
+
+
+@cache
+def _store_statement(dialect: str) -> Any:
+    """One statement for a whole batch (executemany: SQLAlchemy sends it as one multi-row
+    INSERT), built once; a batch built with .values(rows) would be compiled anew each time."""
+    return (
+        dialect_insert(dialect)(_TABLE)
+        .on_conflict_do_nothing(index_elements=["bot_id", "update_id"])
+        .returning(_TABLE.c.update_id)
+    )
 
 
 # (recovery looks every few seconds: built once too)
@@ -164,7 +173,7 @@ class Inbox:
             }
             for item in received
         ]
-        statement = _STORE[dialect_name(self.session)]
+        statement = _store_statement(dialect_name(self.session))
         new = set((await self.session.execute(statement, rows)).scalars().all())
         return [item for item in received if item.key.update_id in new]
 

@@ -14,7 +14,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from babel import Locale
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from flows.content.growth_texts import GrowthTexts
@@ -312,6 +311,8 @@ def guides() -> dict[str, Guide]:
 @cache
 def _plural_form(language: str) -> Callable[[int], str]:
     """The CLDR plural rule of a language: a count -> 'one', 'few', 'other', ..."""
+    from babel import Locale  # on first use, as in flows.dates
+
     rule: Callable[[int], str] = Locale.parse(language).plural_form
     return rule
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from babel.units import format_unit
-
 from flows.callbacks import Action, Load, Pressed, decode, encode
 from flows.content.guide import Guide, guide_for
 from flows.dates import short_date
@@ -95,6 +93,8 @@ def period(retention: Retention, language: str) -> str:
         unit, amount = "duration-day", retention.days
     else:
         unit, amount = "duration-year", retention.years or 0
+    from babel.units import format_unit  # on first use, as in flows.dates
+
     return str(format_unit(amount, unit, length="long", locale=language))
 
 

@@ -29,8 +29,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from babel.numbers import format_percent
-
 from flows.content.guide import Guide, Question, QuestionKind, guide_for
 from flows.dates import month_text
 from flows.privacy.commands import amounts
@@ -285,6 +283,8 @@ def previous_text(guide: Guide, photo: TeamPhoto) -> str | None:
 
 def share_text(guide: Guide, share: float) -> str:
     """'45%': a share in the reader's language."""
+    from babel.numbers import format_percent  # on first use, as in flows.dates
+
     return str(format_percent(share, locale=guide.language))
 
 
