@@ -33,6 +33,7 @@ from bot.engine.engine import Engine, EngineLimits
 from bot.engine.pacing import Pacer
 from bot.engine.sender import SendLimits
 from bot.instance_lock import single_process
+from bot.launch import settle_memory
 from bot.log_privacy import keep_people_out_of_logs
 from bot.services import Services, open_services
 from bot.settings import Settings
@@ -305,6 +306,7 @@ async def _serve(settings: Settings, *, webhook: bool, exclusive: bool) -> int:
         loop.add_signal_handler(signum, stop.set)
     try:
         async with running(settings, services, webhook=webhook, exclusive=exclusive):
+            settle_memory()  # what start-up made stays: later collections skip it
             log.info("running (%s); stop with Ctrl+C", "webhook" if webhook else "polling")
             await stop.wait()
     finally:
