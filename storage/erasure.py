@@ -13,7 +13,6 @@ makes dead rows reusable; only ``VACUUM FULL`` rewrites the files (see README).
 from __future__ import annotations
 
 import logging
-import sqlite3
 
 from sqlalchemy import ColumnElement, Table, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -64,6 +63,8 @@ async def reclaim_space(database: Database) -> None:
     """SQLite: VACUUM and checkpoint, so deleted words leave the file. Best effort."""
     if not database.is_sqlite:
         return
+    import sqlite3  # (never loaded on PostgreSQL)
+
     async with database.engine.connect() as connection:
         raw = await connection.get_raw_connection()
         driver = raw.driver_connection

@@ -42,6 +42,27 @@ def test_no_heavy_library_is_imported_at_start_up() -> None:
     assert done.stdout.strip() == "[]"
 
 
+def test_start_up_leaves_babel_and_the_database_drivers_for_later() -> None:
+    """Babel loads with the first date or number written; sqlite3 and PostgreSQL's SQL
+    dialect only with a database of that kind (SQLite's dialect comes with a model's
+    SQLite-only index option); multiprocessing only for a migration (``run`` has it
+    through APScheduler)."""
+    lazy = ("babel", "sqlite3", "sqlalchemy.dialects.postgresql")
+    script = (
+        "import bot.launch, bot.cli, bot.telegram.app, bot.terminal, storage.erasure; "
+        f"import sys; print(sorted(m for m in {lazy!r} if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
+    chat = "import bot.cli, bot.terminal; import sys; print('multiprocessing' in sys.modules)"
+    done = subprocess.run(
+        [sys.executable, "-c", chat], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "False"
+
+
 def test_the_terminal_chat_does_not_load_python_telegram_bot() -> None:
     """``leerverhaal chat`` never talks to Telegram: its start-up does not pay for it."""
     script = (
