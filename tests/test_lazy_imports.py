@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -31,15 +32,17 @@ HEAVY = (
 )
 
 
-def test_no_heavy_library_is_imported_at_start_up() -> None:
-    script = (
-        "import bot.cli, bot.telegram.app, bot.terminal; import sys; "
-        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
-    )
+def loaded_after(imports: str, modules: tuple[str, ...]) -> list[str]:
+    """Which of ``modules`` a fresh interpreter holds after ``import {imports}``."""
+    script = f"import {imports}; import sys; print([m for m in {modules!r} if m in sys.modules])"
     done = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
     )
-    assert done.stdout.strip() == "[]"
+    return list(ast.literal_eval(done.stdout.strip()))
+
+
+def test_no_heavy_library_is_imported_at_start_up() -> None:
+    assert loaded_after("bot.cli, bot.telegram.app, bot.terminal", HEAVY) == []
 
 
 def test_start_up_leaves_babel_and_the_database_drivers_for_later() -> None:
@@ -48,31 +51,14 @@ def test_start_up_leaves_babel_and_the_database_drivers_for_later() -> None:
     SQLite-only index option); multiprocessing only for a migration (``run`` has it
     through APScheduler)."""
     lazy = ("babel", "sqlite3", "sqlalchemy.dialects.postgresql")
-    script = (
-        "import bot.launch, bot.cli, bot.telegram.app, bot.terminal, storage.erasure; "
-        f"import sys; print(sorted(m for m in {lazy!r} if m in sys.modules))"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
-    )
-    assert done.stdout.strip() == "[]"
-    chat = "import bot.cli, bot.terminal; import sys; print('multiprocessing' in sys.modules)"
-    done = subprocess.run(
-        [sys.executable, "-c", chat], cwd=ROOT, capture_output=True, text=True, check=True
-    )
-    assert done.stdout.strip() == "False"
+    everything = "bot.launch, bot.cli, bot.telegram.app, bot.terminal, storage.erasure"
+    assert loaded_after(everything, lazy) == []
+    assert loaded_after("bot.cli, bot.terminal", ("multiprocessing",)) == []
 
 
 def test_the_terminal_chat_does_not_load_python_telegram_bot() -> None:
     """``leerverhaal chat`` never talks to Telegram: its start-up does not pay for it."""
-    script = (
-        "import bot.cli, bot.terminal; import sys; "
-        "print(sorted(m for m in ('telegram', 'httpx') if m in sys.modules))"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
-    )
-    assert done.stdout.strip() == "[]"
+    assert loaded_after("bot.cli, bot.terminal", ("telegram", "httpx")) == []
 
 
 async def test_warm_up_builds_the_place_index() -> None:
