@@ -4,22 +4,14 @@ Importing the bot makes several hundred thousand objects (modules, classes, SQLA
 and pydantic's tables) that live as long as the process. Python's collector, run again
 and again while they are made, examines them over and over: about 70 ms of a chat's
 start (a sixth). Once imported they are frozen (``gc.freeze``: moved where no collection
-looks) and collection resumes; ``leerverhaal run`` freezes again once it has started.
+looks) and collection resumes; ``leerverhaal run`` settles again once it has started
+(``bot.memory.settle_memory``).
 """
 
 from __future__ import annotations
 
 import gc
 import sys
-
-
-def settle_memory() -> None:
-    """Once a long-running process has started: collect what start-up left over (import
-    garbage frozen by ``main`` included), then freeze what remains, so that later
-    collections look only at objects made since."""
-    gc.unfreeze()
-    gc.collect()
-    gc.freeze()
 
 
 def main() -> int:

@@ -33,8 +33,8 @@ from bot.engine.engine import Engine, EngineLimits
 from bot.engine.pacing import Pacer
 from bot.engine.sender import SendLimits
 from bot.instance_lock import single_process
-from bot.launch import settle_memory
 from bot.log_privacy import keep_people_out_of_logs
+from bot.memory import settle_memory
 from bot.services import Services, open_services
 from bot.settings import Settings
 from bot.telegram.inline import InlineCards
