@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -47,7 +48,6 @@ if TYPE_CHECKING:
 PAIR = EN.pair
 OPENING = "Chairing the Zwaluw meeting"
 CORRECTED = "Chairing it in my own calm way"
-FIRST = pytest.mark.parametrize("first", ["interviewer", "interviewed"])
 
 
 class Rendezvous:
@@ -81,56 +81,85 @@ class Rendezvous:
 Step = Callable[[], Awaitable[Outcome | None]]
 
 
-async def at_once(
+@dataclass(frozen=True)
+class Race:
+    """Bob interviews Alice (``interviewed_by``) on the real runner; ``first`` names whose
+    step commits first when both run at once."""
+
+    alice: Chat
+    bob: Chat
+    pair: int
+    ann: int  # Alice's person id (the person interviewed)
+    ben: int  # Bob's (the interviewer)
+    first: str
+    database_url: str
+    monkeypatch: pytest.MonkeyPatch
+
+    @property
+    def second(self) -> int:
+        """The person id of the one whose step comes second."""
+        return self.ann if self.first == "interviewer" else self.ben
+
+
+@pytest.fixture(params=["interviewer", "interviewed"])
+async def race(
+    request: pytest.FixtureRequest,
+    database: Database,
     database_url: str,
+    cipher: TextCipher,
+    clock: FakeClock,
     monkeypatch: pytest.MonkeyPatch,
-    first: tuple[int, Step],
-    second: tuple[int, Step],
+) -> Race:
+    conversations = runner(database, cipher, clock)
+    alice, bob = Chat(conversations, ALICE), Chat(conversations, BOB, first_update=5000)
+    pair = await interviewed_by(alice, bob)  # Bob asks, Alice tells
+    ann, ben = await person_id(database, ALICE), await person_id(database, BOB)
+    return Race(alice, bob, pair, ann, ben, request.param, database_url, monkeypatch)
+
+
+async def at_once(
+    race: Race, interviewer: Step, interviewed: Step
 ) -> tuple[Outcome, Outcome, Rendezvous | None]:
-    """Run two people's steps at the same moment; the outcomes in the order given."""
+    """Run both people's steps at the same moment, ``race.first``'s leading; the outcomes
+    as (the interviewer's, the interviewed's)."""
+    steps = {race.ben: interviewer, race.ann: interviewed}
+    order = [race.ben, race.ann] if race.first == "interviewer" else [race.ann, race.ben]
     meeting = None
-    if database_url.startswith("postgresql"):
-        meeting = Rendezvous(first[0])
-        meeting.install(monkeypatch)
-    leading = asyncio.create_task(first[1]())
+    if race.database_url.startswith("postgresql"):
+        meeting = Rendezvous(order[0])
+        meeting.install(race.monkeypatch)
+    leading = asyncio.create_task(steps[order[0]]())
     if meeting is not None:
         leading.add_done_callback(lambda _: meeting.first_done.set())
-    following = asyncio.create_task(second[1]())
-    one, two = await asyncio.gather(leading, following)
-    monkeypatch.undo()
-    assert one is not None and two is not None
-    return one, two, meeting
+    following = asyncio.create_task(steps[order[1]]())
+    await asyncio.gather(leading, following)
+    race.monkeypatch.undo()
+    by_interviewer, by_interviewed = (
+        (leading.result(), following.result())
+        if race.first == "interviewer"
+        else (following.result(), leading.result())
+    )
+    assert by_interviewer is not None and by_interviewed is not None
+    return by_interviewer, by_interviewed, meeting
 
 
-def retried(meeting: Rendezvous | None, person: int) -> None:
+def retried(meeting: Rendezvous | None, race: Race) -> None:
     """On PostgreSQL the one who came second read the pair again (its version was stale)."""
     if meeting is not None:
-        assert meeting.readings[person] == 2, "decided again on the partner's change"
+        assert meeting.readings[race.second] == 2, "decided again on the partner's change"
 
 
 def texts(outcome: Outcome) -> list[str]:
     return [reply.text for reply in outcome.replies if not reply.delete]
 
 
-@FIRST
 async def test_an_answer_noted_while_the_person_interviewed_stops(
-    database: Database,
-    database_url: str,
-    cipher: TextCipher,
-    clock: FakeClock,
-    monkeypatch: pytest.MonkeyPatch,
-    first: str,
+    race: Race, database: Database
 ) -> None:
-    conversations = runner(database, cipher, clock)
-    alice, bob = Chat(conversations, ALICE), Chat(conversations, BOB, first_update=5000)
-    await interviewed_by(alice, bob)  # Bob asks, Alice tells
-    ann, ben = await person_id(database, ALICE), await person_id(database, BOB)
     typed = 1  # the message id of Bob's answer (his first message)
-    noting = (ben, lambda: bob.say(OPENING))
-    stopping = (ann, lambda: alice.send(Command("stop")))
-    order = (noting, stopping) if first == "interviewer" else (stopping, noting)
-    one, two, meeting = await at_once(database_url, monkeypatch, *order)
-    noted, stopped = (one, two) if first == "interviewer" else (two, one)
+    noted, stopped, meeting = await at_once(
+        race, lambda: race.bob.say(OPENING), lambda: race.alice.send(Command("stop"))
+    )
 
     assert await pair_rows(database) == [] and await stories_in(database) == 0
     assert texts(stopped) == [PAIR.stopped]
@@ -145,32 +174,23 @@ async def test_an_answer_noted_while_the_person_interviewed_stops(
     else:  # the stop came first: Bob is told kindly, and his words are deleted
         assert texts(noted) == [PAIR.ended] and deleted_in(noted.replies) == {typed}
     if meeting is not None:
-        assert bool(to_ann) == (first == "interviewer")
-        retried(meeting, ann if first == "interviewer" else ben)
+        assert bool(to_ann) == (race.first == "interviewer")
+        retried(meeting, race)
 
 
-@FIRST
 async def test_a_pick_noted_while_the_person_interviewed_corrects(
-    database: Database,
-    database_url: str,
-    cipher: TextCipher,
-    clock: FakeClock,
-    monkeypatch: pytest.MonkeyPatch,
-    first: str,
+    race: Race, database: Database, cipher: TextCipher, clock: FakeClock
 ) -> None:
-    conversations = runner(database, cipher, clock)
-    alice, bob = Chat(conversations, ALICE), Chat(conversations, BOB, first_update=5000)
-    pair = await interviewed_by(alice, bob)
-    ann, ben = await person_id(database, ALICE), await person_id(database, BOB)
-    await bob.say(OPENING)
-    await alice.send(Press(encode(Action.PAIR_CORRECT, pair, "change")))
-    ticking = (ben, lambda: bob.send(Press(encode(Action.PAIR_TOGGLE, pair, "how", "feedback"))))
-    correcting = (ann, lambda: alice.say(CORRECTED))
-    order = (ticking, correcting) if first == "interviewer" else (correcting, ticking)
-    one, two, meeting = await at_once(database_url, monkeypatch, *order)
-    ticked, corrected = (one, two) if first == "interviewer" else (two, one)
+    pair = race.pair
+    await race.bob.say(OPENING)
+    await race.alice.send(Press(encode(Action.PAIR_CORRECT, pair, "change")))
+    ticked, corrected, meeting = await at_once(
+        race,
+        lambda: race.bob.send(Press(encode(Action.PAIR_TOGGLE, pair, "how", "feedback"))),
+        lambda: race.alice.say(CORRECTED),
+    )
 
-    seen = await pair_seen(database, cipher, ann, pair, clock.now)
+    seen = await pair_seen(database, cipher, race.ann, pair, clock.now)
     assert seen.status is PairStatus.ASKING and seen.question == "how"
     assert seen.answers["change"].text == CORRECTED, "the correction is kept"
     assert seen.answers["how"].choices == ("feedback",), "and so is the pick, once"
@@ -179,29 +199,17 @@ async def test_a_pick_noted_while_the_person_interviewed_corrects(
     ]
     labels = [button.label for reply in ticked.replies for row in reply.buttons for button in row]
     assert "✅ Feedback" in labels, "the interviewer sees the pick"
-    if meeting is not None:
-        retried(meeting, ann if first == "interviewer" else ben)
+    retried(meeting, race)
 
 
-@FIRST
 async def test_the_interviewer_stops_while_the_story_is_saved(
-    database: Database,
-    database_url: str,
-    cipher: TextCipher,
-    clock: FakeClock,
-    monkeypatch: pytest.MonkeyPatch,
-    first: str,
+    race: Race, database: Database
 ) -> None:
-    conversations = runner(database, cipher, clock)
-    alice, bob = Chat(conversations, ALICE), Chat(conversations, BOB, first_update=5000)
-    pair = await interviewed_by(alice, bob)
-    ann, ben = await person_id(database, ALICE), await person_id(database, BOB)
-    save = data_of(letter_to(await note_all(bob, pair), ALICE.chat_id or 0), Action.PAIR_SAVE)
-    stopping = (ben, lambda: bob.send(Command("stop")))
-    saving = (ann, lambda: alice.send(Press(save)))
-    order = (stopping, saving) if first == "interviewer" else (saving, stopping)
-    one, two, meeting = await at_once(database_url, monkeypatch, *order)
-    stopped, saved = (one, two) if first == "interviewer" else (two, one)
+    notes = await note_all(race.bob, race.pair)
+    save = data_of(letter_to(notes, ALICE.chat_id or 0), Action.PAIR_SAVE)
+    stopped, saved, meeting = await at_once(
+        race, lambda: race.bob.send(Command("stop")), lambda: race.alice.send(Press(save))
+    )
 
     if texts(stopped) == [PAIR.nothing_to_stop]:  # saved first: the story is hers, once
         assert await stories_in(database) == 1
@@ -213,5 +221,5 @@ async def test_the_interviewer_stops_while_the_story_is_saved(
         assert saved.notice == PAIR.ended and not saved.replies
         assert await pair_rows(database) == []
     if meeting is not None:
-        assert (texts(stopped) == [PAIR.nothing_to_stop]) == (first == "interviewed")
-        retried(meeting, ann if first == "interviewer" else ben)
+        assert (texts(stopped) == [PAIR.nothing_to_stop]) == (race.first == "interviewed")
+        retried(meeting, race)
