@@ -31,6 +31,7 @@ from tests.support.pair_steps import (
     accept,
     answers_of,
     done,
+    first_noted,
     invitation,
     message,
     pair_rows,
@@ -77,9 +78,7 @@ async def test_a_pair_interview_from_invitation_to_a_story_of_her_own(
             await message(ann, PAIR.being_asked)
             await one_team(bot, ann, ben)  # her story counts in the team she is in
 
-            await question(ben, 1)
-            await ben.send(OPENING)
-            noted = await message(ann, "Noted")
+            noted = await first_noted(ben, ann, OPENING)
             assert noted.text == PAIR.noted.format(title=EN.opening.title, answer=OPENING).strip()
             await question(ben, 2)
             await tap(ben, "By doing, trial and error")
@@ -202,9 +201,7 @@ async def test_the_person_interviewed_stops_and_the_interviewer_keeps_nothing(
             await accept(ben, payload)
             ready = await message(ann, PAIR.accepted)
             await ann.press_button(PAIR.start, ready.message_id)
-            await question(ann, 1)
-            await ann.send(OPENING)
-            await message(ben, "Noted")
+            await first_noted(ann, ben, OPENING)
             await question(ann, 2)
             await tap(ann, "Feedback")  # a ticked pick: this message holds an answer
             ticked = ann.chat.edit_log[-1]
@@ -228,9 +225,7 @@ async def test_the_interviewer_stops_with_the_button(tmp_path: Path, database_ur
         async with running_bot(bot_settings(tg, tmp_path, database_url)) as bot:
             ann, ben = tg.user(5301, "Ann", language_code="en"), tg.user(5302, "Ben")
             await accept(ben, await invitation(ann, PAIR.me_tell))
-            await question(ben, 1)
-            await ben.send(OPENING)
-            await message(ann, "Noted")
+            await first_noted(ben, ann, OPENING)
             await question(ben, 2)
             await ben.press_button(PAIR.stop)
             assert (await message(ben, PAIR.stopped)).text == PAIR.stopped
@@ -288,9 +283,7 @@ async def test_erasing_either_person_removes_the_pair(tmp_path: Path, database_u
         async with running_bot(bot_settings(tg, tmp_path, database_url)) as bot:
             ann, ben = tg.user(5501, "Ann", language_code="en"), tg.user(5502, "Ben")
             await accept(ben, await invitation(ann, PAIR.me_tell))
-            await question(ben, 1)
-            await ben.send(OPENING)
-            await message(ann, "Noted")
+            await first_noted(ben, ann, OPENING)
             assert len(await pair_rows(bot)) == 1
             async with bot.services.database.transaction() as session:
                 person = await session.scalar(select(Person.id).where(Person.external_id == ann.id))

@@ -84,6 +84,13 @@ async def question(user: FakeUser, number: int) -> BotMessage:
     return asked
 
 
+async def first_noted(interviewer: FakeUser, teller: FakeUser, answer: str) -> BotMessage:
+    """The interviewer is asked question 1 and notes ``answer``; the teller sees it noted."""
+    await question(interviewer, 1)
+    await interviewer.send(answer)
+    return await message(teller, "Noted")
+
+
 async def stories_of(bot: RunningBot, user: FakeUser) -> list[Story]:
     async with bot.services.database.transaction() as session:
         person = await session.scalar(select(Person.id).where(Person.external_id == user.id))
