@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-BUSY_TIMEOUT_MS = 10_000  # storage.sqlite_driver waits as long, off the loop
+BUSY_TIMEOUT_MS = 10_000  # how long a statement waits for another process's lock
 SCHEMA_REVISION = "0013"  # the newest migration (a test checks it against Alembic's head)
 
 

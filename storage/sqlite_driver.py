@@ -31,6 +31,8 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_dbapi,
 )
 
+from storage.database import BUSY_TIMEOUT_MS
+
 
 class _Outcome:
     """What a statement left on its (closed) cursor, as SQLAlchemy reads it afterwards."""
@@ -44,10 +46,7 @@ class _Outcome:
         self.arraysize = 1
 
     def close(self) -> None:
-        """Nothing to close: the real cursor was closed on the thread."""
-
-
-BUSY_TIMEOUT_MS = 10_000  # how long a statement waits for another process's lock
+        """Nothing to close: the real cursor was closed right after its statement."""
 
 
 def _run(
@@ -91,12 +90,13 @@ def _run_waiting(connection: sqlite3.Connection, *args: Any) -> list[Any] | None
 
 def _busy(error: sqlite3.OperationalError) -> bool:
     """Whether SQLite refused because another connection holds a lock."""
-    code = getattr(error, "sqlite_errorcode", None)
-    return code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "locked" in str(error)
+    code = getattr(error, "sqlite_errorcode", 0) & 0xFF  # the primary code of an extended one
+    return code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
-    """A cursor whose statement, rows and closing take one trip to the thread."""
+    """A cursor whose statement, rows and closing run at once on the loop (one trip to
+    the thread only to wait for a lock)."""
 
     __slots__ = ()
     _awaitable_cursor_close = False  # closed on the thread already
