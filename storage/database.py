@@ -90,15 +90,16 @@ class Database:
             if database and database != ":memory:":
                 _create_private(Path(database))
         # Parameters (ciphertext, Telegram ids) never appear in logs or error messages.
+        # No pre-ping: it costs a round trip per transaction (0.2 ms of CPU measured). A
+        # dropped connection fails the statement that uses it instead; SQLAlchemy then
+        # discards every pooled connection, and the callers retry what is transient.
         options: dict[str, Any] = {} if self.is_sqlite else {"pool_size": 24, "max_overflow": 8}
         if make_url(self.url).get_driver_name() == "aiosqlite":
             from storage import sqlite_driver  # not imported at all for PostgreSQL
 
             if sqlite_driver.compatible():  # statements on the loop, no trip to a thread
                 options["module"] = sqlite_driver.one_trip_dbapi()
-        self.engine = create_async_engine(
-            self.url, echo=echo, pool_pre_ping=not self.is_sqlite, hide_parameters=True, **options
-        )
+        self.engine = create_async_engine(self.url, echo=echo, hide_parameters=True, **options)
         if self.is_sqlite:
             _sqlite_serialised(self.engine)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)

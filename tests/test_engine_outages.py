@@ -3,6 +3,9 @@
 - PostgreSQL unreachable for 8 s (a proxy in front of the real server is cut; the server
   itself is never touched): what people did meanwhile is stored, and every reply comes,
   late rather than never.
+- PostgreSQL ends every connection of the bot while they are idle (a server restart, an
+  idle timeout): the bot pings no connection before using it, so the next statements find
+  out, and the updates are handled all the same, without an error.
 - SQLite locked for 12 s by another process (``BEGIN EXCLUSIVE``): the same.
 """
 
@@ -13,6 +16,8 @@ import logging
 import time
 from pathlib import Path
 
+import asyncpg
+import pytest
 from sqlalchemy.engine import make_url
 
 from tests.support.engine import (
@@ -62,6 +67,35 @@ async def test_postgresql_unreachable_for_eight_seconds(tmp_path: Path, postgres
             assert max(arrived) < PG_OUTAGE + 8, "late by the retry backoff at most"
             await assert_nothing_lost(tg, bot, early + late)
         tg.assert_no_violations()
+
+
+async def test_postgresql_connections_ended_while_idle(
+    tmp_path: Path, postgres_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = make_url(postgres_url)
+    async with (
+        FakeTelegram(token=TOKEN) as tg,
+        running_bot(fault_settings(tg, tmp_path, postgres_url)) as bot,
+    ):
+        crowd = people(tg, 3650, 4)
+        await open_stories(crowd)
+        server = await asyncpg.connect(
+            host=url.host, port=url.port, user=url.username, database=url.database
+        )
+        try:
+            ended = await server.fetchval(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = $1 AND pid <> pg_backend_pid()",
+                url.database,
+            )
+        finally:
+            await server.close()
+        assert ended > 0
+        await answer_opening(crowd)
+        await wait_for_questions(crowd, timeout=20)
+        await assert_nothing_lost(tg, bot, crowd)
+    tg.assert_no_violations()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
 async def test_sqlite_locked_for_twelve_seconds(tmp_path: Path) -> None:
