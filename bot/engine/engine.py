@@ -141,10 +141,23 @@ class Engine:
     # --- updates in ------------------------------------------------------------------------
 
     async def receive(self, received: Sequence[Received]) -> None:
-        """Commit updates to the inbox, then queue the new ones. Raises when storing failed."""
+        """Commit updates to the inbox, then queue the new ones. Raises when storing failed.
+
+        What the sender delivered meanwhile is recorded in the same transaction: under
+        load the sender then needs no transaction of its own.
+        """
         now = self.clock()
-        async with self.database.transaction() as session:
-            new = await Inbox(session, self.cipher).store(received, now, now + self.limits.claim)
+        records = self.sender.take_records()
+        try:
+            async with self.database.transaction() as session:
+                inbox = Inbox(session, self.cipher)
+                new = await inbox.store(received, now, now + self.limits.claim)
+                if records:
+                    await self.sender.record(session, records)
+        except BaseException:
+            self.sender.give_back(records)
+            raise
+        self.sender.recorded(records)
         self.lanes.submit(new)
 
     async def recover(self, *, ignore_leases: bool = False) -> int:

@@ -65,6 +65,17 @@ class SendLimits:
     flush_seconds: float = 0.05
 
 
+@dataclass(frozen=True)
+class Records:
+    """Deliveries to record: delivered (or dropped) ids, and parts sent of unfinished ones."""
+
+    settled: list[int]
+    progress: dict[int, int]
+
+    def __bool__(self) -> bool:
+        return bool(self.settled or self.progress)
+
+
 def _by_id(pending: Pending) -> int:
     return pending.id
 
@@ -168,8 +179,8 @@ class Sender:
                 )
 
     async def flush(self) -> None:
-        """Periodically: delete what was delivered, in one statement (backing off while
-        the database does not answer)."""
+        """Periodically: record what was delivered, when no other transaction took it
+        along (backing off while the database does not answer)."""
         pause = self.limits.flush_seconds
         while True:
             await asyncio.sleep(pause)
@@ -177,25 +188,42 @@ class Sender:
             pause = self.limits.flush_seconds if recorded else min(pause * 2, 2.0)
 
     async def settle(self) -> bool:
-        """Delete delivered rows and record progress now (kept for later on failure)."""
-        settled, self._settled = self._settled, []
-        progress, self._progress = self._progress, {}
-        if not settled and not progress:
+        """Record deliveries now, in a transaction of their own (kept for later on failure)."""
+        records = self.take_records()
+        if not records:
             return True
         try:
             async with self.database.transaction() as session:
-                outbox = self.outbox(session)
-                await outbox.done(settled)
-                for pending_id, parts in progress.items():
-                    await outbox.progress(pending_id, parts)
-            for pending_id in settled:
-                self._held.pop(pending_id, None)
+                await self.record(session, records)
         except Exception as exc:
             log.warning("could not record deliveries yet: %s", type(exc).__name__)
-            self._settled.extend(settled)
-            self._progress = progress | self._progress
+            self.give_back(records)
             return False
+        self.recorded(records)
         return True
+
+    def take_records(self) -> Records:
+        """What was delivered since the last recording, to record in some transaction."""
+        records = Records(self._settled, self._progress)
+        self._settled, self._progress = [], {}
+        return records
+
+    async def record(self, session: AsyncSession, records: Records) -> None:
+        """In the caller's transaction: delete delivered rows, remember partial progress."""
+        outbox = self.outbox(session)
+        await outbox.done(records.settled)
+        for pending_id, parts in records.progress.items():
+            await outbox.progress(pending_id, parts)
+
+    def recorded(self, records: Records) -> None:
+        """After the commit: those deliveries are no longer held."""
+        for pending_id in records.settled:
+            self._held.pop(pending_id, None)
+
+    def give_back(self, records: Records) -> None:
+        """The transaction failed: record them later (newer progress wins)."""
+        self._settled.extend(records.settled)
+        self._progress = records.progress | self._progress
 
     async def stop(self) -> None:
         """Stop sending; record what went out and give the rest back to the outbox."""
