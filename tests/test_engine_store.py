@@ -4,12 +4,18 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+import pytest
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from storage import sqlite_driver
 from storage.crypto import TextCipher
-from storage.database import Database
+from storage.database import Database, is_transient
 from storage.inbox import Inbox, InboxKey, Received, Turn
 from storage.outbox import Delivery, Outbox
 from storage.sqlite_driver import OneTripConnection, compatible
@@ -149,6 +155,39 @@ async def test_a_statement_waits_for_another_processs_lock_off_the_loop(
         await database.dispose()
 
 
+async def test_the_processs_own_transactions_queue_instead_of_meeting_sqlites_lock(
+    tmp_path: Path, cipher: TextCipher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many transactions at once, each yielding to the others between its statements: none
+    finds the lock taken by another of this process's transactions (which would cost a
+    trip to aiosqlite's thread and SQLite's sleeping busy handler), and all are stored."""
+    waited: list[str] = []
+    waiting = sqlite_driver._run_waiting
+
+    def counted(connection: sqlite3.Connection, *args: Any) -> list[Any] | None:
+        waited.append("busy")
+        return waiting(connection, *args)
+
+    monkeypatch.setattr(sqlite_driver, "_run_waiting", counted)
+    database = Database(f"sqlite:///{tmp_path / 'queue.sqlite3'}")
+    try:
+        await database.upgrade()
+
+        async def two_steps(update_id: int) -> None:
+            async with database.transaction() as session:
+                inbox = Inbox(session, cipher)
+                await inbox.store([_update(update_id)], NOW, None)
+                await asyncio.sleep(0.001)
+                await inbox.mark_handled(InboxKey(BOT, update_id), None, NOW)
+
+        await asyncio.gather(*(two_steps(n) for n in range(1, 41)))
+        async with database.transaction() as session:
+            assert await Inbox(session, cipher).unhandled() == 0
+        assert waited == []
+    finally:
+        await database.dispose()
+
+
 async def _store_one(database: Database, cipher: TextCipher) -> list[int]:
     async with database.transaction() as session:
         stored = await Inbox(session, cipher).store([_update(1)], NOW, None)
@@ -183,3 +222,10 @@ def test_a_chart_waits_in_the_outbox_as_its_bars_and_is_drawn_when_sent() -> Non
     file = back.replies[0].file
     assert file is not None and file.picture and file.source == chart
     assert file.content().startswith(b"\x89PNG") and file.content() == picture.content()
+
+
+def test_waiting_in_vain_for_the_one_sqlite_connection_is_tried_again() -> None:
+    """The pool's timeout (another process locked SQLite long, transactions queued behind
+    the one connection) passes by itself: the update is tried again, not given up."""
+    assert is_transient(PoolTimeout("QueuePool limit of size 1 overflow 0 reached"))
+    assert not is_transient(ValueError("a bug"))
