@@ -36,7 +36,6 @@ async def test_a_delivery_is_recorded_with_the_next_updates_that_arrive(tmp_path
     async with FakeTelegram(token=TOKEN) as tg, running_bot(fault_settings(tg, tmp_path)) as bot:
         sender = bot.engine.sender
         sender.limits = dataclasses.replace(sender.limits, flush_seconds=3600)
-        await asyncio.sleep(0.2)  # (the flush's current short pause runs out)
         first, second = people(tg, 3900, 2)
 
         await first.send("/start")
@@ -51,7 +50,20 @@ async def test_a_delivery_is_recorded_with_the_next_updates_that_arrive(tmp_path
 
 
 async def test_without_new_updates_the_sender_records_on_its_own(tmp_path: Path) -> None:
+    """...and while nothing waits to be recorded, it does not wake up at all."""
     async with FakeTelegram(token=TOKEN) as tg, running_bot(fault_settings(tg, tmp_path)) as bot:
+        sender = bot.engine.sender
+        settled = sender.settle
+        calls: list[bool] = []
+
+        async def counted() -> bool:
+            calls.append(True)
+            return await settled()
+
+        sender.settle = counted  # type: ignore[method-assign]
+        await asyncio.sleep(0.5)
+        assert calls == [], "idle: no wake-ups"
+
         (person,) = people(tg, 3910, 1)
         await person.send("/start")
         await person.wait_for_message()
@@ -60,3 +72,4 @@ async def test_without_new_updates_the_sender_records_on_its_own(tmp_path: Path)
                 break
             await asyncio.sleep(0.05)
         assert await outbox_count(bot) == 0
+        assert calls, "recorded by the sender's own flush"

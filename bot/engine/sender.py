@@ -110,6 +110,7 @@ class Sender:
         self.caught_up = False  # holds everything left in the outbox since it became sender
         self.exclusive = False  # the only process on its database (set by the engine)
         self._settled: list[int] = []
+        self._unrecorded = asyncio.Event()  # set while deliveries wait to be recorded
         self._progress: dict[int, int] = {}
         self._waiters: dict[int, asyncio.Future[None]] = {}
         self._wake = asyncio.Event()
@@ -179,13 +180,16 @@ class Sender:
                 )
 
     async def flush(self) -> None:
-        """Periodically: record what was delivered, when no other transaction took it
-        along (backing off while the database does not answer)."""
-        pause = self.limits.flush_seconds
+        """Record deliveries ``flush_seconds`` after they were made, unless a transaction
+        storing new updates took them along first; asleep while nothing waits (backing off
+        while the database does not answer)."""
+        backoff: float | None = None
         while True:
-            await asyncio.sleep(pause)
+            await self._unrecorded.wait()
+            await asyncio.sleep(backoff or self.limits.flush_seconds)
+            self._unrecorded.clear()
             recorded = await self.settle()
-            pause = self.limits.flush_seconds if recorded else min(pause * 2, 2.0)
+            backoff = None if recorded else min(2 * (backoff or self.limits.flush_seconds), 2.0)
 
     async def settle(self) -> bool:
         """Record deliveries now, in a transaction of their own (kept for later on failure)."""
@@ -224,6 +228,7 @@ class Sender:
         """The transaction failed: record them later (newer progress wins)."""
         self._settled.extend(records.settled)
         self._progress = records.progress | self._progress
+        self._unrecorded.set()
 
     async def stop(self) -> None:
         """Stop sending; record what went out and give the rest back to the outbox."""
@@ -277,9 +282,11 @@ class Sender:
                 if delivered:
                     queue.remove(pending)  # (an older one may have been sorted in meanwhile)
                     self._settled.append(pending.id)
+                    self._unrecorded.set()
                     self._finished(pending.id)
                 else:  # blocked: nothing more reaches this chat
                     self._settled.extend(p.id for p in queue)
+                    self._unrecorded.set()
                     for dropped in queue:
                         self._finished(dropped.id)
                     queue.clear()
@@ -333,5 +340,6 @@ class Sender:
                 return True
             if failures == 1 and part > pending.sent_parts:
                 self._progress[pending.id] = part
+                self._unrecorded.set()
             await asyncio.sleep(min(self.limits.retry_cap, 0.25 * 2**failures))
         return True
