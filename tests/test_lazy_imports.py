@@ -46,11 +46,10 @@ def test_no_heavy_library_is_imported_at_start_up() -> None:
 
 
 def test_start_up_leaves_babel_and_the_database_drivers_for_later() -> None:
-    """Babel loads with the first date or number written; sqlite3 and PostgreSQL's SQL
-    dialect only with a database of that kind (SQLite's dialect comes with a model's
-    SQLite-only index option); multiprocessing only for a migration (``run`` has it
-    through APScheduler)."""
-    lazy = ("babel", "sqlite3", "sqlalchemy.dialects.postgresql")
+    """Babel loads with the first date or number written; sqlite3 and each SQL dialect
+    only with a database of that kind; multiprocessing only for a migration (``run`` has
+    it through APScheduler)."""
+    lazy = ("babel", "sqlite3", "sqlalchemy.dialects.sqlite", "sqlalchemy.dialects.postgresql")
     everything = "bot.launch, bot.cli, bot.telegram.app, bot.terminal, storage.erasure"
     assert loaded_after(everything, lazy) == []
     assert loaded_after("bot.cli, bot.terminal", ("multiprocessing",)) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from alembic.autogenerate import compare_metadata
@@ -76,6 +77,23 @@ async def test_upgrade_from_empty_to_head(database_url: str) -> None:
         assert await _tables(db) == APP_TABLES | {"alembic_version"}
         await db.upgrade()  # a second upgrade is a no-op
         assert await db.current_revision() == _head()
+    finally:
+        await db.dispose()
+
+
+async def test_sqlite_never_reuses_the_ids_of_people_and_deliveries(tmp_path: Path) -> None:
+    """AUTOINCREMENT, which the migrations give these tables on SQLite (the models leave
+    it out): a deleted person's or delivery's id is never handed to a new row."""
+    db = Database(f"sqlite:///{tmp_path / 'ids.sqlite3'}")
+    try:
+        await db.upgrade()
+        async with db.engine.connect() as connection:
+            rows = await connection.exec_driver_sql(
+                "SELECT name, sql FROM sqlite_master WHERE name IN ('persons', 'outbox')"
+            )
+            tables = {str(name): str(sql) for name, sql in rows}
+        assert set(tables) == {"persons", "outbox"}
+        assert all("AUTOINCREMENT" in sql for sql in tables.values()), tables
     finally:
         await db.dispose()
 

@@ -47,10 +47,9 @@ class OutboxMessage(Base):
     """
 
     __tablename__ = "outbox"
-    __table_args__ = (  # ids never reused on SQLite: the sender tracks deliveries by id
-        Index("ix_outbox_chat", "bot_id", "chat_id", "id"),
-        {"sqlite_autoincrement": True},
-    )
+    # Ids are never reused (the sender tracks deliveries by id): on SQLite the migrations
+    # make the table AUTOINCREMENT (see ``Person``).
+    __table_args__ = (Index("ix_outbox_chat", "bot_id", "chat_id", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     bot_id: Mapped[int] = mapped_column(BigInteger)

@@ -38,7 +38,10 @@ class Person(Base):
     """
 
     __tablename__ = "persons"
-    __table_args__ = (UniqueConstraint("channel", "external_id"), {"sqlite_autoincrement": True})
+    # Ids are never reused: on SQLite the migrations (0004) make the table AUTOINCREMENT.
+    # (Not said here as ``sqlite_autoincrement``: that alone would load SQLAlchemy's
+    # SQLite dialect into a bot running on PostgreSQL.)
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     channel: Mapped[str] = mapped_column(String(16))
