@@ -27,10 +27,10 @@ reply and then --think seconds on average (0: at once, which keeps the bot
 saturated, so latency ~ people / updates-per-second by Little's law). In the large
 phases people go through interviews for --large-seconds, thinking --large-think
 seconds on average (uniform 0..2x) before each action. Measured: updates per second,
-CPU time per update (the bot's process, from /proc; on PostgreSQL also its server
-processes), Bot API calls per update, reply latency (the person's action to the
-arrival at the server of the reply they wait for), RSS when idle after start and
-after the load, and CPU when idle. Targets: ours/echo updates per second >= 0.8,
+CPU time per update (the bot's process, from /proc; PostgreSQL's server processes are
+not in it: they show under "others"), Bot API calls per update, reply latency (the
+person's action to the arrival at the server of the reply they wait for), RSS when idle
+after start and after the load, and CPU when idle. Targets: ours/echo updates per second >= 0.8,
 CPU per update ours/echo <= 2, idle RSS <= 100 MB, p99 latency with 200 people <= 2 s.
 """
 

@@ -13,7 +13,7 @@ question, taps an option and taps Done; for each of these updates, SQLAlchemy's
 arrival (getUpdates) until its outbox row is deleted after delivery and that deletion is
 committed. Statements of the engine's periodic tasks (the sender's outbox poll,
 recovery, the lease) that fall in the window are listed apart as background. COMMITs
-(and on PostgreSQL the driver's BEGINs and the pool's pre-ping) are round trips without
+(and on PostgreSQL the driver's BEGINs; the pool pings no connection) are round trips without
 a statement event; they are listed in brackets. Each statement shows its first 80
 characters, never its parameters. Counted: the statements other than BEGIN and COMMIT
 (SQLite's BEGIN IMMEDIATE travels with a transaction's first statement, in the same trip
@@ -81,8 +81,6 @@ class Recorder:
         event.listen(sync, "rollback", lambda _c: self._note("[ROLLBACK]"))
         if not sqlite:  # (SQLite's BEGIN IMMEDIATE goes with the first statement)
             event.listen(sync, "begin", lambda _c: self._note("[BEGIN]"))
-        if getattr(sync.pool, "_pre_ping", False):
-            event.listen(sync.pool, "checkout", lambda *_a: self._note("[pre-ping]"))
 
     def _execute(self, _conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
         self._note(" ".join(statement.split())[:80])
@@ -134,7 +132,7 @@ def report(label: str, rows: list[Executed]) -> int:
     transactions = sum(row.text in ("[COMMIT]", "[ROLLBACK]") for row in mine)
     print(
         f"\n{label}: {statements} statements in {transactions} transactions "
-        f"({len(mine)} round trips with BEGIN, COMMIT and pre-pings)"
+        f"({len(mine)} round trips with BEGIN and COMMIT)"
     )
     for number, row in enumerate(mine, 1):
         print(f"  {number:>2} {row.task:<14} {row.text}")
