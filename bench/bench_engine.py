@@ -3,7 +3,7 @@
 Usage (from the project root):
     .venv/bin/python bench/bench_engine.py [--people 50] [--interviews 1] [--think 0]
         [--people-large 200] [--large-seconds 60] [--large-think 15] [--rate 30]
-        [--phases echo,sqlite,postgresql,sqlite-large,postgresql-large]
+        [--phases echo,sqlite,postgresql,sqlite-large,postgresql-large] [--rounds 1]
         [--postgres-url postgresql://postgres@127.0.0.1:5432/test]
 
 This process runs the fake Bot API server (tests/support/fake_telegram) and the simulated
@@ -32,6 +32,8 @@ not in it: they show under "others"), Bot API calls per update, reply latency (t
 person's action to the arrival at the server of the reply they wait for), RSS when idle
 after start and after the load, and CPU when idle. Targets: ours/echo updates per second >= 0.8,
 CPU per update ours/echo <= 2, idle RSS <= 100 MB, p99 latency with 200 people <= 2 s.
+The machine's speed drifts from minute to minute on a shared host: --rounds N runs the
+phases N times in turn and reports each round's ratios and their median.
 """
 
 from __future__ import annotations
@@ -290,7 +292,8 @@ def print_ratios(results: dict[str, Result]) -> None:
             print(f"PROBLEM in {result.name}: {problem}")
 
 
-async def run(args: argparse.Namespace) -> int:
+async def run_round(args: argparse.Namespace) -> dict[str, Result] | None:
+    """Every phase once, in the order given; None when a phase could not run."""
     results: dict[str, Result] = {}
     for name in args.phases:
         matched = None
@@ -298,21 +301,56 @@ async def run(args: argparse.Namespace) -> int:
             ours = [r for r in results.values() if r.name in ("sqlite", "postgresql")]
             if not ours:
                 print("echo-matched needs a sqlite or postgresql phase before it", file=sys.stderr)
-                return 2
+                return None
             matched = ours[0].per_step
             print(f"echo-matched: messages per step {matched}", file=sys.stderr, flush=True)
         with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as folder:
             print(f"{name}: running...", file=sys.stderr, flush=True)
             results[name] = await run_phase(name, args, Path(folder), matched)
-    print(
-        f"{os.cpu_count()} CPUs; --rate {args.rate:g}/s; --people {args.people}: "
-        f"--interviews {args.interviews} at --think {args.think:g} s; --people-large "
-        f"{args.people_large}: --large-seconds {args.large_seconds:g} at --large-think "
-        f"{args.large_think:g} s"
-    )
-    print_tables(list(results.values()), args.rate)
-    print_ratios(results)
-    return 1 if any(r.problems for r in results.values()) else 0
+    return results
+
+
+def print_rounds(rounds: list[dict[str, Result]]) -> None:
+    """Each round's ratios side by side, and their medians (the machine's drift between
+    rounds shows as their spread)."""
+    print(f"\nover {len(rounds)} rounds (each ratio within one round):")
+    for name in ("sqlite", "postgresql"):
+        for baseline in ("echo", "echo-matched"):
+            pairs = [(r[name], r[baseline]) for r in rounds if name in r and baseline in r]
+            if not pairs:
+                continue
+            cpu = [ours.cpu_ms / other.cpu_ms for ours, other in pairs]
+            speed = [ours.per_second / other.per_second for ours, other in pairs]
+            ms = ", ".join(f"{ours.cpu_ms:.2f}/{other.cpu_ms:.2f}" for ours, other in pairs)
+            print(f"{name}/{baseline}: CPU ms per update {ms}; CPU ratio "
+                  f"{', '.join(f'{c:.2f}' for c in cpu)}, median {statistics.median(cpu):.2f} "
+                  f"(target <= 2); updates/s ratio median {statistics.median(speed):.2f} "
+                  f"(target >= 0.8)")  # fmt: skip
+        rss = [r[name].idle_rss for r in rounds if name in r]
+        if rss:
+            print(f"{name}: idle RSS {', '.join(f'{m:.0f}' for m in rss)} MB (target <= 100)")
+
+
+async def run(args: argparse.Namespace) -> int:
+    rounds: list[dict[str, Result]] = []
+    for number in range(1, args.rounds + 1):
+        results = await run_round(args)
+        if results is None:
+            return 2
+        rounds.append(results)
+        if args.rounds > 1:
+            print(f"\n=== round {number} of {args.rounds}")
+        print(
+            f"{os.cpu_count()} CPUs; --rate {args.rate:g}/s; --people {args.people}: "
+            f"--interviews {args.interviews} at --think {args.think:g} s; --people-large "
+            f"{args.people_large}: --large-seconds {args.large_seconds:g} at --large-think "
+            f"{args.large_think:g} s"
+        )
+        print_tables(list(results.values()), args.rate)
+        print_ratios(results)
+    if args.rounds > 1:
+        print_rounds(rounds)
+    return 1 if any(r.problems for results in rounds for r in results.values()) else 0
 
 
 def main() -> int:
@@ -328,6 +366,9 @@ def main() -> int:
         "--large-think", type=float, default=15.0, help="mean think seconds, large phases"
     )
     parser.add_argument("--rate", type=float, default=30.0, help="messages per second, both bots")
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="run the phases this many times, in turn"
+    )
     parser.add_argument(
         "--phases",
         type=lambda text: text.split(","),
