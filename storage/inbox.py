@@ -38,12 +38,15 @@ class Received:
     """An update to handle: its key, its lane (the chat it came from) and its JSON.
 
     ``parsed``: the adapter's own object for it, when it has one at hand (not stored).
+    ``stored``: False while it is handled before being stored: its step's transaction
+    then stores it as handled (``Inbox.take_fresh``).
     """
 
     key: InboxKey
     lane: int | None
     data: dict[str, Any]
     parsed: object = field(default=None, compare=False, repr=False)
+    stored: bool = field(default=True, compare=False)
 
 
 class NotYourTurn(Exception):
@@ -122,6 +125,33 @@ def _store_statement(dialect: str) -> Any:
     INSERT), built once; a batch built with .values(rows) would be compiled anew each time."""
     return (
         dialect_insert(dialect)(_TABLE)
+        .on_conflict_do_nothing(index_elements=["bot_id", "update_id"])
+        .returning(_TABLE.c.update_id)
+    )
+
+
+@cache
+def _fresh_statement(dialect: str) -> Any:
+    """Store an update as handled at once, unless an older update of its lane waits
+    (nothing comes back then, nor when it was stored before)."""
+    now = bindparam("now", type_=_TABLE.c.handled_at.type)
+    row = select(
+        bindparam("bot", type_=_TABLE.c.bot_id.type),
+        bindparam("update", type_=_TABLE.c.update_id.type),
+        now,
+        now,
+    ).where(
+        ~exists().where(
+            _OLDER.c.bot_id == bindparam("bot"),
+            _OLDER.c.lane == bindparam("in_lane", type_=_TABLE.c.lane.type),
+            _OLDER.c.handled_at.is_(None),
+            _OLDER.c.update_id < bindparam("update"),
+        )
+    )
+    columns = ["bot_id", "update_id", "received_at", "handled_at"]
+    return (
+        dialect_insert(dialect)(_TABLE)
+        .from_select(columns, row)
         .on_conflict_do_nothing(index_elements=["bot_id", "update_id"])
         .returning(_TABLE.c.update_id)
     )
@@ -212,16 +242,29 @@ class Inbox:
             result = await self.session.execute(_MARK_HANDLED_IN_TURN, values | {"in_lane": lane})
         if result.rowcount:  # type: ignore[attr-defined]
             return Turn.HANDLED_NOW
-        row = (
-            await self.session.execute(
-                select(InboxUpdate.handled_at).where(
-                    InboxUpdate.bot_id == key.bot_id, InboxUpdate.update_id == key.update_id
-                )
-            )
-        ).first()
+        row = await self._stored(key)
         if row is None or row.handled_at is not None:  # a missing key was handled long ago
             return Turn.ALREADY
         return Turn.NOT_YET
+
+    async def take_fresh(self, key: InboxKey, lane: int | None, now: datetime) -> Turn:
+        """Store an update that was never stored as handled now, if it is its turn: one
+        statement, and no payload ever written (the usual way stores it waiting, then
+        marks it handled in the step's transaction)."""
+        values = {"bot": key.bot_id, "update": key.update_id, "now": now, "in_lane": lane}
+        statement = _fresh_statement(dialect_name(self.session))
+        if (await self.session.execute(statement, values)).first() is not None:
+            return Turn.HANDLED_NOW
+        if await self._stored(key) is None:
+            return Turn.NOT_YET  # an older update of the lane waits
+        return await self.mark_handled(key, lane, now)  # it was stored meanwhile
+
+    async def _stored(self, key: InboxKey) -> Any:
+        """The update's row (its handled_at), or None when there is none."""
+        query = select(InboxUpdate.handled_at).where(
+            InboxUpdate.bot_id == key.bot_id, InboxUpdate.update_id == key.update_id
+        )
+        return (await self.session.execute(query)).first()
 
     async def release(self, keys: Sequence[InboxKey]) -> None:
         """Give claims back (an instance stopping), so another can take them at once."""

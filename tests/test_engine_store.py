@@ -11,12 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from storage import sqlite_driver
 from storage.crypto import TextCipher
 from storage.database import Database, is_transient
 from storage.inbox import Inbox, InboxKey, Received, Turn
+from storage.models import InboxUpdate
 from storage.outbox import Delivery, Outbox
 from storage.sqlite_driver import OneTripConnection, compatible
 from tests.support.engine import SqliteLock
@@ -62,6 +64,29 @@ async def test_an_update_is_handled_in_its_turn_and_once(
         assert await inbox.mark_handled(InboxKey(BOT, 2), 100, NOW) is Turn.ALREADY
         assert await inbox.mark_handled(InboxKey(BOT, 99), None, NOW) is Turn.ALREADY
         assert await inbox.unhandled(BOT) == 0
+
+
+async def test_an_update_handled_before_it_was_stored_is_stored_handled_in_its_turn(
+    database: Database, cipher: TextCipher
+) -> None:
+    async with database.transaction() as session:
+        inbox = Inbox(session, cipher)
+        await inbox.store([_update(1)], NOW, None)  # lane 100: update 1 waits
+        assert await inbox.take_fresh(InboxKey(BOT, 2), 100, NOW) is Turn.NOT_YET
+        assert await inbox.take_fresh(InboxKey(BOT, 3), 200, NOW) is Turn.HANDLED_NOW
+        assert await inbox.take_fresh(InboxKey(BOT, 4), None, NOW) is Turn.HANDLED_NOW
+        assert await inbox.take_fresh(InboxKey(BOT, 3), 200, NOW) is Turn.ALREADY  # again
+        await inbox.store([_update(5, 300)], NOW, None)  # stored meanwhile, waiting
+        assert await inbox.take_fresh(InboxKey(BOT, 5), 300, NOW) is Turn.HANDLED_NOW
+        assert await inbox.mark_handled(InboxKey(BOT, 1), 100, NOW) is Turn.HANDLED_NOW
+        assert await inbox.take_fresh(InboxKey(BOT, 2), 100, NOW) is Turn.HANDLED_NOW
+        assert await inbox.unhandled(BOT) == 0
+        rows = await session.execute(
+            select(InboxUpdate.update_id, InboxUpdate.payload, InboxUpdate.handled_at)
+        )
+        assert {(row.update_id, row.payload, row.handled_at) for row in rows} == {
+            (n, None, NOW) for n in (1, 2, 3, 4, 5)
+        }
 
 
 async def test_a_delivery_is_claimed_only_when_nothing_else_waits_for_its_chat(

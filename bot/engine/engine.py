@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -23,12 +24,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.engine.lanes import Lanes
 from bot.engine.leader import Leadership
 from bot.engine.pacing import Pacer
-from bot.engine.sender import OnBlocked, Sender, SendLimits, SendPart
+from bot.engine.sender import OnBlocked, Records, Sender, SendLimits, SendPart
 from bot.log_privacy import without_messages
 from flows.replies import Outcome
 from storage.crypto import TextCipher
 from storage.database import Database, is_transient
-from storage.inbox import Inbox, Received, Turn
+from storage.inbox import Inbox, InboxKey, NotYourTurn, Received, Turn
 from storage.outbox import Delivery, Outbox, Pending
 
 log = logging.getLogger(__name__)
@@ -67,8 +68,7 @@ class Ticket:
 
     async def begin(self, session: AsyncSession, now: datetime) -> Turn:
         """Mark the update handled, if it is its turn and it was not yet."""
-        inbox = Inbox(session, self.engine.cipher)
-        return await inbox.mark_handled(self.received.key, self.received.lane, now)
+        return await self.engine.mark(session, self.received, now)
 
     async def finish(self, session: AsyncSession, outcome: Outcome, now: datetime) -> None:
         """Put the step's replies in the outbox, and its letters to other chats."""
@@ -87,6 +87,7 @@ class Ticket:
         Returns a future done once they were delivered here (None when another
         instance sends them, or there is nothing to send).
         """
+        self.engine.confirm(self.received)
         for letter in self.letters:
             self.engine.hand_over(letter)
         if self.pending is None or not self.engine.leadership():
@@ -137,26 +138,28 @@ class Engine:
             attempts=self.limits.attempts,
         )  # fmt: skip
         self._tasks: list[asyncio.Task[None]] = []
+        self._taken: dict[InboxKey, Records] = {}  # recorded by a lone update's step
 
     # --- updates in ------------------------------------------------------------------------
 
-    async def receive(self, received: Sequence[Received]) -> None:
+    async def receive(self, received: Sequence[Received], *, at_once: bool = False) -> None:
         """Commit updates to the inbox, then queue the new ones. Raises when storing failed.
 
         What the sender delivered meanwhile is recorded in the same transaction: under
-        load the sender then needs no transaction of its own.
+        load the sender then needs no transaction of its own. ``at_once`` (the one
+        polling loop: never two such calls at a time): a lone update whose chat has
+        nothing waiting is handled right away, and stored, as handled, by its step's
+        own transaction; should that fail, it goes the usual way.
         """
+        if at_once and len(received) == 1 and await self._handle_at_once(received[0]):
+            return
         now = self.clock()
         records = self.sender.take_records()
-        try:
-            async with self.database.transaction() as session:
-                inbox = Inbox(session, self.cipher)
-                new = await inbox.store(received, now, now + self.limits.claim)
-                if records:
-                    await self.sender.record(session, records)
-        except BaseException:
-            self.sender.give_back(records)
-            raise
+        async with self.database.transaction() as session:
+            inbox = Inbox(session, self.cipher)
+            new = await inbox.store(received, now, now + self.limits.claim)
+            if records:  # (last: see Sender.take_records)
+                await self.sender.record(session, records)
         self.sender.recorded(records)
         self.lanes.submit(new)
 
@@ -177,6 +180,43 @@ class Engine:
         self.lanes.submit(claimed)
         return len(claimed)
 
+    async def _handle_at_once(self, received: Received) -> bool:
+        """Handle an update before storing it; False when it has to go the usual way."""
+        if self.handler is None or not self.lanes.idle(received):
+            return False
+        try:
+            await self.handler(dataclasses.replace(received, stored=False))
+        except NotYourTurn:
+            return False
+        except Exception as exc:
+            log.warning("an update goes the usual way after: %s", type(exc).__name__)
+            return False
+        finally:
+            self._taken.pop(received.key, None)  # (recorded only if confirmed)
+        return True
+
+    async def mark(self, session: AsyncSession, received: Received, now: datetime) -> Turn:
+        """In the step's transaction: mark the update handled, if it is its turn.
+
+        An update handled before it was stored is stored now, as handled, together with
+        what the sender delivered meanwhile (as ``receive`` would have).
+        """
+        inbox = Inbox(session, self.cipher)
+        if received.stored:
+            return await inbox.mark_handled(received.key, received.lane, now)
+        turn = await inbox.take_fresh(received.key, received.lane, now)
+        records = self.sender.take_records()
+        if records:  # (after the inbox, which may wait for a lock: see Sender.take_records)
+            await self.sender.record(session, records)
+        self._taken[received.key] = records  # (a step decided again takes them anew)
+        return turn
+
+    def confirm(self, received: Received) -> None:
+        """After the commit of the update's step: what it recorded is recorded."""
+        taken = self._taken.pop(received.key, None)
+        if taken is not None:
+            self.sender.recorded(taken)
+
     def ticket(self, received: Received, make: Callable[[Outcome], Delivery]) -> Ticket:
         """The bookkeeping for one update's step."""
         return Ticket(self, received, make)
@@ -191,10 +231,13 @@ class Engine:
         now = self.clock()
         pending = None
         async with self.database.transaction() as session:
-            turn = await Inbox(session, self.cipher).mark_handled(received.key, received.lane, now)
+            turn = await self.mark(session, received, now)
+            if turn is Turn.NOT_YET:
+                raise NotYourTurn
             if turn is Turn.HANDLED_NOW and delivery is not None:
                 wanted = deliver_if is None or await deliver_if(session, now)
                 pending = await self.store_delivery(session, delivery, now) if wanted else None
+        self.confirm(received)
         if pending is not None:
             self.hand_over(pending)
 

@@ -62,6 +62,10 @@ class Lanes:
             self._held.add(item.key)
             self._queues.put(_lane(item), item)
 
+    def idle(self, item: Received) -> bool:
+        """Whether nothing of this update's lane waits or is being handled here."""
+        return item.key not in self._held and not self._queues.has(_lane(item))
+
     async def stop(self) -> list[InboxKey]:
         """Stop handling; returns the updates that were still waiting here."""
         left = list(self._held)

@@ -39,6 +39,10 @@ class KeyedQueues(Generic[K, T]):
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    def has(self, key: K) -> bool:
+        """Whether this key has a queue (items waiting or being worked on)."""
+        return key in self._queues
+
     def queued(self) -> list[T]:
         """Every item still queued (the one being worked on included)."""
         return [item for queue in self._queues.values() for item in queue]

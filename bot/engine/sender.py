@@ -109,7 +109,7 @@ class Sender:
         self._held: dict[int, int] = {}  # delivery id -> chat
         self.caught_up = False  # holds everything left in the outbox since it became sender
         self.exclusive = False  # the only process on its database (set by the engine)
-        self._settled: list[int] = []
+        self._settled: dict[int, None] = {}  # delivered (or dropped), not yet recorded
         self._unrecorded = asyncio.Event()  # set while deliveries wait to be recorded
         self._progress: dict[int, int] = {}
         self._waiters: dict[int, asyncio.Future[None]] = {}
@@ -181,7 +181,7 @@ class Sender:
 
     async def flush(self) -> None:
         """Record deliveries ``flush_seconds`` after they were made, unless a transaction
-        storing new updates took them along first; asleep while nothing waits (backing off
+        storing new updates recorded them first; asleep while nothing waits (backing off
         while the database does not answer)."""
         backoff: float | None = None
         while True:
@@ -192,7 +192,7 @@ class Sender:
             backoff = None if recorded else min(2 * (backoff or self.limits.flush_seconds), 2.0)
 
     async def settle(self) -> bool:
-        """Record deliveries now, in a transaction of their own (kept for later on failure)."""
+        """Record what waits now, in a transaction of its own (kept for later on failure)."""
         records = self.take_records()
         if not records:
             return True
@@ -201,16 +201,20 @@ class Sender:
                 await self.record(session, records)
         except Exception as exc:
             log.warning("could not record deliveries yet: %s", type(exc).__name__)
-            self.give_back(records)
+            self._unrecorded.set()
             return False
         self.recorded(records)
         return True
 
     def take_records(self) -> Records:
-        """What was delivered since the last recording, to record in some transaction."""
-        records = Records(self._settled, self._progress)
-        self._settled, self._progress = [], {}
-        return records
+        """What waits to be recorded, for some transaction to record.
+
+        It keeps waiting until that transaction committed (``recorded``): should the
+        transaction stall (a lock, an outage), the flush records it meanwhile in its own
+        (the taker records it last, after whatever may stall, so no row lock of the taker
+        holds the flush up; recording twice does no harm).
+        """
+        return Records(list(self._settled), dict(self._progress))
 
     async def record(self, session: AsyncSession, records: Records) -> None:
         """In the caller's transaction: delete delivered rows, remember partial progress."""
@@ -220,15 +224,13 @@ class Sender:
             await outbox.progress(pending_id, parts)
 
     def recorded(self, records: Records) -> None:
-        """After the commit: those deliveries are no longer held."""
+        """After the commit: those no longer wait, and are no longer held."""
         for pending_id in records.settled:
+            self._settled.pop(pending_id, None)
             self._held.pop(pending_id, None)
-
-    def give_back(self, records: Records) -> None:
-        """The transaction failed: record them later (newer progress wins)."""
-        self._settled.extend(records.settled)
-        self._progress = records.progress | self._progress
-        self._unrecorded.set()
+        for pending_id, parts in records.progress.items():
+            if self._progress.get(pending_id) == parts:  # (not a newer one)
+                del self._progress[pending_id]
 
     async def stop(self) -> None:
         """Stop sending; record what went out and give the rest back to the outbox."""
@@ -281,11 +283,11 @@ class Sender:
                 delivered = await self._deliver(pending)
                 if delivered:
                     queue.remove(pending)  # (an older one may have been sorted in meanwhile)
-                    self._settled.append(pending.id)
+                    self._settled[pending.id] = None
                     self._unrecorded.set()
                     self._finished(pending.id)
                 else:  # blocked: nothing more reaches this chat
-                    self._settled.extend(p.id for p in queue)
+                    self._settled.update(dict.fromkeys(p.id for p in queue))
                     self._unrecorded.set()
                     for dropped in queue:
                         self._finished(dropped.id)

@@ -83,7 +83,7 @@ async def _store(engine: Engine, received: list[Received]) -> None:
     backoff = 0.2
     while True:
         try:
-            await engine.receive(received)
+            await engine.receive(received, at_once=True)
             return
         except Exception as exc:
             if is_transient(exc):
