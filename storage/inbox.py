@@ -109,14 +109,13 @@ _MARK_HANDLED = (
     )
     .values(handled_at=bindparam("now"), payload=None, lane=None, claimed_until=None)
 )
-_MARK_HANDLED_IN_TURN = _MARK_HANDLED.where(
-    ~exists().where(  # no older unhandled update of the same lane
-        _OLDER.c.bot_id == bindparam("bot"),
-        _OLDER.c.lane == bindparam("in_lane"),
-        _OLDER.c.handled_at.is_(None),
-        _OLDER.c.update_id < bindparam("update"),
-    )
+_IN_TURN = ~exists().where(  # no older unhandled update of the same lane
+    _OLDER.c.bot_id == bindparam("bot"),
+    _OLDER.c.lane == bindparam("in_lane", type_=_TABLE.c.lane.type),
+    _OLDER.c.handled_at.is_(None),
+    _OLDER.c.update_id < bindparam("update"),
 )
+_MARK_HANDLED_IN_TURN = _MARK_HANDLED.where(_IN_TURN)
 
 
 @cache
@@ -140,14 +139,7 @@ def _fresh_statement(dialect: str) -> Any:
         bindparam("update", type_=_TABLE.c.update_id.type),
         now,
         now,
-    ).where(
-        ~exists().where(
-            _OLDER.c.bot_id == bindparam("bot"),
-            _OLDER.c.lane == bindparam("in_lane", type_=_TABLE.c.lane.type),
-            _OLDER.c.handled_at.is_(None),
-            _OLDER.c.update_id < bindparam("update"),
-        )
-    )
+    ).where(_IN_TURN)
     columns = ["bot_id", "update_id", "received_at", "handled_at"]
     return (
         dialect_insert(dialect)(_TABLE)

@@ -154,12 +154,9 @@ class Engine:
         if at_once and len(received) == 1 and await self._handle_at_once(received[0]):
             return
         now = self.clock()
-        records = self.sender.take_records()
         async with self.database.transaction() as session:
-            inbox = Inbox(session, self.cipher)
-            new = await inbox.store(received, now, now + self.limits.claim)
-            if records:  # (last: see Sender.take_records)
-                await self.sender.record(session, records)
+            new = await Inbox(session, self.cipher).store(received, now, now + self.limits.claim)
+            records = await self.sender.record_along(session)  # (last: see take_records)
         self.sender.recorded(records)
         self.lanes.submit(new)
 
@@ -205,10 +202,9 @@ class Engine:
         if received.stored:
             return await inbox.mark_handled(received.key, received.lane, now)
         turn = await inbox.take_fresh(received.key, received.lane, now)
-        records = self.sender.take_records()
-        if records:  # (after the inbox, which may wait for a lock: see Sender.take_records)
-            await self.sender.record(session, records)
-        self._taken[received.key] = records  # (a step decided again takes them anew)
+        # (after the inbox, which may wait for a lock: see Sender.take_records; a step
+        # decided again takes them anew)
+        self._taken[received.key] = await self.sender.record_along(session)
         return turn
 
     def confirm(self, received: Received) -> None:

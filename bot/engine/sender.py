@@ -216,6 +216,14 @@ class Sender:
         """
         return Records(list(self._settled), dict(self._progress))
 
+    async def record_along(self, session: AsyncSession) -> Records:
+        """In another transaction, as its last work: record what waits (``recorded`` once
+        that transaction committed)."""
+        records = self.take_records()
+        if records:
+            await self.record(session, records)
+        return records
+
     async def record(self, session: AsyncSession, records: Records) -> None:
         """In the caller's transaction: delete delivered rows, remember partial progress."""
         outbox = self.outbox(session)
