@@ -9,8 +9,8 @@ nothing doubled.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from bot.telegram.app import RunningBot
 from storage.inbox import Received
 from storage.models import InboxUpdate
 from tests.support.engine import LEARNED_HOW, fault_settings, opening_answer, people
-from tests.support.fake_telegram import FakeTelegram
+from tests.support.fake_telegram import FakeTelegram, FakeUser
 from tests.support.telegram import TOKEN, begin, running_bot
 
 
@@ -51,13 +51,22 @@ async def inbox_rows(bot: RunningBot) -> list[Any]:
         return list(await session.execute(query))
 
 
+@asynccontextmanager
+async def at_the_opening(
+    tmp_path: Path, person_id: int
+) -> AsyncIterator[tuple[FakeTelegram, RunningBot, FakeUser]]:
+    """The real bot, and one person at the opening question."""
+    async with FakeTelegram(token=TOKEN) as tg, running_bot(fault_settings(tg, tmp_path)) as bot:
+        (person,) = people(tg, person_id, 1)
+        await begin(person)
+        await tg.wait_until_idle(timeout=10)
+        yield tg, bot, person
+
+
 async def test_a_lone_update_is_stored_handled_by_its_steps_own_transaction(
     tmp_path: Path,
 ) -> None:
-    async with FakeTelegram(token=TOKEN) as tg, running_bot(fault_settings(tg, tmp_path)) as bot:
-        (person,) = people(tg, 3950, 1)
-        await begin(person)
-        await tg.wait_until_idle(timeout=10)
+    async with at_the_opening(tmp_path, 3950) as (tg, bot, person):
         with statements(bot) as seen:
             await person.send(opening_answer(person))
             reply = await person.wait_for_message()
@@ -74,9 +83,7 @@ async def test_a_lone_update_is_stored_handled_by_its_steps_own_transaction(
 async def test_a_step_that_fails_at_once_is_stored_and_handled_the_usual_way(
     tmp_path: Path,
 ) -> None:
-    async with FakeTelegram(token=TOKEN) as tg, running_bot(fault_settings(tg, tmp_path)) as bot:
-        (person,) = people(tg, 3960, 1)
-        await begin(person)
+    async with at_the_opening(tmp_path, 3960) as (tg, bot, person):
         handler = bot.engine.handler
         assert handler is not None
         tries: list[bool] = []
